@@ -1,0 +1,361 @@
+/**
+ * Every error code a wallet call can fail with. A closed set: clients switch on it.
+ *
+ * @example
+ * if (err instanceof WalletError && err.code === 'INSUFFICIENT_FUNDS') showTopUpDialog();
+ */
+export const WALLET_ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'INVALID_AMOUNT',
+  'INVALID_ACCOUNT_ID',
+  'UNKNOWN_CURRENCY',
+  'WALLET_NOT_FOUND',
+  'WALLET_ALREADY_EXISTS',
+  'INSUFFICIENT_FUNDS',
+  'BALANCE_LIMIT_EXCEEDED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'CONCURRENCY_CONFLICT',
+  'OUTCOME_UNKNOWN',
+  'STORE_UNAVAILABLE',
+] as const;
+
+/** One of {@link WALLET_ERROR_CODES}. */
+export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
+
+/** Context a client may show or log; never contains secrets or stack traces. */
+export type WalletErrorDetails = Record<string, string | number | boolean | null>;
+
+/** Options every wallet error accepts. */
+export interface WalletErrorOptions {
+  /** The error this one translates, e.g. the database driver's. */
+  cause?: unknown;
+}
+
+/**
+ * The base of every error the SDK throws on purpose. `code` is fixed per subclass.
+ *
+ * @example
+ * try { await wallets.withdrawFunds({ accountId: 'p1', amount: '5' }); }
+ * catch (err) { if (err instanceof WalletError) console.log(err.code, err.details); }
+ */
+export abstract class WalletError extends Error {
+  /** The fixed code of this kind of failure. */
+  abstract readonly code: WalletErrorCode;
+
+  constructor(message: string, options: WalletErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+
+  /** Context safe to return to a client (the HTTP API puts it in `error.details`). */
+  get details(): WalletErrorDetails | undefined {
+    return undefined;
+  }
+
+  /** True for failures a caller may retry with the same idempotency key. */
+  get retryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * A request that breaks a rule other than the more specific codes below
+ * (a transfer to itself, a bad limit, a cursor reused with other filters, ...).
+ *
+ * @example
+ * throw new ValidationError('fromAccountId and toAccountId must differ', { field: 'toAccountId' });
+ */
+export class ValidationError extends WalletError {
+  readonly code = 'VALIDATION_ERROR' as const;
+  readonly #details: WalletErrorDetails | undefined;
+
+  constructor(message: string, details?: WalletErrorDetails, options?: WalletErrorOptions) {
+    super(message, options);
+    this.#details = details;
+  }
+
+  override get details(): WalletErrorDetails | undefined {
+    return this.#details;
+  }
+}
+
+/**
+ * An amount that is not a positive exact decimal within its currency's scale.
+ *
+ * @example
+ * new InvalidAmountError('amount', 'has more than 2 fraction digits');
+ */
+export class InvalidAmountError extends WalletError {
+  readonly code = 'INVALID_AMOUNT' as const;
+
+  constructor(
+    /** The request field that held the amount, e.g. `amount` or `from.amount`. */
+    readonly field: string,
+    /** Why it was rejected. */
+    readonly reason: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`${field} ${reason}`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { field: this.field, reason: this.reason };
+  }
+}
+
+/**
+ * An account id that does not match `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$`.
+ *
+ * @example
+ * new InvalidAccountIdError('accountId');
+ */
+export class InvalidAccountIdError extends WalletError {
+  readonly code = 'INVALID_ACCOUNT_ID' as const;
+
+  constructor(
+    /** The request field that held the id. */
+    readonly field: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(
+      `${field} must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit`,
+      options,
+    );
+  }
+
+  override get details(): WalletErrorDetails {
+    return { field: this.field };
+  }
+}
+
+/**
+ * A currency code the service is not configured with.
+ *
+ * @example
+ * new UnknownCurrencyError('RUBIES');
+ */
+export class UnknownCurrencyError extends WalletError {
+  readonly code = 'UNKNOWN_CURRENCY' as const;
+
+  constructor(
+    readonly currency: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`unknown currency ${JSON.stringify(currency.slice(0, 32))}`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { currency: this.currency.slice(0, 32) };
+  }
+}
+
+/**
+ * No wallet exists for the account.
+ *
+ * @example
+ * new WalletNotFoundError('player-1');
+ */
+export class WalletNotFoundError extends WalletError {
+  readonly code = 'WALLET_NOT_FOUND' as const;
+
+  constructor(
+    readonly accountId: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`wallet ${accountId} does not exist`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { accountId: this.accountId };
+  }
+}
+
+/**
+ * `createWallet` for an account that already has a wallet.
+ *
+ * @example
+ * new WalletAlreadyExistsError('player-1');
+ */
+export class WalletAlreadyExistsError extends WalletError {
+  readonly code = 'WALLET_ALREADY_EXISTS' as const;
+
+  constructor(
+    readonly accountId: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`wallet ${accountId} already exists`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { accountId: this.accountId };
+  }
+}
+
+/**
+ * A debit that would take the balance below the currency's `minBalance`.
+ *
+ * @example
+ * new InsufficientFundsError({ accountId: 'p1', currency: 'GOLD', balance: '3.00', requested: '5.00' });
+ */
+export class InsufficientFundsError extends WalletError {
+  readonly code = 'INSUFFICIENT_FUNDS' as const;
+  readonly accountId: string;
+  readonly currency: string;
+  /** The balance before the debit, rendered at the currency's scale. */
+  readonly balance: string;
+  /** The amount asked for, rendered at the currency's scale. */
+  readonly requested: string;
+
+  constructor(
+    context: { accountId: string; currency: string; balance: string; requested: string },
+    options?: WalletErrorOptions,
+  ) {
+    super(
+      `wallet ${context.accountId} has ${context.balance} ${context.currency}, ${context.requested} requested`,
+      options,
+    );
+    this.accountId = context.accountId;
+    this.currency = context.currency;
+    this.balance = context.balance;
+    this.requested = context.requested;
+  }
+
+  override get details(): WalletErrorDetails {
+    const { accountId, currency, balance, requested } = this;
+    return { accountId, currency, balance, requested };
+  }
+}
+
+/**
+ * A credit that would take the balance above the currency's `maxBalance`
+ * (or beyond 18 integer digits, the bound every store can hold exactly).
+ *
+ * @example
+ * new BalanceLimitExceededError({ accountId: 'p1', currency: 'GEMS', balance: '990', requested: '20', limit: '1000' });
+ */
+export class BalanceLimitExceededError extends WalletError {
+  readonly code = 'BALANCE_LIMIT_EXCEEDED' as const;
+  readonly accountId: string;
+  readonly currency: string;
+  readonly balance: string;
+  readonly requested: string;
+  readonly limit: string;
+
+  constructor(
+    context: { accountId: string; currency: string; balance: string; requested: string; limit: string },
+    options?: WalletErrorOptions,
+  ) {
+    super(
+      `crediting ${context.requested} ${context.currency} to wallet ${context.accountId} would exceed its limit of ${context.limit}`,
+      options,
+    );
+    this.accountId = context.accountId;
+    this.currency = context.currency;
+    this.balance = context.balance;
+    this.requested = context.requested;
+    this.limit = context.limit;
+  }
+
+  override get details(): WalletErrorDetails {
+    const { accountId, currency, balance, requested, limit } = this;
+    return { accountId, currency, balance, requested, limit };
+  }
+}
+
+/**
+ * An idempotency key that already committed with a different request.
+ *
+ * @example
+ * new IdempotencyKeyReusedError('order-77');
+ */
+export class IdempotencyKeyReusedError extends WalletError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED' as const;
+
+  constructor(
+    readonly idempotencyKey: string,
+    options?: WalletErrorOptions,
+  ) {
+    super('this idempotency key was already used for a different request', options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { idempotencyKey: this.idempotencyKey };
+  }
+}
+
+/**
+ * The store kept reporting conflicting concurrent writes until its retries ran out.
+ * Nothing was written; the call may be retried.
+ *
+ * @example
+ * new ConcurrencyConflictError(8, { cause: pgError });
+ */
+export class ConcurrencyConflictError extends WalletError {
+  readonly code = 'CONCURRENCY_CONFLICT' as const;
+
+  constructor(
+    /** How many times the transaction was attempted. */
+    readonly attempts: number,
+    options?: WalletErrorOptions,
+  ) {
+    super(`the transaction conflicted with concurrent writes ${attempts} times`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { attempts: this.attempts };
+  }
+
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/**
+ * The store may or may not have committed (e.g. the connection dropped after COMMIT was sent).
+ * Retry with the same idempotency key: it returns the original result or applies once.
+ *
+ * @example
+ * new OutcomeUnknownError({ cause: socketError });
+ */
+export class OutcomeUnknownError extends WalletError {
+  readonly code = 'OUTCOME_UNKNOWN' as const;
+
+  constructor(options?: WalletErrorOptions) {
+    super(
+      'the store may or may not have committed this operation; retry with the same idempotency key',
+      options,
+    );
+  }
+
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/**
+ * The store could not be reached or refused the work before anything was written.
+ *
+ * @example
+ * new StoreUnavailableError('connection refused', { cause: err });
+ */
+export class StoreUnavailableError extends WalletError {
+  readonly code = 'STORE_UNAVAILABLE' as const;
+
+  constructor(message = 'the ledger store is unavailable', options?: WalletErrorOptions) {
+    super(message, options);
+  }
+
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/**
+ * True when `value` is a {@link WalletError}, optionally of one code.
+ *
+ * @example
+ * if (isWalletError(err, 'OUTCOME_UNKNOWN')) retryWithSameKey();
+ */
+export function isWalletError(value: unknown, code?: WalletErrorCode): value is WalletError {
+  return value instanceof WalletError && (code === undefined || value.code === code);
+}

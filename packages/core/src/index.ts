@@ -1,0 +1,20 @@
+export { MAX_INTEGER_DIGITS, decimalToUnits, parseAmount, renderAmount } from './amount.js';
+export { canonicalJson } from './canonical-json.js';
+export { type Clock, systemClock } from './clock.js';
+export { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
+export * from './errors.js';
+export { GENESIS_HASH, hashEntry } from './hash-chain.js';
+export { requestFingerprint } from './idempotency.js';
+export { createMemoryHistory } from './memory-history.js';
+export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
+export type * from './ports.js';
+export type * from './requests.js';
+export { newTransactionId } from './transaction-id.js';
+export { ENTRY_TYPES } from './types.js';
+export type * from './types.js';
+export { verifyJournal } from './verify-journal.js';
+export {
+  createWalletService,
+  type WalletService,
+  type WalletServiceOptions,
+} from './wallet-service.js';

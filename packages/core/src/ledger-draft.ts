@@ -1,0 +1,241 @@
+import { decimalToUnits } from './amount.js';
+import type { Currency } from './currency.js';
+import {
+  BalanceLimitExceededError,
+  InsufficientFundsError,
+  WalletAlreadyExistsError,
+  WalletNotFoundError,
+} from './errors.js';
+import { GENESIS_HASH, hashEntry } from './hash-chain.js';
+import type { IdempotencyRecord, LedgerSnapshot, LedgerWrite, WalletRecord } from './ports.js';
+import type { EntryType, JournalEntry, Metadata } from './types.js';
+
+/** Entry types that add to a balance; the others subtract. */
+const CREDIT_TYPES: ReadonlySet<EntryType> = new Set(['CREDIT', 'TRANSFER_IN', 'EXCHANGE_IN']);
+
+/** True when an entry of this type adds its amount to the balance. */
+export function isCreditType(type: EntryType): boolean {
+  return CREDIT_TYPES.has(type);
+}
+
+/** One balance change of an operation. */
+export interface Leg {
+  accountId: string;
+  currency: Currency;
+  /** Minor units, > 0. */
+  units: bigint;
+  type: EntryType;
+  counterparty: string | null;
+}
+
+/** An operation's legs and what every entry of it shares. */
+export interface Posting {
+  transactionId: string;
+  idempotencyKey: string | null;
+  metadata: Metadata | null;
+  legs: readonly Leg[];
+}
+
+/** A leg after it was applied: its entry and the balances around it. */
+export interface AppliedLeg {
+  entry: JournalEntry;
+  before: bigint;
+  after: bigint;
+}
+
+interface WalletDraft {
+  readonly record: WalletRecord;
+  /** Balances read or changed so far, by currency code. */
+  balances: Map<string, { currency: Currency; units: bigint }>;
+  sequence: number;
+  headHash: string;
+  changed: boolean;
+}
+
+/**
+ * The working state of one ledger transaction: wallets as read, changed by postings in order,
+ * turned into one {@link LedgerWrite}. All balance rules are enforced here.
+ */
+export class LedgerDraft {
+  readonly #snapshot: LedgerSnapshot;
+  readonly #txTime: string;
+  readonly #wallets = new Map<string, WalletDraft>();
+  readonly #created: WalletRecord[] = [];
+  readonly #entries: JournalEntry[] = [];
+  readonly #idempotency = new Map<string, IdempotencyRecord>();
+
+  constructor(snapshot: LedgerSnapshot, txTime: string) {
+    this.#snapshot = snapshot;
+    this.#txTime = txTime;
+  }
+
+  /** The transaction time every entry of this draft carries. */
+  get txTime(): string {
+    return this.#txTime;
+  }
+
+  /** A committed or drafted idempotency record for `key`. */
+  idempotencyRecord(key: string): IdempotencyRecord | undefined {
+    return this.#idempotency.get(key) ?? this.#snapshot.idempotency.get(key);
+  }
+
+  /** Remembers a key's result; it is written with the draft. */
+  rememberKey(record: IdempotencyRecord): void {
+    this.#idempotency.set(record.key, record);
+  }
+
+  /**
+   * Adds a new wallet with no balances.
+   *
+   * @throws {WalletAlreadyExistsError}
+   */
+  createWallet(accountId: string, metadata: Metadata | null): WalletRecord {
+    if (this.#snapshot.wallets.has(accountId) || this.#wallets.has(accountId)) {
+      throw new WalletAlreadyExistsError(accountId);
+    }
+    const record = newWalletRecord(accountId, metadata, this.#txTime);
+    this.#created.push(record);
+    return record;
+  }
+
+  /**
+   * Applies every leg of a posting in order, or none of them.
+   *
+   * @throws {WalletNotFoundError} {InsufficientFundsError} {BalanceLimitExceededError}
+   */
+  post(posting: Posting): AppliedLeg[] {
+    const pending = new Map<string, WalletDraft>();
+    const applied: AppliedLeg[] = [];
+    for (const leg of posting.legs) {
+      let draft = pending.get(leg.accountId);
+      if (!draft) {
+        draft = cloneDraft(this.#draft(leg.accountId));
+        pending.set(leg.accountId, draft);
+      }
+      applied.push(this.#applyLeg(draft, leg, posting));
+    }
+    for (const [accountId, draft] of pending) this.#wallets.set(accountId, draft);
+    for (const leg of applied) this.#entries.push(leg.entry);
+    return applied;
+  }
+
+  /** Everything to commit, or null when nothing changed. */
+  toWrite(): LedgerWrite | null {
+    const wallets = [...this.#created];
+    for (const draft of this.#wallets.values()) {
+      if (draft.changed) wallets.push(this.#updatedRecord(draft));
+    }
+    if (wallets.length === 0 && this.#idempotency.size === 0) return null;
+    return { wallets, entries: this.#entries, idempotency: [...this.#idempotency.values()] };
+  }
+
+  #draft(accountId: string): WalletDraft {
+    const existing = this.#wallets.get(accountId);
+    if (existing) return existing;
+    const record = this.#snapshot.wallets.get(accountId);
+    if (!record) throw new WalletNotFoundError(accountId);
+    const draft: WalletDraft = {
+      record,
+      balances: new Map(),
+      sequence: record.sequence,
+      headHash: record.headHash,
+      changed: false,
+    };
+    this.#wallets.set(accountId, draft);
+    return draft;
+  }
+
+  #applyLeg(draft: WalletDraft, leg: Leg, posting: Posting): AppliedLeg {
+    const { currency, units } = leg;
+    const before = balanceOf(draft, currency);
+    const credit = CREDIT_TYPES.has(leg.type);
+    const after = credit ? before + units : before - units;
+    if (!credit && after < currency.minUnits) {
+      throw new InsufficientFundsError({
+        accountId: leg.accountId,
+        currency: currency.code,
+        balance: currency.render(before),
+        requested: currency.render(units),
+      });
+    }
+    if (credit && after > currency.maxUnits) {
+      throw new BalanceLimitExceededError({
+        accountId: leg.accountId,
+        currency: currency.code,
+        balance: currency.render(before),
+        requested: currency.render(units),
+        limit: currency.render(currency.maxUnits),
+      });
+    }
+    const body: Omit<JournalEntry, 'hash'> = {
+      transactionId: posting.transactionId,
+      accountId: leg.accountId,
+      sequence: draft.sequence + 1,
+      type: leg.type,
+      currency: currency.code,
+      amount: currency.render(units),
+      balanceBefore: currency.render(before),
+      balanceAfter: currency.render(after),
+      txTime: this.#txTime,
+      idempotencyKey: posting.idempotencyKey,
+      counterparty: leg.counterparty,
+      metadata: posting.metadata,
+      prevHash: draft.headHash,
+    };
+    const entry: JournalEntry = { ...body, hash: hashEntry(body) };
+    draft.balances.set(currency.code, { currency, units: after });
+    draft.sequence = entry.sequence;
+    draft.headHash = entry.hash;
+    draft.changed = true;
+    return { entry, before, after };
+  }
+
+  #updatedRecord(draft: WalletDraft): WalletRecord {
+    const balances = { ...draft.record.balances };
+    for (const [code, { currency, units }] of draft.balances) balances[code] = currency.render(units);
+    return {
+      ...draft.record,
+      balances,
+      version: draft.record.version + 1,
+      sequence: draft.sequence,
+      headHash: draft.headHash,
+      updatedAt: this.#txTime,
+    };
+  }
+}
+
+function balanceOf(draft: WalletDraft, currency: Currency): bigint {
+  const cached = draft.balances.get(currency.code);
+  if (cached !== undefined) return cached.units;
+  const stored = draft.record.balances[currency.code];
+  const units = stored === undefined ? 0n : decimalToUnits(stored, currency.scale);
+  if (units === undefined) {
+    throw new Error(
+      `wallet ${draft.record.accountId} holds ${stored} ${currency.code}, not a decimal at scale ${currency.scale}`,
+    );
+  }
+  draft.balances.set(currency.code, { currency, units });
+  return units;
+}
+
+function cloneDraft(draft: WalletDraft): WalletDraft {
+  return { ...draft, balances: new Map(draft.balances) };
+}
+
+/** A new, empty wallet record created at `time`. */
+export function newWalletRecord(
+  accountId: string,
+  metadata: Metadata | null,
+  time: string,
+): WalletRecord {
+  return {
+    accountId,
+    balances: {},
+    version: 0,
+    sequence: 0,
+    headHash: GENESIS_HASH,
+    createdAt: time,
+    updatedAt: time,
+    metadata,
+  };
+}

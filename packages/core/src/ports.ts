@@ -1,0 +1,153 @@
+import type { JournalEntry, JsonValue, Metadata } from './types.js';
+
+/**
+ * The stored state of one wallet. Balances are decimal strings at their currency's scale and
+ * list only the currencies the wallet has used; a missing currency is a zero balance.
+ */
+export interface WalletRecord {
+  accountId: string;
+  balances: Record<string, string>;
+  /** 0 when created; +1 for every committed transaction that touches the wallet. */
+  version: number;
+  /** The `sequence` of the wallet's last journal entry; 0 before the first. */
+  sequence: number;
+  /** The `hash` of the wallet's last journal entry; 64 zeros before the first. */
+  headHash: string;
+  createdAt: string;
+  updatedAt: string;
+  metadata: Metadata | null;
+}
+
+/** What a committed idempotency key remembers, so a retry gets the original answer. */
+export interface IdempotencyRecord {
+  /** The caller's key, 1..255 characters; unique across the ledger. */
+  key: string;
+  /** SHA-256 of the canonical request; equal fingerprints mean the same request. */
+  fingerprint: string;
+  /** The `transactionId` the key committed. */
+  transactionId: string;
+  /** The operation's result as first returned, as JSON. */
+  result: { [key: string]: JsonValue };
+  createdAt: string;
+}
+
+/** What a transaction reads before it decides. */
+export interface LedgerSnapshot {
+  /** The requested wallets that exist, by account id. An absent id has no wallet. */
+  wallets: ReadonlyMap<string, WalletRecord>;
+  /** The requested idempotency keys that have committed, by key. */
+  idempotency: ReadonlyMap<string, IdempotencyRecord>;
+}
+
+/** What a transaction writes, all or nothing. */
+export interface LedgerWrite {
+  /**
+   * New wallet states. A record with `version` 0 is an insert and conflicts when the wallet
+   * exists; any other record replaces the stored one only if that one still has
+   * `version - 1`, and conflicts otherwise.
+   */
+  wallets: WalletRecord[];
+  /** New journal entries; `(accountId, sequence)` is unique and conflicts when taken. */
+  entries: JournalEntry[];
+  /** New idempotency records; a key that is already stored conflicts. */
+  idempotency: IdempotencyRecord[];
+}
+
+/** The outcome of {@link LedgerTransaction.decide}. */
+export interface LedgerDecision<T> {
+  /** What to commit, or null to commit nothing (a read, or a replay). */
+  write: LedgerWrite | null;
+  /** What `transact` resolves to once the write has committed. */
+  result: T;
+}
+
+/**
+ * One atomic read-decide-write over a few wallets and idempotency keys.
+ *
+ * @example
+ * await ledger.transact({
+ *   accountIds: ['p1'],
+ *   idempotencyKeys: [],
+ *   decide: (snapshot) => ({ write: null, result: snapshot.wallets.has('p1') }),
+ * });
+ */
+export interface LedgerTransaction<T> {
+  /** The wallets to read (and lock, where the store locks). */
+  accountIds: readonly string[];
+  /** The idempotency keys to read. */
+  idempotencyKeys: readonly string[];
+  /**
+   * Decides the write from what was read. Synchronous and free of side effects: a store may
+   * call it again on a fresh snapshot after a conflict. Throwing aborts the transaction and
+   * the error reaches the caller unchanged.
+   */
+  decide(snapshot: LedgerSnapshot): LedgerDecision<T>;
+}
+
+/** Which entries of one wallet to read, in sequence order. */
+export interface EntryQuery {
+  accountId: string;
+  /** Only entries of this currency; all when absent. */
+  currency?: string;
+  /** `asc` from the oldest, `desc` from the newest. */
+  order: 'asc' | 'desc';
+  /** Only entries strictly after this sequence in `order` (greater for asc, smaller for desc). */
+  startAfter?: number;
+  /** At most this many entries, 1..1001. */
+  limit: number;
+}
+
+/**
+ * Reads a wallet's journal in pages. Both the ledger and a history store serve it.
+ */
+export interface JournalReader {
+  /**
+   * The entries matching `query`, in `query.order`, at most `query.limit` of them.
+   * MUST return entries exactly as written (every field, amounts as the same strings).
+   * An unknown account yields an empty list.
+   */
+  queryEntries(query: EntryQuery): Promise<JournalEntry[]>;
+}
+
+/**
+ * The system of record: wallets, their journals and idempotency keys.
+ * Adapters only store, lock and translate errors; every balance rule lives in core.
+ *
+ * Guarantees every implementation MUST give (the `@wallet/testing` suites check them):
+ * - `transact` is atomic and serializable per wallet: the snapshot `decide` sees is the latest
+ *   committed state of every wallet and key it names, and the write commits only if none of
+ *   them changed since; two transactions naming a common wallet or key never both commit on
+ *   the same snapshot.
+ * - A conflict (a concurrent write, a lock timeout, a serialization failure) is retried by
+ *   the store with a fresh snapshot; when retries run out it throws `ConcurrencyConflictError`.
+ * - If the store cannot tell whether a write committed it throws `OutcomeUnknownError`; if it
+ *   could not be reached before writing, `StoreUnavailableError`. Database errors are kept as
+ *   `cause`.
+ * - An error thrown by `decide` aborts the transaction, writes nothing and is rethrown as is.
+ *
+ * @example
+ * const service = createWalletService({ ledger: createMemoryLedger(), currencies: [{ code: 'GEMS', scale: 0 }] });
+ */
+export interface LedgerStore extends JournalReader {
+  /** Runs one read-decide-write atomically; resolves to `decide`'s result once committed. */
+  transact<T>(transaction: LedgerTransaction<T>): Promise<T>;
+  /** The latest committed state of a wallet, or null when it does not exist. */
+  getWallet(accountId: string): Promise<WalletRecord | null>;
+}
+
+/**
+ * A read model of journal entries, fed from the ledger's change stream.
+ *
+ * Guarantees every implementation MUST give:
+ * - `putEntries` is idempotent: an entry already stored under `(accountId, sequence)` is
+ *   left as it is, so at-least-once and out-of-order delivery is safe.
+ * - `queryEntries` (see {@link JournalReader}) returns what was put, in sequence order.
+ *
+ * @example
+ * await history.putEntries(entries);
+ * const page = await history.queryEntries({ accountId: 'p1', order: 'desc', limit: 50 });
+ */
+export interface HistoryStore extends JournalReader {
+  /** Stores entries, skipping any already stored. Resolves once all are durable. */
+  putEntries(entries: readonly JournalEntry[]): Promise<void>;
+}

@@ -1,0 +1,400 @@
+import { decimalToUnits, parseAmount } from './amount.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
+import { ValidationError, WalletNotFoundError } from './errors.js';
+import { decodeCursor, encodeCursor } from './history-cursor.js';
+import { replay, requestFingerprint } from './idempotency.js';
+import { type AppliedLeg, LedgerDraft, type Leg } from './ledger-draft.js';
+import type { HistoryStore, JournalReader, LedgerStore, WalletRecord } from './ports.js';
+import type {
+  AccountInput,
+  CreateWalletInput,
+  ExchangeInput,
+  FundsInput,
+  HistoryInput,
+  TransferInput,
+} from './requests.js';
+import { newTransactionId } from './transaction-id.js';
+import type {
+  ExchangeResult,
+  FundsResult,
+  HistoryPage,
+  JournalEntry,
+  JsonValue,
+  Metadata,
+  TransferResult,
+  VerificationReport,
+  Wallet,
+} from './types.js';
+import * as check from './validation.js';
+import { verifyJournal } from './verify-journal.js';
+
+/**
+ * How to build a {@link WalletService}.
+ *
+ * @example
+ * const options: WalletServiceOptions = {
+ *   ledger: createMemoryLedger(),
+ *   currencies: [{ code: 'GEMS', scale: 0 }, { code: 'GOLD', scale: 2 }],
+ * };
+ */
+export interface WalletServiceOptions {
+  /** The system of record. */
+  ledger: LedgerStore;
+  /** Where history is read from; the ledger's journal when absent. */
+  history?: HistoryStore;
+  /** The accepted currencies; at least one. */
+  currencies: readonly CurrencyConfig[];
+  /** Used when a call names no currency; the first configured one when absent. */
+  defaultCurrency?: string;
+  /** The time source for `txTime`, `createdAt` and `updatedAt`. */
+  clock?: Clock;
+}
+
+/**
+ * The wallet API: every rule of money lives here, stores only persist.
+ * All calls are async and throw {@link WalletError} subclasses on purpose.
+ */
+export interface WalletService {
+  /** Creates an empty wallet. Throws `WALLET_ALREADY_EXISTS` when the account has one. */
+  createWallet(input: CreateWalletInput): Promise<Wallet>;
+  /** Reads a wallet with a balance for every configured currency. */
+  getFunds(input: AccountInput): Promise<Wallet>;
+  /** Credits a wallet. */
+  addFunds(input: FundsInput): Promise<FundsResult>;
+  /** Debits a wallet; `INSUFFICIENT_FUNDS` when the balance would fall below `minBalance`. */
+  withdrawFunds(input: FundsInput): Promise<FundsResult>;
+  /** Moves funds between two wallets atomically. */
+  transfer(input: TransferInput): Promise<TransferResult>;
+  /** Debits one currency and credits another in one wallet atomically. */
+  exchange(input: ExchangeInput): Promise<ExchangeResult>;
+  /** A page of a wallet's journal. */
+  getTransactionHistory(input: HistoryInput): Promise<HistoryPage>;
+  /** Recomputes a wallet's hash chain and balances from its journal. */
+  verifyWallet(input: AccountInput): Promise<VerificationReport>;
+  /** The service's currencies, in configuration order. */
+  readonly currencies: CurrencyRegistry;
+}
+
+/** A mutation, normalized: what it touches, what it means, how it answers. */
+interface Operation<R> {
+  accountIds: readonly string[];
+  idempotencyKey: string | null;
+  /** The normalized request, fingerprinted for idempotency. */
+  request: { [key: string]: JsonValue };
+  metadata: Metadata | null;
+  legs: readonly Leg[];
+  result(applied: AppliedLeg[], transactionId: string, txTime: string): R;
+}
+
+const DEFAULT_HISTORY_LIMIT = 50;
+const MAX_HISTORY_LIMIT = 1000;
+const VERIFY_PAGE = 1000;
+
+/**
+ * Builds the wallet service over a ledger (and optionally a history store).
+ *
+ * @example
+ * const wallets = createWalletService({
+ *   ledger: createMemoryLedger(),
+ *   currencies: [{ code: 'GEMS', scale: 0 }],
+ * });
+ * await wallets.createWallet({ accountId: 'player-1' });
+ * await wallets.addFunds({ accountId: 'player-1', amount: '100', idempotencyKey: 'purchase-1' });
+ */
+export function createWalletService(options: WalletServiceOptions): WalletService {
+  const { ledger } = options;
+  const journal: JournalReader = options.history ?? ledger;
+  const clock = options.clock ?? systemClock;
+  const currencies = new CurrencyRegistry(options.currencies);
+  const defaultCurrency = currencies.get(options.defaultCurrency ?? currencies.codes[0]);
+
+  const currencyOf = (code: unknown): Currency =>
+    code === undefined || code === null ? defaultCurrency : currencies.get(code);
+
+  function toWallet(record: WalletRecord): Wallet {
+    const balances: Record<string, string> = {};
+    for (const code of currencies.codes) balances[code] = normalized(record, currencies.get(code));
+    for (const [code, value] of Object.entries(record.balances)) balances[code] ??= value;
+    const { accountId, version, createdAt, updatedAt } = record;
+    const metadata = record.metadata === null ? null : structuredClone(record.metadata);
+    return { accountId, balances, version, createdAt, updatedAt, metadata };
+  }
+
+  async function existingWallet(accountId: string): Promise<WalletRecord> {
+    const record = await ledger.getWallet(accountId);
+    if (!record) throw new WalletNotFoundError(accountId);
+    return record;
+  }
+
+  function run<R>(operation: Operation<R>): Promise<R> {
+    const { idempotencyKey: key, legs, metadata } = operation;
+    const fingerprint = key === null ? '' : requestFingerprint(operation.request);
+    return ledger.transact({
+      accountIds: operation.accountIds,
+      idempotencyKeys: key === null ? [] : [key],
+      decide(snapshot) {
+        const committed = key === null ? undefined : snapshot.idempotency.get(key);
+        if (committed) return { write: null, result: replay<R>(committed, fingerprint) };
+        const now = clock();
+        const draft = new LedgerDraft(snapshot, now.toISOString());
+        const transactionId = newTransactionId(now.getTime());
+        const applied = draft.post({ transactionId, idempotencyKey: key, metadata, legs });
+        const result = operation.result(applied, transactionId, draft.txTime);
+        if (key !== null) {
+          draft.rememberKey({
+            key,
+            fingerprint,
+            transactionId,
+            // A copy: the caller owns the object it is returned.
+            result: structuredClone(result) as unknown as { [key: string]: JsonValue },
+            createdAt: draft.txTime,
+          });
+        }
+        return { write: draft.toWrite(), result };
+      },
+    });
+  }
+
+  async function funds(input: FundsInput, direction: 'CREDIT' | 'DEBIT'): Promise<FundsResult> {
+    const request = check.requestObject(input);
+    const accountId = check.accountId(request.accountId);
+    const currency = currencyOf(request.currency);
+    const units = parseAmount(request.amount, currency.scale);
+    const metadata = check.metadata(request.metadata);
+    return run({
+      accountIds: [accountId],
+      idempotencyKey: check.idempotencyKey(request.idempotencyKey),
+      request: {
+        operation: direction === 'CREDIT' ? 'addFunds' : 'withdrawFunds',
+        accountId,
+        currency: currency.code,
+        amount: currency.render(units),
+        metadata,
+      },
+      metadata,
+      legs: [{ accountId, currency, units, type: direction, counterparty: null }],
+      result: ([leg], transactionId, txTime) => ({
+        transactionId,
+        accountId,
+        currency: currency.code,
+        amount: leg!.entry.amount,
+        previousBalance: leg!.entry.balanceBefore,
+        currentBalance: leg!.entry.balanceAfter,
+        txTime,
+        replayed: false,
+      }),
+    });
+  }
+
+  return {
+    currencies,
+
+    async createWallet(input) {
+      const request = check.requestObject(input);
+      const accountId = check.accountId(request.accountId);
+      const metadata = check.metadata(request.metadata);
+      const record = await ledger.transact({
+        accountIds: [accountId],
+        idempotencyKeys: [],
+        decide(snapshot) {
+          const draft = new LedgerDraft(snapshot, clock().toISOString());
+          const created = draft.createWallet(accountId, metadata);
+          return { write: draft.toWrite(), result: created };
+        },
+      });
+      return toWallet(record);
+    },
+
+    async getFunds(input) {
+      const accountId = check.accountId(check.requestObject(input).accountId);
+      return toWallet(await existingWallet(accountId));
+    },
+
+    addFunds: (input) => funds(input, 'CREDIT'),
+
+    withdrawFunds: (input) => funds(input, 'DEBIT'),
+
+    async transfer(input) {
+      const request = check.requestObject(input);
+      const from = check.accountId(request.fromAccountId, 'fromAccountId');
+      const to = check.accountId(request.toAccountId, 'toAccountId');
+      if (from === to) {
+        throw new ValidationError('fromAccountId and toAccountId must differ', {
+          field: 'toAccountId',
+        });
+      }
+      const currency = currencyOf(request.currency);
+      const units = parseAmount(request.amount, currency.scale);
+      const metadata = check.metadata(request.metadata);
+      return run({
+        accountIds: [from, to],
+        idempotencyKey: check.idempotencyKey(request.idempotencyKey),
+        request: {
+          operation: 'transfer',
+          fromAccountId: from,
+          toAccountId: to,
+          currency: currency.code,
+          amount: currency.render(units),
+          metadata,
+        },
+        metadata,
+        legs: [
+          { accountId: from, currency, units, type: 'TRANSFER_OUT', counterparty: to },
+          { accountId: to, currency, units, type: 'TRANSFER_IN', counterparty: from },
+        ],
+        result: ([out, into], transactionId, txTime) => ({
+          transactionId,
+          currency: currency.code,
+          amount: out!.entry.amount,
+          txTime,
+          replayed: false,
+          from: side(out!),
+          to: side(into!),
+        }),
+      });
+    },
+
+    async exchange(input) {
+      const request = check.requestObject(input);
+      const accountId = check.accountId(request.accountId);
+      const fromLeg = check.requestObject(request.from, 'from');
+      const toLeg = check.requestObject(request.to, 'to');
+      const fromCurrency = currencies.get(fromLeg.currency);
+      const toCurrency = currencies.get(toLeg.currency);
+      if (fromCurrency === toCurrency) {
+        throw new ValidationError('an exchange needs two different currencies', {
+          field: 'to.currency',
+        });
+      }
+      const fromUnits = parseAmount(fromLeg.amount, fromCurrency.scale, 'from.amount');
+      const toUnits = parseAmount(toLeg.amount, toCurrency.scale, 'to.amount');
+      const metadata = check.metadata(request.metadata);
+      return run({
+        accountIds: [accountId],
+        idempotencyKey: check.idempotencyKey(request.idempotencyKey),
+        request: {
+          operation: 'exchange',
+          accountId,
+          from: { currency: fromCurrency.code, amount: fromCurrency.render(fromUnits) },
+          to: { currency: toCurrency.code, amount: toCurrency.render(toUnits) },
+          metadata,
+        },
+        metadata,
+        legs: [
+          {
+            accountId,
+            currency: fromCurrency,
+            units: fromUnits,
+            type: 'EXCHANGE_OUT',
+            counterparty: null,
+          },
+          { accountId, currency: toCurrency, units: toUnits, type: 'EXCHANGE_IN', counterparty: null },
+        ],
+        result: ([out, into], transactionId, txTime) => ({
+          transactionId,
+          accountId,
+          txTime,
+          replayed: false,
+          from: exchangeSide(out!),
+          to: exchangeSide(into!),
+        }),
+      });
+    },
+
+    async getTransactionHistory(input) {
+      const request = check.requestObject(input);
+      const accountId = check.accountId(request.accountId);
+      const currency =
+        request.currency === undefined || request.currency === null
+          ? null
+          : currencies.get(request.currency).code;
+      const limit = historyLimit(request.limit);
+      const order = historyOrder(request.order);
+      const filters = { accountId, currency, order };
+      const startAfter =
+        request.cursor === undefined || request.cursor === null
+          ? undefined
+          : decodeCursor(cursorText(request.cursor), filters);
+      const rows = await journal.queryEntries({
+        accountId,
+        ...(currency === null ? {} : { currency }),
+        order,
+        ...(startAfter === undefined ? {} : { startAfter }),
+        limit: limit + 1,
+      });
+      if (rows.length === 0 && startAfter === undefined) await existingWallet(accountId);
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      const nextCursor =
+        rows.length > limit && last ? encodeCursor(last.sequence, filters) : null;
+      return { items, nextCursor };
+    },
+
+    async verifyWallet(input) {
+      const accountId = check.accountId(check.requestObject(input).accountId);
+      const wallet = await existingWallet(accountId);
+      const entries: JournalEntry[] = [];
+      for (;;) {
+        const page = await ledger.queryEntries({
+          accountId,
+          order: 'asc',
+          limit: VERIFY_PAGE,
+          ...(entries.length === 0 ? {} : { startAfter: entries[entries.length - 1]!.sequence }),
+        });
+        entries.push(...page);
+        if (page.length < VERIFY_PAGE) break;
+      }
+      return verifyJournal(wallet, entries, currencies);
+    },
+  };
+}
+
+function normalized(record: WalletRecord, currency: Currency): string {
+  const stored = record.balances[currency.code];
+  if (stored === undefined) return currency.render(0n);
+  const units = decimalToUnits(stored, currency.scale);
+  return units === undefined ? stored : currency.render(units);
+}
+
+function side({ entry }: AppliedLeg) {
+  return {
+    accountId: entry.accountId,
+    previousBalance: entry.balanceBefore,
+    currentBalance: entry.balanceAfter,
+  };
+}
+
+function exchangeSide({ entry }: AppliedLeg) {
+  return {
+    currency: entry.currency,
+    amount: entry.amount,
+    previousBalance: entry.balanceBefore,
+    currentBalance: entry.balanceAfter,
+  };
+}
+
+function historyLimit(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_HISTORY_LIMIT;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_HISTORY_LIMIT) {
+    throw new ValidationError(`limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}`, {
+      field: 'limit',
+    });
+  }
+  return value as number;
+}
+
+function historyOrder(value: unknown): 'asc' | 'desc' {
+  if (value === undefined || value === null) return 'desc';
+  if (value !== 'asc' && value !== 'desc') {
+    throw new ValidationError('order must be "asc" or "desc"', { field: 'order' });
+  }
+  return value;
+}
+
+function cursorText(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 512) {
+    throw new ValidationError('cursor is malformed', { field: 'cursor' });
+  }
+  return value;
+}

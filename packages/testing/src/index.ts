@@ -1,0 +1,15 @@
+export { type BankTestOptions, type BankTestReport, runBankTest } from './bank-test.js';
+export { SUITE_CURRENCIES, steppingClock, uniqueIds } from './fixtures.js';
+export {
+  type HistoryFixture,
+  type HistorySuiteOptions,
+  historyStoreSuite,
+} from './history-store-suite.js';
+export {
+  expectWalletError,
+  type LedgerFixture,
+  type LedgerSuiteOptions,
+  ledgerStoreSuite,
+  type TamperHooks,
+} from './ledger-store-suite.js';
+export { randomInt, seededRandom } from './random.js';

@@ -1,0 +1,795 @@
+import {
+  type Clock,
+  createWalletService,
+  GENESIS_HASH,
+  hashEntry,
+  type JournalEntry,
+  type LedgerStore,
+  type WalletErrorCode,
+  type WalletService,
+} from '@wallet/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBankTest } from './bank-test.js';
+import { SUITE_CURRENCIES, steppingClock, uniqueIds } from './fixtures.js';
+
+/** Lets a test change a stored journal behind the store's back, to prove tampering is caught. */
+export interface TamperHooks {
+  /** Replaces a wallet's stored entries with what `edit` returns. */
+  rewriteJournal(
+    accountId: string,
+    edit: (entries: JournalEntry[]) => JournalEntry[],
+  ): Promise<void> | void;
+}
+
+/** A ledger under test and what the suite may do with it. */
+export interface LedgerFixture {
+  ledger: LedgerStore;
+  /** Present when the store lets a test tamper with its journal. */
+  tamper?: TamperHooks;
+  /** Releases connections; called once after the suite. */
+  close?: () => Promise<void> | void;
+}
+
+/** How to run the ledger conformance suite against one adapter. */
+export interface LedgerSuiteOptions {
+  /** Names the adapter in test titles, e.g. `postgres`. */
+  name: string;
+  /** Builds the ledger once for the suite; tests use fresh account ids, so it may hold data. */
+  createLedger: () => Promise<LedgerFixture> | LedgerFixture;
+  /**
+   * `true` when every fixture has `tamper` hooks; otherwise the reason the store cannot let a
+   * test tamper with its journal, and the tamper-evidence tests are not registered.
+   */
+  tamper: true | { reason: string };
+  /** How long the bank test runs; default 2000 ms. */
+  bankTestMs?: number;
+  /** Per-test timeout for the concurrency tests; default 30 s. */
+  concurrencyTimeoutMs?: number;
+}
+
+/** Expects a promise to reject with a wallet error of `code`; returns the error. */
+export async function expectWalletError(
+  promise: Promise<unknown>,
+  code: WalletErrorCode,
+): Promise<Error & { code: WalletErrorCode; details?: unknown }> {
+  const error = await promise.then(
+    (value) => {
+      throw new Error(`expected ${code}, got ${JSON.stringify(value)}`);
+    },
+    (reason: unknown) => reason,
+  );
+  expect(error).toMatchObject({ code });
+  return error as Error & { code: WalletErrorCode };
+}
+
+/**
+ * The `LedgerStore` conformance suite: every call and error code of `WalletService` over the
+ * store, idempotency, the hash chain, tamper evidence and real concurrency. Every adapter
+ * runs it; so should a studio's own adapter.
+ *
+ * @example
+ * ledgerStoreSuite({ name: 'memory', createLedger: () => ({ ledger: createMemoryLedger() }) });
+ */
+export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
+  describe(`LedgerStore conformance: ${options.name}`, () => {
+    let fixture: LedgerFixture;
+    let service: WalletService;
+    const ids = uniqueIds(options.name);
+    /** Every wallet a test touched; each must verify once the suite is done. */
+    const touched = new Set<string>();
+    const tampered = new Set<string>();
+    const concurrencyTimeout = options.concurrencyTimeoutMs ?? 30_000;
+
+    const serviceWith = (clock?: Clock) =>
+      createWalletService({
+        ledger: fixture.ledger,
+        currencies: SUITE_CURRENCIES,
+        ...(clock ? { clock } : {}),
+      });
+
+    async function wallet(funds: Record<string, string> = {}, label = 'w'): Promise<string> {
+      const accountId = ids.account(label);
+      touched.add(accountId);
+      await service.createWallet({ accountId });
+      for (const [currency, amount] of Object.entries(funds)) {
+        await service.addFunds({ accountId, currency, amount });
+      }
+      return accountId;
+    }
+
+    async function balance(accountId: string, currency: string): Promise<string | undefined> {
+      return (await service.getFunds({ accountId })).balances[currency];
+    }
+
+    async function journal(accountId: string): Promise<JournalEntry[]> {
+      return (await service.getTransactionHistory({ accountId, order: 'asc', limit: 1000 })).items;
+    }
+
+    beforeAll(async () => {
+      fixture = await options.createLedger();
+      service = serviceWith();
+    });
+
+    afterAll(async () => {
+      try {
+        for (const accountId of touched) {
+          if (tampered.has(accountId)) continue;
+          const report = await service.verifyWallet({ accountId });
+          expect(report.problems, `wallet ${accountId} verifies`).toEqual([]);
+        }
+      } finally {
+        await fixture?.close?.();
+      }
+    }, 120_000);
+
+    describe('createWallet', () => {
+      it('creates a wallet at version 0 with a zero balance in every configured currency', async () => {
+        const accountId = ids.account();
+        touched.add(accountId);
+        const created = await service.createWallet({ accountId, metadata: { tier: 'gold' } });
+        expect(created).toMatchObject({
+          accountId,
+          version: 0,
+          balances: { GEMS: '0', GOLD: '0.00', CREDITS: '0.00', TOKENS: '0' },
+          metadata: { tier: 'gold' },
+        });
+        expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(await service.getFunds({ accountId })).toEqual(created);
+      });
+
+      it('rejects a second wallet for the same account with WALLET_ALREADY_EXISTS', async () => {
+        const accountId = await wallet({ GEMS: '5' });
+        await expectWalletError(service.createWallet({ accountId }), 'WALLET_ALREADY_EXISTS');
+        expect(await balance(accountId, 'GEMS')).toBe('5');
+      });
+
+      it('rejects malformed account ids with INVALID_ACCOUNT_ID', async () => {
+        for (const accountId of ['', '-lead', 'a'.repeat(129), "x'; DROP TABLE wallets;--", 'a b', 'é', 42, null]) {
+          await expectWalletError(
+            service.createWallet({ accountId: accountId as string }),
+            'INVALID_ACCOUNT_ID',
+          );
+        }
+      });
+
+      it('accepts the longest valid account id of 128 characters', async () => {
+        const accountId = `A${'x'.repeat(120)}${ids.account('').slice(-7)}`.slice(0, 128);
+        touched.add(accountId);
+        await expect(service.createWallet({ accountId })).resolves.toMatchObject({ accountId });
+      });
+
+      it('rejects metadata that is not a JSON object with VALIDATION_ERROR', async () => {
+        for (const metadata of [[1], 'text', 7, { big: 'x'.repeat(5000) }]) {
+          await expectWalletError(
+            service.createWallet({ accountId: ids.account(), metadata: metadata as never }),
+            'VALIDATION_ERROR',
+          );
+        }
+      });
+    });
+
+    describe('getFunds', () => {
+      it('fails with WALLET_NOT_FOUND for an account without a wallet', async () => {
+        await expectWalletError(service.getFunds({ accountId: ids.account() }), 'WALLET_NOT_FOUND');
+      });
+
+      it('renders every balance with exactly its currency scale', async () => {
+        const accountId = await wallet({ GOLD: '10.5', GEMS: '7' });
+        expect((await service.getFunds({ accountId })).balances).toEqual({
+          GEMS: '7',
+          GOLD: '10.50',
+          CREDITS: '0.00',
+          TOKENS: '0',
+        });
+      });
+    });
+
+    describe('addFunds and withdrawFunds', () => {
+      it('credit the default currency (the first configured) when none is named', async () => {
+        const accountId = await wallet();
+        const result = await service.addFunds({ accountId, amount: '12' });
+        expect(result).toMatchObject({
+          accountId,
+          currency: 'GEMS',
+          amount: '12',
+          previousBalance: '0',
+          currentBalance: '12',
+          replayed: false,
+        });
+        expect(result.transactionId).toMatch(/^[0-9a-f-]{36}$/);
+      });
+
+      it('stamp txTime from the injected clock on the result and the entry', async () => {
+        const accountId = await wallet();
+        const timed = serviceWith(steppingClock('2031-02-03T04:05:06.789Z', 0));
+        const result = await timed.addFunds({ accountId, amount: '1' });
+        expect(result.txTime).toBe('2031-02-03T04:05:06.789Z');
+        expect((await journal(accountId))[0]?.txTime).toBe('2031-02-03T04:05:06.789Z');
+        expect((await service.getFunds({ accountId })).updatedAt).toBe('2031-02-03T04:05:06.789Z');
+      });
+
+      it('add and subtract exactly, with no floating-point drift', async () => {
+        const accountId = await wallet();
+        for (let i = 0; i < 10; i++) {
+          await service.addFunds({ accountId, currency: 'GOLD', amount: '0.1' });
+        }
+        await service.addFunds({ accountId, currency: 'GOLD', amount: 0.2 });
+        const result = await service.withdrawFunds({ accountId, currency: 'GOLD', amount: '0.30' });
+        expect(result).toMatchObject({ previousBalance: '1.20', currentBalance: '0.90', amount: '0.30' });
+      });
+
+      it('hold balances up to 18 integer digits exactly', async () => {
+        const accountId = await wallet();
+        const big = '999999999999999999';
+        await service.addFunds({ accountId, amount: big });
+        await service.withdrawFunds({ accountId, amount: '1' });
+        expect(await balance(accountId, 'GEMS')).toBe('999999999999999998');
+        await expectWalletError(
+          service.addFunds({ accountId, amount: '2' }),
+          'BALANCE_LIMIT_EXCEEDED',
+        );
+      });
+
+      it('reject every malformed amount with INVALID_AMOUNT and write nothing', async () => {
+        const accountId = await wallet({ GOLD: '5.00' });
+        const bad: unknown[] = [
+          '0', '-1', '0.00', '1.001', '1e3', ' 1', '1 ', '1.', '.5', '+1', '1,5', '0x10', '',
+          'NaN', 'Infinity', '1234567890123456789', '01', NaN, Number.POSITIVE_INFINITY, -1, 0,
+          2 ** 53 + 2, 1e21, true, null, undefined, {}, ['1'],
+        ];
+        for (const amount of bad) {
+          await expectWalletError(
+            service.addFunds({ accountId, currency: 'GOLD', amount: amount as string }),
+            'INVALID_AMOUNT',
+          );
+          await expectWalletError(
+            service.withdrawFunds({ accountId, currency: 'GOLD', amount: amount as string }),
+            'INVALID_AMOUNT',
+          );
+        }
+        expect(await balance(accountId, 'GOLD')).toBe('5.00');
+        expect(await journal(accountId)).toHaveLength(1);
+      });
+
+      it('reject an unconfigured currency with UNKNOWN_CURRENCY', async () => {
+        const accountId = await wallet();
+        for (const currency of ['RUBIES', 'gems', 7]) {
+          await expectWalletError(
+            service.addFunds({ accountId, amount: '1', currency: currency as string }),
+            'UNKNOWN_CURRENCY',
+          );
+        }
+      });
+
+      it('fail with WALLET_NOT_FOUND for an unknown wallet and create nothing', async () => {
+        const accountId = ids.account();
+        await expectWalletError(service.addFunds({ accountId, amount: '1' }), 'WALLET_NOT_FOUND');
+        await expectWalletError(service.withdrawFunds({ accountId, amount: '1' }), 'WALLET_NOT_FOUND');
+        await expectWalletError(service.getFunds({ accountId }), 'WALLET_NOT_FOUND');
+      });
+
+      it('refuse a withdrawal below the minimum with INSUFFICIENT_FUNDS, its context, and no write', async () => {
+        const accountId = await wallet({ GOLD: '3.00' });
+        const error = await expectWalletError(
+          service.withdrawFunds({ accountId, currency: 'GOLD', amount: '3.01' }),
+          'INSUFFICIENT_FUNDS',
+        );
+        expect(error).toMatchObject({ accountId, currency: 'GOLD', balance: '3.00', requested: '3.01' });
+        expect(await balance(accountId, 'GOLD')).toBe('3.00');
+        expect((await service.getFunds({ accountId })).version).toBe(1);
+        await service.withdrawFunds({ accountId, currency: 'GOLD', amount: '3.00' });
+        expect(await balance(accountId, 'GOLD')).toBe('0.00');
+      });
+
+      it('allow an overdraft down to a negative minBalance exactly, and no further', async () => {
+        const accountId = await wallet();
+        const result = await service.withdrawFunds({ accountId, currency: 'CREDITS', amount: '100.00' });
+        expect(result.currentBalance).toBe('-100.00');
+        await expectWalletError(
+          service.withdrawFunds({ accountId, currency: 'CREDITS', amount: '0.01' }),
+          'INSUFFICIENT_FUNDS',
+        );
+        await service.addFunds({ accountId, currency: 'CREDITS', amount: '0.5' });
+        expect(await balance(accountId, 'CREDITS')).toBe('-99.50');
+      });
+
+      it('refuse a credit above maxBalance with BALANCE_LIMIT_EXCEEDED and no write', async () => {
+        const accountId = await wallet({ TOKENS: '999' });
+        const error = await expectWalletError(
+          service.addFunds({ accountId, currency: 'TOKENS', amount: '2' }),
+          'BALANCE_LIMIT_EXCEEDED',
+        );
+        expect(error).toMatchObject({ balance: '999', requested: '2', limit: '1000' });
+        await service.addFunds({ accountId, currency: 'TOKENS', amount: '1' });
+        expect(await balance(accountId, 'TOKENS')).toBe('1000');
+      });
+
+      it('keep operation metadata on the journal entry', async () => {
+        const accountId = await wallet();
+        await service.addFunds({ accountId, amount: '3', metadata: { reason: 'quest', quest: 12 } });
+        expect((await journal(accountId))[0]?.metadata).toEqual({ reason: 'quest', quest: 12 });
+      });
+
+      it('reject a malformed request object with VALIDATION_ERROR or a typed error, never a TypeError', async () => {
+        await expectWalletError(service.addFunds(null as never), 'VALIDATION_ERROR');
+        await expectWalletError(service.withdrawFunds('x' as never), 'VALIDATION_ERROR');
+        await expectWalletError(
+          service.addFunds({ accountId: ids.account(), amount: '1', idempotencyKey: '' }),
+          'VALIDATION_ERROR',
+        );
+        await expectWalletError(
+          service.addFunds({ accountId: ids.account(), amount: '1', idempotencyKey: 'k'.repeat(256) }),
+          'VALIDATION_ERROR',
+        );
+      });
+    });
+
+    describe('transfer', () => {
+      it('moves funds atomically: two entries sharing one transactionId, each naming the other wallet', async () => {
+        const from = await wallet({ GOLD: '10.00' }, 'from');
+        const to = await wallet({}, 'to');
+        const result = await service.transfer({
+          fromAccountId: from,
+          toAccountId: to,
+          amount: '2.50',
+          currency: 'GOLD',
+          metadata: { note: 'gift' },
+        });
+        expect(result).toMatchObject({
+          currency: 'GOLD',
+          amount: '2.50',
+          replayed: false,
+          from: { accountId: from, previousBalance: '10.00', currentBalance: '7.50' },
+          to: { accountId: to, previousBalance: '0.00', currentBalance: '2.50' },
+        });
+        const [out] = (await journal(from)).slice(-1);
+        const [into] = await journal(to);
+        expect(out).toMatchObject({ type: 'TRANSFER_OUT', counterparty: to, transactionId: result.transactionId });
+        expect(into).toMatchObject({ type: 'TRANSFER_IN', counterparty: from, transactionId: result.transactionId });
+        expect(into?.metadata).toEqual({ note: 'gift' });
+      });
+
+      it('rejects a transfer to the same wallet with VALIDATION_ERROR', async () => {
+        const accountId = await wallet({ GEMS: '5' });
+        await expectWalletError(
+          service.transfer({ fromAccountId: accountId, toAccountId: accountId, amount: '1' }),
+          'VALIDATION_ERROR',
+        );
+      });
+
+      it('fails with WALLET_NOT_FOUND when either side is missing, and writes to neither', async () => {
+        const existing = await wallet({ GEMS: '5' });
+        const missing = ids.account();
+        await expectWalletError(
+          service.transfer({ fromAccountId: existing, toAccountId: missing, amount: '1' }),
+          'WALLET_NOT_FOUND',
+        );
+        await expectWalletError(
+          service.transfer({ fromAccountId: missing, toAccountId: existing, amount: '1' }),
+          'WALLET_NOT_FOUND',
+        );
+        expect(await balance(existing, 'GEMS')).toBe('5');
+        expect(await journal(existing)).toHaveLength(1);
+      });
+
+      it('writes nothing on either side when the sender lacks funds or the receiver would pass its limit', async () => {
+        const from = await wallet({ TOKENS: '50' });
+        const to = await wallet({ TOKENS: '990' });
+        await expectWalletError(
+          service.transfer({ fromAccountId: from, toAccountId: to, amount: '51', currency: 'TOKENS' }),
+          'INSUFFICIENT_FUNDS',
+        );
+        await expectWalletError(
+          service.transfer({ fromAccountId: from, toAccountId: to, amount: '11', currency: 'TOKENS' }),
+          'BALANCE_LIMIT_EXCEEDED',
+        );
+        expect(await balance(from, 'TOKENS')).toBe('50');
+        expect(await balance(to, 'TOKENS')).toBe('990');
+        expect((await journal(from)).length + (await journal(to)).length).toBe(2);
+      });
+
+      it('validates both account ids and the amount', async () => {
+        const accountId = await wallet({ GEMS: '5' });
+        await expectWalletError(
+          service.transfer({ fromAccountId: accountId, toAccountId: 'bad id', amount: '1' }),
+          'INVALID_ACCOUNT_ID',
+        );
+        await expectWalletError(
+          service.transfer({ fromAccountId: accountId, toAccountId: ids.account(), amount: '1.5' }),
+          'INVALID_AMOUNT',
+        );
+      });
+    });
+
+    describe('exchange', () => {
+      it('debits one currency and credits another in one transaction', async () => {
+        const accountId = await wallet({ GOLD: '20.00' });
+        const result = await service.exchange({
+          accountId,
+          from: { currency: 'GOLD', amount: '12.50' },
+          to: { currency: 'GEMS', amount: '5' },
+        });
+        expect(result).toMatchObject({
+          accountId,
+          replayed: false,
+          from: { currency: 'GOLD', amount: '12.50', previousBalance: '20.00', currentBalance: '7.50' },
+          to: { currency: 'GEMS', amount: '5', previousBalance: '0', currentBalance: '5' },
+        });
+        const entries = await journal(accountId);
+        expect(entries.map((e) => [e.sequence, e.type, e.currency])).toEqual([
+          [1, 'CREDIT', 'GOLD'],
+          [2, 'EXCHANGE_OUT', 'GOLD'],
+          [3, 'EXCHANGE_IN', 'GEMS'],
+        ]);
+        expect(entries[1]?.transactionId).toBe(entries[2]?.transactionId);
+      });
+
+      it('rejects an exchange within one currency with VALIDATION_ERROR', async () => {
+        const accountId = await wallet({ GEMS: '5' });
+        await expectWalletError(
+          service.exchange({ accountId, from: { currency: 'GEMS', amount: '1' }, to: { currency: 'GEMS', amount: '2' } }),
+          'VALIDATION_ERROR',
+        );
+      });
+
+      it('validates each amount against its own currency scale', async () => {
+        const accountId = await wallet({ GOLD: '5.00' });
+        await expectWalletError(
+          service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'GEMS', amount: '1.5' } }),
+          'INVALID_AMOUNT',
+        );
+        await expectWalletError(
+          service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.001' }, to: { currency: 'GEMS', amount: '1' } }),
+          'INVALID_AMOUNT',
+        );
+        await expectWalletError(
+          service.exchange({ accountId, from: { currency: 'RUBY', amount: '1' }, to: { currency: 'GEMS', amount: '1' } }),
+          'UNKNOWN_CURRENCY',
+        );
+        await expectWalletError(
+          service.exchange({ accountId, from: null as never, to: { currency: 'GEMS', amount: '1' } }),
+          'VALIDATION_ERROR',
+        );
+      });
+
+      it('writes neither leg when the debit is refused or the credit passes its limit', async () => {
+        const accountId = await wallet({ GOLD: '5.00', TOKENS: '1000' });
+        await expectWalletError(
+          service.exchange({ accountId, from: { currency: 'GOLD', amount: '5.01' }, to: { currency: 'GEMS', amount: '1' } }),
+          'INSUFFICIENT_FUNDS',
+        );
+        await expectWalletError(
+          service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'TOKENS', amount: '1' } }),
+          'BALANCE_LIMIT_EXCEEDED',
+        );
+        expect((await service.getFunds({ accountId })).balances).toMatchObject({ GOLD: '5.00', GEMS: '0', TOKENS: '1000' });
+        expect(await journal(accountId)).toHaveLength(2);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('returns the original result with replayed: true and writes nothing on a retry', async () => {
+        const accountId = await wallet({ GEMS: '10' });
+        const idempotencyKey = ids.key();
+        const first = await service.withdrawFunds({ accountId, amount: '4', idempotencyKey });
+        await service.addFunds({ accountId, amount: '100' });
+        const again = await service.withdrawFunds({ accountId, amount: '4', idempotencyKey });
+        expect(again).toEqual({ ...first, replayed: true });
+        expect(await balance(accountId, 'GEMS')).toBe('106');
+        expect(await journal(accountId)).toHaveLength(3);
+        expect((await journal(accountId))[1]?.idempotencyKey).toBe(idempotencyKey);
+      });
+
+      it('accepts a number amount and its string form as the same request', async () => {
+        const accountId = await wallet();
+        const idempotencyKey = ids.key();
+        await service.addFunds({ accountId, currency: 'GOLD', amount: 1.5, idempotencyKey });
+        const again = await service.addFunds({ accountId, currency: 'GOLD', amount: '1.50', idempotencyKey });
+        expect(again.replayed).toBe(true);
+      });
+
+      it('replays transfers and exchanges with their original balances', async () => {
+        const from = await wallet({ GOLD: '10.00' });
+        const to = await wallet();
+        const transferKey = ids.key();
+        const request = { fromAccountId: from, toAccountId: to, amount: '1.00', currency: 'GOLD', idempotencyKey: transferKey };
+        const first = await service.transfer(request);
+        await service.transfer({ ...request, idempotencyKey: ids.key() });
+        expect(await service.transfer(request)).toEqual({ ...first, replayed: true });
+
+        const exchangeKey = ids.key();
+        const swap = { accountId: from, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'GEMS', amount: '3' }, idempotencyKey: exchangeKey };
+        const exchanged = await service.exchange(swap);
+        expect(await service.exchange(swap)).toEqual({ ...exchanged, replayed: true });
+        expect(await balance(from, 'GOLD')).toBe('7.00');
+        expect(await balance(from, 'GEMS')).toBe('3');
+      });
+
+      it('rejects the same key with any other request with IDEMPOTENCY_KEY_REUSED', async () => {
+        const accountId = await wallet({ GEMS: '50' });
+        const other = await wallet();
+        const idempotencyKey = ids.key();
+        await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 1 } });
+        const variants = [
+          service.addFunds({ accountId, amount: '6', idempotencyKey, metadata: { a: 1 } }),
+          service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 2 } }),
+          service.addFunds({ accountId, amount: '5', idempotencyKey }),
+          service.addFunds({ accountId: other, amount: '5', idempotencyKey, metadata: { a: 1 } }),
+          service.addFunds({ accountId, amount: '5', currency: 'TOKENS', idempotencyKey, metadata: { a: 1 } }),
+          service.withdrawFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 1 } }),
+          service.transfer({ fromAccountId: accountId, toAccountId: other, amount: '5', idempotencyKey }),
+          service.exchange({ accountId, from: { currency: 'GEMS', amount: '5' }, to: { currency: 'TOKENS', amount: '5' }, idempotencyKey }),
+        ];
+        for (const variant of variants) await expectWalletError(variant, 'IDEMPOTENCY_KEY_REUSED');
+        expect(await balance(accountId, 'GEMS')).toBe('55');
+        expect(await balance(other, 'GEMS')).toBe('0');
+      });
+
+      it('treats metadata with reordered keys as the same request', async () => {
+        const accountId = await wallet();
+        const idempotencyKey = ids.key();
+        await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 1, b: 2 } });
+        const again = await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { b: 2, a: 1 } });
+        expect(again.replayed).toBe(true);
+      });
+
+      it('consumes no key when the call is rejected', async () => {
+        const accountId = await wallet({ GEMS: '1' });
+        const idempotencyKey = ids.key();
+        await expectWalletError(service.withdrawFunds({ accountId, amount: '5', idempotencyKey }), 'INSUFFICIENT_FUNDS');
+        await service.addFunds({ accountId, amount: '10' });
+        const result = await service.withdrawFunds({ accountId, amount: '5', idempotencyKey });
+        expect(result).toMatchObject({ replayed: false, currentBalance: '6' });
+      });
+
+      it('applies 20 concurrent calls with one key once, and all return the same transactionId', async () => {
+        const accountId = await wallet({ GEMS: '100' });
+        const idempotencyKey = ids.key();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => service.withdrawFunds({ accountId, amount: '7', idempotencyKey })),
+        );
+        expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+        expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+        expect(results.every((r) => r.currentBalance === '93')).toBe(true);
+        expect(await balance(accountId, 'GEMS')).toBe('93');
+        expect(await journal(accountId)).toHaveLength(2);
+      }, concurrencyTimeout);
+
+      it('applies concurrent transfers with one key once, whichever wallet each call locks first', async () => {
+        const a = await wallet({ GEMS: '100' });
+        const b = await wallet({ GEMS: '100' });
+        const idempotencyKey = ids.key();
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            i % 2 === 0
+              ? service.transfer({ fromAccountId: a, toAccountId: b, amount: '10', idempotencyKey })
+              : service.transfer({ fromAccountId: b, toAccountId: a, amount: '10', idempotencyKey }),
+          ),
+        );
+        const applied = results.filter((r) => r.status === 'fulfilled' && !r.value.replayed);
+        expect(applied).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+        }
+        const total = BigInt((await balance(a, 'GEMS'))!) + BigInt((await balance(b, 'GEMS'))!);
+        expect(total).toBe(200n);
+        expect((await journal(a)).length + (await journal(b)).length).toBe(4);
+      }, concurrencyTimeout);
+    });
+
+    describe('getTransactionHistory', () => {
+      async function busyWallet(): Promise<string> {
+        const accountId = await wallet();
+        for (let i = 1; i <= 7; i++) {
+          await service.addFunds({ accountId, amount: String(i), currency: i % 2 ? 'GEMS' : 'GOLD' });
+        }
+        return accountId;
+      }
+
+      it('lists entries newest first by default, and oldest first with order asc', async () => {
+        const accountId = await busyWallet();
+        const desc = await service.getTransactionHistory({ accountId });
+        expect(desc.items.map((e) => e.sequence)).toEqual([7, 6, 5, 4, 3, 2, 1]);
+        expect(desc.nextCursor).toBeNull();
+        const asc = await service.getTransactionHistory({ accountId, order: 'asc' });
+        expect(asc.items.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      });
+
+      it('pages through every entry once with nextCursor, in both orders and with a currency filter', async () => {
+        const accountId = await busyWallet();
+        for (const order of ['asc', 'desc'] as const) {
+          for (const currency of [undefined, 'GEMS', 'GOLD']) {
+            const seen: number[] = [];
+            let cursor: string | null = null;
+            do {
+              const page: { items: JournalEntry[]; nextCursor: string | null } =
+                await service.getTransactionHistory({ accountId, order, limit: 2, cursor, currency });
+              expect(page.items.length).toBeLessThanOrEqual(2);
+              seen.push(...page.items.map((e) => e.sequence));
+              cursor = page.nextCursor;
+            } while (cursor);
+            const all = [1, 2, 3, 4, 5, 6, 7].filter(
+              (s) => currency === undefined || (currency === 'GEMS') === (s % 2 === 1),
+            );
+            expect(seen).toEqual(order === 'asc' ? all : all.reverse());
+          }
+        }
+      });
+
+      it('rejects a cursor reused with other filters, a malformed cursor and a bad limit or order with VALIDATION_ERROR', async () => {
+        const accountId = await busyWallet();
+        const { nextCursor } = await service.getTransactionHistory({ accountId, limit: 2 });
+        expect(nextCursor).toEqual(expect.any(String));
+        const cursor = nextCursor!;
+        const other = await busyWallet();
+        const invalid = [
+          { accountId, limit: 2, cursor, order: 'asc' as const },
+          { accountId, limit: 2, cursor, currency: 'GEMS' },
+          { accountId: other, limit: 2, cursor },
+          { accountId, cursor: 'not-a-cursor' },
+          { accountId, cursor: Buffer.from('[1,-4]').toString('base64url') },
+          { accountId, limit: 0 },
+          { accountId, limit: 1001 },
+          { accountId, limit: 2.5 },
+          { accountId, order: 'sideways' as never },
+        ];
+        for (const input of invalid) {
+          await expectWalletError(service.getTransactionHistory(input), 'VALIDATION_ERROR');
+        }
+        const page = await service.getTransactionHistory({ accountId, limit: 2, cursor });
+        expect(page.items.map((e) => e.sequence)).toEqual([5, 4]);
+      });
+
+      it('fails with WALLET_NOT_FOUND for an unknown wallet and UNKNOWN_CURRENCY for an unknown filter', async () => {
+        await expectWalletError(service.getTransactionHistory({ accountId: ids.account() }), 'WALLET_NOT_FOUND');
+        const accountId = await wallet();
+        await expectWalletError(service.getTransactionHistory({ accountId, currency: 'NOPE' }), 'UNKNOWN_CURRENCY');
+        expect(await service.getTransactionHistory({ accountId })).toEqual({ items: [], nextCursor: null });
+      });
+
+      it('returns entries that follow the journal contract: gapless sequences, a hash chain, scaled amounts', async () => {
+        const accountId = await wallet();
+        const idempotencyKey = ids.key();
+        await service.addFunds({ accountId, currency: 'GOLD', amount: '5', idempotencyKey });
+        await service.withdrawFunds({ accountId, currency: 'GOLD', amount: '1.25' });
+        const entries = await journal(accountId);
+        expect(entries[0]).toEqual({
+          transactionId: expect.any(String),
+          accountId,
+          sequence: 1,
+          type: 'CREDIT',
+          currency: 'GOLD',
+          amount: '5.00',
+          balanceBefore: '0.00',
+          balanceAfter: '5.00',
+          txTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          idempotencyKey,
+          counterparty: null,
+          metadata: null,
+          prevHash: GENESIS_HASH,
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
+        expect(entries[1]).toMatchObject({ type: 'DEBIT', amount: '1.25', balanceBefore: '5.00', balanceAfter: '3.75', idempotencyKey: null });
+        expect(entries[1]?.prevHash).toBe(entries[0]?.hash);
+        for (const entry of entries) expect(hashEntry(entry)).toBe(entry.hash);
+      });
+    });
+
+    describe('verifyWallet', () => {
+      it('verifies a new wallet with no entries', async () => {
+        const accountId = await wallet();
+        expect(await service.verifyWallet({ accountId })).toEqual({ ok: true, entries: 0, headHash: GENESIS_HASH, problems: [] });
+      });
+
+      it('verifies a busy wallet and reports the last entry hash as its head', async () => {
+        const accountId = await wallet({ GEMS: '10', GOLD: '3.00', CREDITS: '1.00' });
+        const other = await wallet();
+        await service.transfer({ fromAccountId: accountId, toAccountId: other, amount: '4' });
+        await service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'GEMS', amount: '2' } });
+        await service.withdrawFunds({ accountId, currency: 'CREDITS', amount: '50.00' });
+        const entries = await journal(accountId);
+        expect(await service.verifyWallet({ accountId })).toEqual({
+          ok: true,
+          entries: 7,
+          headHash: entries[6]?.hash,
+          problems: [],
+        });
+      });
+
+      it('fails with WALLET_NOT_FOUND for an unknown wallet', async () => {
+        await expectWalletError(service.verifyWallet({ accountId: ids.account() }), 'WALLET_NOT_FOUND');
+      });
+
+      const tamperCases: [string, (entries: JournalEntry[]) => JournalEntry[], RegExp][] = [
+        ['a changed amount', (e) => e.map((x) => (x.sequence === 2 ? { ...x, amount: '2', balanceAfter: '5' } : x)), /hash does not match/],
+        ['a changed amount with its hash recomputed', (e) => e.map((x) => (x.sequence === 2 ? rehash({ ...x, amount: '2', balanceAfter: '5' }) : x)), /prevHash does not match|differs from the journal/],
+        ['a deleted entry', (e) => e.filter((x) => x.sequence !== 2), /missing or out of order/],
+        ['the last entry deleted', (e) => e.slice(0, -1), /journal has 2 entries|head hash/],
+        ['reordered entries', (e) => [e[0]!, e[2]!, e[1]!], /missing or out of order/],
+      ];
+      for (const [what, edit, problem] of tamperCases) {
+        if (options.tamper !== true) continue;
+        it(`reports ${what}`, async () => {
+          expect(fixture.tamper, 'the fixture provides tamper hooks').toBeDefined();
+          const accountId = await wallet({ GEMS: '3' });
+          tampered.add(accountId);
+          await service.addFunds({ accountId, amount: '4' });
+          await service.withdrawFunds({ accountId, amount: '2' });
+          await fixture.tamper!.rewriteJournal(accountId, edit);
+          const report = await service.verifyWallet({ accountId });
+          expect(report.ok).toBe(false);
+          expect(report.problems.join('\n')).toMatch(problem);
+        });
+      }
+    });
+
+    describe('concurrency', () => {
+      it('double-spend burst: 64 concurrent withdrawals of 100 from 1000 succeed exactly 10 times', async () => {
+        const accountId = await wallet({ GEMS: '1000' });
+        const results = await Promise.allSettled(
+          Array.from({ length: 64 }, () => service.withdrawFunds({ accountId, amount: '100' })),
+        );
+        const ok = results.filter((r) => r.status === 'fulfilled');
+        expect(ok).toHaveLength(10);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+        }
+        expect(await balance(accountId, 'GEMS')).toBe('0');
+        const debits = (await journal(accountId)).filter((e) => e.type === 'DEBIT');
+        expect(debits).toHaveLength(10);
+      }, concurrencyTimeout);
+
+      it('loses no update: 100 concurrent credits of 1 leave 100 and sequences 1..100', async () => {
+        const accountId = await wallet();
+        await Promise.all(Array.from({ length: 100 }, () => service.addFunds({ accountId, amount: '1' })));
+        expect(await balance(accountId, 'GEMS')).toBe('100');
+        expect((await journal(accountId)).map((e) => e.sequence)).toEqual(
+          Array.from({ length: 100 }, (_, i) => i + 1),
+        );
+        expect((await service.getFunds({ accountId })).version).toBe(100);
+      }, concurrencyTimeout);
+
+      it('creates a wallet once when 10 calls race to create it', async () => {
+        const accountId = ids.account();
+        touched.add(accountId);
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, () => service.createWallet({ accountId })),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'WALLET_ALREADY_EXISTS' });
+        }
+      }, concurrencyTimeout);
+
+      it('bank test: random concurrent transfers among 8 wallets keep the total, the minimums and every chain', async () => {
+        const accountIds: string[] = [];
+        for (let i = 0; i < 8; i++) accountIds.push(await wallet({ CREDITS: '100.00' }, `bank${i}`));
+        const report = await runBankTest({
+          service,
+          accountIds,
+          currency: 'CREDITS',
+          durationMs: options.bankTestMs ?? 2000,
+          workers: 16,
+          maxAmount: 90,
+          seed: 7,
+        });
+        expect(report.unexpected).toEqual([]);
+        expect(report.transfers).toBeGreaterThan(0);
+        let total = 0n;
+        for (const accountId of accountIds) {
+          const held = (await balance(accountId, 'CREDITS'))!;
+          const units = BigInt(held.replace('.', ''));
+          expect(units).toBeGreaterThanOrEqual(-10000n);
+          total += units;
+          const verified = await service.verifyWallet({ accountId });
+          expect(verified.problems).toEqual([]);
+        }
+        expect(total).toBe(80000n);
+      }, concurrencyTimeout + (options.bankTestMs ?? 2000));
+    });
+  });
+}
+
+function rehash(entry: JournalEntry): JournalEntry {
+  return { ...entry, hash: hashEntry(entry) };
+}
