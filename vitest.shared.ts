@@ -12,7 +12,9 @@ function sourceAliases(): { find: string; replacement: string }[] {
   const aliases: { find: string; replacement: string }[] = [];
   for (const dir of readdirSync(join(root, 'packages'))) {
     const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
-    for (const [subpath, target] of Object.entries<Record<string, unknown>>(manifest.exports ?? {})) {
+    for (const [subpath, target] of Object.entries<Record<string, unknown>>(
+      manifest.exports ?? {},
+    )) {
       const source = typeof target === 'object' ? target['@wallet/source'] : undefined;
       if (typeof source !== 'string') continue;
       aliases.push({

@@ -242,7 +242,13 @@ export class BalanceLimitExceededError extends WalletError {
   readonly limit: string;
 
   constructor(
-    context: { accountId: string; currency: string; balance: string; requested: string; limit: string },
+    context: {
+      accountId: string;
+      currency: string;
+      balance: string;
+      requested: string;
+      limit: string;
+    },
     options?: WalletErrorOptions,
   ) {
     super(

@@ -31,11 +31,7 @@ export function decodeCursor(cursor: string, filters: CursorFilters): number {
   if (version !== CURSOR_VERSION || !Number.isSafeInteger(after) || (after as number) < 0) {
     throw new ValidationError('cursor is malformed', { field: 'cursor' });
   }
-  if (
-    accountId !== filters.accountId ||
-    currency !== filters.currency ||
-    order !== filters.order
-  ) {
+  if (accountId !== filters.accountId || currency !== filters.currency || order !== filters.order) {
     throw new ValidationError('cursor was made for other filters (account, currency or order)', {
       field: 'cursor',
     });

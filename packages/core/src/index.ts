@@ -1,4 +1,4 @@
-export { MAX_INTEGER_DIGITS, decimalToUnits, parseAmount, renderAmount } from './amount.js';
+export { decimalToUnits, MAX_INTEGER_DIGITS, parseAmount, renderAmount } from './amount.js';
 export { canonicalJson } from './canonical-json.js';
 export { type Clock, systemClock } from './clock.js';
 export { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
@@ -10,8 +10,8 @@ export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
 export type * from './ports.js';
 export type * from './requests.js';
 export { newTransactionId } from './transaction-id.js';
-export { ENTRY_TYPES } from './types.js';
 export type * from './types.js';
+export { ENTRY_TYPES } from './types.js';
 export { verifyJournal } from './verify-journal.js';
 export {
   createWalletService,

@@ -192,7 +192,8 @@ export class LedgerDraft {
 
   #updatedRecord(draft: WalletDraft): WalletRecord {
     const balances = { ...draft.record.balances };
-    for (const [code, { currency, units }] of draft.balances) balances[code] = currency.render(units);
+    for (const [code, { currency, units }] of draft.balances)
+      balances[code] = currency.render(units);
     return {
       ...draft.record,
       balances,

@@ -1,5 +1,11 @@
 /** A JSON value, as metadata may hold. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** Free-form data a caller attaches to a wallet or an operation. */
 export type Metadata = { [key: string]: JsonValue };

@@ -68,7 +68,10 @@ export function metadata(value: unknown, field = 'metadata'): Metadata | null {
  */
 export function requestObject<T extends object>(value: T | null | undefined, field?: string): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(`${field ?? 'the request'} must be an object`, field ? { field } : undefined);
+    throw new ValidationError(
+      `${field ?? 'the request'} must be an object`,
+      field ? { field } : undefined,
+    );
   }
   return value;
 }

@@ -29,7 +29,9 @@ export function verifyJournal(
     const where = `entry ${index + 1} (sequence ${entry.sequence})`;
     const expectedSequence = index + 1;
     if (entry.sequence !== expectedSequence) {
-      problems.push(`${where}: expected sequence ${expectedSequence}; entries are missing or out of order`);
+      problems.push(
+        `${where}: expected sequence ${expectedSequence}; entries are missing or out of order`,
+      );
     }
     if (entry.accountId !== wallet.accountId) {
       problems.push(`${where}: belongs to ${entry.accountId}, not ${wallet.accountId}`);
@@ -103,7 +105,9 @@ function checkHead(
   problems: string[],
 ): void {
   if (wallet.sequence !== entries.length) {
-    problems.push(`wallet: its sequence is ${wallet.sequence} but the journal has ${entries.length} entries`);
+    problems.push(
+      `wallet: its sequence is ${wallet.sequence} but the journal has ${entries.length} entries`,
+    );
   }
   if (wallet.headHash !== headHash) {
     problems.push('wallet: its head hash does not match the last entry');

@@ -289,7 +289,13 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
             type: 'EXCHANGE_OUT',
             counterparty: null,
           },
-          { accountId, currency: toCurrency, units: toUnits, type: 'EXCHANGE_IN', counterparty: null },
+          {
+            accountId,
+            currency: toCurrency,
+            units: toUnits,
+            type: 'EXCHANGE_IN',
+            counterparty: null,
+          },
         ],
         result: ([out, into], transactionId, txTime) => ({
           transactionId,
@@ -326,8 +332,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       if (rows.length === 0 && startAfter === undefined) await existingWallet(accountId);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
-      const nextCursor =
-        rows.length > limit && last ? encodeCursor(last.sequence, filters) : null;
+      const nextCursor = rows.length > limit && last ? encodeCursor(last.sequence, filters) : null;
       return { items, nextCursor };
     },
 

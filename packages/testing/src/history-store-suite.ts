@@ -36,7 +36,10 @@ export function historyStoreSuite(options: HistorySuiteOptions): void {
     let fixture: HistoryFixture;
     const ids = uniqueIds(`${options.name}-h`);
     // The entries under test come from a real service, so they are exactly what a ledger writes.
-    const source = createWalletService({ ledger: createMemoryLedger(), currencies: SUITE_CURRENCIES });
+    const source = createWalletService({
+      ledger: createMemoryLedger(),
+      currencies: SUITE_CURRENCIES,
+    });
 
     beforeAll(async () => {
       fixture = await options.createHistory();
@@ -84,13 +87,25 @@ export function historyStoreSuite(options: HistorySuiteOptions): void {
       const [entries, accountId] = await journalOf(source, ids.account(), 10);
       await fixture.history.putEntries(entries);
       const query = fixture.history.queryEntries.bind(fixture.history);
-      expect((await query({ accountId, order: 'asc', startAfter: 3, limit: 4 })).map((e) => e.sequence)).toEqual([4, 5, 6, 7]);
-      expect((await query({ accountId, order: 'desc', startAfter: 3, limit: 4 })).map((e) => e.sequence)).toEqual([2, 1]);
-      expect(await query({ accountId, order: 'desc', limit: 3 })).toEqual(entries.slice(-3).reverse());
+      expect(
+        (await query({ accountId, order: 'asc', startAfter: 3, limit: 4 })).map((e) => e.sequence),
+      ).toEqual([4, 5, 6, 7]);
+      expect(
+        (await query({ accountId, order: 'desc', startAfter: 3, limit: 4 })).map((e) => e.sequence),
+      ).toEqual([2, 1]);
+      expect(await query({ accountId, order: 'desc', limit: 3 })).toEqual(
+        entries.slice(-3).reverse(),
+      );
       const gold = await query({ accountId, currency: 'GOLD', order: 'asc', limit: 100 });
       expect(gold.length).toBeGreaterThan(0);
       expect(gold).toEqual(entries.filter((e) => e.currency === 'GOLD'));
-      const goldAfter = await query({ accountId, currency: 'GOLD', order: 'asc', startAfter: gold[0]!.sequence, limit: 2 });
+      const goldAfter = await query({
+        accountId,
+        currency: 'GOLD',
+        order: 'asc',
+        startAfter: gold[0]!.sequence,
+        limit: 2,
+      });
       expect(goldAfter).toEqual(gold.slice(1, 3));
     });
 
@@ -98,9 +113,15 @@ export function historyStoreSuite(options: HistorySuiteOptions): void {
       const [first, a] = await journalOf(source, ids.account(), 2);
       const [second, b] = await journalOf(source, ids.account(), 3);
       await fixture.history.putEntries([...first, ...second]);
-      expect(await fixture.history.queryEntries({ accountId: a, order: 'asc', limit: 100 })).toEqual(first);
-      expect(await fixture.history.queryEntries({ accountId: b, order: 'asc', limit: 100 })).toEqual(second);
-      expect(await fixture.history.queryEntries({ accountId: ids.account(), order: 'asc', limit: 10 })).toEqual([]);
+      expect(
+        await fixture.history.queryEntries({ accountId: a, order: 'asc', limit: 100 }),
+      ).toEqual(first);
+      expect(
+        await fixture.history.queryEntries({ accountId: b, order: 'asc', limit: 100 }),
+      ).toEqual(second);
+      expect(
+        await fixture.history.queryEntries({ accountId: ids.account(), order: 'asc', limit: 10 }),
+      ).toEqual([]);
     });
 
     it('serves a WalletService its history, cursor pages included', async () => {
@@ -108,9 +129,17 @@ export function historyStoreSuite(options: HistorySuiteOptions): void {
       const writer = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
       const [entries, accountId] = await journalOf(writer, ids.account(), 5);
       await fixture.history.putEntries(entries);
-      const reader = createWalletService({ ledger, history: fixture.history, currencies: SUITE_CURRENCIES });
+      const reader = createWalletService({
+        ledger,
+        history: fixture.history,
+        currencies: SUITE_CURRENCIES,
+      });
       const first = await reader.getTransactionHistory({ accountId, limit: 4 });
-      const rest = await reader.getTransactionHistory({ accountId, limit: 4, cursor: first.nextCursor });
+      const rest = await reader.getTransactionHistory({
+        accountId,
+        limit: 4,
+        cursor: first.nextCursor,
+      });
       expect([...first.items, ...rest.items]).toEqual([...entries].reverse());
       expect(rest.nextCursor).toBeNull();
     });
@@ -130,11 +159,21 @@ async function journalOf(
   await service.createWallet({ accountId, metadata: { source: 'history-suite' } });
   await service.createWallet({ accountId: peer });
   await service.addFunds({ accountId, amount: '1000' });
-  await service.addFunds({ accountId, currency: 'GOLD', amount: '1000.00', idempotencyKey: `${accountId}:open` });
+  await service.addFunds({
+    accountId,
+    currency: 'GOLD',
+    amount: '1000.00',
+    idempotencyKey: `${accountId}:open`,
+  });
   for (let i = 0; i < operations; i++) {
     switch (i % 4) {
       case 0:
-        await service.addFunds({ accountId, currency: 'GOLD', amount: `${i}.25`, metadata: { i, tags: ['a', 'b'], nested: { ok: true } } });
+        await service.addFunds({
+          accountId,
+          currency: 'GOLD',
+          amount: `${i}.25`,
+          metadata: { i, tags: ['a', 'b'], nested: { ok: true } },
+        });
         break;
       case 1:
         await service.withdrawFunds({ accountId, amount: '3' });
@@ -143,7 +182,11 @@ async function journalOf(
         await service.transfer({ fromAccountId: accountId, toAccountId: peer, amount: '2' });
         break;
       default:
-        await service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.50' }, to: { currency: 'GEMS', amount: '1' } });
+        await service.exchange({
+          accountId,
+          from: { currency: 'GOLD', amount: '1.50' },
+          to: { currency: 'GEMS', amount: '1' },
+        });
     }
   }
   const { items } = await service.getTransactionHistory({ accountId, order: 'asc', limit: 1000 });

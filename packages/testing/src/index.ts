@@ -1,4 +1,5 @@
 export { type BankTestOptions, type BankTestReport, runBankTest } from './bank-test.js';
+export { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 export { SUITE_CURRENCIES, steppingClock, uniqueIds } from './fixtures.js';
 export {
   type HistoryFixture,

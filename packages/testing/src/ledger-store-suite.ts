@@ -144,7 +144,16 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       });
 
       it('rejects malformed account ids with INVALID_ACCOUNT_ID', async () => {
-        for (const accountId of ['', '-lead', 'a'.repeat(129), "x'; DROP TABLE wallets;--", 'a b', 'é', 42, null]) {
+        for (const accountId of [
+          '',
+          '-lead',
+          'a'.repeat(129),
+          "x'; DROP TABLE wallets;--",
+          'a b',
+          'é',
+          42,
+          null,
+        ]) {
           await expectWalletError(
             service.createWallet({ accountId: accountId as string }),
             'INVALID_ACCOUNT_ID',
@@ -215,7 +224,11 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         }
         await service.addFunds({ accountId, currency: 'GOLD', amount: 0.2 });
         const result = await service.withdrawFunds({ accountId, currency: 'GOLD', amount: '0.30' });
-        expect(result).toMatchObject({ previousBalance: '1.20', currentBalance: '0.90', amount: '0.30' });
+        expect(result).toMatchObject({
+          previousBalance: '1.20',
+          currentBalance: '0.90',
+          amount: '0.30',
+        });
       });
 
       it('hold balances up to 18 integer digits exactly', async () => {
@@ -233,9 +246,34 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       it('reject every malformed amount with INVALID_AMOUNT and write nothing', async () => {
         const accountId = await wallet({ GOLD: '5.00' });
         const bad: unknown[] = [
-          '0', '-1', '0.00', '1.001', '1e3', ' 1', '1 ', '1.', '.5', '+1', '1,5', '0x10', '',
-          'NaN', 'Infinity', '1234567890123456789', '01', NaN, Number.POSITIVE_INFINITY, -1, 0,
-          2 ** 53 + 2, 1e21, true, null, undefined, {}, ['1'],
+          '0',
+          '-1',
+          '0.00',
+          '1.001',
+          '1e3',
+          ' 1',
+          '1 ',
+          '1.',
+          '.5',
+          '+1',
+          '1,5',
+          '0x10',
+          '',
+          'NaN',
+          'Infinity',
+          '1234567890123456789',
+          '01',
+          NaN,
+          Number.POSITIVE_INFINITY,
+          -1,
+          0,
+          2 ** 53 + 2,
+          1e21,
+          true,
+          null,
+          undefined,
+          {},
+          ['1'],
         ];
         for (const amount of bad) {
           await expectWalletError(
@@ -264,7 +302,10 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       it('fail with WALLET_NOT_FOUND for an unknown wallet and create nothing', async () => {
         const accountId = ids.account();
         await expectWalletError(service.addFunds({ accountId, amount: '1' }), 'WALLET_NOT_FOUND');
-        await expectWalletError(service.withdrawFunds({ accountId, amount: '1' }), 'WALLET_NOT_FOUND');
+        await expectWalletError(
+          service.withdrawFunds({ accountId, amount: '1' }),
+          'WALLET_NOT_FOUND',
+        );
         await expectWalletError(service.getFunds({ accountId }), 'WALLET_NOT_FOUND');
       });
 
@@ -274,7 +315,12 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
           service.withdrawFunds({ accountId, currency: 'GOLD', amount: '3.01' }),
           'INSUFFICIENT_FUNDS',
         );
-        expect(error).toMatchObject({ accountId, currency: 'GOLD', balance: '3.00', requested: '3.01' });
+        expect(error).toMatchObject({
+          accountId,
+          currency: 'GOLD',
+          balance: '3.00',
+          requested: '3.01',
+        });
         expect(await balance(accountId, 'GOLD')).toBe('3.00');
         expect((await service.getFunds({ accountId })).version).toBe(1);
         await service.withdrawFunds({ accountId, currency: 'GOLD', amount: '3.00' });
@@ -283,7 +329,11 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
 
       it('allow an overdraft down to a negative minBalance exactly, and no further', async () => {
         const accountId = await wallet();
-        const result = await service.withdrawFunds({ accountId, currency: 'CREDITS', amount: '100.00' });
+        const result = await service.withdrawFunds({
+          accountId,
+          currency: 'CREDITS',
+          amount: '100.00',
+        });
         expect(result.currentBalance).toBe('-100.00');
         await expectWalletError(
           service.withdrawFunds({ accountId, currency: 'CREDITS', amount: '0.01' }),
@@ -306,7 +356,11 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
 
       it('keep operation metadata on the journal entry', async () => {
         const accountId = await wallet();
-        await service.addFunds({ accountId, amount: '3', metadata: { reason: 'quest', quest: 12 } });
+        await service.addFunds({
+          accountId,
+          amount: '3',
+          metadata: { reason: 'quest', quest: 12 },
+        });
         expect((await journal(accountId))[0]?.metadata).toEqual({ reason: 'quest', quest: 12 });
       });
 
@@ -318,7 +372,11 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
           'VALIDATION_ERROR',
         );
         await expectWalletError(
-          service.addFunds({ accountId: ids.account(), amount: '1', idempotencyKey: 'k'.repeat(256) }),
+          service.addFunds({
+            accountId: ids.account(),
+            amount: '1',
+            idempotencyKey: 'k'.repeat(256),
+          }),
           'VALIDATION_ERROR',
         );
       });
@@ -344,8 +402,16 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         });
         const [out] = (await journal(from)).slice(-1);
         const [into] = await journal(to);
-        expect(out).toMatchObject({ type: 'TRANSFER_OUT', counterparty: to, transactionId: result.transactionId });
-        expect(into).toMatchObject({ type: 'TRANSFER_IN', counterparty: from, transactionId: result.transactionId });
+        expect(out).toMatchObject({
+          type: 'TRANSFER_OUT',
+          counterparty: to,
+          transactionId: result.transactionId,
+        });
+        expect(into).toMatchObject({
+          type: 'TRANSFER_IN',
+          counterparty: from,
+          transactionId: result.transactionId,
+        });
         expect(into?.metadata).toEqual({ note: 'gift' });
       });
 
@@ -376,11 +442,21 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         const from = await wallet({ TOKENS: '50' });
         const to = await wallet({ TOKENS: '990' });
         await expectWalletError(
-          service.transfer({ fromAccountId: from, toAccountId: to, amount: '51', currency: 'TOKENS' }),
+          service.transfer({
+            fromAccountId: from,
+            toAccountId: to,
+            amount: '51',
+            currency: 'TOKENS',
+          }),
           'INSUFFICIENT_FUNDS',
         );
         await expectWalletError(
-          service.transfer({ fromAccountId: from, toAccountId: to, amount: '11', currency: 'TOKENS' }),
+          service.transfer({
+            fromAccountId: from,
+            toAccountId: to,
+            amount: '11',
+            currency: 'TOKENS',
+          }),
           'BALANCE_LIMIT_EXCEEDED',
         );
         expect(await balance(from, 'TOKENS')).toBe('50');
@@ -412,7 +488,12 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         expect(result).toMatchObject({
           accountId,
           replayed: false,
-          from: { currency: 'GOLD', amount: '12.50', previousBalance: '20.00', currentBalance: '7.50' },
+          from: {
+            currency: 'GOLD',
+            amount: '12.50',
+            previousBalance: '20.00',
+            currentBalance: '7.50',
+          },
           to: { currency: 'GEMS', amount: '5', previousBalance: '0', currentBalance: '5' },
         });
         const entries = await journal(accountId);
@@ -427,7 +508,11 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       it('rejects an exchange within one currency with VALIDATION_ERROR', async () => {
         const accountId = await wallet({ GEMS: '5' });
         await expectWalletError(
-          service.exchange({ accountId, from: { currency: 'GEMS', amount: '1' }, to: { currency: 'GEMS', amount: '2' } }),
+          service.exchange({
+            accountId,
+            from: { currency: 'GEMS', amount: '1' },
+            to: { currency: 'GEMS', amount: '2' },
+          }),
           'VALIDATION_ERROR',
         );
       });
@@ -435,19 +520,35 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       it('validates each amount against its own currency scale', async () => {
         const accountId = await wallet({ GOLD: '5.00' });
         await expectWalletError(
-          service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'GEMS', amount: '1.5' } }),
+          service.exchange({
+            accountId,
+            from: { currency: 'GOLD', amount: '1.00' },
+            to: { currency: 'GEMS', amount: '1.5' },
+          }),
           'INVALID_AMOUNT',
         );
         await expectWalletError(
-          service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.001' }, to: { currency: 'GEMS', amount: '1' } }),
+          service.exchange({
+            accountId,
+            from: { currency: 'GOLD', amount: '1.001' },
+            to: { currency: 'GEMS', amount: '1' },
+          }),
           'INVALID_AMOUNT',
         );
         await expectWalletError(
-          service.exchange({ accountId, from: { currency: 'RUBY', amount: '1' }, to: { currency: 'GEMS', amount: '1' } }),
+          service.exchange({
+            accountId,
+            from: { currency: 'RUBY', amount: '1' },
+            to: { currency: 'GEMS', amount: '1' },
+          }),
           'UNKNOWN_CURRENCY',
         );
         await expectWalletError(
-          service.exchange({ accountId, from: null as never, to: { currency: 'GEMS', amount: '1' } }),
+          service.exchange({
+            accountId,
+            from: null as never,
+            to: { currency: 'GEMS', amount: '1' },
+          }),
           'VALIDATION_ERROR',
         );
       });
@@ -455,14 +556,26 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       it('writes neither leg when the debit is refused or the credit passes its limit', async () => {
         const accountId = await wallet({ GOLD: '5.00', TOKENS: '1000' });
         await expectWalletError(
-          service.exchange({ accountId, from: { currency: 'GOLD', amount: '5.01' }, to: { currency: 'GEMS', amount: '1' } }),
+          service.exchange({
+            accountId,
+            from: { currency: 'GOLD', amount: '5.01' },
+            to: { currency: 'GEMS', amount: '1' },
+          }),
           'INSUFFICIENT_FUNDS',
         );
         await expectWalletError(
-          service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'TOKENS', amount: '1' } }),
+          service.exchange({
+            accountId,
+            from: { currency: 'GOLD', amount: '1.00' },
+            to: { currency: 'TOKENS', amount: '1' },
+          }),
           'BALANCE_LIMIT_EXCEEDED',
         );
-        expect((await service.getFunds({ accountId })).balances).toMatchObject({ GOLD: '5.00', GEMS: '0', TOKENS: '1000' });
+        expect((await service.getFunds({ accountId })).balances).toMatchObject({
+          GOLD: '5.00',
+          GEMS: '0',
+          TOKENS: '1000',
+        });
         expect(await journal(accountId)).toHaveLength(2);
       });
     });
@@ -484,7 +597,12 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         const accountId = await wallet();
         const idempotencyKey = ids.key();
         await service.addFunds({ accountId, currency: 'GOLD', amount: 1.5, idempotencyKey });
-        const again = await service.addFunds({ accountId, currency: 'GOLD', amount: '1.50', idempotencyKey });
+        const again = await service.addFunds({
+          accountId,
+          currency: 'GOLD',
+          amount: '1.50',
+          idempotencyKey,
+        });
         expect(again.replayed).toBe(true);
       });
 
@@ -492,13 +610,24 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         const from = await wallet({ GOLD: '10.00' });
         const to = await wallet();
         const transferKey = ids.key();
-        const request = { fromAccountId: from, toAccountId: to, amount: '1.00', currency: 'GOLD', idempotencyKey: transferKey };
+        const request = {
+          fromAccountId: from,
+          toAccountId: to,
+          amount: '1.00',
+          currency: 'GOLD',
+          idempotencyKey: transferKey,
+        };
         const first = await service.transfer(request);
         await service.transfer({ ...request, idempotencyKey: ids.key() });
         expect(await service.transfer(request)).toEqual({ ...first, replayed: true });
 
         const exchangeKey = ids.key();
-        const swap = { accountId: from, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'GEMS', amount: '3' }, idempotencyKey: exchangeKey };
+        const swap = {
+          accountId: from,
+          from: { currency: 'GOLD', amount: '1.00' },
+          to: { currency: 'GEMS', amount: '3' },
+          idempotencyKey: exchangeKey,
+        };
         const exchanged = await service.exchange(swap);
         expect(await service.exchange(swap)).toEqual({ ...exchanged, replayed: true });
         expect(await balance(from, 'GOLD')).toBe('7.00');
@@ -515,10 +644,26 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
           service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 2 } }),
           service.addFunds({ accountId, amount: '5', idempotencyKey }),
           service.addFunds({ accountId: other, amount: '5', idempotencyKey, metadata: { a: 1 } }),
-          service.addFunds({ accountId, amount: '5', currency: 'TOKENS', idempotencyKey, metadata: { a: 1 } }),
+          service.addFunds({
+            accountId,
+            amount: '5',
+            currency: 'TOKENS',
+            idempotencyKey,
+            metadata: { a: 1 },
+          }),
           service.withdrawFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 1 } }),
-          service.transfer({ fromAccountId: accountId, toAccountId: other, amount: '5', idempotencyKey }),
-          service.exchange({ accountId, from: { currency: 'GEMS', amount: '5' }, to: { currency: 'TOKENS', amount: '5' }, idempotencyKey }),
+          service.transfer({
+            fromAccountId: accountId,
+            toAccountId: other,
+            amount: '5',
+            idempotencyKey,
+          }),
+          service.exchange({
+            accountId,
+            from: { currency: 'GEMS', amount: '5' },
+            to: { currency: 'TOKENS', amount: '5' },
+            idempotencyKey,
+          }),
         ];
         for (const variant of variants) await expectWalletError(variant, 'IDEMPOTENCY_KEY_REUSED');
         expect(await balance(accountId, 'GEMS')).toBe('55');
@@ -528,60 +673,98 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       it('treats metadata with reordered keys as the same request', async () => {
         const accountId = await wallet();
         const idempotencyKey = ids.key();
-        await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 1, b: 2 } });
-        const again = await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { b: 2, a: 1 } });
+        await service.addFunds({
+          accountId,
+          amount: '5',
+          idempotencyKey,
+          metadata: { a: 1, b: 2 },
+        });
+        const again = await service.addFunds({
+          accountId,
+          amount: '5',
+          idempotencyKey,
+          metadata: { b: 2, a: 1 },
+        });
         expect(again.replayed).toBe(true);
       });
 
       it('consumes no key when the call is rejected', async () => {
         const accountId = await wallet({ GEMS: '1' });
         const idempotencyKey = ids.key();
-        await expectWalletError(service.withdrawFunds({ accountId, amount: '5', idempotencyKey }), 'INSUFFICIENT_FUNDS');
+        await expectWalletError(
+          service.withdrawFunds({ accountId, amount: '5', idempotencyKey }),
+          'INSUFFICIENT_FUNDS',
+        );
         await service.addFunds({ accountId, amount: '10' });
         const result = await service.withdrawFunds({ accountId, amount: '5', idempotencyKey });
         expect(result).toMatchObject({ replayed: false, currentBalance: '6' });
       });
 
-      it('applies 20 concurrent calls with one key once, and all return the same transactionId', async () => {
-        const accountId = await wallet({ GEMS: '100' });
-        const idempotencyKey = ids.key();
-        const results = await Promise.all(
-          Array.from({ length: 20 }, () => service.withdrawFunds({ accountId, amount: '7', idempotencyKey })),
-        );
-        expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
-        expect(results.filter((r) => !r.replayed)).toHaveLength(1);
-        expect(results.every((r) => r.currentBalance === '93')).toBe(true);
-        expect(await balance(accountId, 'GEMS')).toBe('93');
-        expect(await journal(accountId)).toHaveLength(2);
-      }, concurrencyTimeout);
+      it(
+        'applies 20 concurrent calls with one key once, and all return the same transactionId',
+        async () => {
+          const accountId = await wallet({ GEMS: '100' });
+          const idempotencyKey = ids.key();
+          const results = await Promise.all(
+            Array.from({ length: 20 }, () =>
+              service.withdrawFunds({ accountId, amount: '7', idempotencyKey }),
+            ),
+          );
+          expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+          expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+          expect(results.every((r) => r.currentBalance === '93')).toBe(true);
+          expect(await balance(accountId, 'GEMS')).toBe('93');
+          expect(await journal(accountId)).toHaveLength(2);
+        },
+        concurrencyTimeout,
+      );
 
-      it('applies concurrent transfers with one key once, whichever wallet each call locks first', async () => {
-        const a = await wallet({ GEMS: '100' });
-        const b = await wallet({ GEMS: '100' });
-        const idempotencyKey = ids.key();
-        const results = await Promise.allSettled(
-          Array.from({ length: 10 }, (_, i) =>
-            i % 2 === 0
-              ? service.transfer({ fromAccountId: a, toAccountId: b, amount: '10', idempotencyKey })
-              : service.transfer({ fromAccountId: b, toAccountId: a, amount: '10', idempotencyKey }),
-          ),
-        );
-        const applied = results.filter((r) => r.status === 'fulfilled' && !r.value.replayed);
-        expect(applied).toHaveLength(1);
-        for (const r of results) {
-          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
-        }
-        const total = BigInt((await balance(a, 'GEMS'))!) + BigInt((await balance(b, 'GEMS'))!);
-        expect(total).toBe(200n);
-        expect((await journal(a)).length + (await journal(b)).length).toBe(4);
-      }, concurrencyTimeout);
+      it(
+        'applies concurrent transfers with one key once, whichever wallet each call locks first',
+        async () => {
+          const a = await wallet({ GEMS: '100' });
+          const b = await wallet({ GEMS: '100' });
+          const idempotencyKey = ids.key();
+          const results = await Promise.allSettled(
+            Array.from({ length: 10 }, (_, i) =>
+              i % 2 === 0
+                ? service.transfer({
+                    fromAccountId: a,
+                    toAccountId: b,
+                    amount: '10',
+                    idempotencyKey,
+                  })
+                : service.transfer({
+                    fromAccountId: b,
+                    toAccountId: a,
+                    amount: '10',
+                    idempotencyKey,
+                  }),
+            ),
+          );
+          const applied = results.filter((r) => r.status === 'fulfilled' && !r.value.replayed);
+          expect(applied).toHaveLength(1);
+          for (const r of results) {
+            if (r.status === 'rejected')
+              expect(r.reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+          }
+          const total = BigInt((await balance(a, 'GEMS'))!) + BigInt((await balance(b, 'GEMS'))!);
+          expect(total).toBe(200n);
+          expect((await journal(a)).length + (await journal(b)).length).toBe(4);
+        },
+        concurrencyTimeout,
+      );
     });
 
     describe('getTransactionHistory', () => {
       async function busyWallet(): Promise<string> {
         const accountId = await wallet();
         for (let i = 1; i <= 7; i++) {
-          await service.addFunds({ accountId, amount: String(i), currency: i % 2 ? 'GEMS' : 'GOLD' });
+          await service.addFunds({
+            accountId,
+            amount: String(i),
+            currency: i % 2 ? 'GEMS' : 'GOLD',
+          });
         }
         return accountId;
       }
@@ -603,7 +786,13 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
             let cursor: string | null = null;
             do {
               const page: { items: JournalEntry[]; nextCursor: string | null } =
-                await service.getTransactionHistory({ accountId, order, limit: 2, cursor, currency });
+                await service.getTransactionHistory({
+                  accountId,
+                  order,
+                  limit: 2,
+                  cursor,
+                  currency,
+                });
               expect(page.items.length).toBeLessThanOrEqual(2);
               seen.push(...page.items.map((e) => e.sequence));
               cursor = page.nextCursor;
@@ -641,10 +830,19 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       });
 
       it('fails with WALLET_NOT_FOUND for an unknown wallet and UNKNOWN_CURRENCY for an unknown filter', async () => {
-        await expectWalletError(service.getTransactionHistory({ accountId: ids.account() }), 'WALLET_NOT_FOUND');
+        await expectWalletError(
+          service.getTransactionHistory({ accountId: ids.account() }),
+          'WALLET_NOT_FOUND',
+        );
         const accountId = await wallet();
-        await expectWalletError(service.getTransactionHistory({ accountId, currency: 'NOPE' }), 'UNKNOWN_CURRENCY');
-        expect(await service.getTransactionHistory({ accountId })).toEqual({ items: [], nextCursor: null });
+        await expectWalletError(
+          service.getTransactionHistory({ accountId, currency: 'NOPE' }),
+          'UNKNOWN_CURRENCY',
+        );
+        expect(await service.getTransactionHistory({ accountId })).toEqual({
+          items: [],
+          nextCursor: null,
+        });
       });
 
       it('returns entries that follow the journal contract: gapless sequences, a hash chain, scaled amounts', async () => {
@@ -669,7 +867,13 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
           prevHash: GENESIS_HASH,
           hash: expect.stringMatching(/^[0-9a-f]{64}$/),
         });
-        expect(entries[1]).toMatchObject({ type: 'DEBIT', amount: '1.25', balanceBefore: '5.00', balanceAfter: '3.75', idempotencyKey: null });
+        expect(entries[1]).toMatchObject({
+          type: 'DEBIT',
+          amount: '1.25',
+          balanceBefore: '5.00',
+          balanceAfter: '3.75',
+          idempotencyKey: null,
+        });
         expect(entries[1]?.prevHash).toBe(entries[0]?.hash);
         for (const entry of entries) expect(hashEntry(entry)).toBe(entry.hash);
       });
@@ -678,14 +882,23 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     describe('verifyWallet', () => {
       it('verifies a new wallet with no entries', async () => {
         const accountId = await wallet();
-        expect(await service.verifyWallet({ accountId })).toEqual({ ok: true, entries: 0, headHash: GENESIS_HASH, problems: [] });
+        expect(await service.verifyWallet({ accountId })).toEqual({
+          ok: true,
+          entries: 0,
+          headHash: GENESIS_HASH,
+          problems: [],
+        });
       });
 
       it('verifies a busy wallet and reports the last entry hash as its head', async () => {
         const accountId = await wallet({ GEMS: '10', GOLD: '3.00', CREDITS: '1.00' });
         const other = await wallet();
         await service.transfer({ fromAccountId: accountId, toAccountId: other, amount: '4' });
-        await service.exchange({ accountId, from: { currency: 'GOLD', amount: '1.00' }, to: { currency: 'GEMS', amount: '2' } });
+        await service.exchange({
+          accountId,
+          from: { currency: 'GOLD', amount: '1.00' },
+          to: { currency: 'GEMS', amount: '2' },
+        });
         await service.withdrawFunds({ accountId, currency: 'CREDITS', amount: '50.00' });
         const entries = await journal(accountId);
         expect(await service.verifyWallet({ accountId })).toEqual({
@@ -697,12 +910,24 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       });
 
       it('fails with WALLET_NOT_FOUND for an unknown wallet', async () => {
-        await expectWalletError(service.verifyWallet({ accountId: ids.account() }), 'WALLET_NOT_FOUND');
+        await expectWalletError(
+          service.verifyWallet({ accountId: ids.account() }),
+          'WALLET_NOT_FOUND',
+        );
       });
 
       const tamperCases: [string, (entries: JournalEntry[]) => JournalEntry[], RegExp][] = [
-        ['a changed amount', (e) => e.map((x) => (x.sequence === 2 ? { ...x, amount: '2', balanceAfter: '5' } : x)), /hash does not match/],
-        ['a changed amount with its hash recomputed', (e) => e.map((x) => (x.sequence === 2 ? rehash({ ...x, amount: '2', balanceAfter: '5' }) : x)), /prevHash does not match|differs from the journal/],
+        [
+          'a changed amount',
+          (e) => e.map((x) => (x.sequence === 2 ? { ...x, amount: '2', balanceAfter: '5' } : x)),
+          /hash does not match/,
+        ],
+        [
+          'a changed amount with its hash recomputed',
+          (e) =>
+            e.map((x) => (x.sequence === 2 ? rehash({ ...x, amount: '2', balanceAfter: '5' }) : x)),
+          /prevHash does not match|differs from the journal/,
+        ],
         ['a deleted entry', (e) => e.filter((x) => x.sequence !== 2), /missing or out of order/],
         ['the last entry deleted', (e) => e.slice(0, -1), /journal has 2 entries|head hash/],
         ['reordered entries', (e) => [e[0]!, e[2]!, e[1]!], /missing or out of order/],
@@ -724,68 +949,89 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     });
 
     describe('concurrency', () => {
-      it('double-spend burst: 64 concurrent withdrawals of 100 from 1000 succeed exactly 10 times', async () => {
-        const accountId = await wallet({ GEMS: '1000' });
-        const results = await Promise.allSettled(
-          Array.from({ length: 64 }, () => service.withdrawFunds({ accountId, amount: '100' })),
-        );
-        const ok = results.filter((r) => r.status === 'fulfilled');
-        expect(ok).toHaveLength(10);
-        for (const r of results) {
-          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
-        }
-        expect(await balance(accountId, 'GEMS')).toBe('0');
-        const debits = (await journal(accountId)).filter((e) => e.type === 'DEBIT');
-        expect(debits).toHaveLength(10);
-      }, concurrencyTimeout);
+      it(
+        'double-spend burst: 64 concurrent withdrawals of 100 from 1000 succeed exactly 10 times',
+        async () => {
+          const accountId = await wallet({ GEMS: '1000' });
+          const results = await Promise.allSettled(
+            Array.from({ length: 64 }, () => service.withdrawFunds({ accountId, amount: '100' })),
+          );
+          const ok = results.filter((r) => r.status === 'fulfilled');
+          expect(ok).toHaveLength(10);
+          for (const r of results) {
+            if (r.status === 'rejected')
+              expect(r.reason).toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+          }
+          expect(await balance(accountId, 'GEMS')).toBe('0');
+          const debits = (await journal(accountId)).filter((e) => e.type === 'DEBIT');
+          expect(debits).toHaveLength(10);
+        },
+        concurrencyTimeout,
+      );
 
-      it('loses no update: 100 concurrent credits of 1 leave 100 and sequences 1..100', async () => {
-        const accountId = await wallet();
-        await Promise.all(Array.from({ length: 100 }, () => service.addFunds({ accountId, amount: '1' })));
-        expect(await balance(accountId, 'GEMS')).toBe('100');
-        expect((await journal(accountId)).map((e) => e.sequence)).toEqual(
-          Array.from({ length: 100 }, (_, i) => i + 1),
-        );
-        expect((await service.getFunds({ accountId })).version).toBe(100);
-      }, concurrencyTimeout);
+      it(
+        'loses no update: 100 concurrent credits of 1 leave 100 and sequences 1..100',
+        async () => {
+          const accountId = await wallet();
+          await Promise.all(
+            Array.from({ length: 100 }, () => service.addFunds({ accountId, amount: '1' })),
+          );
+          expect(await balance(accountId, 'GEMS')).toBe('100');
+          expect((await journal(accountId)).map((e) => e.sequence)).toEqual(
+            Array.from({ length: 100 }, (_, i) => i + 1),
+          );
+          expect((await service.getFunds({ accountId })).version).toBe(100);
+        },
+        concurrencyTimeout,
+      );
 
-      it('creates a wallet once when 10 calls race to create it', async () => {
-        const accountId = ids.account();
-        touched.add(accountId);
-        const results = await Promise.allSettled(
-          Array.from({ length: 10 }, () => service.createWallet({ accountId })),
-        );
-        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results) {
-          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'WALLET_ALREADY_EXISTS' });
-        }
-      }, concurrencyTimeout);
+      it(
+        'creates a wallet once when 10 calls race to create it',
+        async () => {
+          const accountId = ids.account();
+          touched.add(accountId);
+          const results = await Promise.allSettled(
+            Array.from({ length: 10 }, () => service.createWallet({ accountId })),
+          );
+          expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          for (const r of results) {
+            if (r.status === 'rejected')
+              expect(r.reason).toMatchObject({ code: 'WALLET_ALREADY_EXISTS' });
+          }
+        },
+        concurrencyTimeout,
+      );
 
-      it('bank test: random concurrent transfers among 8 wallets keep the total, the minimums and every chain', async () => {
-        const accountIds: string[] = [];
-        for (let i = 0; i < 8; i++) accountIds.push(await wallet({ CREDITS: '100.00' }, `bank${i}`));
-        const report = await runBankTest({
-          service,
-          accountIds,
-          currency: 'CREDITS',
-          durationMs: options.bankTestMs ?? 2000,
-          workers: 16,
-          maxAmount: 90,
-          seed: 7,
-        });
-        expect(report.unexpected).toEqual([]);
-        expect(report.transfers).toBeGreaterThan(0);
-        let total = 0n;
-        for (const accountId of accountIds) {
-          const held = (await balance(accountId, 'CREDITS'))!;
-          const units = BigInt(held.replace('.', ''));
-          expect(units).toBeGreaterThanOrEqual(-10000n);
-          total += units;
-          const verified = await service.verifyWallet({ accountId });
-          expect(verified.problems).toEqual([]);
-        }
-        expect(total).toBe(80000n);
-      }, concurrencyTimeout + (options.bankTestMs ?? 2000));
+      it(
+        'bank test: random concurrent transfers among 8 wallets keep the total, the minimums and every chain',
+        async () => {
+          const accountIds: string[] = [];
+          for (let i = 0; i < 8; i++)
+            accountIds.push(await wallet({ CREDITS: '100.00' }, `bank${i}`));
+          const report = await runBankTest({
+            service,
+            accountIds,
+            currency: 'CREDITS',
+            durationMs: options.bankTestMs ?? 2000,
+            workers: 16,
+            maxAmount: 90,
+            seed: 7,
+          });
+          expect(report.unexpected).toEqual([]);
+          expect(report.transfers).toBeGreaterThan(0);
+          let total = 0n;
+          for (const accountId of accountIds) {
+            const held = (await balance(accountId, 'CREDITS'))!;
+            const units = BigInt(held.replace('.', ''));
+            expect(units).toBeGreaterThanOrEqual(-10000n);
+            total += units;
+            const verified = await service.verifyWallet({ accountId });
+            expect(verified.problems).toEqual([]);
+          }
+          expect(total).toBe(80000n);
+        },
+        concurrencyTimeout + (options.bankTestMs ?? 2000),
+      );
     });
   });
 }
