@@ -38,7 +38,7 @@ export interface MemoryLedger extends LedgerStore {
 export function createMemoryLedger(): MemoryLedger {
   const wallets = new Map<string, WalletRecord>();
   const journals = new Map<string, JournalEntry[]>();
-  const keys = new Map<string, IdempotencyRecord>();
+  const keys = new Map<string, string>();
 
   function snapshot(transaction: LedgerTransaction<unknown>): LedgerSnapshot {
     const read = new Map<string, WalletRecord>();
@@ -49,7 +49,7 @@ export function createMemoryLedger(): MemoryLedger {
     const idempotency = new Map<string, IdempotencyRecord>();
     for (const key of transaction.idempotencyKeys) {
       const record = keys.get(key);
-      if (record) idempotency.set(key, record);
+      if (record) idempotency.set(key, JSON.parse(record) as IdempotencyRecord);
     }
     return { wallets: read, idempotency };
   }
@@ -67,16 +67,20 @@ export function createMemoryLedger(): MemoryLedger {
 
   function apply(write: LedgerWrite): void {
     assertApplicable(write);
-    for (const record of write.wallets) wallets.set(record.accountId, deepFreeze(record));
+    for (const record of write.wallets) {
+      Object.freeze(record.balances);
+      wallets.set(record.accountId, freezeWithMetadata(record));
+    }
     for (const entry of write.entries) {
       let journal = journals.get(entry.accountId);
       if (!journal) {
         journal = [];
         journals.set(entry.accountId, journal);
       }
-      journal.push(deepFreeze(entry));
+      journal.push(freezeWithMetadata(entry));
     }
-    for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
+    // Stored as JSON, as a database would: the caller keeps ownership of the result it got.
+    for (const record of write.idempotency) keys.set(record.key, JSON.stringify(record));
   }
 
   return {
@@ -136,6 +140,12 @@ function firstAfter(journal: readonly JournalEntry[], sequence: number): number 
     else high = mid;
   }
   return low;
+}
+
+/** Freezes a stored record; only its metadata nests, so only that is walked. */
+function freezeWithMetadata<T extends { metadata: unknown }>(record: T): T {
+  if (record.metadata !== null) deepFreeze(record.metadata);
+  return Object.freeze(record);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -146,8 +146,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
             key,
             fingerprint,
             transactionId,
-            // A copy: the caller owns the object it is returned.
-            result: structuredClone(result) as unknown as { [key: string]: JsonValue },
+            result: result as unknown as { [key: string]: JsonValue },
             createdAt: draft.txTime,
           });
         }
