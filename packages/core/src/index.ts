@@ -9,6 +9,7 @@ export { createMemoryHistory } from './memory-history.js';
 export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
 export type * from './ports.js';
 export type * from './requests.js';
+export { type RetryPolicy, withRetries } from './retry-policy.js';
 export { newTransactionId } from './transaction-id.js';
 export type * from './types.js';
 export { ENTRY_TYPES } from './types.js';

@@ -1,5 +1,20 @@
+export {
+  type BankReport,
+  type BankSimulation,
+  type BankSimulationOptions,
+  type CallRecord,
+  checkBank,
+  type Outcome,
+  runBankSimulation,
+} from './bank-simulation.js';
 export { type BankTestOptions, type BankTestReport, runBankTest } from './bank-test.js';
 export { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+export {
+  createFaultyLedger,
+  type FaultPlan,
+  type FaultStats,
+  type FaultyLedger,
+} from './faulty-ledger.js';
 export { SUITE_CURRENCIES, steppingClock, uniqueIds } from './fixtures.js';
 export {
   type HistoryFixture,
@@ -13,4 +28,4 @@ export {
   ledgerStoreSuite,
   type TamperHooks,
 } from './ledger-store-suite.js';
-export { randomInt, seededRandom } from './random.js';
+export { hash32, randomInt, seededRandom } from './random.js';

@@ -20,3 +20,18 @@ export function seededRandom(seed: number): () => number {
 export function randomInt(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
+
+/**
+ * FNV-1a, 32 bits: a small stable hash that turns a text into a seed.
+ *
+ * @example
+ * seededRandom(hash32(`${seed}|worker-3`));
+ */
+export function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { isWalletError, type WalletError } from './errors.js';
+import type { WalletService } from './wallet-service.js';
+
+/**
+ * How {@link withRetries} retries.
+ *
+ * @example
+ * const policy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 10 };
+ */
+export interface RetryPolicy {
+  /** Attempts per call, the first included. Default 6. */
+  maxAttempts?: number;
+  /** The first backoff; each later one doubles, with full jitter. Default 25 ms. */
+  baseDelayMs?: number;
+  /** The longest single backoff. Default 2000 ms. */
+  maxDelayMs?: number;
+  /** Makes a key for a mutating call that has none. Default: `retry:` + a random UUID. */
+  newIdempotencyKey?: () => string;
+  /** Sources of randomness and waiting, replaceable in tests. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const MUTATIONS = ['addFunds', 'withdrawFunds', 'transfer', 'exchange'] as const;
+const READS = ['getFunds', 'getTransactionHistory', 'verifyWallet'] as const;
+
+/**
+ * A `WalletService` whose calls survive store faults: every mutating call gets an idempotency
+ * key (the caller's, or a new one) and is retried with that same key while the error is
+ * retryable (`OUTCOME_UNKNOWN`, `STORE_UNAVAILABLE`, `CONCURRENCY_CONFLICT`), so an operation
+ * whose outcome was unknown is applied exactly once and answered with its original result.
+ * Reads are retried too. Business errors are never retried.
+ *
+ * A `createWallet` retried after a retryable failure that then meets `WALLET_ALREADY_EXISTS`
+ * returns the wallet: the earlier attempt (or a concurrent caller) created it.
+ *
+ * @example
+ * const wallets = withRetries(createWalletService({ ledger, currencies }), { maxAttempts: 8 });
+ * await wallets.addFunds({ accountId: 'p1', amount: '5', idempotencyKey: 'receipt-1' });
+ */
+export function withRetries(service: WalletService, policy: RetryPolicy = {}): WalletService {
+  const maxAttempts = policy.maxAttempts ?? 6;
+  const baseDelayMs = policy.baseDelayMs ?? 25;
+  const maxDelayMs = policy.maxDelayMs ?? 2000;
+  const random = policy.random ?? Math.random;
+  const sleep = policy.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const newKey = policy.newIdempotencyKey ?? (() => `retry:${randomUUID()}`);
+
+  async function attempt<T>(
+    call: () => Promise<T>,
+    onRetriedError?: (error: WalletError) => Promise<T> | undefined,
+  ): Promise<T> {
+    let retried = false;
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (retried && isWalletError(error) && onRetriedError) {
+          const recovered = onRetriedError(error);
+          if (recovered) return recovered;
+        }
+        if (!isWalletError(error) || !error.retryable || attemptNumber >= maxAttempts) throw error;
+        retried = true;
+        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
+        await sleep(Math.floor(random() * ceiling));
+      }
+    }
+  }
+
+  const wrapped: Partial<WalletService> = { currencies: service.currencies };
+  for (const name of MUTATIONS) {
+    wrapped[name] = ((input: { idempotencyKey?: string | null }) => {
+      const keyed =
+        typeof input === 'object' && input !== null && (input.idempotencyKey ?? null) === null
+          ? { ...input, idempotencyKey: newKey() }
+          : input;
+      return attempt(() => (service[name] as (i: unknown) => Promise<unknown>)(keyed));
+    }) as never;
+  }
+  for (const name of READS) {
+    wrapped[name] = ((input: unknown) =>
+      attempt(() => (service[name] as (i: unknown) => Promise<unknown>)(input))) as never;
+  }
+  wrapped.createWallet = (input) =>
+    attempt(
+      () => service.createWallet(input),
+      (error) =>
+        error.code === 'WALLET_ALREADY_EXISTS'
+          ? service.getFunds({ accountId: input.accountId })
+          : undefined,
+    );
+  return wrapped as WalletService;
+}

@@ -1,0 +1,295 @@
+import {
+  type Currency,
+  decimalToUnits,
+  type ExchangeInput,
+  type FundsInput,
+  isWalletError,
+  type JournalEntry,
+  parseAmount,
+  type TransferInput,
+  type WalletService,
+} from '@wallet/core';
+import { hash32, randomInt, seededRandom } from './random.js';
+
+/** One call a simulation worker made, and how it ended. */
+export type CallRecord =
+  | {
+      operation: 'addFunds' | 'withdrawFunds';
+      request: FundsInput & { idempotencyKey: string };
+      outcome: Outcome;
+    }
+  | { operation: 'transfer'; request: TransferInput & { idempotencyKey: string }; outcome: Outcome }
+  | {
+      operation: 'exchange';
+      request: ExchangeInput & { idempotencyKey: string };
+      outcome: Outcome;
+    };
+
+/**
+ * `ok`: acknowledged with this transaction id. `refused`: a definite business error, nothing may
+ * have been written. `unknown`: retries ran out on a retryable error; it may or may not have applied.
+ */
+export type Outcome =
+  | { kind: 'ok'; transactionId: string }
+  | { kind: 'refused'; code: string }
+  | { kind: 'unknown'; code: string };
+
+/** How to run a bank simulation. */
+export interface BankSimulationOptions {
+  /** The service under test, usually `withRetries` over a faulty ledger. */
+  service: WalletService;
+  /** Existing wallets; at least two. */
+  accountIds: readonly string[];
+  /** Concurrent workers. */
+  workers: number;
+  /** Calls per worker; the run also stops at `durationMs` when given. */
+  operationsPerWorker: number;
+  durationMs?: number;
+  seed: number;
+  /** Prefixes every idempotency key, so runs sharing a ledger never collide. */
+  keyPrefix: string;
+}
+
+/** Every call of a simulation, for {@link checkBank}. */
+export interface BankSimulation {
+  records: CallRecord[];
+  /** The balances before the run, read through the service. */
+  initial: Map<string, Record<string, string>>;
+}
+
+/**
+ * Runs workers that make random `addFunds`, `withdrawFunds`, `transfer` and `exchange` calls,
+ * each with its own idempotency key, recording every call and its outcome. Each worker's calls
+ * come from its own seeded generator, so a seed replays the same calls.
+ *
+ * @example
+ * const run = await runBankSimulation({ service, accountIds, workers: 8, operationsPerWorker: 50, seed: 1, keyPrefix: 'sim1' });
+ * const report = await checkBank(reader, run);
+ */
+export async function runBankSimulation(options: BankSimulationOptions): Promise<BankSimulation> {
+  const { service, accountIds } = options;
+  const initial = new Map<string, Record<string, string>>();
+  for (const accountId of accountIds) {
+    initial.set(accountId, (await service.getFunds({ accountId })).balances);
+  }
+  const codes = service.currencies.codes;
+  const records: CallRecord[] = [];
+  const deadline = options.durationMs === undefined ? Infinity : Date.now() + options.durationMs;
+
+  async function worker(index: number): Promise<void> {
+    const random = seededRandom(hash32(`${options.seed}|worker-${index}`));
+    for (let n = 0; n < options.operationsPerWorker && Date.now() < deadline; n++) {
+      const idempotencyKey = `${options.keyPrefix}:${index}:${n}`;
+      const accountId = accountIds[randomInt(random, 0, accountIds.length - 1)]!;
+      const currency = codes[randomInt(random, 0, codes.length - 1)]!;
+      const amount = randomAmount(random, service.currencies.get(currency));
+      const choice = randomInt(random, 0, 3);
+      let record: CallRecord;
+      if (choice === 0 || choice === 1) {
+        const operation = choice === 0 ? 'addFunds' : 'withdrawFunds';
+        const request = { accountId, currency, amount, idempotencyKey };
+        record = { operation, request, outcome: await outcomeOf(service[operation](request)) };
+      } else if (choice === 2) {
+        const offset = randomInt(random, 1, accountIds.length - 1);
+        const toAccountId =
+          accountIds[(accountIds.indexOf(accountId) + offset) % accountIds.length]!;
+        const request = { fromAccountId: accountId, toAccountId, currency, amount, idempotencyKey };
+        record = {
+          operation: 'transfer',
+          request,
+          outcome: await outcomeOf(service.transfer(request)),
+        };
+      } else {
+        const other =
+          codes[(codes.indexOf(currency) + randomInt(random, 1, codes.length - 1)) % codes.length]!;
+        const request = {
+          accountId,
+          from: { currency, amount },
+          to: { currency: other, amount: randomAmount(random, service.currencies.get(other)) },
+          idempotencyKey,
+        };
+        record = {
+          operation: 'exchange',
+          request,
+          outcome: await outcomeOf(service.exchange(request)),
+        };
+      }
+      records.push(record);
+    }
+  }
+
+  await Promise.all(Array.from({ length: options.workers }, (_, i) => worker(i)));
+  return { records, initial };
+}
+
+function randomAmount(random: () => number, currency: Currency): string {
+  const whole = randomInt(random, 1, 60);
+  const digits = Math.min(currency.scale, 2);
+  if (digits === 0) return String(whole);
+  return `${whole}.${String(randomInt(random, 0, 10 ** digits - 1)).padStart(digits, '0')}`;
+}
+
+async function outcomeOf(call: Promise<{ transactionId: string }>): Promise<Outcome> {
+  try {
+    return { kind: 'ok', transactionId: (await call).transactionId };
+  } catch (error) {
+    if (isWalletError(error)) {
+      return error.retryable
+        ? { kind: 'unknown', code: error.code }
+        : { kind: 'refused', code: error.code };
+    }
+    throw error;
+  }
+}
+
+/** What {@link checkBank} found. */
+export interface BankReport {
+  /** One sentence per broken promise; empty when the run was correct. */
+  violations: string[];
+  calls: number;
+  acknowledged: number;
+  refused: number;
+  unknown: number;
+  /** Unknown outcomes that turned out to have applied. */
+  unknownApplied: number;
+  entries: number;
+}
+
+/**
+ * Proves a simulation kept every promise, reading the ledger through `reader` (a service with no
+ * injected faults): each wallet's balances equal its opening balances plus every acknowledged
+ * operation (and every unknown one the journal shows applied); no idempotency key applied twice;
+ * no refused call left an entry; every acknowledged call's transaction is in the journal; no
+ * balance left its currency's bounds; every wallet verifies.
+ *
+ * @example
+ * expect((await checkBank(reader, run)).violations).toEqual([]);
+ */
+export async function checkBank(reader: WalletService, run: BankSimulation): Promise<BankReport> {
+  const violations: string[] = [];
+  const currencies = reader.currencies;
+  const byKey = new Map<string, Set<string>>();
+  let entryCount = 0;
+  for (const accountId of run.initial.keys()) {
+    const report = await reader.verifyWallet({ accountId });
+    for (const problem of report.problems) violations.push(`${accountId}: ${problem}`);
+    for (const entry of await fullJournal(reader, accountId)) {
+      entryCount++;
+      checkBounds(entry, currencies.get(entry.currency), violations);
+      if (entry.idempotencyKey === null) continue;
+      const ids = byKey.get(entry.idempotencyKey) ?? new Set<string>();
+      ids.add(entry.transactionId);
+      byKey.set(entry.idempotencyKey, ids);
+    }
+  }
+  for (const [key, ids] of byKey) {
+    if (ids.size > 1) violations.push(`key ${key} applied ${ids.size} times`);
+  }
+
+  const expected = new Map<string, Map<string, bigint>>();
+  for (const [accountId, balances] of run.initial) {
+    const units = new Map<string, bigint>();
+    for (const [code, text] of Object.entries(balances)) {
+      units.set(code, decimalToUnits(text, currencies.get(code).scale) ?? 0n);
+    }
+    expected.set(accountId, units);
+  }
+  const move = (accountId: string, code: string, amount: string, sign: 1n | -1n) => {
+    const units = expected.get(accountId)!;
+    units.set(
+      code,
+      (units.get(code) ?? 0n) + sign * parseAmount(amount, currencies.get(code).scale),
+    );
+  };
+
+  const counts = { acknowledged: 0, refused: 0, unknown: 0, unknownApplied: 0 };
+  for (const record of run.records) {
+    const applied = byKey.get(record.request.idempotencyKey);
+    const { outcome } = record;
+    if (outcome.kind === 'ok') {
+      counts.acknowledged++;
+      if (!applied?.has(outcome.transactionId)) {
+        violations.push(
+          `acknowledged ${record.operation} ${record.request.idempotencyKey} is not in the journal`,
+        );
+      }
+    } else if (outcome.kind === 'refused') {
+      counts.refused++;
+      if (applied)
+        violations.push(
+          `refused ${record.operation} ${record.request.idempotencyKey} (${outcome.code}) left entries`,
+        );
+    } else {
+      counts.unknown++;
+      if (applied) counts.unknownApplied++;
+    }
+    if (!applied) continue;
+    for (const [accountId, code, amount, sign] of movements(record))
+      move(accountId, code, amount, sign);
+  }
+
+  for (const [accountId, units] of expected) {
+    const { balances } = await reader.getFunds({ accountId });
+    for (const [code, value] of units) {
+      const actual = balances[code];
+      const wanted = currencies.get(code).render(value);
+      if (actual !== wanted) {
+        violations.push(`${accountId} holds ${actual} ${code}; its operations add up to ${wanted}`);
+      }
+    }
+  }
+  return { violations, calls: run.records.length, ...counts, entries: entryCount };
+}
+
+type Movement = [accountId: string, currency: string, amount: string, sign: 1n | -1n];
+
+/** The balance changes a call makes when it applies. The simulation names every currency. */
+function movements(record: CallRecord): Movement[] {
+  switch (record.operation) {
+    case 'addFunds':
+    case 'withdrawFunds': {
+      const { accountId, currency, amount } = record.request;
+      return [[accountId, currency!, String(amount), record.operation === 'addFunds' ? 1n : -1n]];
+    }
+    case 'transfer': {
+      const { fromAccountId, toAccountId, currency, amount } = record.request;
+      return [
+        [fromAccountId, currency!, String(amount), -1n],
+        [toAccountId, currency!, String(amount), 1n],
+      ];
+    }
+    case 'exchange': {
+      const { accountId, from, to } = record.request;
+      return [
+        [accountId, from.currency, String(from.amount), -1n],
+        [accountId, to.currency, String(to.amount), 1n],
+      ];
+    }
+  }
+}
+
+function checkBounds(entry: JournalEntry, currency: Currency, violations: string[]): void {
+  const after = decimalToUnits(entry.balanceAfter, currency.scale);
+  if (after === undefined || after < currency.minUnits || after > currency.maxUnits) {
+    violations.push(
+      `${entry.accountId} #${entry.sequence}: balance ${entry.balanceAfter} ${entry.currency} is out of bounds`,
+    );
+  }
+}
+
+async function fullJournal(reader: WalletService, accountId: string): Promise<JournalEntry[]> {
+  const entries: JournalEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: JournalEntry[]; nextCursor: string | null } =
+      await reader.getTransactionHistory({
+        accountId,
+        order: 'asc',
+        limit: 1000,
+        cursor,
+      });
+    entries.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return entries;
+}
