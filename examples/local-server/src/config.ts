@@ -28,7 +28,10 @@ const DEFAULT_CURRENCIES = 'GEMS:0,GOLD:2';
  * @example
  * const config = readConfig({ PORT: '8080', WALLET_CURRENCIES: 'COINS:0' });
  */
-export function readConfig(env: Record<string, string | undefined>, repoRoot = process.cwd()): LocalServerConfig {
+export function readConfig(
+  env: Record<string, string | undefined>,
+  repoRoot = process.cwd(),
+): LocalServerConfig {
   const token = env.WALLET_API_TOKEN?.trim();
   return {
     port: port(env.PORT ?? '3000'),

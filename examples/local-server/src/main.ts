@@ -13,7 +13,9 @@ console.log(
     ? `admin token (generated; set WALLET_API_TOKEN to choose one): ${config.token}`
     : 'admin token: the value of WALLET_API_TOKEN',
 );
-console.log(`currencies: ${config.currencies.map((c) => `${c.code} (scale ${c.scale})`).join(', ')}`);
+console.log(
+  `currencies: ${config.currencies.map((c) => `${c.code} (scale ${c.scale})`).join(', ')}`,
+);
 console.log('try:');
 console.log(
   `  curl -s -X POST ${server.url}/v1/wallets -H 'authorization: Bearer ${config.token}' -H 'content-type: application/json' -d '{"accountId":"player-1"}'`,
@@ -21,7 +23,9 @@ console.log(
 console.log(
   `  curl -s -X POST ${server.url}/v1/wallets/player-1/add-funds -H 'authorization: Bearer ${config.token}' -H 'idempotency-key: first-topup' -H 'content-type: application/json' -d '{"amount":"100"}'`,
 );
-console.log(`  curl -s ${server.url}/v1/wallets/player-1/transactions -H 'authorization: Bearer ${config.token}'`);
+console.log(
+  `  curl -s ${server.url}/v1/wallets/player-1/transactions -H 'authorization: Bearer ${config.token}'`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

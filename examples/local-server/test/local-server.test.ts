@@ -15,12 +15,18 @@ afterAll(() => {
 });
 
 /** Starts `pnpm start`'s command exactly, and resolves with the URL it prints. */
-async function start(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--conditions=@wallet/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', WALLET_API_TOKEN: token, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function start(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@wallet/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: '0', WALLET_API_TOKEN: token, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.add(child);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -40,7 +46,9 @@ async function start(env: Record<string, string>): Promise<{ url: string; child:
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   child.kill('SIGTERM');
   const code = await exited;
   running.delete(child);
@@ -67,12 +75,31 @@ describe('the local server', () => {
       const first = await start({ WALLET_DATA_DIR: dataDir });
       expect(first.output()).toContain(`PGlite in ${dataDir}`);
       expect(first.output()).toContain('curl -s -X POST');
-      expect((await call(first.url, 'POST', '/v1/wallets', { accountId: 'player-1' })).status).toBe(201);
-      const added = await call(first.url, 'POST', '/v1/wallets/player-1/add-funds', { amount: '100' }, 'topup-1');
-      expect(added).toMatchObject({ status: 200, body: { currentBalance: '100', replayed: false } });
-      const replay = await call(first.url, 'POST', '/v1/wallets/player-1/add-funds', { amount: '100' }, 'topup-1');
+      expect((await call(first.url, 'POST', '/v1/wallets', { accountId: 'player-1' })).status).toBe(
+        201,
+      );
+      const added = await call(
+        first.url,
+        'POST',
+        '/v1/wallets/player-1/add-funds',
+        { amount: '100' },
+        'topup-1',
+      );
+      expect(added).toMatchObject({
+        status: 200,
+        body: { currentBalance: '100', replayed: false },
+      });
+      const replay = await call(
+        first.url,
+        'POST',
+        '/v1/wallets/player-1/add-funds',
+        { amount: '100' },
+        'topup-1',
+      );
       expect(replay.body.replayed).toBe(true);
-      const withdrawn = await call(first.url, 'POST', '/v1/wallets/player-1/withdraw-funds', { amount: '30' });
+      const withdrawn = await call(first.url, 'POST', '/v1/wallets/player-1/withdraw-funds', {
+        amount: '30',
+      });
       expect(withdrawn.body.currentBalance).toBe('70');
       expect(await stop(first.child)).toBe(0);
 
@@ -90,15 +117,26 @@ describe('the local server', () => {
   }, 120_000);
 
   it('runs on PostgreSQL when DATABASE_URL is set', async () => {
-    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    const admin = new pg.Client({
+      connectionString: 'postgres://postgres@127.0.0.1:5432/postgres',
+    });
     await admin.connect();
     const database = `wallet_local_${Date.now()}`;
     await admin.query(`CREATE DATABASE ${database}`);
     try {
-      const server = await start({ DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}` });
+      const server = await start({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+      });
       expect(server.output()).toContain('PostgreSQL at 127.0.0.1:5432');
       expect((await call(server.url, 'POST', '/v1/wallets', { accountId: 'p' })).status).toBe(201);
-      expect((await call(server.url, 'POST', '/v1/wallets/p/add-funds', { amount: '1.5', currency: 'GOLD' })).body.currentBalance).toBe('1.50');
+      expect(
+        (
+          await call(server.url, 'POST', '/v1/wallets/p/add-funds', {
+            amount: '1.5',
+            currency: 'GOLD',
+          })
+        ).body.currentBalance,
+      ).toBe('1.50');
       expect(await stop(server.child)).toBe(0);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

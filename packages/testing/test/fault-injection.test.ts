@@ -2,8 +2,8 @@ import {
   createMemoryLedger,
   createWalletService,
   type LedgerStore,
-  withRetries,
   type WalletService,
+  withRetries,
 } from '@wallet/core';
 import {
   type BankSimulation,
@@ -34,10 +34,13 @@ async function bank(ledger: LedgerStore, plan: FaultPlan): Promise<Bank> {
     await reader.addFunds({ accountId, currency: 'GOLD', amount: '100.00' });
   }
   const faulty = createFaultyLedger(ledger, plan);
-  const service = withRetries(createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES }), {
-    maxAttempts: 4,
-    sleep: noWait,
-  });
+  const service = withRetries(
+    createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES }),
+    {
+      maxAttempts: 4,
+      sleep: noWait,
+    },
+  );
   return { service, reader, accountIds, stats: faulty.stats };
 }
 
@@ -64,7 +67,14 @@ async function simulate(seed: number, ledger: LedgerStore = createMemoryLedger()
 
 describe('fault injection on the in-memory ledger', () => {
   it('1,000 seeds of faults lose, create and duplicate no money, and every wallet verifies', async () => {
-    const totals = { calls: 0, unknown: 0, unknownApplied: 0, failedAfter: 0, failedBefore: 0, conflicts: 0 };
+    const totals = {
+      calls: 0,
+      unknown: 0,
+      unknownApplied: 0,
+      failedAfter: 0,
+      failedBefore: 0,
+      conflicts: 0,
+    };
     for (let seed = 1; seed <= 1000; seed++) {
       const { setup, report } = await simulate(seed);
       expect(report.violations, `seed ${seed}`).toEqual([]);
@@ -86,7 +96,12 @@ describe('fault injection on the in-memory ledger', () => {
     const first = await simulate(4242);
     const second = await simulate(4242);
     const outline = (run: BankSimulation) =>
-      run.records.map((r) => [r.operation, r.request.idempotencyKey, r.outcome.kind, 'code' in r.outcome ? r.outcome.code : '']);
+      run.records.map((r) => [
+        r.operation,
+        r.request.idempotencyKey,
+        r.outcome.kind,
+        'code' in r.outcome ? r.outcome.code : '',
+      ]);
     expect(outline(second.run)).toEqual(outline(first.run));
     expect(second.setup.stats).toEqual(first.setup.stats);
     expect(second.report).toEqual(first.report);
@@ -99,7 +114,9 @@ describe('fault injection on the in-memory ledger', () => {
     // Every first attempt commits and loses its answer; the retry must not apply again.
     const faulty = createFaultyLedger(ledger, { seed: 1, failAfter: 1 });
     const flaky = createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES });
-    await expect(flaky.addFunds({ accountId: 'p', amount: '5', idempotencyKey: 'k1' })).rejects.toMatchObject({
+    await expect(
+      flaky.addFunds({ accountId: 'p', amount: '5', idempotencyKey: 'k1' }),
+    ).rejects.toMatchObject({
       code: 'OUTCOME_UNKNOWN',
     });
     const retried = await reader.addFunds({ accountId: 'p', amount: '5', idempotencyKey: 'k1' });
@@ -114,10 +131,13 @@ describe('withRetries', () => {
     const reader = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
     await reader.createWallet({ accountId: 'p' });
     const faulty = createFaultyLedger(ledger, { seed: 9, failAfter: 0.5 });
-    const service = withRetries(createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES }), {
-      maxAttempts: 20,
-      sleep: noWait,
-    });
+    const service = withRetries(
+      createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES }),
+      {
+        maxAttempts: 20,
+        sleep: noWait,
+      },
+    );
     for (let i = 0; i < 40; i++) await service.addFunds({ accountId: 'p', amount: '1' });
     expect(faulty.stats.failedAfter).toBeGreaterThan(5);
     expect((await reader.getFunds({ accountId: 'p' })).balances.GEMS).toBe('40');
@@ -136,22 +156,35 @@ describe('withRetries', () => {
         return ledger.transact(t);
       },
     };
-    const service = withRetries(createWalletService({ ledger: counting, currencies: SUITE_CURRENCIES }), { sleep: noWait });
+    const service = withRetries(
+      createWalletService({ ledger: counting, currencies: SUITE_CURRENCIES }),
+      { sleep: noWait },
+    );
     await service.createWallet({ accountId: 'p' });
-    await expect(service.withdrawFunds({ accountId: 'p', amount: '1' })).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    await expect(service.withdrawFunds({ accountId: 'p', amount: '1' })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+    });
     expect(calls).toHaveLength(2);
 
     const down = withRetries(
-      createWalletService({ ledger: createFaultyLedger(ledger, { seed: 1, failBefore: 1 }), currencies: SUITE_CURRENCIES }),
+      createWalletService({
+        ledger: createFaultyLedger(ledger, { seed: 1, failBefore: 1 }),
+        currencies: SUITE_CURRENCIES,
+      }),
       { maxAttempts: 3, sleep: noWait },
     );
-    await expect(down.addFunds({ accountId: 'p', amount: '1' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(down.addFunds({ accountId: 'p', amount: '1' })).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    });
   });
 
   it('returns the wallet when a retried createWallet finds it was created by the lost attempt', async () => {
     const ledger = createMemoryLedger();
     const faulty = createFaultyLedger(ledger, { seed: 3, failAfter: 1 });
-    const service = withRetries(createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES }), { sleep: noWait });
+    const service = withRetries(
+      createWalletService({ ledger: faulty, currencies: SUITE_CURRENCIES }),
+      { sleep: noWait },
+    );
     const wallet = await service.createWallet({ accountId: 'new-player' });
     expect(wallet).toMatchObject({ accountId: 'new-player', version: 0 });
     expect(faulty.stats.failedAfter).toBe(1);
@@ -169,7 +202,9 @@ describe('checkBank', () => {
           ...t,
           decide: (snapshot) => {
             const decision = t.decide(snapshot);
-            return decision.write ? { ...decision, write: { ...decision.write, idempotency: [] } } : decision;
+            return decision.write
+              ? { ...decision, write: { ...decision.write, idempotency: [] } }
+              : decision;
           },
         }),
     };
