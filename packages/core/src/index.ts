@@ -1,6 +1,7 @@
 export { decimalToUnits, MAX_INTEGER_DIGITS, parseAmount, renderAmount } from './amount.js';
 export { canonicalJson } from './canonical-json.js';
 export { type Clock, systemClock } from './clock.js';
+export type { CoalesceOptions } from './coalescer.js';
 export { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
 export * from './errors.js';
 export { GENESIS_HASH, hashEntry } from './hash-chain.js';

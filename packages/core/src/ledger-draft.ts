@@ -49,7 +49,8 @@ interface WalletDraft {
   balances: Map<string, { currency: Currency; units: bigint }>;
   sequence: number;
   headHash: string;
-  changed: boolean;
+  /** How many postings changed this wallet: its version goes up by as many. */
+  postings: number;
 }
 
 /**
@@ -59,19 +60,27 @@ interface WalletDraft {
 export class LedgerDraft {
   readonly #snapshot: LedgerSnapshot;
   readonly #txTime: string;
+  readonly #epochMs: number;
   readonly #wallets = new Map<string, WalletDraft>();
   readonly #created: WalletRecord[] = [];
   readonly #entries: JournalEntry[] = [];
   readonly #idempotency = new Map<string, IdempotencyRecord>();
 
-  constructor(snapshot: LedgerSnapshot, txTime: string) {
+  /** `now` is read once: every entry and wallet change of the draft carries that time. */
+  constructor(snapshot: LedgerSnapshot, now: Date) {
     this.#snapshot = snapshot;
-    this.#txTime = txTime;
+    this.#txTime = now.toISOString();
+    this.#epochMs = now.getTime();
   }
 
-  /** The transaction time every entry of this draft carries. */
+  /** The transaction time every entry of this draft carries, ISO 8601 with milliseconds. */
   get txTime(): string {
     return this.#txTime;
+  }
+
+  /** The same time in milliseconds since the epoch. */
+  get epochMs(): number {
+    return this.#epochMs;
   }
 
   /** A committed or drafted idempotency record for `key`. */
@@ -114,7 +123,10 @@ export class LedgerDraft {
       }
       applied.push(this.#applyLeg(draft, leg, posting));
     }
-    for (const [accountId, draft] of pending) this.#wallets.set(accountId, draft);
+    for (const [accountId, draft] of pending) {
+      draft.postings++;
+      this.#wallets.set(accountId, draft);
+    }
     for (const leg of applied) this.#entries.push(leg.entry);
     return applied;
   }
@@ -123,7 +135,7 @@ export class LedgerDraft {
   toWrite(): LedgerWrite | null {
     const wallets = [...this.#created];
     for (const draft of this.#wallets.values()) {
-      if (draft.changed) wallets.push(this.#updatedRecord(draft));
+      if (draft.postings > 0) wallets.push(this.#updatedRecord(draft));
     }
     if (wallets.length === 0 && this.#idempotency.size === 0) return null;
     return { wallets, entries: this.#entries, idempotency: [...this.#idempotency.values()] };
@@ -139,7 +151,7 @@ export class LedgerDraft {
       balances: new Map(),
       sequence: record.sequence,
       headHash: record.headHash,
-      changed: false,
+      postings: 0,
     };
     this.#wallets.set(accountId, draft);
     return draft;
@@ -186,7 +198,6 @@ export class LedgerDraft {
     draft.balances.set(currency.code, { currency, units: after });
     draft.sequence = entry.sequence;
     draft.headHash = entry.hash;
-    draft.changed = true;
     return { entry, before, after };
   }
 
@@ -197,7 +208,7 @@ export class LedgerDraft {
     return {
       ...draft.record,
       balances,
-      version: draft.record.version + 1,
+      version: draft.record.version + draft.postings,
       sequence: draft.sequence,
       headHash: draft.headHash,
       updatedAt: this.#txTime,

@@ -54,19 +54,20 @@ export function createMemoryLedger(): MemoryLedger {
     return { wallets: read, idempotency };
   }
 
-  function assertApplicable(write: LedgerWrite): void {
+  function assertApplicable(write: LedgerWrite, read: LedgerSnapshot): void {
     for (const record of write.wallets) {
       const stored = wallets.get(record.accountId);
-      const expected = record.version === 0 ? undefined : record.version - 1;
-      if (stored?.version !== expected) throw new ConcurrencyConflictError(1);
+      if (stored?.version !== read.wallets.get(record.accountId)?.version) {
+        throw new ConcurrencyConflictError(1);
+      }
     }
     for (const record of write.idempotency) {
       if (keys.has(record.key)) throw new ConcurrencyConflictError(1);
     }
   }
 
-  function apply(write: LedgerWrite): void {
-    assertApplicable(write);
+  function apply(write: LedgerWrite, read: LedgerSnapshot): void {
+    assertApplicable(write, read);
     for (const record of write.wallets) {
       Object.freeze(record.balances);
       wallets.set(record.accountId, freezeWithMetadata(record));
@@ -87,8 +88,9 @@ export function createMemoryLedger(): MemoryLedger {
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       // Yield first, so concurrent callers really interleave as they would on a database.
       await Promise.resolve();
-      const decision = transaction.decide(snapshot(transaction));
-      if (decision.write) apply(decision.write);
+      const read = snapshot(transaction);
+      const decision = transaction.decide(read);
+      if (decision.write) apply(decision.write, read);
       return decision.result;
     },
 

@@ -7,7 +7,7 @@ import type { JournalEntry, JsonValue, Metadata } from './types.js';
 export interface WalletRecord {
   accountId: string;
   balances: Record<string, string>;
-  /** 0 when created; +1 for every committed transaction that touches the wallet. */
+  /** 0 when created; +1 for every committed operation that touches the wallet. */
   version: number;
   /** The `sequence` of the wallet's last journal entry; 0 before the first. */
   sequence: number;
@@ -42,9 +42,10 @@ export interface LedgerSnapshot {
 /** What a transaction writes, all or nothing. */
 export interface LedgerWrite {
   /**
-   * New wallet states. A record with `version` 0 is an insert and conflicts when the wallet
-   * exists; any other record replaces the stored one only if that one still has
-   * `version - 1`, and conflicts otherwise.
+   * New wallet states. A wallet the snapshot did not hold is an insert (`version` 0) and
+   * conflicts when the wallet exists by then. A wallet the snapshot held replaces the stored one
+   * only if that one still has the `version` the snapshot read, and conflicts otherwise. (Its
+   * new `version` may be several higher: one per operation of the transaction.)
    */
   wallets: WalletRecord[];
   /** New journal entries; `(accountId, sequence)` is unique and conflicts when taken. */
@@ -139,8 +140,11 @@ export interface LedgerStore extends JournalReader {
  * A read model of journal entries, fed from the ledger's change stream.
  *
  * Guarantees every implementation MUST give:
- * - `putEntries` is idempotent: an entry already stored under `(accountId, sequence)` is
- *   left as it is, so at-least-once and out-of-order delivery is safe.
+ * - `putEntries` is idempotent: putting an entry again, in any batch and any order, leaves
+ *   exactly one equal copy under `(accountId, sequence)`, so at-least-once and out-of-order
+ *   delivery is safe. (The ledger is the source of truth, so an entry is never put with other
+ *   contents under the same key.)
+ * - A query right after `putEntries` resolved sees what was put (read-your-writes).
  * - `queryEntries` (see {@link JournalReader}) returns what was put, in sequence order.
  *
  * @example

@@ -1,10 +1,11 @@
 import { decimalToUnits, parseAmount } from './amount.js';
 import { type Clock, systemClock } from './clock.js';
+import { type CoalesceOptions, createCoalescer } from './coalescer.js';
 import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
 import { ValidationError, WalletNotFoundError } from './errors.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
-import { replay, requestFingerprint } from './idempotency.js';
-import { type AppliedLeg, LedgerDraft, type Leg } from './ledger-draft.js';
+import { type AppliedLeg, LedgerDraft } from './ledger-draft.js';
+import { applyOperation, type Operation, prepareOperation } from './operation.js';
 import type { HistoryStore, JournalReader, LedgerStore, WalletRecord } from './ports.js';
 import type {
   AccountInput,
@@ -14,7 +15,6 @@ import type {
   HistoryInput,
   TransferInput,
 } from './requests.js';
-import { newTransactionId } from './transaction-id.js';
 import type {
   ExchangeResult,
   FundsResult,
@@ -49,6 +49,11 @@ export interface WalletServiceOptions {
   defaultCurrency?: string;
   /** The time source for `txTime`, `createdAt` and `updatedAt`. */
   clock?: Clock;
+  /**
+   * Group concurrent operations into shared ledger transactions (for hot wallets): `true` for
+   * the defaults, or the limits. Off by default. See {@link CoalesceOptions}.
+   */
+  coalesce?: boolean | CoalesceOptions;
 }
 
 /**
@@ -74,17 +79,6 @@ export interface WalletService {
   verifyWallet(input: AccountInput): Promise<VerificationReport>;
   /** The service's currencies, in configuration order. */
   readonly currencies: CurrencyRegistry;
-}
-
-/** A mutation, normalized: what it touches, what it means, how it answers. */
-interface Operation<R> {
-  accountIds: readonly string[];
-  idempotencyKey: string | null;
-  /** The normalized request, fingerprinted for idempotency. */
-  request: { [key: string]: JsonValue };
-  metadata: Metadata | null;
-  legs: readonly Leg[];
-  result(applied: AppliedLeg[], transactionId: string, txTime: string): R;
 }
 
 const DEFAULT_HISTORY_LIMIT = 50;
@@ -127,29 +121,20 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     return record;
   }
 
+  const coalescer =
+    options.coalesce === undefined || options.coalesce === false
+      ? undefined
+      : createCoalescer(ledger, clock, options.coalesce === true ? {} : options.coalesce);
+
   function run<R>(operation: Operation<R>): Promise<R> {
-    const { idempotencyKey: key, legs, metadata } = operation;
-    const fingerprint = key === null ? '' : requestFingerprint(operation.request);
+    const prepared = prepareOperation(operation);
+    if (coalescer) return coalescer.submit(prepared);
     return ledger.transact({
-      accountIds: operation.accountIds,
-      idempotencyKeys: key === null ? [] : [key],
+      accountIds: prepared.accountIds,
+      idempotencyKeys: prepared.idempotencyKey === null ? [] : [prepared.idempotencyKey],
       decide(snapshot) {
-        const committed = key === null ? undefined : snapshot.idempotency.get(key);
-        if (committed) return { write: null, result: replay<R>(committed, fingerprint) };
-        const now = clock();
-        const draft = new LedgerDraft(snapshot, now.toISOString());
-        const transactionId = newTransactionId(now.getTime());
-        const applied = draft.post({ transactionId, idempotencyKey: key, metadata, legs });
-        const result = operation.result(applied, transactionId, draft.txTime);
-        if (key !== null) {
-          draft.rememberKey({
-            key,
-            fingerprint,
-            transactionId,
-            result: result as unknown as { [key: string]: JsonValue },
-            createdAt: draft.txTime,
-          });
-        }
+        const draft = new LedgerDraft(snapshot, clock());
+        const result = applyOperation(draft, prepared);
         return { write: draft.toWrite(), result };
       },
     });
@@ -197,7 +182,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         accountIds: [accountId],
         idempotencyKeys: [],
         decide(snapshot) {
-          const draft = new LedgerDraft(snapshot, clock().toISOString());
+          const draft = new LedgerDraft(snapshot, clock());
           const created = draft.createWallet(accountId, metadata);
           return { write: draft.toWrite(), result: created };
         },

@@ -38,6 +38,10 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     ],
     { cwd: emulator, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // A crashed test worker must not leave the Java process behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilServing(child, endpoint);
   return {

@@ -7,6 +7,7 @@ import {
   type LedgerStore,
   type WalletErrorCode,
   type WalletService,
+  type WalletServiceOptions,
 } from '@wallet/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBankTest } from './bank-test.js';
@@ -41,6 +42,8 @@ export interface LedgerSuiteOptions {
    * test tamper with its journal, and the tamper-evidence tests are not registered.
    */
   tamper: true | { reason: string };
+  /** Options passed to every `createWalletService` of the suite, e.g. `{ coalesce: true }`. */
+  service?: Pick<WalletServiceOptions, 'coalesce'>;
   /** How long the bank test runs; default 2000 ms. */
   bankTestMs?: number;
   /** Per-test timeout for the concurrency tests; default 30 s. */
@@ -71,7 +74,8 @@ export async function expectWalletError(
  * ledgerStoreSuite({ name: 'memory', createLedger: () => ({ ledger: createMemoryLedger() }) });
  */
 export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
-  describe(`LedgerStore conformance: ${options.name}`, () => {
+  const variant = options.service?.coalesce ? ' (coalescing)' : '';
+  describe(`LedgerStore conformance: ${options.name}${variant}`, () => {
     let fixture: LedgerFixture;
     let service: WalletService;
     const ids = uniqueIds(options.name);
@@ -84,6 +88,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       createWalletService({
         ledger: fixture.ledger,
         currencies: SUITE_CURRENCIES,
+        ...options.service,
         ...(clock ? { clock } : {}),
       });
 

@@ -1,0 +1,131 @@
+import type { Clock } from './clock.js';
+import { WalletError } from './errors.js';
+import { LedgerDraft } from './ledger-draft.js';
+import { applyOperation, type PreparedOperation } from './operation.js';
+import type { LedgerStore } from './ports.js';
+
+/**
+ * How concurrent operations are grouped into one ledger transaction.
+ *
+ * @example
+ * createWalletService({ ledger, currencies, coalesce: { maxBatch: 256 } });
+ */
+export interface CoalesceOptions {
+  /** The most operations one transaction carries. Default 256. */
+  maxBatch?: number;
+  /** How many batch transactions may run at once. Default 1. */
+  maxInFlight?: number;
+  /**
+   * How long a batch waits for company before it starts when nothing else is running.
+   * Default 0: under light load each call commits at once; under heavy load, calls that arrive
+   * while a batch commits form the next batch, so batches grow with load by themselves.
+   */
+  lingerMs?: number;
+}
+
+interface Pending {
+  operation: PreparedOperation<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: WalletError };
+
+/** Submits operations; each settles with its own result or error. */
+export interface Coalescer {
+  submit<R>(operation: PreparedOperation<R>): Promise<R>;
+}
+
+/**
+ * Group commit for wallet operations: operations submitted while a batch is committing are
+ * queued, then applied together, in arrival order, in one `LedgerStore` transaction. Each one
+ * gets its own outcome: an operation refused for its own reasons (insufficient funds, a reused
+ * key, a missing wallet) fails alone and writes nothing, its neighbours commit; a key used twice
+ * in one batch applies once and the second call replays it. A store failure (conflicts
+ * exhausted, unknown outcome, unavailable) fails every operation of that batch with that error.
+ * The hash chain, sequences and every other guarantee are those of one-call transactions.
+ *
+ * @example
+ * const coalescer = createCoalescer(ledger, systemClock, { maxBatch: 256 });
+ * const result = await coalescer.submit(prepared);
+ */
+export function createCoalescer(
+  ledger: LedgerStore,
+  clock: Clock,
+  options: CoalesceOptions = {},
+): Coalescer {
+  const maxBatch = options.maxBatch ?? 256;
+  const maxInFlight = options.maxInFlight ?? 1;
+  const lingerMs = options.lingerMs ?? 0;
+  const queue: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  function schedule(): void {
+    if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
+    scheduled = true;
+    const start = () => {
+      scheduled = false;
+      flush();
+    };
+    // A microtask still gathers every call made in the same synchronous burst.
+    if (lingerMs > 0) setTimeout(start, lingerMs);
+    else queueMicrotask(start);
+  }
+
+  function flush(): void {
+    if (inFlight >= maxInFlight || queue.length === 0) return;
+    const batch = queue.splice(0, maxBatch);
+    inFlight++;
+    commit(batch).finally(() => {
+      inFlight--;
+      schedule();
+    });
+    schedule();
+  }
+
+  async function commit(batch: Pending[]): Promise<void> {
+    const accountIds = new Set<string>();
+    const keys = new Set<string>();
+    for (const { operation } of batch) {
+      for (const id of operation.accountIds) accountIds.add(id);
+      if (operation.idempotencyKey !== null) keys.add(operation.idempotencyKey);
+    }
+    try {
+      const outcomes = await ledger.transact({
+        accountIds: [...accountIds],
+        idempotencyKeys: [...keys],
+        decide(snapshot) {
+          const draft = new LedgerDraft(snapshot, clock());
+          const result = batch.map(({ operation }) => outcomeOf(draft, operation));
+          return { write: draft.toWrite(), result };
+        },
+      });
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) batch[i]!.resolve(outcome.value);
+        else batch[i]!.reject(outcome.error);
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  return {
+    submit<R>(operation: PreparedOperation<R>): Promise<R> {
+      return new Promise<R>((resolve, reject) => {
+        queue.push({ operation, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+  };
+}
+
+function outcomeOf(draft: LedgerDraft, operation: PreparedOperation<unknown>): Outcome {
+  try {
+    return { ok: true, value: applyOperation(draft, operation) };
+  } catch (error) {
+    // Only the operation's own refusals stay with it; anything else aborts the batch.
+    if (error instanceof WalletError) return { ok: false, error };
+    throw error;
+  }
+}

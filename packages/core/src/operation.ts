@@ -1,0 +1,65 @@
+import { replay, requestFingerprint } from './idempotency.js';
+import type { AppliedLeg, LedgerDraft, Leg } from './ledger-draft.js';
+import { newTransactionId } from './transaction-id.js';
+import type { JsonValue, Metadata } from './types.js';
+
+/** A validated mutation: what it touches, what it means, how it answers. */
+export interface Operation<R> {
+  accountIds: readonly string[];
+  idempotencyKey: string | null;
+  /** The normalized request; its fingerprint decides whether a reused key is the same request. */
+  request: { [key: string]: JsonValue };
+  metadata: Metadata | null;
+  legs: readonly Leg[];
+  result(applied: AppliedLeg[], transactionId: string, txTime: string): R;
+}
+
+/** An operation with its request fingerprint computed once, outside any transaction. */
+export interface PreparedOperation<R> extends Operation<R> {
+  fingerprint: string;
+}
+
+/**
+ * Computes the fingerprint a keyed operation is checked against.
+ *
+ * @example
+ * const prepared = prepareOperation(operation);
+ */
+export function prepareOperation<R>(operation: Operation<R>): PreparedOperation<R> {
+  const fingerprint =
+    operation.idempotencyKey === null ? '' : requestFingerprint(operation.request);
+  return { ...operation, fingerprint };
+}
+
+/**
+ * Applies one operation to a draft: replays it when its key already committed (in the store or
+ * earlier in the same draft), else posts its legs and remembers its key with the result.
+ * Throws the operation's own error (insufficient funds, key reused, ...) and leaves the draft as
+ * it was, so other operations of the same draft are unaffected.
+ *
+ * @example
+ * const result = applyOperation(draft, prepared);
+ */
+export function applyOperation<R>(draft: LedgerDraft, operation: PreparedOperation<R>): R {
+  const key = operation.idempotencyKey;
+  const committed = key === null ? undefined : draft.idempotencyRecord(key);
+  if (committed) return replay<R>(committed, operation.fingerprint);
+  const transactionId = newTransactionId(draft.epochMs);
+  const applied = draft.post({
+    transactionId,
+    idempotencyKey: key,
+    metadata: operation.metadata,
+    legs: operation.legs,
+  });
+  const result = operation.result(applied, transactionId, draft.txTime);
+  if (key !== null) {
+    draft.rememberKey({
+      key,
+      fingerprint: operation.fingerprint,
+      transactionId,
+      result: result as unknown as { [key: string]: JsonValue },
+      createdAt: draft.txTime,
+    });
+  }
+  return result;
+}
