@@ -1,0 +1,65 @@
+import {
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { StoreUnavailableError } from '@wallet/core';
+import type { DynamoDbClientLike } from './dynamo-client.js';
+import type { HistoryItem } from './item-codec.js';
+import { isRetryable, type RetryPolicy, refused } from './retry-policy.js';
+
+/** The most put requests DynamoDB accepts in one `BatchWriteItem`. */
+const BATCH_LIMIT = 25;
+
+/**
+ * Puts items with `BatchWriteItem`, 25 at a time, one batch after another. Whatever DynamoDB
+ * hands back as `UnprocessedItems` is sent again after a backoff pause, and a throttled call
+ * is repeated; both draw on one budget of `policy.attempts` calls per batch. Items must have
+ * distinct keys: DynamoDB rejects a batch that names one key twice.
+ *
+ * @throws {StoreUnavailableError} when a batch is not fully written within its attempts (with
+ *   the last retryable error as `cause`), or DynamoDB refuses it; earlier batches stay
+ *   written, which is safe because putting the same entry again leaves the same item
+ * @example
+ * await writeItems(client, 'wallet-history', entries.map((e) => encodeEntry(e)), retryPolicy());
+ */
+export async function writeItems(
+  client: DynamoDbClientLike,
+  tableName: string,
+  items: readonly HistoryItem[],
+  policy: RetryPolicy,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += BATCH_LIMIT) {
+    await writeBatch(client, tableName, items.slice(start, start + BATCH_LIMIT), policy);
+  }
+}
+
+async function writeBatch(
+  client: DynamoDbClientLike,
+  tableName: string,
+  items: readonly HistoryItem[],
+  policy: RetryPolicy,
+): Promise<void> {
+  const operation = `BatchWriteItem on ${tableName}`;
+  let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 1; ; attempt++) {
+    let failure: unknown;
+    try {
+      const output = (await client.send(
+        new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
+      )) as BatchWriteItemCommandOutput;
+      pending = output.UnprocessedItems?.[tableName] ?? [];
+      if (pending.length === 0) return;
+    } catch (error) {
+      if (!isRetryable(error)) throw refused(operation, error);
+      failure = error;
+    }
+    if (attempt >= policy.attempts) {
+      throw new StoreUnavailableError(
+        `${operation} left ${pending.length} of ${items.length} items unwritten after ${attempt} attempts`,
+        { cause: failure },
+      );
+    }
+    await policy.pause(attempt);
+  }
+}

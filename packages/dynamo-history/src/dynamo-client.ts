@@ -1,0 +1,21 @@
+/**
+ * The one method of a `DynamoDBClient` this package calls. Typed structurally, so the studio's
+ * own client from any v3 SDK release fits without its types clashing with ours.
+ *
+ * @example
+ * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * const client: DynamoDbClientLike = new DynamoDBClient({ region: 'eu-west-1' });
+ */
+export interface DynamoDbClientLike {
+  send(command: object): Promise<unknown>;
+}
+
+/**
+ * The `name` of an SDK error (its DynamoDB exception type), or undefined for anything else.
+ *
+ * @example
+ * if (errorName(err) === 'ResourceNotFoundException') await createHistoryTable(client, table);
+ */
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}

@@ -1,0 +1,12 @@
+export type { DynamoDbClientLike } from './dynamo-client.js';
+export {
+  createDynamoHistory,
+  type DynamoHistoryOptions,
+  type DynamoHistoryStore,
+  type HistoryEntry,
+} from './dynamo-history.js';
+export { expireTimestamp } from './expire-timestamp.js';
+export { createHistoryTable, type HistoryTableOptions } from './history-table.js';
+export { decodeEntry, encodeEntry, type HistoryItem } from './item-codec.js';
+export type { RetryOptions } from './retry-policy.js';
+export { HISTORY_ATTRIBUTES } from './table-schema.js';

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEntry, encodeEntry, expireTimestamp } from '../src/index.js';
+import { sampleEntry } from './sample-entries.js';
+
+describe('item codec', () => {
+  it('decodes an encoded entry to an equal entry', () => {
+    const entry = sampleEntry('p1', 7, {
+      type: 'TRANSFER_OUT',
+      counterparty: 'p2',
+      idempotencyKey: 'order-7',
+      metadata: { a: [1, { b: null }], c: 'ü' },
+    });
+    expect(decodeEntry(encodeEntry(entry, 123))).toEqual(entry);
+  });
+
+  it('keys the item by accountId and numeric sequence and puts the expiry in expire_timestamp', () => {
+    const item = encodeEntry(sampleEntry('p1', 12), 1_900_000_000);
+    expect(item).toMatchObject({
+      accountId: { S: 'p1' },
+      sequence: { N: '12' },
+      expire_timestamp: { N: '1900000000' },
+    });
+  });
+
+  it('names the item and the attribute when an item is not a history item', () => {
+    const item = encodeEntry(sampleEntry('p1', 3));
+    delete item.amount;
+    expect(() => decodeEntry(item)).toThrow('history item p1/3 has no string attribute amount');
+    expect(() =>
+      decodeEntry({ ...encodeEntry(sampleEntry('p1', 3)), type: { S: 'GIFT' } }),
+    ).toThrow(/unknown entry type "GIFT"/);
+    expect(() =>
+      decodeEntry({ ...encodeEntry(sampleEntry('p1', 3)), metadata: { S: '[1]' } }),
+    ).toThrow(/not a JSON object/);
+  });
+});
+
+describe('expireTimestamp', () => {
+  it('is txTime in whole epoch seconds plus ttlDays days', () => {
+    expect(expireTimestamp('2030-01-01T00:00:00.999Z', 1)).toBe(1_893_456_000 + 86_400);
+    expect(expireTimestamp('2030-01-01T00:00:00.000Z', 0.5)).toBe(1_893_456_000 + 43_200);
+  });
+
+  it('rejects a txTime that is not a date and a ttlDays that is not positive', () => {
+    expect(() => expireTimestamp('yesterday', 1)).toThrow(RangeError);
+    expect(() => expireTimestamp('2030-01-01T00:00:00.000Z', 0)).toThrow(RangeError);
+    expect(() => expireTimestamp('2030-01-01T00:00:00.000Z', Number.NaN)).toThrow(RangeError);
+  });
+});
