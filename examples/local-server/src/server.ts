@@ -58,10 +58,11 @@ interface Database {
 async function openDatabase(config: LocalServerConfig): Promise<Database> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 16 });
-    const { host, port, database } = new URL(config.databaseUrl);
+    // Never print the password a connection string may carry.
+    const { host, pathname } = new URL(config.databaseUrl);
     return {
       client: pool,
-      description: `PostgreSQL at ${host}${port ? `:${port}` : ''}${database ?? ''}`,
+      description: `PostgreSQL at ${host}${pathname}`,
       close: () => pool.end(),
     };
   }

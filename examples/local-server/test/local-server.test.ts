@@ -55,6 +55,10 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return code;
 }
 
+/** A JSON response body, read loosely: the tests assert on its fields. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary response fields
+type Json = Record<string, any>;
+
 async function call(url: string, method: string, path: string, body?: unknown, key?: string) {
   const response = await fetch(`${url}${path}`, {
     method,
@@ -65,7 +69,7 @@ async function call(url: string, method: string, path: string, body?: unknown, k
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Json };
 }
 
 describe('the local server', () => {

@@ -20,8 +20,6 @@ import type {
   FundsResult,
   HistoryPage,
   JournalEntry,
-  JsonValue,
-  Metadata,
   TransferResult,
   VerificationReport,
   Wallet,
@@ -313,7 +311,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         ...(startAfter === undefined ? {} : { startAfter }),
         limit: limit + 1,
       });
-      if (rows.length === 0 && startAfter === undefined) await existingWallet(accountId);
+      if (rows.length === 0) await existingWallet(accountId);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       const nextCursor = rows.length > limit && last ? encodeCursor(last.sequence, filters) : null;

@@ -1,0 +1,25 @@
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { Principal } from './auth.js';
+import type { ApiErrorCode } from './errors.js';
+
+/**
+ * The Hono environment of the wallet API: what the Lambda adapter binds and what middleware
+ * leaves for later middleware. On Node the Lambda bindings are absent.
+ *
+ * @example
+ * const app = new OpenAPIHono<WalletApiEnv>();
+ */
+export interface WalletApiEnv {
+  Bindings: {
+    event?: LambdaEvent;
+    lambdaContext?: LambdaContext;
+  };
+  Variables: {
+    /** Set first, by the request id middleware. */
+    requestId: string;
+    /** Set by the auth middleware once the caller is known. */
+    principal?: Principal;
+    /** Set when the response is an error, for the access log. */
+    errorCode?: ApiErrorCode;
+  };
+}

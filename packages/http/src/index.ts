@@ -1,0 +1,25 @@
+export {
+  type ApiToken,
+  type Authorizer,
+  type AuthorizerInput,
+  type Principal,
+  SCOPES,
+  type Scope,
+} from './auth.js';
+export { MAX_BODY_BYTES } from './body-limit.js';
+export {
+  API_ERROR_CODES,
+  type ApiErrorCode,
+  type ErrorBody,
+  HTTP_ERROR_CODES,
+  WALLET_ERROR_STATUS,
+} from './errors.js';
+export type { WalletLambdaHandler } from './lambda.js';
+export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';
+export type { ListenOptions, RunningServer } from './node-server.js';
+export {
+  buildOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiDocumentOptions,
+} from './openapi.js';
+export { createWalletApi, type WalletApi, type WalletApiOptions } from './wallet-api.js';

@@ -1,0 +1,60 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { MAX_BODY_BYTES } from './body-limit.js';
+import { ROUTES } from './routes.js';
+
+/**
+ * An OpenAPI 3.1 document, as JSON.
+ *
+ * @example
+ * const paths = Object.keys(document.paths);
+ */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * How to describe the API: the document's title, version and servers.
+ *
+ * @example
+ * const options: OpenApiDocumentOptions = { servers: [{ url: 'https://wallet.example.com' }] };
+ */
+export interface OpenApiDocumentOptions {
+  /** Default `Wallet API`. */
+  title?: string;
+  /** The version of this deployment's document; default `1.0.0`. */
+  version?: string;
+  servers?: { url: string; description?: string }[];
+}
+
+/**
+ * Builds the OpenAPI 3.1 document of the wallet API from the same route schemas that validate
+ * requests. Needs no service: use it to publish the contract or generate clients at build time.
+ *
+ * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('openapi.json', JSON.stringify(buildOpenApiDocument(), null, 2));
+ */
+export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDocument {
+  // A bare OpenAPIHono only as the holder of a registry and its 3.1 generator: no handlers.
+  const holder = new OpenAPIHono();
+  for (const route of ROUTES) holder.openAPIRegistry.registerPath(route);
+  holder.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A token configured on the API. Its scopes are read, credit, debit and admin (admin implies the others); it may be limited to one account.',
+  });
+  const document = holder.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: options.title ?? 'Wallet API',
+      version: options.version ?? '1.0.0',
+      description: `In-game currency wallets. JSON in and out; amounts are decimal strings. Bodies are at most ${MAX_BODY_BYTES} bytes. Errors are \`{ "error": { "code", "message", "details"? } }\`.`,
+    },
+    ...(options.servers ? { servers: options.servers } : {}),
+  });
+  return document as unknown as OpenApiDocument;
+}

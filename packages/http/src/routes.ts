@@ -1,0 +1,297 @@
+import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import type { Scope } from './auth.js';
+import {
+  AccountParams,
+  CreateWalletBody,
+  ErrorResponse,
+  ExchangeBody,
+  ExchangeResult,
+  FundsBody,
+  FundsResult,
+  Health,
+  HistoryPage,
+  HistoryQuery,
+  IdempotencyHeaders,
+  TransferBody,
+  TransferResult,
+  VerificationReport,
+  Wallet,
+} from './schemas.js';
+
+// Every route of the API, declared once: OpenAPIHono validates requests with these schemas, the
+// OpenAPI document is generated from them, and each route's `security` requirement names the
+// one scope the auth middleware enforces for it.
+
+const requestIdHeader = {
+  'X-Request-Id': {
+    description: "The request id: the caller's `X-Request-Id` when well formed, else a new one.",
+    schema: { type: 'string' as const },
+  },
+};
+
+const ERROR_DESCRIPTIONS = {
+  400: 'VALIDATION_ERROR (also malformed JSON), INVALID_AMOUNT, INVALID_ACCOUNT_ID or UNKNOWN_CURRENCY.',
+  401: 'UNAUTHORIZED: no bearer token, an unknown one, or no credentials configured at all.',
+  403: 'FORBIDDEN: the token lacks the scope, or is limited to another account.',
+  404: 'WALLET_NOT_FOUND.',
+  409: 'WALLET_ALREADY_EXISTS, or CONCURRENCY_CONFLICT (nothing was written; retry).',
+  413: 'PAYLOAD_TOO_LARGE: the body exceeds 64 KiB.',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not `application/json`.',
+  422: 'INSUFFICIENT_FUNDS, BALANCE_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_REUSED.',
+  500: 'INTERNAL_ERROR: an unexpected failure, logged with the request id.',
+  503: 'OUTCOME_UNKNOWN (retry with the same idempotency key) or STORE_UNAVAILABLE.',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+// Spelled out rather than taken from RouteConfig, whose type names modules of transitive
+// dependencies that declaration output cannot reference.
+interface ErrorResponseConfig {
+  description: string;
+  headers: typeof requestIdHeader;
+  content: { 'application/json': { schema: typeof ErrorResponse } };
+}
+
+function errors(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, ErrorResponseConfig>> {
+  const responses: Partial<Record<ErrorStatus, ErrorResponseConfig>> = {};
+  for (const status of [...statuses, 500] as ErrorStatus[]) {
+    responses[status] = {
+      description: ERROR_DESCRIPTIONS[status],
+      headers: requestIdHeader,
+      content: { 'application/json': { schema: ErrorResponse } },
+    };
+  }
+  return responses;
+}
+
+function ok<T extends z.ZodType>(description: string, schema: T) {
+  return { description, headers: requestIdHeader, content: { 'application/json': { schema } } };
+}
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+const bearer = (scope: Scope) => [{ bearerAuth: [scope] }];
+
+/** Read routes that name a wallet. */
+const READ_ERRORS = [400, 401, 403, 404, 503] as const;
+/** Routes that write, with a JSON body. */
+const WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const;
+
+/**
+ * `POST /v1/wallets` (admin).
+ *
+ * @example
+ * app.openapi(createWalletRoute, handler);
+ */
+export const createWalletRoute = createRoute({
+  method: 'post',
+  path: '/v1/wallets',
+  operationId: 'createWallet',
+  tags: ['wallets'],
+  summary: 'Create a wallet with every balance at zero',
+  security: bearer('admin'),
+  request: { body: jsonBody(CreateWalletBody) },
+  responses: {
+    201: ok('The new wallet. `Location` names it.', Wallet),
+    ...errors(400, 401, 403, 409, 413, 415, 503),
+  },
+});
+
+/**
+ * `GET /v1/wallets/{accountId}` (read).
+ *
+ * @example
+ * app.openapi(getWalletRoute, handler);
+ */
+export const getWalletRoute = createRoute({
+  method: 'get',
+  path: '/v1/wallets/{accountId}',
+  operationId: 'getWallet',
+  tags: ['wallets'],
+  summary: 'Read a wallet and its balances',
+  security: bearer('read'),
+  request: { params: AccountParams },
+  responses: { 200: ok('The wallet.', Wallet), ...errors(...READ_ERRORS) },
+});
+
+/**
+ * `POST /v1/wallets/{accountId}/add-funds` (credit).
+ *
+ * @example
+ * app.openapi(addFundsRoute, handler);
+ */
+export const addFundsRoute = createRoute({
+  method: 'post',
+  path: '/v1/wallets/{accountId}/add-funds',
+  operationId: 'addFunds',
+  tags: ['funds'],
+  summary: 'Credit a wallet',
+  security: bearer('credit'),
+  request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(FundsBody) },
+  responses: { 200: ok('The credit, or its replay.', FundsResult), ...errors(...WRITE_ERRORS) },
+});
+
+/**
+ * `POST /v1/wallets/{accountId}/withdraw-funds` (debit).
+ *
+ * @example
+ * app.openapi(withdrawFundsRoute, handler);
+ */
+export const withdrawFundsRoute = createRoute({
+  method: 'post',
+  path: '/v1/wallets/{accountId}/withdraw-funds',
+  operationId: 'withdrawFunds',
+  tags: ['funds'],
+  summary: 'Debit a wallet',
+  security: bearer('debit'),
+  request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(FundsBody) },
+  responses: { 200: ok('The debit, or its replay.', FundsResult), ...errors(...WRITE_ERRORS) },
+});
+
+/**
+ * `POST /v1/transfers` (admin; an account-limited token may only send from its account).
+ *
+ * @example
+ * app.openapi(transferRoute, handler);
+ */
+export const transferRoute = createRoute({
+  method: 'post',
+  path: '/v1/transfers',
+  operationId: 'transfer',
+  tags: ['funds'],
+  summary: 'Move funds between two wallets atomically',
+  security: bearer('admin'),
+  request: { headers: IdempotencyHeaders, body: jsonBody(TransferBody) },
+  responses: {
+    200: ok('The transfer, or its replay.', TransferResult),
+    ...errors(...WRITE_ERRORS),
+  },
+});
+
+/**
+ * `POST /v1/wallets/{accountId}/exchange` (admin).
+ *
+ * @example
+ * app.openapi(exchangeRoute, handler);
+ */
+export const exchangeRoute = createRoute({
+  method: 'post',
+  path: '/v1/wallets/{accountId}/exchange',
+  operationId: 'exchange',
+  tags: ['funds'],
+  summary: 'Debit one currency and credit another in one wallet atomically',
+  security: bearer('admin'),
+  request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(ExchangeBody) },
+  responses: {
+    200: ok('The exchange, or its replay.', ExchangeResult),
+    ...errors(...WRITE_ERRORS),
+  },
+});
+
+/**
+ * `GET /v1/wallets/{accountId}/transactions` (read).
+ *
+ * @example
+ * app.openapi(historyRoute, handler);
+ */
+export const historyRoute = createRoute({
+  method: 'get',
+  path: '/v1/wallets/{accountId}/transactions',
+  operationId: 'getTransactionHistory',
+  tags: ['history'],
+  summary: "A page of a wallet's journal",
+  security: bearer('read'),
+  request: { params: AccountParams, query: HistoryQuery },
+  responses: { 200: ok('One page of journal entries.', HistoryPage), ...errors(...READ_ERRORS) },
+});
+
+/**
+ * `GET /v1/wallets/{accountId}/verify` (admin).
+ *
+ * @example
+ * app.openapi(verifyRoute, handler);
+ */
+export const verifyRoute = createRoute({
+  method: 'get',
+  path: '/v1/wallets/{accountId}/verify',
+  operationId: 'verifyWallet',
+  tags: ['history'],
+  summary: "Recompute a wallet's hash chain and balances",
+  description:
+    'Answers 200 with `ok: false` and the problems found when the journal does not verify.',
+  security: bearer('admin'),
+  request: { params: AccountParams },
+  responses: {
+    200: ok('The verification report.', VerificationReport),
+    ...errors(...READ_ERRORS),
+  },
+});
+
+/**
+ * `GET /healthz` (no auth): the process answers. It does not probe the store.
+ *
+ * @example
+ * app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+ */
+export const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  operationId: 'health',
+  tags: ['meta'],
+  summary: 'Liveness',
+  security: [],
+  responses: { 200: ok('The process is serving.', Health) },
+});
+
+/**
+ * `GET /openapi.json` (no auth): the OpenAPI 3.1 document of this API.
+ *
+ * @example
+ * app.openapi(openApiRoute, (c) => c.json(document, 200));
+ */
+export const openApiRoute = createRoute({
+  method: 'get',
+  path: '/openapi.json',
+  operationId: 'openapi',
+  tags: ['meta'],
+  summary: 'This document',
+  security: [],
+  responses: {
+    200: {
+      description: 'The OpenAPI 3.1 document.',
+      content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+    },
+  },
+});
+
+/**
+ * Every route, in the order of the document.
+ *
+ * @example
+ * for (const route of ROUTES) registry.registerPath(route);
+ */
+export const ROUTES = [
+  healthRoute,
+  openApiRoute,
+  createWalletRoute,
+  getWalletRoute,
+  addFundsRoute,
+  withdrawFundsRoute,
+  transferRoute,
+  exchangeRoute,
+  historyRoute,
+  verifyRoute,
+] as const;
+
+/**
+ * The scope a route's `security` requirement names, or `undefined` for a public route.
+ *
+ * @example
+ * scopeOf(addFundsRoute); // 'credit'
+ */
+export function scopeOf(route: RouteConfig): Scope | undefined {
+  return route.security?.[0]?.bearerAuth?.[0] as Scope | undefined;
+}

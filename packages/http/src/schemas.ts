@@ -1,0 +1,322 @@
+import { z } from '@hono/zod-openapi';
+import { ENTRY_TYPES, type Metadata } from '@wallet/core';
+import { API_ERROR_CODES } from './errors.js';
+
+// The request schemas check JSON types and shapes only. The domain rules (account id pattern,
+// amount format and scale, currency codes, limits) are core's, so the API answers exactly what
+// the service would; the patterns below are documentation of those rules for the OpenAPI document.
+
+/** Core's account id rule, for the document. */
+const ACCOUNT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$';
+/** Core's amount grammar (> 0 and at most the currency's scale are checked there too). */
+const AMOUNT_PATTERN = '^(0|[1-9][0-9]{0,17})(\\.[0-9]+)?$';
+const CURRENCY_PATTERN = '^[A-Z][A-Z0-9_]{1,15}$';
+const DECIMAL_PATTERN = '^-?[0-9]+(\\.[0-9]+)?$';
+
+const accountId = z.string().openapi({
+  pattern: ACCOUNT_ID_PATTERN,
+  description: '1 to 128 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit.',
+  example: 'player-1',
+});
+
+const amount = z
+  .union([
+    z.string().openapi({ pattern: AMOUNT_PATTERN, example: '10.50' }),
+    z.number().openapi({ exclusiveMinimum: 0, example: 10.5 }),
+  ])
+  .openapi('AmountInput', {
+    description:
+      "A positive exact decimal with at most the currency's scale of fraction digits and 18 integer digits. Prefer a string; a JSON number is accepted when it is exactly representable (at most 2^53) and prints as a plain decimal.",
+  });
+
+const currency = z.string().openapi({ pattern: CURRENCY_PATTERN, example: 'GOLD' });
+
+const decimal = z.string().openapi({
+  pattern: DECIMAL_PATTERN,
+  description: "An exact decimal with exactly the currency's scale of fraction digits.",
+  example: '10.50',
+});
+
+const timestamp = z.string().openapi({ format: 'date-time', example: '2030-01-01T00:00:00.000Z' });
+
+// JSON.parse only yields JSON values, so a parsed object is Metadata; the OpenAPI generator
+// cannot describe a recursive JSON schema, hence a looser runtime schema under the precise type.
+const metadata = z
+  .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+  .openapi({
+    description: 'Free-form JSON object, at most 4096 bytes as canonical JSON.',
+    example: { orderId: 'A-1001' },
+  }) as unknown as z.ZodType<Metadata>;
+
+const idempotencyKey = z
+  .string({ error: 'idempotencyKey must be a string of 1 to 255 characters' })
+  .openapi({
+    minLength: 1,
+    maxLength: 255,
+    description: 'Also accepted as the `Idempotency-Key` header, which wins when both are sent.',
+  });
+
+/**
+ * The path parameters of every `/v1/wallets/{accountId}...` route.
+ *
+ * @example
+ * AccountParams.parse({ accountId: 'player-1' });
+ */
+export const AccountParams = z.object({
+  accountId: accountId.openapi({ param: { name: 'accountId', in: 'path' } }),
+});
+
+/**
+ * `POST /v1/wallets` body.
+ *
+ * @example
+ * CreateWalletBody.parse({ accountId: 'player-1', metadata: { region: 'eu' } });
+ */
+export const CreateWalletBody = z
+  .strictObject({ accountId, metadata: metadata.nullish() })
+  .openapi('CreateWalletRequest');
+
+/**
+ * `add-funds` and `withdraw-funds` body.
+ *
+ * @example
+ * FundsBody.parse({ amount: '10.50', currency: 'GOLD' });
+ */
+export const FundsBody = z
+  .strictObject({
+    amount,
+    currency: currency.nullish(),
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('FundsRequest');
+
+/**
+ * `POST /v1/transfers` body.
+ *
+ * @example
+ * TransferBody.parse({ fromAccountId: 'p1', toAccountId: 'p2', amount: '5' });
+ */
+export const TransferBody = z
+  .strictObject({
+    fromAccountId: accountId,
+    toAccountId: accountId,
+    amount,
+    currency: currency.nullish(),
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('TransferRequest');
+
+const exchangeLeg = z.strictObject({ currency, amount }).openapi('ExchangeLegInput');
+
+/**
+ * `POST /v1/wallets/{accountId}/exchange` body: the caller fixes both amounts.
+ *
+ * @example
+ * ExchangeBody.parse({ from: { currency: 'GOLD', amount: '10.00' }, to: { currency: 'GEMS', amount: '1' } });
+ */
+export const ExchangeBody = z
+  .strictObject({
+    from: exchangeLeg,
+    to: exchangeLeg,
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('ExchangeRequest');
+
+/**
+ * `GET /v1/wallets/{accountId}/transactions` query. `limit` arrives as text; the route turns
+ * it into a number and core checks its range.
+ *
+ * @example
+ * HistoryQuery.parse({ limit: '20', order: 'asc' });
+ */
+export const HistoryQuery = z.strictObject({
+  currency: currency.optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })
+    .optional()
+    .openapi({ type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+  cursor: z
+    .string()
+    .optional()
+    .openapi({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
+  order: z
+    .enum(['asc', 'desc'], { error: 'order must be "asc" or "desc"' })
+    .optional()
+    .openapi({ default: 'desc' }),
+});
+
+/**
+ * The `Idempotency-Key` header of the mutating routes (the validator matches header names
+ * case-insensitively).
+ *
+ * @example
+ * IdempotencyHeaders.parse({ 'Idempotency-Key': 'order-1001' });
+ */
+export const IdempotencyHeaders = z.object({
+  'Idempotency-Key': idempotencyKey.optional().openapi({
+    description:
+      '1 to 255 characters. A retry with the same key and request returns the original result with `replayed: true`.',
+    example: 'order-1001',
+  }),
+});
+
+/**
+ * A wallet, with a balance for every configured currency.
+ *
+ * @example
+ * Wallet.parse(await service.getFunds({ accountId: 'p1' }));
+ */
+export const Wallet = z
+  .object({
+    accountId: z.string(),
+    balances: z.record(z.string(), decimal).openapi({ example: { GEMS: '0', GOLD: '10.50' } }),
+    version: z.number().int(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    metadata: metadata.nullable(),
+  })
+  .openapi('Wallet');
+
+/**
+ * The result of `add-funds` and `withdraw-funds`.
+ *
+ * @example
+ * FundsResult.shape.replayed;
+ */
+export const FundsResult = z
+  .object({
+    transactionId: z.string(),
+    accountId: z.string(),
+    currency: z.string(),
+    amount: decimal,
+    previousBalance: decimal,
+    currentBalance: decimal,
+    txTime: timestamp,
+    replayed: z.boolean(),
+  })
+  .openapi('FundsResult');
+
+const transferSide = z
+  .object({ accountId: z.string(), previousBalance: decimal, currentBalance: decimal })
+  .openapi('TransferSide');
+
+/**
+ * The result of a transfer.
+ *
+ * @example
+ * TransferResult.shape.from;
+ */
+export const TransferResult = z
+  .object({
+    transactionId: z.string(),
+    currency: z.string(),
+    amount: decimal,
+    txTime: timestamp,
+    replayed: z.boolean(),
+    from: transferSide,
+    to: transferSide,
+  })
+  .openapi('TransferResult');
+
+const exchangeSide = z
+  .object({
+    currency: z.string(),
+    amount: decimal,
+    previousBalance: decimal,
+    currentBalance: decimal,
+  })
+  .openapi('ExchangeSide');
+
+/**
+ * The result of an exchange.
+ *
+ * @example
+ * ExchangeResult.shape.to;
+ */
+export const ExchangeResult = z
+  .object({
+    transactionId: z.string(),
+    accountId: z.string(),
+    txTime: timestamp,
+    replayed: z.boolean(),
+    from: exchangeSide,
+    to: exchangeSide,
+  })
+  .openapi('ExchangeResult');
+
+const journalEntry = z
+  .object({
+    transactionId: z.string(),
+    accountId: z.string(),
+    sequence: z.number().int().min(1),
+    type: z.enum(ENTRY_TYPES),
+    currency: z.string(),
+    amount: decimal,
+    balanceBefore: decimal,
+    balanceAfter: decimal,
+    txTime: timestamp,
+    idempotencyKey: z.string().nullable(),
+    counterparty: z.string().nullable(),
+    metadata: metadata.nullable(),
+    prevHash: z.string().openapi({ pattern: '^[0-9a-f]{64}$' }),
+    hash: z.string().openapi({
+      pattern: '^[0-9a-f]{64}$',
+      description: 'SHA-256 of the RFC 8785 canonical JSON of the entry without `hash`.',
+    }),
+  })
+  .openapi('JournalEntry');
+
+/**
+ * A page of a wallet's journal.
+ *
+ * @example
+ * HistoryPage.shape.nextCursor;
+ */
+export const HistoryPage = z
+  .object({ items: z.array(journalEntry), nextCursor: z.string().nullable() })
+  .openapi('HistoryPage');
+
+/**
+ * The outcome of verifying a wallet's hash chain and balances.
+ *
+ * @example
+ * VerificationReport.shape.problems;
+ */
+export const VerificationReport = z
+  .object({
+    ok: z.boolean(),
+    entries: z.number().int(),
+    headHash: z.string().openapi({ pattern: '^[0-9a-f]{64}$' }),
+    problems: z.array(z.string()),
+  })
+  .openapi('VerificationReport');
+
+/**
+ * `GET /healthz` body.
+ *
+ * @example
+ * Health.parse({ status: 'ok' });
+ */
+export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+
+/**
+ * The body of every error response.
+ *
+ * @example
+ * ErrorResponse.parse({ error: { code: 'FORBIDDEN', message: 'this caller lacks the credit scope' } });
+ */
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.enum(API_ERROR_CODES),
+      message: z.string(),
+      details: z
+        .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+        .optional(),
+    }),
+  })
+  .openapi('Error');

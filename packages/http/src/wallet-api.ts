@@ -1,0 +1,147 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { WalletService } from '@wallet/core';
+import type { Context } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { type ApiToken, type Authorizer, createAuth } from './auth.js';
+import { bodyLimit } from './body-limit.js';
+import type { WalletApiEnv } from './context.js';
+import { ApiError, errorReply } from './errors.js';
+import { registerWalletRoutes } from './handlers.js';
+import { createLambdaHandler, type WalletLambdaHandler } from './lambda.js';
+import { jsonLogger, type Logger } from './logger.js';
+import { type ListenOptions, listen, type RunningServer } from './node-server.js';
+import {
+  buildOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiDocumentOptions,
+} from './openapi.js';
+import { accessLog, requestIds } from './request-log.js';
+import { validationHook } from './validation.js';
+
+/**
+ * How to build the wallet HTTP API.
+ *
+ * @example
+ * const options: WalletApiOptions = {
+ *   service,
+ *   tokens: [{ token: process.env.WALLET_API_TOKEN!, scopes: ['admin'], name: 'backend' }],
+ * };
+ */
+export interface WalletApiOptions {
+  /** The wallet service every route calls. */
+  service: WalletService;
+  /** Accepted bearer tokens. */
+  tokens?: readonly ApiToken[];
+  /**
+   * Decides the caller when no token matched, e.g. from an API Gateway authorizer's context.
+   * With neither `tokens` nor `authorizer`, every `/v1` route answers 401.
+   */
+  authorizer?: Authorizer;
+  /** Default {@link jsonLogger}: JSON lines on stdout and stderr. */
+  logger?: Logger;
+  /** Title, version and servers of the document served at `/openapi.json`. */
+  openApi?: OpenApiDocumentOptions;
+}
+
+/**
+ * The wallet HTTP API (DESIGN section 5): one app, served on Node or run on Lambda.
+ *
+ * @example
+ * const api = createWalletApi({ service, tokens });
+ * const server = await api.listen({ port: 3000 });
+ */
+export interface WalletApi {
+  /** Answers one request; mount it in any fetch-style server or call it in tests. */
+  fetch(request: Request): Promise<Response>;
+  /** Serves the API on Node. */
+  listen(options: ListenOptions): Promise<RunningServer>;
+  /** The Lambda handler for API Gateway REST (v1) and HTTP API (v2) proxy events. */
+  lambdaHandler: WalletLambdaHandler;
+}
+
+/**
+ * Builds the wallet HTTP API over a {@link WalletService}.
+ *
+ * @throws {TypeError} when a token is empty, repeated or names an unknown scope
+ * @example
+ * import { createMemoryLedger, createWalletService } from '@wallet/core';
+ * import { createWalletApi } from '@wallet/http';
+ *
+ * const service = createWalletService({ ledger: createMemoryLedger(), currencies: [{ code: 'GOLD', scale: 2 }] });
+ * const api = createWalletApi({ service, tokens: [{ token: 'dev-admin-token', scopes: ['admin'] }] });
+ * const server = await api.listen({ port: 3000 });
+ * console.log(`wallet API on ${server.url}`);
+ */
+export function createWalletApi(options: WalletApiOptions): WalletApi {
+  const logger = options.logger ?? jsonLogger;
+  const auth = createAuth(options);
+  if (auth.closed) {
+    logger.warn({
+      msg: 'no tokens or authorizer configured: every /v1 route will answer 401',
+    });
+  }
+  let document: OpenApiDocument | undefined;
+  const openApiDocument = () => {
+    document ??= buildOpenApiDocument(options.openApi);
+    return document;
+  };
+
+  const app = new OpenAPIHono<WalletApiEnv>({ defaultHook: validationHook });
+  const reply = (c: Context<WalletApiEnv>, error: unknown) => {
+    const { status, body, headers } = errorReply(error);
+    c.set('errorCode', body.error.code);
+    return c.json(body, status, headers);
+  };
+
+  // Order matters: the id exists before anything can log; the access log sees the final
+  // response, including ones the catch-all and the 405 check replace; the body limit runs before
+  // auth so no route ever buffers more than 64 KiB.
+  app.use(requestIds());
+  app.use(accessLog(logger));
+  app.use(async (c, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      // Hono hands only Error instances to onError; anything else thrown ends up here.
+      c.error = new Error('a non-Error value was thrown', { cause: thrown });
+      c.res = reply(c, c.error);
+    }
+  });
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        reply(
+          c,
+          new ApiError(
+            405,
+            'METHOD_NOT_ALLOWED',
+            `${c.req.method} is not allowed here`,
+            undefined,
+            {
+              Allow: methods.join(', '),
+            },
+          ),
+        ),
+    }),
+  );
+  app.use(bodyLimit());
+  registerWalletRoutes(app, { service: options.service, auth, document: openApiDocument });
+  app.notFound((c) =>
+    reply(
+      c,
+      new ApiError(
+        404,
+        'NOT_FOUND',
+        `no route matches ${c.req.method} ${c.req.path.slice(0, 128)}`,
+      ),
+    ),
+  );
+  app.onError((error, c) => reply(c, error));
+
+  return {
+    fetch: async (request) => app.fetch(request),
+    listen: (listenOptions) => listen(app.fetch, listenOptions),
+    lambdaHandler: createLambdaHandler(app),
+  };
+}

@@ -1,0 +1,296 @@
+import { WalletError } from '@wallet/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support.js';
+
+let server: TestServer;
+let accountId: string;
+beforeAll(async () => {
+  server = await startServer();
+  accountId = await server.wallet('bad', { GOLD: '100.00', GEMS: '100' });
+});
+afterAll(() => server.close());
+
+/** The code the service itself throws for an input, to compare the HTTP answer with. */
+async function serviceCode(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof WalletError) return error.code;
+    throw error;
+  }
+  throw new Error('the service accepted the input');
+}
+
+async function balances() {
+  return (await server.service.getFunds({ accountId })).balances;
+}
+
+describe('malformed bodies', () => {
+  it.each([
+    ['truncated JSON', '{"amount": "1"'],
+    ['a bare word', 'hello'],
+    ['single quotes', "{'amount': '1'}"],
+    ['a NaN literal', '{"amount": NaN}'],
+    ['an empty body', ''],
+  ])('%s is 400 VALIDATION_ERROR and credits nothing', async (_name, body) => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, { body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toEqual({
+      code: 'VALIDATION_ERROR',
+      message: 'the request body is not valid JSON',
+    });
+    expect(await balances()).toEqual(before);
+  });
+
+  it.each([
+    ['an array', '[]'],
+    ['a string', '"10"'],
+    ['null', 'null'],
+    ['a number', '5'],
+  ])('a JSON body that is %s instead of an object is 400 VALIDATION_ERROR', async (_name, body) => {
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, { body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toEqual({
+      code: 'VALIDATION_ERROR',
+      message: 'the request body must be a JSON object',
+    });
+  });
+
+  it('an unknown field is 400 VALIDATION_ERROR naming it, so a typo never credits the default currency', async () => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      json: { amount: '1', curency: 'GEMS' },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { field: 'curency' },
+    });
+    expect(await balances()).toEqual(before);
+  });
+});
+
+describe('wrong types get the code the service gives them', () => {
+  const funds = [
+    ['a boolean amount', 'INVALID_AMOUNT', { amount: true }],
+    ['a null amount', 'INVALID_AMOUNT', { amount: null }],
+    ['an object amount', 'INVALID_AMOUNT', { amount: { value: '1' } }],
+    ['an array amount', 'INVALID_AMOUNT', { amount: ['1'] }],
+    ['a missing amount', 'INVALID_AMOUNT', {}],
+    ['a numeric currency', 'UNKNOWN_CURRENCY', { amount: '1', currency: 7 }],
+    ['a boolean currency', 'UNKNOWN_CURRENCY', { amount: '1', currency: false }],
+    ['metadata that is an array', 'VALIDATION_ERROR', { amount: '1', metadata: [1] }],
+    ['metadata that is a string', 'VALIDATION_ERROR', { amount: '1', metadata: 'vip' }],
+    ['a numeric idempotencyKey', 'VALIDATION_ERROR', { amount: '1', idempotencyKey: 42 }],
+    [
+      'a bad currency and a bad amount (currency is checked first)',
+      'UNKNOWN_CURRENCY',
+      { amount: true, currency: 1 },
+    ],
+  ] as const;
+
+  it.each(funds)('add-funds with %s is 400 %s, as the service says', async (_name, code, body) => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, { json: body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe(code);
+    expect(
+      await serviceCode(() => server.service.addFunds({ ...(body as object), accountId } as never)),
+    ).toBe(code);
+    expect(await balances()).toEqual(before);
+  });
+
+  it.each([
+    ['a numeric accountId', 'INVALID_ACCOUNT_ID', { accountId: 42 }],
+    ['a missing accountId', 'INVALID_ACCOUNT_ID', {}],
+    ['a null accountId', 'INVALID_ACCOUNT_ID', { accountId: null }],
+  ] as const)('create with %s is 400 %s, as the service says', async (_name, code, body) => {
+    const reply = await server.call('/v1/wallets', { json: body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({ code, details: { field: 'accountId' } });
+    expect(await serviceCode(() => server.service.createWallet(body as never))).toBe(code);
+  });
+
+  it.each([
+    ['a numeric toAccountId', 'INVALID_ACCOUNT_ID', { toAccountId: 5 }],
+    ['a boolean amount', 'INVALID_AMOUNT', { amount: false }],
+    ['an object currency', 'UNKNOWN_CURRENCY', { currency: {} }],
+  ] as const)('transfer with %s is 400 %s, as the service says', async (_name, code, change) => {
+    const to = await server.wallet('to');
+    const body = { fromAccountId: accountId, toAccountId: to, amount: '1', ...change };
+    const reply = await server.call('/v1/transfers', { json: body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe(code);
+    expect(await serviceCode(() => server.service.transfer(body as never))).toBe(code);
+  });
+
+  it.each([
+    ['a missing from', 'VALIDATION_ERROR', { to: { currency: 'GEMS', amount: '1' } }],
+    ['a string from', 'VALIDATION_ERROR', { from: 'GOLD', to: { currency: 'GEMS', amount: '1' } }],
+    [
+      'a boolean from.amount',
+      'INVALID_AMOUNT',
+      { from: { currency: 'GOLD', amount: true }, to: { currency: 'GEMS', amount: '1' } },
+    ],
+    [
+      'a bad from.amount and a numeric to.currency (currencies are checked first)',
+      'UNKNOWN_CURRENCY',
+      { from: { currency: 'GOLD', amount: true }, to: { currency: 5, amount: '1' } },
+    ],
+  ] as const)('exchange with %s is 400 %s, as the service says', async (_name, code, body) => {
+    const reply = await server.call(`/v1/wallets/${accountId}/exchange`, { json: body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe(code);
+    expect(await serviceCode(() => server.service.exchange({ ...body, accountId } as never))).toBe(
+      code,
+    );
+  });
+});
+
+describe('amounts', () => {
+  it.each([
+    ['"-1"', '-1'],
+    ['-1', -1],
+    ['"0"', '0'],
+    ['0', 0],
+    ['"1.001" for scale-2 GOLD', '1.001'],
+    ['1.001 for scale-2 GOLD', 1.001],
+    ['"1e3"', '1e3'],
+    ['"NaN"', 'NaN'],
+    ['"Infinity"', 'Infinity'],
+    ['1e21 (prints with an exponent)', 1e21],
+    ['0.0000001 (prints as 1e-7)', 0.0000001],
+    ['" 1" with a space', ' 1'],
+    ['19 integer digits', '1234567890123456789'],
+  ])('amount %s is 400 INVALID_AMOUNT and credits nothing', async (_name, amount) => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      json: { amount, currency: 'GOLD' },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({
+      code: 'INVALID_AMOUNT',
+      details: { field: 'amount' },
+    });
+    expect(await balances()).toEqual(before);
+  });
+
+  it('a JSON number beyond 2^53 is 400 INVALID_AMOUNT, never a rounded credit', async () => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      body: '{"amount": 12345678901234567890, "currency": "GEMS"}',
+    });
+    expect([reply.status, reply.body.error.code]).toEqual([400, 'INVALID_AMOUNT']);
+    expect(await balances()).toEqual(before);
+  });
+
+  it('amount NaN as a raw JSON token is malformed JSON: 400 VALIDATION_ERROR', async () => {
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      body: '{"amount": NaN, "currency": "GOLD"}',
+    });
+    expect([reply.status, reply.body.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+  });
+
+  it('the JSON number 1e3 is the number 1000 and is accepted as "1000" (DESIGN: String(n) is a plain decimal)', async () => {
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      body: '{"amount": 1e3, "currency": "GEMS"}',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.amount).toBe('1000');
+  });
+
+  it('a withdraw amount with too many fraction digits is refused, never rounded', async () => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/withdraw-funds`, {
+      json: { amount: '0.005', currency: 'GOLD' },
+    });
+    expect(reply.body.error).toMatchObject({
+      code: 'INVALID_AMOUNT',
+      message: 'amount has more than 2 fraction digits',
+    });
+    expect(await balances()).toEqual(before);
+  });
+});
+
+describe('account ids', () => {
+  const longId = 'a'.repeat(1000);
+  const sqlIds = [
+    "' OR '1'='1",
+    '1; DROP TABLE wallets;--',
+    'p1"); DELETE FROM journal_entries; --',
+    "x' UNION SELECT * FROM wallets --",
+  ];
+
+  it('a 1,000-character accountId is 400 INVALID_ACCOUNT_ID in the path and in a body', async () => {
+    const path = await server.call(`/v1/wallets/${longId}`);
+    expect([path.status, path.body.error.code]).toEqual([400, 'INVALID_ACCOUNT_ID']);
+    const credit = await server.call(`/v1/wallets/${longId}/add-funds`, { json: { amount: '1' } });
+    expect([credit.status, credit.body.error.code]).toEqual([400, 'INVALID_ACCOUNT_ID']);
+    const create = await server.call('/v1/wallets', { json: { accountId: longId } });
+    expect([create.status, create.body.error.code]).toEqual([400, 'INVALID_ACCOUNT_ID']);
+  });
+
+  it.each(sqlIds)(
+    'the SQL fragment %j is 400 INVALID_ACCOUNT_ID wherever an id goes',
+    async (id) => {
+      const encoded = encodeURIComponent(id);
+      for (const reply of [
+        await server.call(`/v1/wallets/${encoded}`),
+        await server.call(`/v1/wallets/${encoded}/add-funds`, { json: { amount: '1' } }),
+        await server.call(`/v1/wallets/${encoded}/transactions`),
+        await server.call('/v1/wallets', { json: { accountId: id } }),
+        await server.call('/v1/transfers', {
+          json: { fromAccountId: accountId, toAccountId: id, amount: '1' },
+        }),
+      ]) {
+        expect(reply.status).toBe(400);
+        expect(reply.body.error.code).toBe('INVALID_ACCOUNT_ID');
+      }
+      expect((await server.call(`/v1/wallets/${accountId}`)).status).toBe(200);
+    },
+  );
+
+  it('an encoded slash or dot-dot in the path is an invalid id, not another route', async () => {
+    for (const id of ['a%2Fb', '..%2F..%2Fhealthz', '%2E%2E%2Fv1']) {
+      const reply = await server.call(`/v1/wallets/${id}`);
+      expect([reply.status, reply.body.error.code]).toEqual([400, 'INVALID_ACCOUNT_ID']);
+    }
+  });
+});
+
+describe('query parameters', () => {
+  it.each([
+    ['limit=abc', 'limit'],
+    ['limit=0', 'limit'],
+    ['limit=1001', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['limit=-1', 'limit'],
+    ['limit=', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['order=sideways', 'order'],
+    ['cursor=not-a-cursor', 'cursor'],
+    ['page=2', 'page'],
+  ])('?%s is 400 VALIDATION_ERROR naming the %s field', async (query, field) => {
+    const reply = await server.call(`/v1/wallets/${accountId}/transactions?${query}`);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { field } });
+  });
+
+  it('an unknown currency filter is 400 UNKNOWN_CURRENCY', async () => {
+    const reply = await server.call(`/v1/wallets/${accountId}/transactions?currency=RUBIES`);
+    expect([reply.status, reply.body.error.code]).toEqual([400, 'UNKNOWN_CURRENCY']);
+  });
+
+  it('an Idempotency-Key header over 255 characters is 400 VALIDATION_ERROR', async () => {
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      json: { amount: '1' },
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { field: 'idempotencyKey' },
+    });
+  });
+});

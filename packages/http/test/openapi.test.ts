@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ERROR_CODES, buildOpenApiDocument, SCOPES } from '../src/index.js';
+import { startServer, type TestServer } from './support.js';
+
+let server: TestServer;
+// biome-ignore lint/suspicious/noExplicitAny: the document is arbitrary JSON.
+let doc: any;
+beforeAll(async () => {
+  server = await startServer();
+  const reply = await server.call('/openapi.json', { token: null });
+  expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+  doc = JSON.parse(reply.text);
+});
+afterAll(() => server.close());
+
+const OPERATIONS = {
+  'get /healthz': null,
+  'get /openapi.json': null,
+  'post /v1/wallets': 'admin',
+  'get /v1/wallets/{accountId}': 'read',
+  'post /v1/wallets/{accountId}/add-funds': 'credit',
+  'post /v1/wallets/{accountId}/withdraw-funds': 'debit',
+  'post /v1/transfers': 'admin',
+  'post /v1/wallets/{accountId}/exchange': 'admin',
+  'get /v1/wallets/{accountId}/transactions': 'read',
+  'get /v1/wallets/{accountId}/verify': 'admin',
+} as const;
+
+function operations(): [string, Record<string, unknown>][] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, Record<string, unknown>>).map(
+      ([method, op]) => [`${method} ${path}`, op] as [string, Record<string, unknown>],
+    ),
+  );
+}
+
+function refs(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) refs(item, found);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string') found.push(item);
+      else refs(item, found);
+    }
+  }
+  return found;
+}
+
+describe('GET /openapi.json', () => {
+  it('is an OpenAPI 3.1 document with title and version', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: 'Wallet API', version: '1.0.0' });
+  });
+
+  it('describes every route and no other', () => {
+    expect(
+      operations()
+        .map(([key]) => key)
+        .sort(),
+    ).toEqual(Object.keys(OPERATIONS).sort());
+  });
+
+  it('declares bearer auth and, per /v1 operation, the one scope the server enforces', () => {
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    for (const [key, op] of operations()) {
+      const scope = OPERATIONS[key as keyof typeof OPERATIONS];
+      expect([key, op.security]).toEqual([key, scope === null ? [] : [{ bearerAuth: [scope] }]]);
+      if (scope) expect(SCOPES).toContain(scope);
+    }
+  });
+
+  it('documents the error responses of every /v1 operation with the Error schema', () => {
+    for (const [key, op] of operations()) {
+      if (!key.includes('/v1/')) continue;
+      const responses = op.responses as Record<string, { content: unknown }>;
+      const statuses = Object.keys(responses);
+      expect(statuses).toEqual(expect.arrayContaining(['400', '401', '403', '500', '503']));
+      if (key.startsWith('post')) expect(statuses).toEqual(expect.arrayContaining(['413', '415']));
+      if (key.includes('funds') || key.includes('transfers') || key.includes('exchange')) {
+        expect(statuses).toEqual(expect.arrayContaining(['404', '409', '422']));
+      }
+      for (const status of statuses.filter((s) => s >= '400')) {
+        expect(responses[status]?.content).toEqual({
+          'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+        });
+      }
+    }
+  });
+
+  it('lists every error code the API can answer', () => {
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([
+      ...API_ERROR_CODES,
+    ]);
+  });
+
+  it('has only references that resolve', () => {
+    const all = refs(doc);
+    expect(all.length).toBeGreaterThan(10);
+    for (const ref of all) {
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce((node: Record<string, unknown> | undefined, key) => node?.[key] as never, doc);
+      expect([ref, target !== undefined]).toEqual([ref, true]);
+    }
+  });
+
+  it('documents the Idempotency-Key header on mutating calls and the history query', () => {
+    const addFunds = doc.paths['/v1/wallets/{accountId}/add-funds'].post;
+    expect(addFunds.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]),
+    );
+    const history = doc.paths['/v1/wallets/{accountId}/transactions'].get;
+    const names = history.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+    expect(names.sort()).toEqual(
+      ['path:accountId', 'query:currency', 'query:cursor', 'query:limit', 'query:order'].sort(),
+    );
+    const limit = history.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
+  });
+
+  it('documents request bodies that refuse unknown fields', () => {
+    for (const name of [
+      'CreateWalletRequest',
+      'FundsRequest',
+      'TransferRequest',
+      'ExchangeRequest',
+    ]) {
+      expect([name, doc.components.schemas[name].additionalProperties]).toEqual([name, false]);
+    }
+  });
+
+  it('documents an accountId pattern that accepts and rejects the same ids as the service', async () => {
+    const pattern = new RegExp(
+      doc.paths['/v1/wallets/{accountId}'].get.parameters[0].schema.pattern,
+    );
+    const ids = [
+      'p1',
+      'a',
+      'A.b_c:d@e-f',
+      'a'.repeat(128),
+      'a'.repeat(129),
+      '-p',
+      '.p',
+      'p q',
+      "p'",
+      '',
+    ];
+    for (const id of ids) {
+      let serviceAccepts = true;
+      try {
+        await server.service.getFunds({ accountId: id });
+      } catch (error) {
+        serviceAccepts = (error as { code?: string }).code !== 'INVALID_ACCOUNT_ID';
+      }
+      expect([id, pattern.test(id)]).toEqual([id, serviceAccepts]);
+    }
+  });
+
+  it('is what buildOpenApiDocument() builds, which takes a title, version and servers', () => {
+    expect(doc).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+    const custom = buildOpenApiDocument({
+      title: 'Studio wallets',
+      version: '2.3.0',
+      servers: [{ url: 'https://wallet.example.com' }],
+    });
+    expect(custom.info).toMatchObject({ title: 'Studio wallets', version: '2.3.0' });
+    expect(custom.servers).toEqual([{ url: 'https://wallet.example.com' }]);
+  });
+});
