@@ -1,3 +1,4 @@
 import { walletProject } from '../../vitest.shared.js';
 
-export default walletProject('postgres');
+// PGlite takes seconds to start when test files run in parallel on a small machine.
+export default walletProject('postgres', { hookTimeout: 60_000 });

@@ -1,0 +1,216 @@
+/**
+ * Throughput and latency of withdrawals through the PostgreSQL ledger, beside a raw-SQL
+ * baseline on the same server in the same run, and the ledger on PGlite.
+ *
+ * The baseline is the least a correct withdrawal costs: one transaction with a conditional
+ * `UPDATE ... WHERE balance >= $amount RETURNING` and an `INSERT` of the entry. The ledger runs
+ * through `WalletService` with an idempotency key on every call and the hash chain on.
+ *
+ * Run: `pnpm --filter @wallet/postgres bench` (PostgreSQL at BENCH_PG_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres). BENCH_SECONDS sets each case's length.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import { createWalletService, type WalletService } from '@wallet/core';
+import pg from 'pg';
+import { createPostgresLedger } from '../src/index.js';
+
+const URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CLIENTS = 32;
+const WALLETS = 10_000;
+const PGLITE_WALLETS = 1_000;
+const OPENING = '1000000.00';
+const currencies = [{ code: 'GOLD', scale: 2 }];
+
+/** One withdrawal of 1.00 from `accountId`; `n` makes each idempotency key unique. */
+type Withdraw = (accountId: string, n: number) => Promise<unknown>;
+
+interface Result {
+  store: string;
+  implementation: string;
+  workload: string;
+  ops: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `clients` loops of `withdraw` for SECONDS and measures every call. */
+async function measure(
+  withdraw: Withdraw,
+  pick: () => string,
+  clients: number,
+  seconds = SECONDS,
+): Promise<Omit<Result, 'store' | 'implementation' | 'workload'>> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let n = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  async function client(): Promise<void> {
+    while (performance.now() < deadline) {
+      const begun = performance.now();
+      try {
+        await withdraw(pick(), n++);
+        latencies.push(performance.now() - begun);
+      } catch (error) {
+        failures++;
+        if (failures === 1) console.error('first failure:', error);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, client));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  if (failures > 0) console.error(`${failures} calls failed`);
+  return { ops: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+async function inBatches(count: number, size: number, run: (i: number) => Promise<unknown>) {
+  for (let start = 0; start < count; start += size) {
+    await Promise.all(
+      Array.from({ length: Math.min(size, count - start) }, (_, k) => run(start + k)),
+    );
+  }
+}
+
+/** The raw-SQL baseline's tables, seeded with one bulk insert. */
+async function baseline(pool: pg.Pool, schema: string, ids: string[]): Promise<Withdraw> {
+  await pool.query(`CREATE SCHEMA ${schema}`);
+  await pool.query(
+    `CREATE TABLE ${schema}.accounts (id text PRIMARY KEY, balance numeric NOT NULL)`,
+  );
+  await pool.query(`CREATE TABLE ${schema}.entries (
+    id bigserial PRIMARY KEY, account_id text NOT NULL, amount numeric NOT NULL,
+    balance_after numeric NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  await pool.query(`INSERT INTO ${schema}.accounts SELECT unnest($1::text[]), $2::numeric`, [
+    ids,
+    OPENING,
+  ]);
+  return async (accountId) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(
+        `UPDATE ${schema}.accounts SET balance = balance - $2
+          WHERE id = $1 AND balance >= $2 RETURNING balance::text AS balance`,
+        [accountId, '1.00'],
+      );
+      if (rows.length === 0) throw new Error('insufficient funds');
+      await client.query(
+        `INSERT INTO ${schema}.entries (account_id, amount, balance_after) VALUES ($1, $2, $3)`,
+        [accountId, '1.00', rows[0].balance],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+}
+
+/** Wallets created and funded through the service itself, so every journal verifies. */
+async function seeded(service: WalletService, ids: string[], concurrency: number) {
+  await inBatches(ids.length, concurrency, async (i) => {
+    await service.createWallet({ accountId: ids[i]! });
+    await service.addFunds({ accountId: ids[i]!, amount: OPENING });
+  });
+}
+
+/** The ledger's withdrawal; `label` keeps each case's idempotency keys apart. */
+function adapter(service: WalletService, label: string): Withdraw {
+  return (accountId, n) =>
+    service.withdrawFunds({ accountId, amount: '1.00', idempotencyKey: `${label}:${n}` });
+}
+
+const workloads = (ids: string[]) => ({
+  [`random of ${ids.length.toLocaleString('en')}`]: () =>
+    ids[Math.floor(Math.random() * ids.length)]!,
+  'one hot wallet': () => ids[0]!,
+});
+
+async function main(): Promise<void> {
+  const run = randomUUID().slice(0, 8);
+  const results: Result[] = [];
+  const ids = Array.from({ length: WALLETS }, (_, i) => `bench-${run}-${i}`);
+
+  const pool = new pg.Pool({ connectionString: URL, max: CLIENTS });
+  const rawSchema = `bench_raw_${run}`;
+  const ledgerSchema = `bench_ledger_${run}`;
+  try {
+    const raw = await baseline(pool, rawSchema, ids);
+    const ledger = createPostgresLedger({ client: pool, schema: ledgerSchema });
+    await ledger.migrate();
+    const service = createWalletService({ ledger, currencies });
+    const seedStart = performance.now();
+    await seeded(service, ids, CLIENTS);
+    console.error(
+      `seeded ${WALLETS} wallets in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
+    for (const [workload, pick] of Object.entries(workloads(ids))) {
+      // Warms the pool's connections and the server's caches before either is measured.
+      await measure(raw, pick, CLIENTS, 2);
+      results.push({
+        store: 'PostgreSQL',
+        implementation: 'raw SQL baseline',
+        workload,
+        ...(await measure(raw, pick, CLIENTS)),
+      });
+      results.push({
+        store: 'PostgreSQL',
+        implementation: '@wallet/postgres',
+        workload,
+        ...(await measure(adapter(service, `${run}:${workload}`), pick, CLIENTS)),
+      });
+    }
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${rawSchema} CASCADE`);
+    await pool.query(`DROP SCHEMA IF EXISTS ${ledgerSchema} CASCADE`);
+    await pool.end();
+  }
+
+  const db = new PGlite();
+  try {
+    const ledger = createPostgresLedger({ client: db });
+    await ledger.migrate();
+    const service = createWalletService({ ledger, currencies });
+    const liteIds = ids.slice(0, PGLITE_WALLETS);
+    await seeded(service, liteIds, CLIENTS);
+    for (const [workload, pick] of Object.entries(workloads(liteIds))) {
+      results.push({
+        store: 'PGlite (in memory)',
+        implementation: '@wallet/postgres',
+        workload,
+        ...(await measure(adapter(service, `${run}:lite:${workload}`), pick, CLIENTS)),
+      });
+    }
+  } finally {
+    await db.close();
+  }
+
+  print(results);
+}
+
+function print(results: Result[]): void {
+  const baselineOf = (workload: string) =>
+    results.find((r) => r.implementation === 'raw SQL baseline' && r.workload === workload);
+  console.log(
+    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${CLIENTS} concurrent clients, ${SECONDS} s per case, withdrawals of 1.00\n`,
+  );
+  console.log('| store | implementation | workload | ops/s | p50 ms | p99 ms | vs baseline |');
+  console.log('|---|---|---|---:|---:|---:|---:|');
+  for (const r of results) {
+    const base = r.store === 'PostgreSQL' ? baselineOf(r.workload) : undefined;
+    const ratio = base && base !== r ? `${(r.ops / base.ops).toFixed(2)}x` : '';
+    console.log(
+      `| ${r.store} | ${r.implementation} | ${r.workload} | ${Math.round(r.ops)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio} |`,
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,13 @@
+export type {
+  PGliteLike,
+  PgPoolClientLike,
+  PgPoolLike,
+  PostgresClient,
+  QueryableLike,
+  QueryResultLike,
+} from './client.js';
+export {
+  createPostgresLedger,
+  type PostgresLedger,
+  type PostgresLedgerOptions,
+} from './postgres-ledger.js';

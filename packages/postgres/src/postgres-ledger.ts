@@ -1,0 +1,211 @@
+import {
+  ConcurrencyConflictError,
+  type EntryQuery,
+  type HistoryStore,
+  type IdempotencyRecord,
+  type JournalEntry,
+  type LedgerStore,
+  type LedgerTransaction,
+  ValidationError,
+  type WalletRecord,
+} from '@wallet/core';
+import { backoffDelay, sleep } from './backoff.js';
+import type { PostgresClient } from './client.js';
+import { type Database, openDatabase, type Rows } from './database.js';
+import { assertStorableEntry } from './entry-import.js';
+import { translateError } from './errors.js';
+import { ENTRY_COLUMNS, entryFromRow, entryToRecord } from './journal-rows.js';
+import { migrateSchema } from './migrations.js';
+import { writePayload } from './write-payload.js';
+
+/**
+ * How to build a PostgreSQL ledger.
+ *
+ * @example
+ * const options: PostgresLedgerOptions = { client: new pg.Pool(), schema: 'wallet', maxAttempts: 10 };
+ */
+export interface PostgresLedgerOptions {
+  /** A `pg.Pool` or a PGlite instance; the caller owns it and closes it. */
+  client: PostgresClient;
+  /** The PostgreSQL schema holding the ledger's tables; default `wallet`. */
+  schema?: string;
+  /**
+   * How many times a transaction is attempted when it conflicts with concurrent writes
+   * before `CONCURRENCY_CONFLICT`; default 10.
+   */
+  maxAttempts?: number;
+}
+
+/**
+ * A {@link LedgerStore} on PostgreSQL that also serves as the {@link HistoryStore}: history is
+ * read from the journal the ledger writes.
+ *
+ * @example
+ * const ledger = createPostgresLedger({ client: pool });
+ * await ledger.migrate();
+ * const wallets = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
+ */
+export interface PostgresLedger extends LedgerStore, HistoryStore {
+  /**
+   * Creates or upgrades the schema. Idempotent, each migration in its own transaction, and
+   * safe when several processes call it at once. Call it before the first transaction.
+   */
+  migrate(): Promise<void>;
+  /**
+   * Stores entries of wallets this ledger does not hold (importing another ledger's history);
+   * entries already in the journal (same account and sequence) are left as they are, so the
+   * ledger's own entries may be put again harmlessly. Refuses, writing nothing, an entry that
+   * is missing from the journal of a wallet this ledger holds: that journal is written only
+   * by transactions.
+   */
+  putEntries(entries: readonly JournalEntry[]): Promise<void>;
+  /** The schema name the ledger uses. */
+  readonly schema: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const DEFAULT_MAX_ATTEMPTS = 10;
+
+/**
+ * Builds the ledger over a `pg.Pool` (PostgreSQL, Aurora PostgreSQL) or a PGlite instance.
+ *
+ * Each transaction is one database transaction of four round trips: BEGIN; `lock_snapshot`,
+ * which locks the named wallets in account order and reads them with the named idempotency
+ * keys; `apply_write`, which writes the decision under version guards; COMMIT. Conflicts
+ * (serialization failures, deadlocks, unique violations, stale versions) are retried with
+ * jittered backoff on a fresh snapshot.
+ *
+ * @example
+ * import pg from 'pg';
+ * const ledger = createPostgresLedger({ client: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * await ledger.migrate();
+ */
+export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLedger {
+  const schemaName = options.schema ?? 'wallet';
+  if (!SCHEMA_NAME.test(schemaName)) {
+    throw new ValidationError('schema must be a lowercase PostgreSQL identifier', {
+      field: 'schema',
+    });
+  }
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new ValidationError('maxAttempts must be a positive integer', { field: 'maxAttempts' });
+  }
+  const schema = `"${schemaName}"`;
+  const database: Database = openDatabase(options.client);
+
+  const sql = {
+    lock: `SELECT ${schema}.lock_snapshot($1::text[], $2::text[]) AS snapshot`,
+    write: `SELECT ${schema}.apply_write($1::jsonb)`,
+    wallet: `SELECT document AS wallet FROM ${schema}.wallet_documents WHERE account_id = $1`,
+    import: `WITH incoming AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(account_id text, sequence bigint,
+          transaction_id text, type text, currency text, amount numeric, balance_before numeric,
+          balance_after numeric, tx_time timestamptz, idempotency_key text, counterparty text,
+          metadata jsonb, prev_hash text, hash text)
+      ), refused AS (
+        SELECT i.account_id, i.sequence FROM incoming i
+        WHERE EXISTS (SELECT 1 FROM ${schema}.wallets w WHERE w.account_id = i.account_id)
+          AND NOT EXISTS (SELECT 1 FROM ${schema}.journal_entries e
+            WHERE e.account_id = i.account_id AND e.sequence = i.sequence)
+      ), inserted AS (
+        INSERT INTO ${schema}.journal_entries (account_id, sequence, transaction_id, type,
+            currency, amount, balance_before, balance_after, tx_time, idempotency_key,
+            counterparty, metadata, prev_hash, hash)
+          SELECT account_id, sequence, transaction_id, type, currency, amount, balance_before,
+            balance_after, tx_time, idempotency_key, counterparty, metadata, prev_hash, hash
+          FROM incoming WHERE NOT EXISTS (SELECT 1 FROM refused)
+          ON CONFLICT (account_id, sequence) DO NOTHING
+      )
+      SELECT account_id, sequence FROM refused LIMIT 1`,
+  };
+
+  /** One autocommit statement, its failure translated. */
+  async function read(text: string, values: unknown[]): Promise<Rows> {
+    try {
+      return await database.query(text, values);
+    } catch (error) {
+      const outcome = translateError(error);
+      throw outcome.retry
+        ? new ConcurrencyConflictError(1, { cause: outcome.cause })
+        : outcome.error;
+    }
+  }
+
+  async function attempt<T>(transaction: LedgerTransaction<T>): Promise<T> {
+    return database.transaction(async (session) => {
+      const [row] = await session.query(sql.lock, [
+        [...transaction.accountIds],
+        [...transaction.idempotencyKeys],
+      ]);
+      const document = row!.snapshot as { wallets: WalletRecord[]; keys: IdempotencyRecord[] };
+      const wallets = new Map(document.wallets.map((record) => [record.accountId, record]));
+      const idempotency = new Map(document.keys.map((record) => [record.key, record]));
+      const decision = transaction.decide({ wallets, idempotency });
+      if (decision.write) await session.query(sql.write, [writePayload(decision.write, wallets)]);
+      return decision.result;
+    });
+  }
+
+  return {
+    schema: schemaName,
+
+    migrate: () =>
+      migrateSchema(database, schemaName, schema).catch((error: unknown) => {
+        const outcome = translateError(error);
+        throw outcome.retry ? outcome.cause : outcome.error;
+      }),
+
+    async transact(transaction) {
+      for (let attempts = 1; ; attempts++) {
+        try {
+          return await attempt(transaction);
+        } catch (error) {
+          const outcome = translateError(error);
+          if (!outcome.retry) throw outcome.error;
+          if (attempts >= maxAttempts) {
+            throw new ConcurrencyConflictError(attempts, { cause: outcome.cause });
+          }
+          await sleep(backoffDelay(attempts));
+        }
+      }
+    },
+
+    async getWallet(accountId) {
+      const [row] = await read(sql.wallet, [accountId]);
+      return row ? (row.wallet as WalletRecord) : null;
+    },
+
+    async queryEntries(query: EntryQuery) {
+      const values: unknown[] = [query.accountId];
+      let where = 'account_id = $1';
+      if (query.currency !== undefined) {
+        values.push(query.currency);
+        where += ` AND currency = $${values.length}`;
+      }
+      if (query.startAfter !== undefined) {
+        values.push(query.startAfter);
+        where += ` AND sequence ${query.order === 'asc' ? '>' : '<'} $${values.length}`;
+      }
+      values.push(query.limit);
+      const rows = await read(
+        `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries WHERE ${where}
+          ORDER BY sequence ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
+        values,
+      );
+      return rows.map(entryFromRow);
+    },
+
+    async putEntries(entries) {
+      if (entries.length === 0) return;
+      for (const entry of entries) assertStorableEntry(entry);
+      const [refused] = await read(sql.import, [JSON.stringify(entries.map(entryToRecord))]);
+      if (refused) {
+        throw new ValidationError(
+          `wallet ${refused.account_id} is held by this ledger, whose journal has no entry ${refused.sequence} to match`,
+          { accountId: refused.account_id as string, sequence: Number(refused.sequence) },
+        );
+      }
+    },
+  };
+}

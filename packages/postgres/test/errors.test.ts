@@ -1,0 +1,68 @@
+import {
+  ConcurrencyConflictError,
+  OutcomeUnknownError,
+  StoreUnavailableError,
+  ValidationError,
+} from '@wallet/core';
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../src/backoff.js';
+import { DriverError, type Phase } from '../src/database.js';
+import { translateError } from '../src/errors.js';
+
+const serverError = (code: string) =>
+  Object.assign(new Error(`server said ${code}`), { code, severity: 'ERROR' });
+const socketError = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+
+function translated(cause: unknown, phase: Phase = 'statement') {
+  return translateError(new DriverError(phase, cause));
+}
+
+describe('translateError', () => {
+  it('retries serialization failures, deadlocks, lock timeouts and unique violations', () => {
+    for (const code of ['40001', '40P01', '55P03', '23505']) {
+      const cause = serverError(code);
+      expect(translated(cause)).toEqual({ retry: true, cause });
+    }
+  });
+
+  it('maps a lost connection before COMMIT to STORE_UNAVAILABLE and during COMMIT to OUTCOME_UNKNOWN, keeping the cause', () => {
+    for (const cause of [socketError(), serverError('57P01'), serverError('08006')]) {
+      for (const phase of ['connect', 'statement'] as const) {
+        const outcome = translated(cause, phase);
+        expect(outcome.retry).toBe(false);
+        if (!outcome.retry) {
+          expect(outcome.error).toBeInstanceOf(StoreUnavailableError);
+          expect((outcome.error as Error).cause).toBe(cause);
+        }
+      }
+      const outcome = translated(cause, 'commit');
+      if (!outcome.retry) expect(outcome.error).toBeInstanceOf(OutcomeUnknownError);
+    }
+  });
+
+  it('maps a missing schema to STORE_UNAVAILABLE and unstorable text to VALIDATION_ERROR', () => {
+    const missing = translated(serverError('42883'));
+    if (!missing.retry) expect(missing.error).toBeInstanceOf(StoreUnavailableError);
+    const nul = translated(serverError('22P05'));
+    if (!nul.retry) expect(nul.error).toBeInstanceOf(ValidationError);
+  });
+
+  it('passes any other server error through as the driver raised it', () => {
+    const cause = serverError('22P02');
+    expect(translated(cause)).toEqual({ retry: false, error: cause });
+  });
+
+  it('passes errors that are not the database’s (such as one thrown by decide) through unchanged', () => {
+    const error = new ConcurrencyConflictError(1);
+    expect(translateError(error)).toEqual({ retry: false, error });
+  });
+});
+
+describe('backoffDelay', () => {
+  it('draws a jittered wait below a cap that doubles per attempt up to 100 ms', () => {
+    expect(backoffDelay(1, () => 0.999)).toBeLessThan(2);
+    expect(backoffDelay(3, () => 0.5)).toBe(4);
+    expect(backoffDelay(30, () => 1)).toBe(100);
+    expect(backoffDelay(5, () => 0)).toBe(0);
+  });
+});

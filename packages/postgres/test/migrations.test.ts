@@ -1,0 +1,102 @@
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPostgresLedger } from '../src/index.js';
+import { MIGRATIONS } from '../src/migrations.js';
+import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
+
+await requireServer();
+
+describe('migrate() on PostgreSQL', () => {
+  const schema = uniqueSchema('migrate');
+  const pools = [testPool(2), testPool(2)];
+
+  afterAll(async () => {
+    await dropSchema(pools[0]!, schema);
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  it('applies every migration exactly once when two processes start at once', async () => {
+    const ledgers = pools.map((client) => createPostgresLedger({ client, schema }));
+    await Promise.all(ledgers.map((ledger) => ledger.migrate()));
+    const { rows } = await pools[0]!.query(
+      `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+    );
+    expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('is a no-op when run again, keeping the data', async () => {
+    const ledger = createPostgresLedger({ client: pools[1]!, schema });
+    await ledger.transact({
+      accountIds: ['kept'],
+      idempotencyKeys: [],
+      decide: () => ({
+        write: {
+          wallets: [
+            {
+              accountId: 'kept',
+              balances: { GOLD: '1.50' },
+              version: 0,
+              sequence: 0,
+              headHash: '0'.repeat(64),
+              createdAt: '2030-01-01T00:00:00.000Z',
+              updatedAt: '2030-01-01T00:00:00.000Z',
+              metadata: null,
+            },
+          ],
+          entries: [],
+          idempotency: [],
+        },
+        result: null,
+      }),
+    });
+    await ledger.migrate();
+    const { rows } = await pools[1]!.query(
+      `SELECT count(*)::int AS n, max(applied_at) AS last FROM "${schema}".schema_migrations`,
+    );
+    expect(rows[0].n).toBe(MIGRATIONS.length);
+    expect(await ledger.getWallet('kept')).toMatchObject({ balances: { GOLD: '1.50' } });
+  });
+
+  it('stores balances and journal amounts as numeric', async () => {
+    const { rows } = await pools[0]!.query(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema = $1 AND column_name IN ('balance', 'amount', 'balance_before', 'balance_after')
+        ORDER BY table_name, column_name`,
+      [schema],
+    );
+    expect(rows.every((row) => row.data_type === 'numeric')).toBe(true);
+    expect(rows).toHaveLength(4);
+  });
+});
+
+describe('migrate() on PGlite', () => {
+  it('can run twice on one database', async () => {
+    const db = new PGlite();
+    try {
+      const ledger = createPostgresLedger({ client: db, schema: 'ledger' });
+      await ledger.migrate();
+      await ledger.migrate();
+      const { rows } = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM ledger.schema_migrations',
+      );
+      expect(rows[0]?.n).toBe(MIGRATIONS.length);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
+
+describe('createPostgresLedger options', () => {
+  // Options are checked before the client is used, so a client that never connects will do.
+  const client = { connect: () => Promise.reject(new Error('not used')) };
+
+  it('rejects a schema name that is not a plain lowercase identifier', () => {
+    for (const schema of ['Wallet', 'a-b', 'x"; DROP TABLE y; --', '']) {
+      expect(() => createPostgresLedger({ client, schema })).toThrow(/schema/);
+    }
+  });
+
+  it('rejects a maxAttempts below 1', () => {
+    expect(() => createPostgresLedger({ client, maxAttempts: 0 })).toThrow(/maxAttempts/);
+  });
+});
