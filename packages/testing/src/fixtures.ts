@@ -20,7 +20,8 @@ export const SUITE_CURRENCIES: readonly CurrencyConfig[] = [
  * ids.account('alice'); // 'pg-3f2a9c1b.alice.1'
  */
 export function uniqueIds(prefix: string) {
-  const run = `${prefix}-${randomUUID().slice(0, 8)}`;
+  // Any suite name works: characters an account id cannot hold become dashes.
+  const run = `${prefix.replace(/[^A-Za-z0-9._:@-]/g, '-').replace(/^[^A-Za-z0-9]/, 'x')}-${randomUUID().slice(0, 8)}`;
   let counter = 0;
   return {
     /** A fresh account id. */

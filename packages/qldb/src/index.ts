@@ -1,0 +1,17 @@
+export type { QldbDriverLike, QldbExecutor } from './driver.js';
+export { type TransactionPhase, translateQldbError } from './errors.js';
+export {
+  DocumentShapeError,
+  decimalFromIon,
+  decimalToIon,
+  entryFromIon,
+  entryToIon,
+  jsonFromIon,
+  jsonToIon,
+  timestampFromIon,
+  timestampToIon,
+  walletFromIon,
+  walletToIon,
+} from './ion-values.js';
+export { createQldbLedger, type QldbLedgerOptions } from './qldb-ledger.js';
+export { createSchema, LEDGER_TABLES } from './schema.js';
