@@ -19,6 +19,8 @@ import { createPostgresLedger } from '../src/index.js';
 const URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = 32;
+/** The hot-wallet coalescing comparison runs at each of these client counts. */
+const COALESCE_CLIENTS = [32, 256];
 const WALLETS = 10_000;
 const PGLITE_WALLETS = 1_000;
 const OPENING = '1000000.00';
@@ -29,6 +31,7 @@ type Withdraw = (accountId: string, n: number) => Promise<unknown>;
 
 interface Result {
   store: string;
+  clients: number;
   implementation: string;
   workload: string;
   ops: number;
@@ -42,7 +45,7 @@ async function measure(
   pick: () => string,
   clients: number,
   seconds = SECONDS,
-): Promise<Omit<Result, 'store' | 'implementation' | 'workload'>> {
+): Promise<Omit<Result, 'store' | 'implementation' | 'workload' | 'clients'>> {
   const latencies: number[] = [];
   let failures = 0;
   let n = 0;
@@ -157,16 +160,47 @@ async function main(): Promise<void> {
       await measure(raw, pick, CLIENTS, 2);
       results.push({
         store: 'PostgreSQL',
+        clients: CLIENTS,
         implementation: 'raw SQL baseline',
         workload,
         ...(await measure(raw, pick, CLIENTS)),
       });
       results.push({
         store: 'PostgreSQL',
+        clients: CLIENTS,
         implementation: '@wallet/postgres',
         workload,
         ...(await measure(adapter(service, `${run}:${workload}`), pick, CLIENTS)),
       });
+    }
+    // Issue 7: one hot wallet, group commit on and off, beside the raw baseline.
+    const coalesced = createWalletService({ ledger, currencies, coalesce: { maxBatch: 256 } });
+    const hot = () => ids[1]!;
+    for (const clients of COALESCE_CLIENTS) {
+      const workload = 'one hot wallet';
+      results.push(
+        {
+          store: 'PostgreSQL',
+          clients,
+          implementation: 'raw SQL baseline',
+          workload,
+          ...(await measure(raw, hot, clients)),
+        },
+        {
+          store: 'PostgreSQL',
+          clients,
+          implementation: '@wallet/postgres',
+          workload,
+          ...(await measure(adapter(service, `${run}:plain${clients}`), hot, clients)),
+        },
+        {
+          store: 'PostgreSQL',
+          clients,
+          implementation: '@wallet/postgres, coalescing',
+          workload,
+          ...(await measure(adapter(coalesced, `${run}:co${clients}`), hot, clients)),
+        },
+      );
     }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${rawSchema} CASCADE`);
@@ -184,6 +218,7 @@ async function main(): Promise<void> {
     for (const [workload, pick] of Object.entries(workloads(liteIds))) {
       results.push({
         store: 'PGlite (in memory)',
+        clients: CLIENTS,
         implementation: '@wallet/postgres',
         workload,
         ...(await measure(adapter(service, `${run}:lite:${workload}`), pick, CLIENTS)),
@@ -197,18 +232,25 @@ async function main(): Promise<void> {
 }
 
 function print(results: Result[]): void {
-  const baselineOf = (workload: string) =>
-    results.find((r) => r.implementation === 'raw SQL baseline' && r.workload === workload);
+  const baselineOf = (r: Result) =>
+    results.find(
+      (b) =>
+        b.implementation === 'raw SQL baseline' &&
+        b.workload === r.workload &&
+        b.clients === r.clients,
+    );
   console.log(
-    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${CLIENTS} concurrent clients, ${SECONDS} s per case, withdrawals of 1.00\n`,
+    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${SECONDS} s per case, withdrawals of 1.00 with idempotency keys\n`,
   );
-  console.log('| store | implementation | workload | ops/s | p50 ms | p99 ms | vs baseline |');
-  console.log('|---|---|---|---:|---:|---:|---:|');
+  console.log(
+    '| store | implementation | workload | clients | ops/s | p50 ms | p99 ms | vs baseline |',
+  );
+  console.log('|---|---|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    const base = r.store === 'PostgreSQL' ? baselineOf(r.workload) : undefined;
+    const base = r.store === 'PostgreSQL' ? baselineOf(r) : undefined;
     const ratio = base && base !== r ? `${(r.ops / base.ops).toFixed(2)}x` : '';
     console.log(
-      `| ${r.store} | ${r.implementation} | ${r.workload} | ${Math.round(r.ops)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio} |`,
+      `| ${r.store} | ${r.implementation} | ${r.workload} | ${r.clients} | ${Math.round(r.ops)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio} |`,
     );
   }
 }
