@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { JournalEntry } from './types.js';
 
@@ -42,5 +42,6 @@ const ENTRY_FIELD_COUNT = 13;
 
 /** Lowercase hex SHA-256 of a string's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // The one-shot `hash` is about twice as fast as createHash().update().digest() for short input.
+  return hash('sha256', text, 'hex');
 }
