@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, quoteJson } from './canonical-json.js';
 import type { JournalEntry } from './types.js';
 
 /** The `prevHash` of a wallet's first entry: 64 zeros. */
@@ -7,7 +7,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The hash of a journal entry: lowercase hex SHA-256 of the UTF-8 bytes of the RFC 8785
- * canonical JSON of the entry without its `hash` field. Anyone can recompute it.
+ * canonical JSON of the entry's fields without `hash`. Only the journal entry fields count, so
+ * an item that carries more (a history item's `expire_timestamp`) hashes as its entry does.
+ * Anyone can recompute it.
  *
  * @example
  * const entry = { ...fields, hash: hashEntry(fields) };
@@ -17,28 +19,23 @@ export function hashEntry(entry: Omit<JournalEntry, 'hash'> | JournalEntry): str
 }
 
 /**
- * The RFC 8785 text of an entry without `hash`. Written out field by field in the order JCS
- * sorts them, because hashing is on every write's hot path; `canonicalJson` gives the same
- * text (a test holds them equal), and is used for anything unexpected.
+ * The RFC 8785 text of an entry without `hash`, written field by field in the order JCS sorts
+ * the names, because hashing is on every write's and every stream record's path. It is the
+ * `canonicalJson` text of the same fields (a property test holds them equal).
  */
 function canonicalEntry(entry: Omit<JournalEntry, 'hash'>): string {
-  if (Object.keys(entry).length !== ENTRY_FIELD_COUNT + ('hash' in entry ? 1 : 0)) {
-    const { hash: _ignored, ...body } = entry as JournalEntry;
-    return canonicalJson(body);
-  }
-  const text = JSON.stringify;
+  const { counterparty, idempotencyKey, metadata } = entry;
   return (
-    `{"accountId":${text(entry.accountId)},"amount":${text(entry.amount)}` +
-    `,"balanceAfter":${text(entry.balanceAfter)},"balanceBefore":${text(entry.balanceBefore)}` +
-    `,"counterparty":${canonicalJson(entry.counterparty)},"currency":${text(entry.currency)}` +
-    `,"idempotencyKey":${canonicalJson(entry.idempotencyKey)}` +
-    `,"metadata":${canonicalJson(entry.metadata)},"prevHash":${text(entry.prevHash)}` +
-    `,"sequence":${canonicalJson(entry.sequence)},"transactionId":${text(entry.transactionId)}` +
-    `,"txTime":${text(entry.txTime)},"type":${text(entry.type)}}`
+    `{"accountId":${quoteJson(entry.accountId)},"amount":${quoteJson(entry.amount)}` +
+    `,"balanceAfter":${quoteJson(entry.balanceAfter)},"balanceBefore":${quoteJson(entry.balanceBefore)}` +
+    `,"counterparty":${counterparty === null ? 'null' : quoteJson(counterparty)}` +
+    `,"currency":${quoteJson(entry.currency)}` +
+    `,"idempotencyKey":${idempotencyKey === null ? 'null' : quoteJson(idempotencyKey)}` +
+    `,"metadata":${canonicalJson(metadata)},"prevHash":${quoteJson(entry.prevHash)}` +
+    `,"sequence":${canonicalJson(entry.sequence)},"transactionId":${quoteJson(entry.transactionId)}` +
+    `,"txTime":${quoteJson(entry.txTime)},"type":${quoteJson(entry.type)}}`
   );
 }
-
-const ENTRY_FIELD_COUNT = 13;
 
 /** Lowercase hex SHA-256 of a string's UTF-8 bytes. */
 export function sha256Hex(text: string): string {

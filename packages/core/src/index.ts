@@ -4,6 +4,7 @@ export { type Clock, systemClock } from './clock.js';
 export type { CoalesceOptions } from './coalescer.js';
 export { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
 export * from './errors.js';
+export { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 export { GENESIS_HASH, hashEntry } from './hash-chain.js';
 export { requestFingerprint } from './idempotency.js';
 export { createMemoryHistory } from './memory-history.js';

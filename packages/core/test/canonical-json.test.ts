@@ -82,6 +82,10 @@ describe('hashEntry', () => {
     expect(hashEntry({ ...entry, hash: 'ignored' })).toBe(expected);
   });
 
+  it('hashes only the journal entry fields, so a history item with expire_timestamp hashes as its entry', () => {
+    expect(hashEntry({ ...entry, expire_timestamp: 1 } as typeof entry)).toBe(hashEntry(entry));
+  });
+
   it('changes when any field changes', () => {
     const base = hashEntry(entry);
     expect(hashEntry({ ...entry, amount: '10.5' })).not.toBe(base);

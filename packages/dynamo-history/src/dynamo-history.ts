@@ -1,7 +1,6 @@
-import type { HistoryStore, JournalEntry } from '@wallet/core';
+import { checkTtlDays, expireTimestamp, type HistoryStore, type JournalEntry } from '@wallet/core';
 import { writeItems } from './batch-writer.js';
 import type { DynamoDbClientLike } from './dynamo-client.js';
-import { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 import { queryJournal } from './history-query.js';
 import { encodeEntry, type HistoryItem } from './item-codec.js';
 import { type RetryOptions, retryPolicy } from './retry-policy.js';

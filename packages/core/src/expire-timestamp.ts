@@ -1,9 +1,9 @@
 const SECONDS_PER_DAY = 86_400;
 
 /**
- * When a history item expires: the entry's `txTime` in epoch seconds plus `ttlDays` days,
- * rounded down to a whole second as DynamoDB TTL expects. The stream transformer and
- * `createDynamoHistory` both use this, so their items agree.
+ * When a history item expires (DynamoDB's TTL attribute `expire_timestamp`): the entry's
+ * `txTime` in epoch seconds plus `ttlDays` days, rounded down to a whole second. The stream
+ * transformer and the DynamoDB history store both use this, so their items agree.
  *
  * @throws {RangeError} when `txTime` is not a date or `ttlDays` is not a positive number
  * @example
