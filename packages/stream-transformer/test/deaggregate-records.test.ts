@@ -1,4 +1,10 @@
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import {
+  createStream,
+  type KinesisLocal,
+  readAsLambdaEvent,
+  startKinesisLocal,
+} from '@wallet/testing';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,12 +14,6 @@ import {
   KplAggregationError,
 } from '../src/index.js';
 import { lambdaRecord } from './support/events.js';
-import {
-  createStream,
-  type KinesisLocal,
-  readAsLambdaEvent,
-  startKinesisLocal,
-} from './support/kinesis-local.js';
 
 const bytes = (value: string) => new TextEncoder().encode(value);
 const text = (base64: string) => Buffer.from(base64, 'base64').toString();

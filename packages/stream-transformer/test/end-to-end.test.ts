@@ -2,7 +2,16 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { createWalletService, type JournalEntry } from '@wallet/core';
 import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
-import { type DynamoDbLocal, randomInt, seededRandom, startDynamoDbLocal } from '@wallet/testing';
+import {
+  createStream,
+  type DynamoDbLocal,
+  type KinesisLocal,
+  randomInt,
+  readAsLambdaEvent,
+  seededRandom,
+  startDynamoDbLocal,
+  startKinesisLocal,
+} from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aggregateRecords,
@@ -12,12 +21,6 @@ import {
 } from '../src/index.js';
 import { fixtureBinary } from './support/fixtures.js';
 import { CURRENCIES, journalOf, runOperations, walletFixture } from './support/journal.js';
-import {
-  createStream,
-  type KinesisLocal,
-  readAsLambdaEvent,
-  startKinesisLocal,
-} from './support/kinesis-local.js';
 
 const TTL_DAYS = 30;
 const SOURCE = { ledgerName: 'wallet', tableId: 'AYj94Ipn0re4Fr2PDgadpl' };

@@ -22,6 +22,12 @@ export {
   historyStoreSuite,
 } from './history-store-suite.js';
 export {
+  createStream,
+  type KinesisLocal,
+  readAsLambdaEvent,
+  startKinesisLocal,
+} from './kinesis-local.js';
+export {
   expectWalletError,
   type LedgerFixture,
   type LedgerSuiteOptions,

@@ -1,13 +1,12 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateStreamCommand,
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+
+// Loaded when used, so studios running only the ledger suites need neither package.
+const load = createRequire(import.meta.url);
+const kinesisSdk = () =>
+  load('@aws-sdk/client-kinesis') as typeof import('@aws-sdk/client-kinesis');
 
 /** A running kinesalite and a real SDK client pointed at it. */
 export interface KinesisLocal {
@@ -22,18 +21,18 @@ interface Server {
 }
 
 /**
- * Starts kinesalite in this process on a free loopback port, with streams that become ACTIVE at
+ * Starts kinesalite (an in-process Kinesis; the optional peer `kinesalite`) in this process on a free loopback port, with streams that become ACTIVE at
  * once, and a Kinesis client with dummy credentials against it.
  *
  * @example
  * const kinesis = await startKinesisLocal();
  */
 export async function startKinesisLocal(): Promise<KinesisLocal> {
-  const kinesalite = createRequire(import.meta.url)('kinesalite') as (options: object) => Server;
+  const kinesalite = load('kinesalite') as (options: object) => Server;
   const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new KinesisClient({
+  const client = new (kinesisSdk().KinesisClient)({
     endpoint: `http://127.0.0.1:${port}`,
     requestHandler: http1Handler(),
     region: 'local',
@@ -54,9 +53,7 @@ export async function startKinesisLocal(): Promise<KinesisLocal> {
  * does not speak; the handler is the SDK's own, taken from the client's dependencies.
  */
 function http1Handler(): object {
-  const fromClient = createRequire(
-    createRequire(import.meta.url).resolve('@aws-sdk/client-kinesis'),
-  );
+  const fromClient = createRequire(load.resolve('@aws-sdk/client-kinesis'));
   const { NodeHttpHandler } = fromClient('@smithy/node-http-handler') as {
     NodeHttpHandler: new () => object;
   };
@@ -70,6 +67,7 @@ function http1Handler(): object {
  * const streamArn = await createStream(kinesis.client, 'wallet-ledger');
  */
 export async function createStream(client: KinesisClient, streamName: string): Promise<string> {
+  const { CreateStreamCommand, DescribeStreamCommand } = kinesisSdk();
   await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
   for (;;) {
     const { StreamDescription } = await client.send(
@@ -92,6 +90,7 @@ export async function readAsLambdaEvent(
   streamName: string,
   streamArn: string,
 ): Promise<KinesisStreamEvent> {
+  const { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } = kinesisSdk();
   const { StreamDescription } = await client.send(
     new DescribeStreamCommand({ StreamName: streamName }),
   );
