@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 
@@ -11,7 +11,9 @@ const root = import.meta.dirname;
 function sourceAliases(): { find: string; replacement: string }[] {
   const aliases: { find: string; replacement: string }[] = [];
   for (const dir of readdirSync(join(root, 'packages'))) {
-    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    const manifestPath = join(root, 'packages', dir, 'package.json');
+    if (!existsSync(manifestPath)) continue;
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     for (const [subpath, target] of Object.entries<Record<string, unknown>>(
       manifest.exports ?? {},
     )) {

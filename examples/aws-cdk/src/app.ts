@@ -1,0 +1,34 @@
+import type { CurrencyConfig } from '@wallet/core';
+import { App } from 'aws-cdk-lib';
+import type { IamCaller } from './lambda/wallet-config.js';
+import { WalletStack, type WalletStackProps } from './wallet-stack.js';
+
+/**
+ * The CDK app that `cdk.json` runs. Context (`-c key=value`, JSON where structured): `ledger`
+ * (`dynamodb` | `qldb`), `currencies`, `iamCallers`, `tokensSecretName`.
+ */
+const app = new App();
+
+function context<T>(key: string): T | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  // `-c` passes strings; cdk.json's context holds JSON values already.
+  return (typeof value === 'string' && /^[[{]/.test(value) ? JSON.parse(value) : value) as T;
+}
+
+const ledger = context<string>('ledger') === 'qldb' ? 'qldb' : 'dynamodb';
+const props: WalletStackProps = {
+  ledger,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+};
+const currencies = context<CurrencyConfig[]>('currencies');
+if (currencies) props.currencies = currencies;
+const iamCallers = context<IamCaller[]>('iamCallers');
+if (iamCallers) props.iamCallers = iamCallers;
+const tokensSecretName = context<string>('tokensSecretName');
+if (tokensSecretName) {
+  props.tokensSecretName = tokensSecretName;
+  props.authorization = 'tokens';
+}
+new WalletStack(app, ledger === 'qldb' ? 'WalletQldbReference' : 'Wallet', props);
+app.synth();

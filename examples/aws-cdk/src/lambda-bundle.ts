@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { buildSync } from 'esbuild';
+
+/** The directory holding the Lambda entry points. */
+const LAMBDA_DIR = join(import.meta.dirname, 'lambda');
+
+/**
+ * The code of one of the example's Lambda functions (`src/lambda/<name>.ts`), bundled by esbuild
+ * in process at synth time: no Docker, no network, and the workspace packages bundled from their
+ * TypeScript sources (the `@wallet/source` condition), so a synth never needs a build first.
+ * The asset is hashed by its output, so a change in any bundled package redeploys the function.
+ * The handler is `index.handler`.
+ *
+ * @example
+ * new lambda.Function(this, 'Api', { code: lambdaCode('api'), handler: 'index.handler', runtime });
+ */
+export function lambdaCode(name: 'api' | 'transformer' | 'firehose-journal'): Code {
+  return Code.fromAsset(LAMBDA_DIR, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never used: local bundling below always succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // CDK caches bundles by these options, and functions do not count: naming the entry
+      // here keeps one function's bundle from being reused for another.
+      command: ['esbuild', `${name}.ts`],
+      local: {
+        tryBundle(outputDir) {
+          buildSync({
+            entryPoints: [join(LAMBDA_DIR, `${name}.ts`)],
+            outfile: join(outputDir, 'index.mjs'),
+            bundle: true,
+            platform: 'node',
+            target: 'node22',
+            format: 'esm',
+            conditions: ['@wallet/source'],
+            minify: true,
+            sourcemap: true,
+            legalComments: 'none',
+            logLevel: 'error',
+            // CommonJS dependencies inside an ES module bundle still call `require`.
+            banner: {
+              js: "import { createRequire as __walletRequire } from 'node:module'; const require = __walletRequire(import.meta.url);",
+            },
+          });
+          return true;
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createWalletService, withRetries } from '@wallet/core';
+import { createDynamoHistory } from '@wallet/dynamo-history';
+import { createDynamoDbLedger } from '@wallet/dynamodb-ledger';
+import { createWalletApi, type WalletLambdaHandler } from '@wallet/http';
+import { iamCallerAuthorizer } from './iam-caller-authorizer.js';
+import { fetchSecretTokens } from './secret-tokens.js';
+import type { WalletConfig } from './wallet-config.js';
+
+/**
+ * Builds the API Lambda's handler: the wallet service on the DynamoDB ledger, reading history
+ * from the history table the transformer fills, behind `@wallet/http` with the configured IAM
+ * callers (and bearer tokens, inline or from Secrets Manager).
+ *
+ * @example
+ * const handler = await createApiHandler(readWalletConfig(process.env));
+ */
+export async function createApiHandler(config: WalletConfig): Promise<WalletLambdaHandler> {
+  const client = new DynamoDBClient(
+    config.dynamoDbEndpoint === undefined ? {} : { endpoint: config.dynamoDbEndpoint },
+  );
+  const service = withRetries(
+    createWalletService({
+      ledger: createDynamoDbLedger({ client, tableName: config.ledgerTable }),
+      history: createDynamoHistory({ client, tableName: config.historyTable }),
+      currencies: config.currencies,
+      ...(config.defaultCurrency === undefined ? {} : { defaultCurrency: config.defaultCurrency }),
+    }),
+  );
+  const tokens =
+    config.tokensSecretId === undefined
+      ? config.tokens
+      : [...config.tokens, ...(await fetchSecretTokens(config.tokensSecretId))];
+  return createWalletApi({
+    service,
+    tokens,
+    ...(config.iamCallers.length === 0
+      ? {}
+      : { authorizer: iamCallerAuthorizer(config.iamCallers) }),
+  }).lambdaHandler;
+}

@@ -1,0 +1,33 @@
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { journalEntryOfChange, parseChangeRecord } from '../dynamodb-change-record.js';
+import { journalJsonRow } from '../journal-json-row.js';
+
+/**
+ * The Firehose processor of the analytics stream: each DynamoDB change record of a journal
+ * entry becomes one JSON row of the journal table, partitioned (`dt`) by the UTC date of its
+ * `txTime` like `wallet-export`'s files; every other change is dropped. A record that does not
+ * map is marked failed and lands under the bucket's `errors/` prefix, never silently lost.
+ *
+ * @example
+ * // NodejsFunction entry: src/lambda/firehose-journal.ts, handler: 'handler'
+ */
+export async function handler(
+  event: FirehoseTransformationEvent,
+): Promise<FirehoseTransformationResult> {
+  return {
+    records: event.records.map(({ recordId, data }) => {
+      try {
+        const entry = journalEntryOfChange(parseChangeRecord(Buffer.from(data, 'base64')));
+        if (entry === undefined) return { recordId, result: 'Dropped', data };
+        return {
+          recordId,
+          result: 'Ok',
+          data: Buffer.from(journalJsonRow(entry), 'utf8').toString('base64'),
+          metadata: { partitionKeys: { dt: entry.txTime.slice(0, 10) } },
+        };
+      } catch {
+        return { recordId, result: 'ProcessingFailed', data };
+      }
+    }),
+  };
+}

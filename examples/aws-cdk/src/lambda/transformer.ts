@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoHistory } from '@wallet/dynamo-history';
+import { createKinesisHandler } from '@wallet/stream-transformer';
+import { createDynamoDbStreamHandler } from '../dynamodb-stream-handler.js';
+
+const endpoint = process.env.DYNAMODB_ENDPOINT;
+const ttlDays = process.env.HISTORY_TTL_DAYS ? Number(process.env.HISTORY_TTL_DAYS) : undefined;
+const history = createDynamoHistory({
+  client: new DynamoDBClient(endpoint ? { endpoint } : {}),
+  tableName: process.env.HISTORY_TABLE ?? '',
+  ...(ttlDays === undefined ? {} : { ttlDays }),
+});
+
+/**
+ * The transformer Lambda's entry point: the ledger's Kinesis stream in, the history table out.
+ * `LEDGER_KIND` says what the stream carries: DynamoDB change records (the default) or QLDB's
+ * KPL-aggregated Ion revisions (the reference variant).
+ *
+ * @example
+ * // NodejsFunction entry: src/lambda/transformer.ts, handler: 'handler'
+ */
+export const handler =
+  process.env.LEDGER_KIND === 'qldb'
+    ? createKinesisHandler({ history })
+    : createDynamoDbStreamHandler({ history });

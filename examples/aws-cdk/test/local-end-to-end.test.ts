@@ -1,0 +1,173 @@
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { JournalEntry } from '@wallet/core';
+import { createHistoryTable } from '@wallet/dynamo-history';
+import { createDynamoDbLedger, createLedgerTable } from '@wallet/dynamodb-ledger';
+import type { WalletLambdaHandler } from '@wallet/http';
+import { type DynamoDbLocal, startDynamoDbLocal } from '@wallet/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BatchResponse, KinesisEventLike } from '../src/dynamodb-stream-handler.js';
+import { restApiEvent } from './support/api-gateway-event.js';
+import { asKinesisRecord, readStream } from './support/ledger-stream.js';
+
+const BACKEND_ROLE = 'arn:aws:iam::123456789012:role/game-backend';
+const BACKEND_SESSION = 'arn:aws:sts::123456789012:assumed-role/game-backend/deploy-42';
+const LEDGER = 'wallet-ledger';
+const HISTORY = 'wallet-history';
+const TTL_DAYS = 30;
+
+describe('the deployed Lambdas, locally on DynamoDB Local', () => {
+  let dynamo: DynamoDbLocal;
+  let client: DynamoDBClient;
+  let api: WalletLambdaHandler;
+  let transformer: (event: KinesisEventLike) => Promise<BatchResponse>;
+
+  const call = async (method: string, path: string, body?: unknown, headers = {}) => {
+    const response = await api(
+      restApiEvent(method, path, { body, userArn: BACKEND_SESSION, headers }),
+    );
+    return { status: response.statusCode, body: JSON.parse(response.body) };
+  };
+
+  beforeAll(async () => {
+    dynamo = await startDynamoDbLocal();
+    const credentials = {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    };
+    for (const [name, value] of Object.entries(credentials)) vi.stubEnv(name, value);
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint });
+    await createLedgerTable(client, LEDGER);
+    await createHistoryTable(client, HISTORY);
+    // The environment the stack gives the two functions.
+    vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.endpoint);
+    vi.stubEnv('LEDGER_TABLE', LEDGER);
+    vi.stubEnv('HISTORY_TABLE', HISTORY);
+    vi.stubEnv('HISTORY_TTL_DAYS', String(TTL_DAYS));
+    vi.stubEnv('LEDGER_KIND', 'dynamodb');
+    vi.stubEnv(
+      'WALLET_CURRENCIES',
+      JSON.stringify([
+        { code: 'GOLD', scale: 2 },
+        { code: 'GEMS', scale: 0 },
+      ]),
+    );
+    vi.stubEnv('WALLET_IAM_CALLERS', JSON.stringify([{ arn: BACKEND_ROLE, scopes: ['admin'] }]));
+    api = (await import('../src/lambda/api.js')).handler;
+    transformer = (await import('../src/lambda/transformer.js')).handler as typeof transformer;
+  }, 120_000);
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    client?.destroy();
+    await dynamo?.stop();
+  });
+
+  it('serves the full API from API Gateway events and history from the history table the stream fills', async () => {
+    expect((await call('POST', '/v1/wallets', { accountId: 'player-1' })).status).toBe(201);
+    expect((await call('POST', '/v1/wallets', { accountId: 'player-2' })).status).toBe(201);
+    const credit = await call(
+      'POST',
+      '/v1/wallets/player-1/add-funds',
+      { amount: '100.50', currency: 'GOLD', metadata: { receipt: 'r-1' } },
+      { 'idempotency-key': 'receipt-1' },
+    );
+    expect(credit).toMatchObject({ status: 200, body: { currentBalance: '100.50' } });
+    const replay = await call(
+      'POST',
+      '/v1/wallets/player-1/add-funds',
+      { amount: '100.50', currency: 'GOLD', metadata: { receipt: 'r-1' } },
+      { 'idempotency-key': 'receipt-1' },
+    );
+    expect(replay.body).toMatchObject({ replayed: true, transactionId: credit.body.transactionId });
+    expect(
+      (
+        await call('POST', '/v1/wallets/player-1/withdraw-funds', {
+          amount: '20.25',
+          currency: 'GOLD',
+        })
+      ).body.currentBalance,
+    ).toBe('80.25');
+    const transfer = await call('POST', '/v1/transfers', {
+      fromAccountId: 'player-1',
+      toAccountId: 'player-2',
+      amount: '30.00',
+      currency: 'GOLD',
+    });
+    expect(transfer.body).toMatchObject({
+      from: { currentBalance: '50.25' },
+      to: { currentBalance: '30.00' },
+    });
+    await call('POST', '/v1/wallets/player-2/add-funds', { amount: '7', currency: 'GEMS' });
+    const exchange = await call('POST', '/v1/wallets/player-2/exchange', {
+      from: { currency: 'GEMS', amount: '5' },
+      to: { currency: 'GOLD', amount: '2.50' },
+    });
+    expect(exchange.body.to.currentBalance).toBe('32.50');
+
+    // Before the stream has been processed the history table is empty: history is not read
+    // from the ledger.
+    expect((await call('GET', '/v1/wallets/player-1/transactions')).body.items).toEqual([]);
+
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: LEDGER }));
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint });
+    const changes = await readStream(streams, Table!.LatestStreamArn!);
+    streams.destroy();
+    const records = changes.map((change, index) => asKinesisRecord(change, LEDGER, index));
+    // At-least-once and out of order: the second batch repeats the first record.
+    const half = Math.ceil(records.length / 2);
+    expect(await transformer({ Records: records.slice(half) })).toEqual({ batchItemFailures: [] });
+    expect(await transformer({ Records: [records[0]!, ...records.slice(0, half)] })).toEqual({
+      batchItemFailures: [],
+    });
+
+    const ledger = createDynamoDbLedger({ client, tableName: LEDGER });
+    for (const accountId of ['player-1', 'player-2']) {
+      const journal: JournalEntry[] = await ledger.queryEntries({
+        accountId,
+        order: 'asc',
+        limit: 100,
+      });
+      const history = await call(
+        'GET',
+        `/v1/wallets/${accountId}/transactions?order=asc&limit=100`,
+      );
+      expect(history.status).toBe(200);
+      expect(history.body).toEqual({ items: journal, nextCursor: null });
+      expect(journal.length).toBeGreaterThanOrEqual(3);
+      const verify = await call('GET', `/v1/wallets/${accountId}/verify`);
+      expect(verify.body).toMatchObject({ ok: true, entries: journal.length });
+    }
+
+    const first = (
+      await ledger.queryEntries({ accountId: 'player-1', order: 'asc', limit: 1 })
+    )[0]!;
+    const { Item } = await client.send(
+      new GetItemCommand({
+        TableName: HISTORY,
+        Key: { accountId: { S: 'player-1' }, sequence: { N: '1' } },
+      }),
+    );
+    expect(Item?.expire_timestamp?.N).toBe(
+      String(Math.floor(Date.parse(first.txTime) / 1000) + TTL_DAYS * 86_400),
+    );
+  }, 120_000);
+
+  it('refuses callers IAM did not authenticate, and IAM callers that are not configured', async () => {
+    const anonymous = await api(restApiEvent('GET', '/v1/wallets/player-1'));
+    expect(anonymous.statusCode).toBe(401);
+    const stranger = await api(
+      restApiEvent('POST', '/v1/wallets/player-1/add-funds', {
+        body: { amount: '1000', currency: 'GOLD' },
+        userArn: 'arn:aws:sts::123456789012:assumed-role/game-backend-evil/x',
+      }),
+    );
+    expect(stranger.statusCode).toBe(401);
+  });
+
+  it('answers health checks without credentials', async () => {
+    const health = await api(restApiEvent('GET', '/healthz'));
+    expect(health.statusCode).toBe(200);
+  });
+});

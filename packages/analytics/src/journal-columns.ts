@@ -1,0 +1,66 @@
+/**
+ * Precision and scale of every amount column. 38 digits is the widest DECIMAL Athena and Glue
+ * accept; 18 fraction digits hold every currency scale the SDK allows (0..18), and the 20
+ * integer digits left hold its 18-digit maximum with room for sums in queries.
+ *
+ * @example
+ * `decimal(${AMOUNT_DECIMAL.precision},${AMOUNT_DECIMAL.scale})`; // 'decimal(38,18)'
+ */
+export const AMOUNT_DECIMAL = { precision: 38, scale: 18 } as const;
+
+/**
+ * A column of the exported journal table, as the Glue Data Catalog declares it.
+ *
+ * @example
+ * const column: GlueColumn = { name: 'currency', type: 'string', comment: 'currency code' };
+ */
+export interface GlueColumn {
+  name: string;
+  /** A Hive/Glue type name, as Athena's DDL spells it. */
+  type: string;
+  comment: string;
+}
+
+const amountType = `decimal(${AMOUNT_DECIMAL.precision},${AMOUNT_DECIMAL.scale})`;
+
+/**
+ * The columns of every Parquet file `exportJournalToParquet` writes, in file order, as Glue
+ * types: one per `JournalEntry` field (snake_case, since Glue lowercases names) plus `scale`.
+ * The CDK example builds its Glue table from this list, so the table and the files cannot drift.
+ *
+ * @example
+ * new glue.CfnTable(this, 'Journal', { ..., tableInput: { storageDescriptor: { columns: [...JOURNAL_GLUE_COLUMNS] } } });
+ */
+export const JOURNAL_GLUE_COLUMNS: readonly GlueColumn[] = [
+  { name: 'transaction_id', type: 'string', comment: 'shared by every leg of one operation' },
+  { name: 'account_id', type: 'string', comment: 'the wallet' },
+  { name: 'sequence', type: 'bigint', comment: '1, 2, 3... per wallet' },
+  { name: 'type', type: 'string', comment: 'CREDIT, DEBIT, TRANSFER_IN/OUT, EXCHANGE_IN/OUT' },
+  { name: 'currency', type: 'string', comment: 'currency code' },
+  { name: 'amount', type: amountType, comment: 'always > 0' },
+  { name: 'balance_before', type: amountType, comment: 'balance of the currency before' },
+  { name: 'balance_after', type: amountType, comment: 'balance of the currency after' },
+  {
+    name: 'scale',
+    type: 'int',
+    comment: "the currency's fraction digits: amounts render back exactly with this many",
+  },
+  { name: 'tx_time', type: 'timestamp', comment: 'UTC, millisecond precision' },
+  { name: 'idempotency_key', type: 'string', comment: 'the caller key, or null' },
+  { name: 'counterparty', type: 'string', comment: 'the other wallet of a transfer, or null' },
+  { name: 'metadata', type: 'string', comment: 'caller metadata as JSON text, or null' },
+  { name: 'prev_hash', type: 'string', comment: 'hash of the previous entry of the wallet' },
+  { name: 'hash', type: 'string', comment: 'SHA-256 of the RFC 8785 JSON of the entry' },
+];
+
+/**
+ * The partition column: the UTC date of `tx_time`, as the `dt=YYYY-MM-DD/` directory names it.
+ *
+ * @example
+ * partitionKeys: [JOURNAL_PARTITION_COLUMN];
+ */
+export const JOURNAL_PARTITION_COLUMN: GlueColumn = {
+  name: 'dt',
+  type: 'string',
+  comment: 'UTC date of tx_time, YYYY-MM-DD',
+};
