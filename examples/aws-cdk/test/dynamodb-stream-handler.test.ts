@@ -5,10 +5,14 @@ import {
   createWalletService,
   type JournalEntry,
 } from '@wallet/core';
-import { ITEM_KINDS } from '@wallet/dynamodb-ledger';
+import { ITEM_KINDS, journalEntryOfImage } from '@wallet/dynamodb-ledger';
+import { createKinesisHandler, dynamodbChangeRecords } from '@wallet/stream-transformer';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDynamoDbStreamHandler } from '../src/dynamodb-stream-handler.js';
 import { handler as firehoseHandler } from '../src/lambda/firehose-journal.js';
+
+/** The transformer as the stack wires it for the DynamoDB ledger. */
+const createDynamoDbStreamHandler = ({ history }: { history: HistoryStore }) =>
+  createKinesisHandler({ history, format: dynamodbChangeRecords(journalEntryOfImage) });
 
 /** A journal entry as the ledger table's NEW_IMAGE carries it. */
 function entryImage(entry: JournalEntry) {
@@ -40,7 +44,7 @@ function kinesisRecord(sequence: number, change: unknown) {
   return { kinesis: { data: encode(change), partitionKey: 'p', sequenceNumber: String(sequence) } };
 }
 
-describe('createDynamoDbStreamHandler', () => {
+describe('the transformer on the DynamoDB ledger stream', () => {
   let journal: JournalEntry[];
 
   beforeAll(async () => {

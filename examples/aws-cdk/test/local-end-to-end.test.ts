@@ -4,9 +4,9 @@ import type { JournalEntry } from '@wallet/core';
 import { createHistoryTable } from '@wallet/dynamo-history';
 import { createDynamoDbLedger, createLedgerTable } from '@wallet/dynamodb-ledger';
 import type { WalletLambdaHandler } from '@wallet/http';
+import type { KinesisHandler } from '@wallet/stream-transformer';
 import { type DynamoDbLocal, startDynamoDbLocal } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { BatchResponse, KinesisEventLike } from '../src/dynamodb-stream-handler.js';
 import { restApiEvent } from './support/api-gateway-event.js';
 import { asKinesisRecord, readStream } from './support/ledger-stream.js';
 
@@ -20,7 +20,7 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
   let dynamo: DynamoDbLocal;
   let client: DynamoDBClient;
   let api: WalletLambdaHandler;
-  let transformer: (event: KinesisEventLike) => Promise<BatchResponse>;
+  let transformer: KinesisHandler;
 
   const call = async (method: string, path: string, body?: unknown, headers = {}) => {
     const response = await api(

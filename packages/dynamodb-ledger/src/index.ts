@@ -1,7 +1,12 @@
 export type { RetryOptions } from './backoff.js';
 export type { DynamoDbClientLike } from './dynamodb-client.js';
 export { createDynamoDbLedger, type DynamoDbLedgerOptions } from './dynamodb-ledger.js';
-export { ITEM_KINDS, journalEntryFromItem, type LedgerItem } from './item-codec.js';
+export {
+  ITEM_KINDS,
+  journalEntryFromItem,
+  journalEntryOfImage,
+  type LedgerItem,
+} from './item-codec.js';
 export { createLedgerTable, type LedgerTableOptions } from './ledger-table.js';
 export { LEDGER_KEYS } from './table-keys.js';
 export {

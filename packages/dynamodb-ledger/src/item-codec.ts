@@ -104,6 +104,20 @@ export function journalEntryToItem(entry: JournalEntry): LedgerItem {
 }
 
 /**
+ * The journal entry an item image of the ledger table is, or `undefined` for wallet and
+ * idempotency items: what a consumer of the table's change stream needs (pass it to
+ * `dynamodbChangeRecords` of `@wallet/stream-transformer`).
+ *
+ * @throws {TypeError} when an entry item is malformed
+ * @example
+ * const entry = journalEntryOfImage(change.dynamodb.NewImage);
+ */
+export function journalEntryOfImage(image: Record<string, unknown>): JournalEntry | undefined {
+  const item = image as LedgerItem;
+  return item.kind?.S === ITEM_KINDS.entry ? journalEntryFromItem(item) : undefined;
+}
+
+/**
  * Decodes an entry item written by {@link journalEntryToItem}: what `queryEntries` returns, and
  * what a consumer of the table's stream (a `NewImage` with `kind` `ENTRY`) turns into a
  * `JournalEntry`. The entry's `sequence` is read from its attribute, not from the sort key.

@@ -14,6 +14,7 @@ export const STREAM_RECORD_ERROR_CODES = [
   'UNKNOWN_RECORD_TYPE',
   'INVALID_JOURNAL_DOCUMENT',
   'JOURNAL_HASH_MISMATCH',
+  'NOT_A_CHANGE_RECORD',
 ] as const;
 
 /**
@@ -102,4 +103,15 @@ export class JournalDocumentError extends StreamRecordError {
   ) {
     super(message);
   }
+}
+
+/**
+ * A record of a DynamoDB change stream that is not JSON of the change-record shape
+ * (`eventName`, `dynamodb`), or whose journal entry image does not decode.
+ *
+ * @example
+ * new ChangeRecordError('the record is not JSON');
+ */
+export class ChangeRecordError extends StreamRecordError {
+  readonly code = 'NOT_A_CHANGE_RECORD' as const;
 }

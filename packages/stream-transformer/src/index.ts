@@ -1,5 +1,14 @@
 export { checkTtlDays, expireTimestamp } from '@wallet/core';
 export {
+  type AttributeValueLike,
+  type DynamoDbChangeRecord,
+  dynamodbChangeRecords,
+  type ItemImage,
+  parseChangeRecord,
+  type RecordFormat,
+} from './dynamodb-change-records.js';
+export {
+  ChangeRecordError,
   IonDecodeError,
   JournalDocumentError,
   KplAggregationError,

@@ -1,4 +1,5 @@
 import { checkTtlDays, expireTimestamp, type HistoryStore, type JournalEntry } from '@wallet/core';
+import type { RecordFormat } from './dynamodb-change-records.js';
 import { StreamRecordError } from './errors.js';
 import {
   JOURNAL_TABLE,
@@ -53,6 +54,11 @@ export interface KinesisHandlerOptions {
   onOtherRevision?: (revision: OtherRevision) => void | Promise<void>;
   /** The ledger table holding journal entries. Default `JournalEntries`. */
   journalTable?: string;
+  /**
+   * What the stream carries when it is not QLDB's Ion revisions, e.g.
+   * `dynamodbChangeRecords(journalEntryOfImage)` for a DynamoDB ledger. Default: QLDB records.
+   */
+  format?: RecordFormat;
 }
 
 /**
@@ -90,7 +96,8 @@ type UserRecordOutcome =
 
 /**
  * Builds the Lambda handler that turns a ledger's Kinesis stream into history: it deaggregates
- * KPL records (MD5 checked), decodes each QLDB record from Ion, maps every REVISION_DETAILS of
+ * KPL records (MD5 checked), decodes each QLDB record from Ion (or, with `format`, each record
+ * of another ledger's change stream), maps every REVISION_DETAILS of
  * the journal table at version 0 to its {@link JournalEntry} (hash verified) and writes them
  * with `history.putEntries`, duplicates within the batch removed: one call per batch, or one per
  * ~500 entries in stream order for larger batches.
@@ -116,7 +123,7 @@ type UserRecordOutcome =
  * });
  */
 export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHandler {
-  const { history, ttlDays, onOtherRevision } = options;
+  const { history, ttlDays, onOtherRevision, format } = options;
   if (ttlDays !== undefined) checkTtlDays(ttlDays);
   const poisonSink = options.poisonSink ?? logPoisonSink;
   const journalTable = options.journalTable ?? JOURNAL_TABLE;
@@ -150,6 +157,13 @@ export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHan
    */
   function classify(record: KinesisRecordLike, user: UserRecordBytes): UserRecordOutcome {
     try {
+      if (format) {
+        const entry: JournalHistoryItem | undefined = format.entryOf(user.data);
+        if (entry && ttlDays !== undefined) {
+          entry.expire_timestamp = expireTimestamp(entry.txTime, ttlDays);
+        }
+        return entry && { entry };
+      }
       const decoded = decodeQldbRecord(user.data);
       if (decoded.recordType !== 'REVISION_DETAILS') return undefined;
       const reason = skipReason(decoded, journalTable);

@@ -1,6 +1,9 @@
+import { journalEntryOfImage } from '@wallet/dynamodb-ledger';
+import { dynamodbChangeRecords } from '@wallet/stream-transformer';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { journalEntryOfChange, parseChangeRecord } from '../dynamodb-change-record.js';
 import { journalJsonRow } from '../journal-json-row.js';
+
+const changeRecords = dynamodbChangeRecords(journalEntryOfImage);
 
 /**
  * The Firehose processor of the analytics stream: each DynamoDB change record of a journal
@@ -17,7 +20,7 @@ export async function handler(
   return {
     records: event.records.map(({ recordId, data }) => {
       try {
-        const entry = journalEntryOfChange(parseChangeRecord(Buffer.from(data, 'base64')));
+        const entry = changeRecords.entryOf(Buffer.from(data, 'base64'));
         if (entry === undefined) return { recordId, result: 'Dropped', data };
         return {
           recordId,

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoHistory } from '@wallet/dynamo-history';
-import { createKinesisHandler } from '@wallet/stream-transformer';
-import { createDynamoDbStreamHandler } from '../dynamodb-stream-handler.js';
+import { journalEntryOfImage } from '@wallet/dynamodb-ledger';
+import { createKinesisHandler, dynamodbChangeRecords } from '@wallet/stream-transformer';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT;
 const ttlDays = process.env.HISTORY_TTL_DAYS ? Number(process.env.HISTORY_TTL_DAYS) : undefined;
@@ -19,7 +19,8 @@ const history = createDynamoHistory({
  * @example
  * // NodejsFunction entry: src/lambda/transformer.ts, handler: 'handler'
  */
-export const handler =
+export const handler = createKinesisHandler(
   process.env.LEDGER_KIND === 'qldb'
-    ? createKinesisHandler({ history })
-    : createDynamoDbStreamHandler({ history });
+    ? { history }
+    : { history, format: dynamodbChangeRecords(journalEntryOfImage) },
+);
