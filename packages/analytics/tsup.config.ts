@@ -1,12 +1,8 @@
-import { defineConfig } from 'tsup';
+import { walletBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
+export default walletBuild({
   entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
   // The command opens the ledger with whichever of these the user installed; bundling them
   // would ship PGlite's WebAssembly inside the CLI.
   external: ['@wallet/postgres', '@electric-sql/pglite', 'pg'],

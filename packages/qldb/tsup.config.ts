@@ -1,10 +1,5 @@
-import { defineConfig } from 'tsup';
+import { walletBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
+export default walletBuild({
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
 });
