@@ -14,7 +14,7 @@ afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `pnpm start`'s command exactly, and resolves with the URL it prints. */
+/** Starts `pnpm start`'s command exactly, and resolves with the URL once the banner is printed. */
 async function start(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess; output: () => string }> {
@@ -35,7 +35,8 @@ async function start(
     const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 60_000);
     child.stdout.on('data', () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
+      // The banner ends with the history curl line; wait for all of it.
+      if (match && output.includes('/transactions -H')) {
         clearTimeout(timer);
         resolve(match[1]!);
       }

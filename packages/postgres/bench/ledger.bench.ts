@@ -247,8 +247,11 @@ function print(results: Result[]): void {
   );
   console.log('|---|---|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    const base = r.store === 'PostgreSQL' ? baselineOf(r) : undefined;
-    const ratio = base && base !== r ? `${(r.ops / base.ops).toFixed(2)}x` : '';
+    const base =
+      r.store === 'PostgreSQL' && r.implementation !== 'raw SQL baseline'
+        ? baselineOf(r)
+        : undefined;
+    const ratio = base ? `${(r.ops / base.ops).toFixed(2)}x` : '';
     console.log(
       `| ${r.store} | ${r.implementation} | ${r.workload} | ${r.clients} | ${Math.round(r.ops)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio} |`,
     );

@@ -1,6 +1,8 @@
-/** What a query resolves to: the rows, as the driver parsed them. */
+/** What a statement resolves to: its rows as the driver parsed them, and how many it touched. */
 export interface QueryResultLike {
   rows: unknown[];
+  /** Rows returned or affected by the statement (PGlite's `affectedRows` sums a whole script). */
+  rowCount?: number | null;
 }
 
 /** Anything that runs one parameterized SQL statement: a pooled connection, a PGlite transaction. */
@@ -9,11 +11,14 @@ export interface QueryableLike {
 }
 
 /**
- * One connection checked out of a `pg` pool. `release(error)` with an error destroys it
- * instead of returning it to the pool; `on`/`off` let the ledger catch the `error` event a
- * connection emits when the server drops it between statements.
+ * One connection checked out of a `pg` pool. A query without values goes over the simple
+ * protocol, which takes several statements and then resolves to one result per statement.
+ * `release(error)` with an error destroys the connection instead of returning it to the pool;
+ * `on`/`off` let the ledger catch the `error` event a connection emits when the server drops
+ * it between statements.
  */
-export interface PgPoolClientLike extends QueryableLike {
+export interface PgPoolClientLike {
+  query(text: string, values?: unknown[]): Promise<QueryResultLike | QueryResultLike[]>;
   release(destroy?: Error | boolean): void;
   on?(event: 'error', listener: (error: Error) => void): unknown;
   off?(event: 'error', listener: (error: Error) => void): unknown;
@@ -41,7 +46,12 @@ export interface PgPoolLike {
  * const client: PGliteLike = new PGlite('./wallet-data');
  */
 export interface PGliteLike extends QueryableLike {
-  transaction<T>(callback: (transaction: QueryableLike) => Promise<T>): Promise<T>;
+  transaction<T>(callback: (transaction: PGliteTransactionLike) => Promise<T>): Promise<T>;
+}
+
+/** A PGlite transaction: `exec` runs several statements without parameters, one result each. */
+export interface PGliteTransactionLike extends QueryableLike {
+  exec(text: string): Promise<QueryResultLike[]>;
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   PgPoolLike,
   PostgresClient,
   QueryableLike,
+  QueryResultLike,
 } from './client.js';
 
 /**
@@ -32,9 +33,22 @@ export class DriverError extends Error {
 /** One statement's rows, as the driver parsed them. */
 export type Rows = Record<string, unknown>[];
 
+/** One statement's result within a script. */
+export interface StatementResult {
+  rows: Rows;
+  /** The rows it returned, inserted, updated or deleted. */
+  count: number;
+}
+
 /** Runs statements inside an open transaction. */
 export interface Session {
   query(text: string, values?: unknown[]): Promise<Rows>;
+  /**
+   * Runs statements separated by `;`, with every value written in as a literal, in one round
+   * trip (the simple protocol). On `pg` the transaction's `BEGIN` rides along with the first
+   * script, which saves a round trip.
+   */
+  script(text: string): Promise<StatementResult[]>;
 }
 
 /**
@@ -62,16 +76,27 @@ export function openDatabase(client: PostgresClient): Database {
   return 'transaction' in client ? pgliteDatabase(client) : poolDatabase(client);
 }
 
-function sessionOf(queryable: QueryableLike): Session {
-  return {
-    async query(text, values) {
-      try {
-        return (await queryable.query(text, values)).rows as Rows;
-      } catch (error) {
-        throw new DriverError('statement', error);
-      }
-    },
-  };
+/** Runs a driver call, tagging its failure as a statement's. */
+async function statement<R>(call: () => Promise<R>): Promise<R> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new DriverError('statement', error);
+  }
+}
+
+function resultOf(result: QueryResultLike): StatementResult {
+  return { rows: result.rows as Rows, count: result.rowCount ?? 0 };
+}
+
+/** `pg` resolves a script of several statements to an array, one statement to its result. */
+function listOf(result: QueryResultLike | QueryResultLike[]): QueryResultLike[] {
+  return Array.isArray(result) ? result : [result];
+}
+
+function plainQuery(queryable: QueryableLike): Session['query'] {
+  return async (text, values) =>
+    (await statement(() => queryable.query(text, values))).rows as Rows;
 }
 
 function poolDatabase(pool: PgPoolLike): Database {
@@ -95,11 +120,28 @@ function poolDatabase(pool: PgPoolLike): Database {
       };
       client.on?.('error', onError);
       let broken: Error | undefined;
-      const session = sessionOf(client);
+      // BEGIN is sent lazily, with the first statement of `work`.
+      let begun = false;
+      const run = async (text: string, values?: unknown[]) =>
+        listOf(await statement(() => client.query(text, values)));
+      const session: Session = {
+        async query(text, values) {
+          if (!begun) {
+            begun = true;
+            await run('BEGIN');
+          }
+          return (await run(text, values))[0]!.rows as Rows;
+        },
+        async script(text) {
+          if (begun) return (await run(text)).map(resultOf);
+          begun = true;
+          return (await run(`BEGIN;\n${text}`)).slice(1).map(resultOf);
+        },
+      };
       try {
-        await session.query('BEGIN');
         const result = await work(session);
         if (lost) throw new DriverError('statement', lost);
+        if (!begun) return result;
         try {
           await client.query('COMMIT');
         } catch (error) {
@@ -108,7 +150,7 @@ function poolDatabase(pool: PgPoolLike): Database {
         }
         return result;
       } catch (error) {
-        if (!broken) {
+        if (!broken && begun) {
           try {
             await client.query('ROLLBACK');
           } catch (rollbackError) {
@@ -127,7 +169,7 @@ function poolDatabase(pool: PgPoolLike): Database {
       const client = await checkout();
       let broken: Error | undefined;
       try {
-        return await sessionOf(client).query(text, values);
+        return listOf(await statement(() => client.query(text, values)))[0]!.rows as Rows;
       } catch (error) {
         if (error instanceof DriverError && sqlStateOf(error.cause) === undefined) {
           broken = asError(error.cause);
@@ -148,7 +190,10 @@ function pgliteDatabase(db: PGliteLike): Database {
       try {
         return await db.transaction(async (transaction) => {
           started = true;
-          const result = await work(sessionOf(transaction));
+          const result = await work({
+            query: plainQuery(transaction),
+            script: async (text) => (await statement(() => transaction.exec(text))).map(resultOf),
+          });
           finished = true;
           return result;
         });
@@ -159,7 +204,7 @@ function pgliteDatabase(db: PGliteLike): Database {
       }
     },
 
-    query: (text, values) => sessionOf(db).query(text, values),
+    query: plainQuery(db),
   };
 }
 

@@ -35,6 +35,20 @@ const UNSTORABLE_TEXT_STATES = new Set([
   '22P05', // untranslatable_character
 ]);
 
+/**
+ * A guarded wallet update matched no row: the wallet's version is no longer the one the
+ * snapshot read. A conflict like a serialization failure, so the transaction is retried.
+ *
+ * @example
+ * if (updated.count !== 1) throw new StaleWalletError();
+ */
+export class StaleWalletError extends Error {
+  constructor() {
+    super('a wallet changed after it was read');
+    this.name = 'StaleWalletError';
+  }
+}
+
 /** What a failed database call means to the ledger. */
 export type Translation =
   /** Run the transaction again on a fresh snapshot. */
@@ -52,6 +66,7 @@ export type Translation =
  * if (!outcome.retry) throw outcome.error;
  */
 export function translateError(error: unknown): Translation {
+  if (error instanceof StaleWalletError) return { retry: true, cause: error };
   if (!(error instanceof DriverError)) return { retry: false, error };
   const cause = error.cause;
   const state = sqlStateOf(cause);

@@ -1,5 +1,6 @@
 export type {
   PGliteLike,
+  PGliteTransactionLike,
   PgPoolClientLike,
   PgPoolLike,
   PostgresClient,

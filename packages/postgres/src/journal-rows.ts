@@ -1,5 +1,6 @@
 import type { EntryType, JournalEntry, Metadata } from '@wallet/core';
 import type { Rows } from './database.js';
+import { isoText } from './iso-text.js';
 
 /**
  * The select list that reads `journal_entries` back as the exact strings that were hashed:
@@ -11,7 +12,7 @@ import type { Rows } from './database.js';
 export const ENTRY_COLUMNS = `transaction_id, account_id, sequence, type, currency,
   amount::text AS amount, balance_before::text AS balance_before,
   balance_after::text AS balance_after,
-  to_char(tx_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS tx_time,
+  ${isoText('tx_time')} AS tx_time,
   idempotency_key, counterparty, metadata, prev_hash, hash`;
 
 /**
@@ -42,7 +43,8 @@ export function entryFromRow(row: Rows[number]): JournalEntry {
 
 /**
  * A journal entry as a JSON object whose keys are the `journal_entries` columns, for
- * `jsonb_to_recordset`: the amounts travel as strings, so no amount is ever a JS number.
+ * `jsonb_to_recordset` (as `putEntries` takes them): the amounts travel as strings, so no
+ * amount is ever a JS number.
  *
  * @example
  * const payload = JSON.stringify(entries.map(entryToRecord));

@@ -2,21 +2,21 @@ import {
   ConcurrencyConflictError,
   type EntryQuery,
   type HistoryStore,
-  type IdempotencyRecord,
   type JournalEntry,
   type LedgerStore,
   type LedgerTransaction,
   ValidationError,
-  type WalletRecord,
 } from '@wallet/core';
 import { backoffDelay, sleep } from './backoff.js';
 import type { PostgresClient } from './client.js';
 import { type Database, openDatabase, type Rows } from './database.js';
 import { assertStorableEntry } from './entry-import.js';
-import { translateError } from './errors.js';
+import { StaleWalletError, translateError } from './errors.js';
 import { ENTRY_COLUMNS, entryFromRow, entryToRecord } from './journal-rows.js';
 import { migrateSchema } from './migrations.js';
-import { writePayload } from './write-payload.js';
+import { KEY_COLUMNS, keyFromRow, WALLET_COLUMNS, walletFromRow } from './snapshot-rows.js';
+import { sqlText } from './sql-literal.js';
+import { writeScript } from './write-script.js';
 
 /**
  * How to build a PostgreSQL ledger.
@@ -69,11 +69,11 @@ const DEFAULT_MAX_ATTEMPTS = 10;
 /**
  * Builds the ledger over a `pg.Pool` (PostgreSQL, Aurora PostgreSQL) or a PGlite instance.
  *
- * Each transaction is one database transaction of four round trips: BEGIN; `lock_snapshot`,
- * which locks the named wallets in account order and reads them with the named idempotency
- * keys; `apply_write`, which writes the decision under version guards; COMMIT. Conflicts
- * (serialization failures, deadlocks, unique violations, stale versions) are retried with
- * jittered backoff on a fresh snapshot.
+ * Each transaction is one database transaction of three round trips on `pg`: BEGIN with the
+ * read, which locks the named wallets in account order and reads them with the named
+ * idempotency keys; the write, under version guards; COMMIT. Conflicts (serialization
+ * failures, deadlocks, unique violations, stale versions) are retried with jittered backoff on
+ * a fresh snapshot.
  *
  * @example
  * import pg from 'pg';
@@ -95,9 +95,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   const database: Database = openDatabase(options.client);
 
   const sql = {
-    lock: `SELECT ${schema}.lock_snapshot($1::text[], $2::text[]) AS snapshot`,
-    write: `SELECT ${schema}.apply_write($1::jsonb)`,
-    wallet: `SELECT document AS wallet FROM ${schema}.wallet_documents WHERE account_id = $1`,
+    wallet: `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets WHERE account_id = $1`,
     import: `WITH incoming AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(account_id text, sequence bigint,
           transaction_id text, type text, currency text, amount numeric, balance_before numeric,
@@ -132,17 +130,46 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     }
   }
 
+  /**
+   * The script that locks the named wallets and reads them with the named keys. The lock is
+   * taken in account order, so transfers in opposite directions cannot deadlock; a row locked
+   * after a wait is read as last committed (READ COMMITTED re-reads it), and the keys are read
+   * by a second statement, whose fresh snapshot sees what the transactions it waited for
+   * committed.
+   */
+  function lockingRead(accountIds: readonly string[], keys: readonly string[]): string {
+    const statements: string[] = [];
+    if (accountIds.length > 0) {
+      statements.push(`SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets
+        WHERE account_id IN (${accountIds.map(sqlText).join(', ')})
+        ORDER BY account_id FOR UPDATE`);
+    }
+    if (keys.length > 0) {
+      statements.push(`SELECT ${KEY_COLUMNS} FROM ${schema}.idempotency_keys
+        WHERE key IN (${keys.map(sqlText).join(', ')})`);
+    }
+    return statements.join(';\n');
+  }
+
   async function attempt<T>(transaction: LedgerTransaction<T>): Promise<T> {
+    const { accountIds, idempotencyKeys } = transaction;
+    const read = lockingRead(accountIds, idempotencyKeys);
     return database.transaction(async (session) => {
-      const [row] = await session.query(sql.lock, [
-        [...transaction.accountIds],
-        [...transaction.idempotencyKeys],
-      ]);
-      const document = row!.snapshot as { wallets: WalletRecord[]; keys: IdempotencyRecord[] };
-      const wallets = new Map(document.wallets.map((record) => [record.accountId, record]));
-      const idempotency = new Map(document.keys.map((record) => [record.key, record]));
+      const results = read === '' ? [] : await session.script(read);
+      const walletRows = accountIds.length > 0 ? results[0]!.rows : [];
+      const keyRows = idempotencyKeys.length > 0 ? results[results.length - 1]!.rows : [];
+      const wallets = new Map(
+        walletRows.map((row) => [row.account_id as string, walletFromRow(row)]),
+      );
+      const idempotency = new Map(keyRows.map((row) => [row.key as string, keyFromRow(row)]));
       const decision = transaction.decide({ wallets, idempotency });
-      if (decision.write) await session.query(sql.write, [writePayload(decision.write, wallets)]);
+      const write = decision.write;
+      if (write) {
+        const written = await session.script(writeScript(schema, write, wallets));
+        // The first statements write one wallet each; an update that matched no row found a
+        // version other than the one read.
+        if (write.wallets.some((_, i) => written[i]!.count !== 1)) throw new StaleWalletError();
+      }
       return decision.result;
     });
   }
@@ -173,7 +200,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
 
     async getWallet(accountId) {
       const [row] = await read(sql.wallet, [accountId]);
-      return row ? (row.wallet as WalletRecord) : null;
+      return row ? walletFromRow(row) : null;
     },
 
     async queryEntries(query: EntryQuery) {

@@ -10,7 +10,7 @@ import {
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresLedger, type PostgresLedger } from '../src/index.js';
-import { interceptedPool } from './support/intercepted-pool.js';
+import { interceptedPool, isLockingRead } from './support/intercepted-pool.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
 
 await requireServer();
@@ -38,7 +38,7 @@ describe('fault seeds on PostgreSQL', () => {
     // so the adapter's own retry and translation are exercised, not only the wrapper's.
     const random = seededRandom(hash32('pg-conflicts'));
     const client = interceptedPool(pool, (text, forward) => {
-      if (text.includes('lock_snapshot') && random() < 0.05) {
+      if (isLockingRead(text) && random() < 0.05) {
         const code = random() < 0.5 ? '40001' : '40P01';
         injected[code === '40001' ? 'serialization' : 'deadlock']++;
         return Promise.reject(postgresConflict(code));

@@ -4,7 +4,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgPoolLike } from '../src/client.js';
 import { createPostgresLedger, type PostgresLedger } from '../src/index.js';
-import { connectionLost, type Interceptor, interceptedPool } from './support/intercepted-pool.js';
+import {
+  connectionLost,
+  type Interceptor,
+  interceptedPool,
+  isWrite,
+} from './support/intercepted-pool.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
 
 await requireServer();
@@ -80,7 +85,7 @@ describe('PostgreSQL faults', () => {
     const [from, to] = await fundedPair();
     const service = faulty();
     fault = async (text, forward, client) => {
-      if (text.includes('apply_write')) {
+      if (isWrite(text)) {
         fault = undefined;
         await killBackend(client);
       }
@@ -162,7 +167,7 @@ describe('PostgreSQL faults', () => {
     const service = faulty();
     const states = ['40001', '40P01', '55P03', '23505'];
     fault = async (text, forward) => {
-      if (!text.includes('apply_write')) return forward();
+      if (!isWrite(text)) return forward();
       const code = states.shift();
       if (code === undefined) return forward();
       throw Object.assign(new Error(`simulated ${code}`), { code, severity: 'ERROR' });
@@ -177,7 +182,7 @@ describe('PostgreSQL faults', () => {
     const [from] = await fundedPair();
     const service = serviceOn(
       interceptedPool(pool, async (text, forward) => {
-        if (!text.includes('apply_write')) return forward();
+        if (!isWrite(text)) return forward();
         throw Object.assign(new Error('simulated deadlock'), { code: '40P01', severity: 'ERROR' });
       }),
       3,

@@ -35,11 +35,11 @@ describe('the journal in PostgreSQL (on PGlite)', () => {
       amount: '999999999999999999.5',
     });
     await service.withdrawFunds({ accountId: 'scale', currency: 'GOLD', amount: '0.50' });
-    const { rows } = await db.query<{ balance: string; kind: string }>(
-      `SELECT balance::text AS balance, pg_typeof(balance)::text AS kind
-        FROM books.wallet_balances WHERE account_id = 'scale'`,
+    const { rows } = await db.query<{ balances: string[]; kind: string }>(
+      `SELECT balances::text[] AS balances, pg_typeof(balances)::text AS kind
+        FROM books.wallets WHERE account_id = 'scale'`,
     );
-    expect(rows).toEqual([{ balance: '999999999999999999.00', kind: 'numeric' }]);
+    expect(rows).toEqual([{ balances: ['999999999999999999.00'], kind: 'numeric[]' }]);
     expect((await entriesOf('scale')).map((e) => [e.amount, e.balanceAfter])).toEqual([
       ['999999999999999999.50', '999999999999999999.50'],
       ['0.50', '999999999999999999.00'],

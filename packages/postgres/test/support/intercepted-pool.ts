@@ -30,3 +30,13 @@ export function interceptedPool(pool: pg.Pool, intercept: Interceptor): PgPoolLi
 export function connectionLost(): Error {
   return new Error('Connection terminated unexpectedly');
 }
+
+/** Whether a statement is the ledger's locking read (sent with its transaction's BEGIN). */
+export function isLockingRead(text: string): boolean {
+  return text.includes('FOR UPDATE');
+}
+
+/** Whether a statement is the ledger's write script, which writes the wallets first. */
+export function isWrite(text: string): boolean {
+  return /^(UPDATE|INSERT INTO) "[a-z0-9_]+"\.wallets /.test(text);
+}

@@ -1,0 +1,144 @@
+import { PGlite } from '@electric-sql/pglite';
+import { isWalletError } from '@wallet/core';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresLedger } from '../src/index.js';
+import { sqlJson, sqlNullableText, sqlText } from '../src/sql-literal.js';
+import { compareAccountIds } from '../src/write-script.js';
+import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
+
+await requireServer();
+
+const HOSTILE = [
+  "o'neil",
+  "''",
+  '\\',
+  "\\'; DROP TABLE x; --",
+  '$$',
+  '$tag$ $$ $',
+  "E'\\x41'",
+  '\\\\n\\t',
+  '"quoted"',
+  'ünï 🎮 \u{10FFFF}',
+  '\r\n\t',
+  '',
+];
+
+describe('SQL literals', () => {
+  let pool: pg.Pool;
+  let db: PGlite;
+
+  beforeAll(async () => {
+    pool = testPool(2);
+    db = new PGlite();
+  });
+
+  afterAll(async () => {
+    await Promise.all([pool.end(), db.close()]);
+  });
+
+  it('read back every hostile string unchanged, on the server with either string setting and on PGlite', async () => {
+    const select = `SELECT ${HOSTILE.map((value, i) => `${sqlText(value)} AS v${i}`).join(', ')}`;
+    const expected = Object.fromEntries(HOSTILE.map((value, i) => [`v${i}`, value]));
+    const client = await pool.connect();
+    try {
+      for (const setting of ['on', 'off']) {
+        await client.query(`SET standard_conforming_strings = ${setting}`);
+        expect((await client.query(select)).rows[0]).toEqual(expected);
+      }
+    } finally {
+      client.release(true);
+    }
+    expect((await db.query(select)).rows[0]).toEqual(expected);
+  });
+
+  it('writes NULL for null and JSON as jsonb', async () => {
+    const value = { quote: "it's", slash: '\\', nested: [1, null, '$$'] };
+    const { rows } = await pool.query(
+      `SELECT ${sqlNullableText(null)} AS none, ${sqlJson(value)} AS json, ${sqlJson(null)} AS nothing`,
+    );
+    expect(rows[0]).toEqual({ none: null, json: value, nothing: null });
+  });
+
+  it('refuses U+0000, which would end the query text, as a VALIDATION_ERROR', () => {
+    let thrown: unknown;
+    try {
+      sqlText('a\u0000b');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isWalletError(thrown) && thrown.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('orders account ids as the "C" collation does, above U+FFFF too', async () => {
+    const ids = ['b', 'a', '\u{1F3AE}', '\uFFFD', 'ab', 'a\u{10000}', 'a\uE000', ''];
+    const { rows } = await pool.query(
+      'SELECT id FROM unnest($1::text[]) AS id ORDER BY id COLLATE "C"',
+      [ids],
+    );
+    expect([...ids].sort(compareAccountIds)).toEqual(rows.map((row) => row.id));
+  });
+});
+
+describe('a ledger given hostile account ids and keys', () => {
+  const schema = uniqueSchema('literals');
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    pool = testPool(2);
+  });
+
+  afterAll(async () => {
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  it('stores and reads them back exactly', async () => {
+    const ledger = createPostgresLedger({ client: pool, schema });
+    await ledger.migrate();
+    const ids = HOSTILE.filter((value) => value !== '');
+    await ledger.transact({
+      accountIds: ids,
+      idempotencyKeys: ids,
+      decide: (snapshot) => {
+        expect(snapshot.wallets.size).toBe(0);
+        return {
+          write: {
+            wallets: ids.map((accountId) => ({
+              accountId,
+              balances: { [accountId]: '1.50' },
+              version: 0,
+              sequence: 0,
+              headHash: '0'.repeat(64),
+              createdAt: '2030-01-01T00:00:00.000Z',
+              updatedAt: '2030-01-01T00:00:00.000Z',
+              metadata: { note: accountId },
+            })),
+            entries: [],
+            idempotency: ids.map((key) => ({
+              key,
+              fingerprint: key,
+              transactionId: key,
+              result: { key },
+              createdAt: '2030-01-01T00:00:00.000Z',
+            })),
+          },
+          result: null,
+        };
+      },
+    });
+    const snapshot = await ledger.transact({
+      accountIds: ids,
+      idempotencyKeys: ids,
+      decide: (read) => ({ write: null, result: read }),
+    });
+    for (const id of ids) {
+      expect(snapshot.wallets.get(id)).toMatchObject({
+        balances: { [id]: '1.50' },
+        metadata: { note: id },
+      });
+      expect(snapshot.idempotency.get(id)).toMatchObject({ fingerprint: id, result: { key: id } });
+      expect(await ledger.getWallet(id)).toEqual(snapshot.wallets.get(id));
+    }
+  });
+});
