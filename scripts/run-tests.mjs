@@ -12,11 +12,10 @@ const report = join(resultsDir, 'vitest.json');
 mkdirSync(resultsDir, { recursive: true });
 rmSync(report, { force: true });
 
+// The workspace's own vitest: pnpm itself may only be reachable through npx here.
 const vitest = spawnSync(
-  'pnpm',
+  join(root, 'node_modules', '.bin', 'vitest'),
   [
-    'exec',
-    'vitest',
     'run',
     '--reporter=default',
     '--reporter=json',
