@@ -22,5 +22,6 @@ export function requestFingerprint(request: { [key: string]: JsonValue }): strin
  */
 export function replay<T>(record: IdempotencyRecord, fingerprint: string): T {
   if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(record.key);
-  return { ...record.result, replayed: true } as T;
+  // A deep copy: a store may hand out its stored (frozen) result.
+  return { ...structuredClone(record.result), replayed: true } as T;
 }

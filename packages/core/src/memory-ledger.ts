@@ -38,7 +38,7 @@ export interface MemoryLedger extends LedgerStore {
 export function createMemoryLedger(): MemoryLedger {
   const wallets = new Map<string, WalletRecord>();
   const journals = new Map<string, JournalEntry[]>();
-  const keys = new Map<string, string>();
+  const keys = new Map<string, IdempotencyRecord>();
 
   function snapshot(transaction: LedgerTransaction<unknown>): LedgerSnapshot {
     const read = new Map<string, WalletRecord>();
@@ -49,7 +49,7 @@ export function createMemoryLedger(): MemoryLedger {
     const idempotency = new Map<string, IdempotencyRecord>();
     for (const key of transaction.idempotencyKeys) {
       const record = keys.get(key);
-      if (record) idempotency.set(key, JSON.parse(record) as IdempotencyRecord);
+      if (record) idempotency.set(key, record);
     }
     return { wallets: read, idempotency };
   }
@@ -80,8 +80,7 @@ export function createMemoryLedger(): MemoryLedger {
       }
       journal.push(freezeWithMetadata(entry));
     }
-    // Stored as JSON, as a database would: the caller keeps ownership of the result it got.
-    for (const record of write.idempotency) keys.set(record.key, JSON.stringify(record));
+    for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
   }
 
   return {

@@ -57,7 +57,10 @@ export function applyOperation<R>(draft: LedgerDraft, operation: PreparedOperati
       key,
       fingerprint: operation.fingerprint,
       transactionId,
-      result: result as unknown as { [key: string]: JsonValue },
+      // Its own copy, built again rather than cloned: the caller owns the object it is returned.
+      result: operation.result(applied, transactionId, draft.txTime) as unknown as {
+        [key: string]: JsonValue;
+      },
       createdAt: draft.txTime,
     });
   }
