@@ -5,7 +5,7 @@ import {
   createWalletService,
   type JournalEntry,
 } from '@wallet/core';
-import { ITEM_KINDS, journalEntryOfImage } from '@wallet/dynamodb-ledger';
+import { journalEntryOfImage, journalEntryToItem } from '@wallet/dynamodb-ledger';
 import { createKinesisHandler, dynamodbChangeRecords } from '@wallet/stream-transformer';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as firehoseHandler } from '../src/lambda/firehose-journal.js';
@@ -14,29 +14,8 @@ import { handler as firehoseHandler } from '../src/lambda/firehose-journal.js';
 const createDynamoDbStreamHandler = ({ history }: { history: HistoryStore }) =>
   createKinesisHandler({ history, format: dynamodbChangeRecords(journalEntryOfImage) });
 
-/** A journal entry as the ledger table's NEW_IMAGE carries it. */
-function entryImage(entry: JournalEntry) {
-  const nullable = (value: string | null) => (value === null ? { NULL: true } : { S: value });
-  return {
-    pk: { S: `W#${entry.accountId}` },
-    sk: { S: `E#${String(entry.sequence).padStart(16, '0')}` },
-    kind: { S: ITEM_KINDS.entry },
-    transactionId: { S: entry.transactionId },
-    accountId: { S: entry.accountId },
-    sequence: { N: String(entry.sequence) },
-    type: { S: entry.type },
-    currency: { S: entry.currency },
-    amount: { S: entry.amount },
-    balanceBefore: { S: entry.balanceBefore },
-    balanceAfter: { S: entry.balanceAfter },
-    txTime: { S: entry.txTime },
-    idempotencyKey: nullable(entry.idempotencyKey),
-    counterparty: nullable(entry.counterparty),
-    metadata: nullable(entry.metadata === null ? null : JSON.stringify(entry.metadata)),
-    prevHash: { S: entry.prevHash },
-    hash: { S: entry.hash },
-  };
-}
+/** A journal entry as the ledger table's NEW_IMAGE carries it: the ledger's own item. */
+const entryImage = (entry: JournalEntry) => journalEntryToItem(entry);
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
 

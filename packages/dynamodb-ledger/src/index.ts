@@ -5,6 +5,7 @@ export {
   ITEM_KINDS,
   journalEntryFromItem,
   journalEntryOfImage,
+  journalEntryToItem,
   type LedgerItem,
 } from './item-codec.js';
 export { createLedgerTable, type LedgerTableOptions } from './ledger-table.js';
