@@ -1,13 +1,19 @@
-import { type DynamoDbLocal, historyStoreSuite, startDynamoDbLocal } from '@wallet/testing';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DYNAMODB_LOCAL_START_TIMEOUT_MS,
+  type DynamoDbLocal,
+  historyStoreSuite,
+  startDynamoDbLocal,
+  uniqueTableName,
+} from '@wallet/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createDynamoHistory, createHistoryTable } from '../src/index.js';
-import { LOCAL_START_TIMEOUT_MS, localClient, randomTableName } from './local-dynamo.js';
 
 let dynamo: DynamoDbLocal;
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-}, LOCAL_START_TIMEOUT_MS);
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await dynamo?.stop();
@@ -16,8 +22,8 @@ afterAll(async () => {
 historyStoreSuite({
   name: 'dynamodb-local',
   async createHistory() {
-    const client = localClient(dynamo.endpoint);
-    const tableName = randomTableName();
+    const client = new DynamoDBClient(dynamo.clientConfig);
+    const tableName = uniqueTableName('wallet-history');
     await createHistoryTable(client, tableName);
     return {
       history: createDynamoHistory({ client, tableName, ttlDays: 30 }),

@@ -2,10 +2,15 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDbLocal, startDynamoDbLocal } from '@wallet/testing';
+import {
+  DYNAMODB_LOCAL_START_TIMEOUT_MS,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+  uniqueTableName,
+} from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createDynamoHistory,
@@ -13,18 +18,17 @@ import {
   expireTimestamp,
   type HistoryItem,
 } from '../src/index.js';
-import { LOCAL_START_TIMEOUT_MS, localClient, randomTableName } from './local-dynamo.js';
 import { sampleEntry, sampleJournal } from './sample-entries.js';
 
 let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
-const tableName = randomTableName();
+const tableName = uniqueTableName('wallet-history');
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-  client = localClient(dynamo.endpoint);
+  client = new DynamoDBClient(dynamo.clientConfig);
   await createHistoryTable(client, tableName);
-}, LOCAL_START_TIMEOUT_MS);
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 
 afterAll(async () => {
   client?.destroy();
@@ -76,7 +80,7 @@ describe('createHistoryTable on DynamoDB Local', () => {
   });
 
   it('refuses an existing table whose key schema a history store cannot use', async () => {
-    const other = randomTableName();
+    const other = uniqueTableName('wallet-history');
     await client.send(
       new CreateTableCommand({
         TableName: other,

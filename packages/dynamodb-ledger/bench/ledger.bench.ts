@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   BatchWriteItemCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   GetItemCommand,
   type GetItemCommandOutput,
   TransactWriteItemsCommand,
@@ -18,7 +18,6 @@ import { backoffDelay, retryPolicy, sleep } from '../src/backoff.js';
 import { createDynamoDbLedger, createLedgerTable, SAFE_COALESCE_BATCH } from '../src/index.js';
 import { journalEntryToItem } from '../src/item-codec.js';
 import { walletKey } from '../src/table-keys.js';
-import { localClient } from '../test/support/local-dynamodb.js';
 
 const CLIENTS = 16;
 const WALLETS = 1000;
@@ -169,7 +168,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const started = performance.now();
   const dynamo = await startDynamoDbLocal();
-  const client = localClient(dynamo.endpoint);
+  const client = new DynamoDBClient(dynamo.clientConfig);
   try {
     await createLedgerTable(client, LEDGER_TABLE);
     await createLedgerTable(client, BASELINE_TABLE);

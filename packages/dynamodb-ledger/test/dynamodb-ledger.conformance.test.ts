@@ -1,19 +1,24 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDbLocal, ledgerStoreSuite, startDynamoDbLocal } from '@wallet/testing';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DYNAMODB_LOCAL_START_TIMEOUT_MS,
+  type DynamoDbLocal,
+  ledgerStoreSuite,
+  startDynamoDbLocal,
+  uniqueTableName,
+} from '@wallet/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createDynamoDbLedger, createLedgerTable, SAFE_COALESCE_BATCH } from '../src/index.js';
-import { LOCAL_START_TIMEOUT_MS, localClient, randomTableName } from './support/local-dynamodb.js';
 import { tamperHooks } from './support/tamper.js';
 
 let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
-const tableName = randomTableName();
+const tableName = uniqueTableName('wallet-ledger');
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-  client = localClient(dynamo.endpoint);
+  client = new DynamoDBClient(dynamo.clientConfig);
   await createLedgerTable(client, tableName);
-}, LOCAL_START_TIMEOUT_MS);
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 
 afterAll(async () => {
   client?.destroy();

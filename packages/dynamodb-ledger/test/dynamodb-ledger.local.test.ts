@@ -1,15 +1,17 @@
 import {
-  type DynamoDBClient,
+  DynamoDBClient,
   GetItemCommand,
   type GetItemCommandOutput,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createWalletService, type JournalEntry, type WalletService } from '@wallet/core';
 import {
+  DYNAMODB_LOCAL_START_TIMEOUT_MS,
   type DynamoDbLocal,
   SUITE_CURRENCIES,
   startDynamoDbLocal,
   uniqueIds,
+  uniqueTableName,
 } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,19 +21,18 @@ import {
   SAFE_COALESCE_BATCH,
   TransactionTooLargeError,
 } from '../src/index.js';
-import { LOCAL_START_TIMEOUT_MS, localClient, randomTableName } from './support/local-dynamodb.js';
 import { socketError } from './support/mock-dynamodb.js';
 
 let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
-const tableName = randomTableName();
+const tableName = uniqueTableName('wallet-ledger');
 const ids = uniqueIds('ddb-local');
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-  client = localClient(dynamo.endpoint);
+  client = new DynamoDBClient(dynamo.clientConfig);
   await createLedgerTable(client, tableName);
-}, LOCAL_START_TIMEOUT_MS);
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 
 afterAll(async () => {
   client?.destroy();

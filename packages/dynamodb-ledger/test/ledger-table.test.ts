@@ -2,20 +2,24 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DescribeTableCommandOutput,
-  type DynamoDBClient,
+  DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDbLocal, startDynamoDbLocal } from '@wallet/testing';
+import {
+  DYNAMODB_LOCAL_START_TIMEOUT_MS,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+  uniqueTableName,
+} from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedgerTable } from '../src/index.js';
-import { LOCAL_START_TIMEOUT_MS, localClient, randomTableName } from './support/local-dynamodb.js';
 
 let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-  client = localClient(dynamo.endpoint);
-}, LOCAL_START_TIMEOUT_MS);
+  client = new DynamoDBClient(dynamo.clientConfig);
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 
 afterAll(async () => {
   client?.destroy();
@@ -31,7 +35,7 @@ async function describeTable(tableName: string) {
 
 describe('createLedgerTable', () => {
   it('creates an ACTIVE, PAY_PER_REQUEST table keyed by string pk and sk, with a NEW_IMAGE stream', async () => {
-    const tableName = randomTableName();
+    const tableName = uniqueTableName('wallet-ledger');
     await createLedgerTable(client, tableName);
     const table = await describeTable(tableName);
     expect(table.TableStatus).toBe('ACTIVE');
@@ -50,7 +54,7 @@ describe('createLedgerTable', () => {
   });
 
   it('leaves an existing table as it is, also when two callers race to create it', async () => {
-    const tableName = randomTableName();
+    const tableName = uniqueTableName('wallet-ledger');
     await Promise.all([createLedgerTable(client, tableName), createLedgerTable(client, tableName)]);
     const created = (await describeTable(tableName)).CreationDateTime;
     await createLedgerTable(client, tableName);
@@ -58,7 +62,7 @@ describe('createLedgerTable', () => {
   });
 
   it('refuses an existing table with another key schema', async () => {
-    const tableName = randomTableName();
+    const tableName = uniqueTableName('wallet-ledger');
     await client.send(
       new CreateTableCommand({
         TableName: tableName,

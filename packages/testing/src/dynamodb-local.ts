@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -8,8 +9,27 @@ import { dirname, join } from 'node:path';
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>`, for the SDK client's `endpoint`. */
   endpoint: string;
+  /** Config for `new DynamoDBClient(...)`: the endpoint, a region and the dummy credentials it ignores. */
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
   /** Stops the Java process. */
   stop(): Promise<void>;
+}
+
+/** How long a test file may wait for DynamoDB Local's Java process to start. */
+export const DYNAMODB_LOCAL_START_TIMEOUT_MS = 90_000;
+
+/**
+ * A table name no other test file uses.
+ *
+ * @example
+ * await createHistoryTable(client, uniqueTableName('wallet-history'));
+ */
+export function uniqueTableName(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
 }
 
 /**
@@ -19,7 +39,7 @@ export interface DynamoDbLocal {
  *
  * @example
  * const dynamo = await startDynamoDbLocal();
- * const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+ * const client = new DynamoDBClient(dynamo.clientConfig);
  * // ...
  * await dynamo.stop();
  */
@@ -46,6 +66,11 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   await waitUntilServing(child, endpoint);
   return {
     endpoint,
+    clientConfig: {
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    },
     stop: () => stopProcess(child),
   };
 }

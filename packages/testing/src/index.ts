@@ -8,7 +8,12 @@ export {
   runBankSimulation,
 } from './bank-simulation.js';
 export { type BankTestOptions, type BankTestReport, runBankTest } from './bank-test.js';
-export { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+export {
+  DYNAMODB_LOCAL_START_TIMEOUT_MS,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+  uniqueTableName,
+} from './dynamodb-local.js';
 export {
   createFaultyLedger,
   type FaultPlan,
