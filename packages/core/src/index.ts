@@ -14,7 +14,7 @@ export type * from './requests.js';
 export { type RetryPolicy, withRetries } from './retry-policy.js';
 export { newTransactionId } from './transaction-id.js';
 export type * from './types.js';
-export { ENTRY_TYPES } from './types.js';
+export { ENTRY_TYPES, JOURNAL_ENTRY_FIELDS } from './types.js';
 export { verifyJournal } from './verify-journal.js';
 export {
   createWalletService,

@@ -51,6 +51,30 @@ export interface JournalEntry {
   hash: string;
 }
 
+/**
+ * Every field of a {@link JournalEntry}, in the order DESIGN lists them: what a stored journal
+ * document or history item must hold, no more and no less.
+ *
+ * @example
+ * const missing = JOURNAL_ENTRY_FIELDS.filter((field) => !(field in document));
+ */
+export const JOURNAL_ENTRY_FIELDS = [
+  'transactionId',
+  'accountId',
+  'sequence',
+  'type',
+  'currency',
+  'amount',
+  'balanceBefore',
+  'balanceAfter',
+  'txTime',
+  'idempotencyKey',
+  'counterparty',
+  'metadata',
+  'prevHash',
+  'hash',
+] as const satisfies readonly (keyof JournalEntry)[];
+
 /** A wallet as the service returns it: every configured currency is listed. */
 export interface Wallet {
   accountId: string;

@@ -1,4 +1,4 @@
-import { createWalletService, type JournalEntry, StoreUnavailableError } from '@wallet/core';
+import { createWalletService, JOURNAL_ENTRY_FIELDS, StoreUnavailableError } from '@wallet/core';
 import { parseAggregate } from '@wallet/stream-transformer';
 import { SUITE_CURRENCIES } from '@wallet/testing';
 import { QldbDriver, RetryConfig } from 'amazon-qldb-driver-nodejs';
@@ -7,23 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createQldbLedger, createSchema } from '../src/index.js';
 import { KPL_MAGIC, type QldbFake, startQldbFake } from '../src/testing/index.js';
 import { HOT_WALLET_RETRIES } from './qldb-fixture.js';
-
-const ENTRY_FIELDS: (keyof JournalEntry)[] = [
-  'transactionId',
-  'accountId',
-  'sequence',
-  'type',
-  'currency',
-  'amount',
-  'balanceBefore',
-  'balanceAfter',
-  'txTime',
-  'idempotencyKey',
-  'counterparty',
-  'metadata',
-  'prevHash',
-  'hash',
-];
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -82,7 +65,7 @@ describe('createQldbLedger', () => {
     });
     await service.withdrawFunds({ accountId: 'p1', currency: 'GOLD', amount: '1.25' });
     const [first, second] = journalDocuments(fake, 'p1').map((d) => d.data);
-    expect(first!.fieldNames().sort()).toEqual([...ENTRY_FIELDS].sort());
+    expect(first!.fieldNames().sort()).toEqual([...JOURNAL_ENTRY_FIELDS].sort());
     for (const field of ['amount', 'balanceBefore', 'balanceAfter'] as const) {
       expect(first!.get(field)?.getType()).toBe(IonTypes.DECIMAL);
       expect(first!.get(field)?.decimalValue()?.getExponent()).toBe(-2);

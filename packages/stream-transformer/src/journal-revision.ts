@@ -3,6 +3,7 @@ import {
   type EntryType,
   expireTimestamp,
   hashEntry,
+  JOURNAL_ENTRY_FIELDS,
   type JournalEntry,
   type JsonValue,
   type Metadata,
@@ -18,23 +19,7 @@ import type { JsonObject, RevisionDetailsRecord } from './qldb-record.js';
  */
 export const JOURNAL_TABLE = 'JournalEntries';
 
-const JOURNAL_FIELDS = [
-  'transactionId',
-  'accountId',
-  'sequence',
-  'type',
-  'currency',
-  'amount',
-  'balanceBefore',
-  'balanceAfter',
-  'txTime',
-  'idempotencyKey',
-  'counterparty',
-  'metadata',
-  'prevHash',
-  'hash',
-] as const satisfies readonly (keyof JournalEntry)[];
-const JOURNAL_FIELD_SET: ReadonlySet<string> = new Set(JOURNAL_FIELDS);
+const JOURNAL_FIELD_SET: ReadonlySet<string> = new Set(JOURNAL_ENTRY_FIELDS);
 const DECIMAL = /^-?[0-9]+(?:\.[0-9]+)?$/;
 const NEGATIVE_ZERO = /^-0(?:\.0+)?$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
