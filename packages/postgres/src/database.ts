@@ -6,6 +6,8 @@ import type {
   QueryableLike,
   QueryResultLike,
 } from './client.js';
+import { ensurePrepared, forgetPrepared, type ScriptRunner } from './prepared-connections.js';
+import { type PreparedStatement, renderCall, type StatementCall } from './prepared-statement.js';
 
 /**
  * Where a driver call failed, which decides what the failure means: before COMMIT was sent
@@ -44,11 +46,18 @@ export interface StatementResult {
 export interface Session {
   query(text: string, values?: unknown[]): Promise<Rows>;
   /**
-   * Runs statements separated by `;`, with every value written in as a literal, in one round
-   * trip (the simple protocol). On `pg` the transaction's `BEGIN` rides along with the first
-   * script, which saves a round trip.
+   * Runs calls of prepared statements in one round trip (a script over the simple protocol,
+   * arguments written in as literals): as `EXECUTE` where the connection has prepared the
+   * statement, as its plain text where not. On `pg` the transaction's `BEGIN` rides along with
+   * the first script, which saves a round trip.
    */
-  script(text: string): Promise<StatementResult[]>;
+  run(calls: readonly StatementCall[]): Promise<StatementResult[]>;
+  /**
+   * Runs the transaction's last calls and commits, in one round trip on `pg`; nothing may run
+   * after it. A connection lost while the script was in flight is a failure in the `commit`
+   * phase, since the COMMIT may have been applied.
+   */
+  commit(calls: readonly StatementCall[]): Promise<StatementResult[]>;
 }
 
 /**
@@ -59,8 +68,14 @@ export interface Session {
  * await database.transaction(async (session) => session.query('SELECT 1'));
  */
 export interface Database {
-  /** Runs `work` in one transaction, committing when it resolves and rolling back when it throws. */
-  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction, committing when it resolves and rolling back when it
+   * throws. `prepare` lists the statements to have prepared on the connection first.
+   */
+  transaction<T>(
+    work: (session: Session) => Promise<T>,
+    prepare?: readonly PreparedStatement[],
+  ): Promise<T>;
   /** Runs one statement on its own (autocommit). */
   query(text: string, values?: unknown[]): Promise<Rows>;
 }
@@ -99,6 +114,30 @@ function plainQuery(queryable: QueryableLike): Session['query'] {
     (await statement(() => queryable.query(text, values))).rows as Rows;
 }
 
+/**
+ * Runs calls as one script through `runScript`, each as `EXECUTE` if `prepared` names its
+ * statement. When the server says a prepared statement is missing, the connection's record of
+ * what it holds is dropped, so the retry that follows prepares again.
+ */
+async function runCalls(
+  connection: object,
+  prepared: ReadonlySet<string> | undefined,
+  calls: readonly StatementCall[],
+  runScript: ScriptRunner,
+): Promise<StatementResult[]> {
+  const text = calls
+    .map((call) => renderCall(call, prepared?.has(call.statement.name) ?? false))
+    .join(';\n');
+  try {
+    return (await runScript(text)).map(resultOf);
+  } catch (error) {
+    if (error instanceof DriverError && sqlStateOf(error.cause) === '26000') {
+      forgetPrepared(connection);
+    }
+    throw error;
+  }
+}
+
 function poolDatabase(pool: PgPoolLike): Database {
   async function checkout(): Promise<PgPoolClientLike> {
     try {
@@ -109,7 +148,7 @@ function poolDatabase(pool: PgPoolLike): Database {
   }
 
   return {
-    async transaction(work) {
+    async transaction(work, prepare) {
       const client = await checkout();
       // A checked-out pg client that loses its server between statements emits `error`; with
       // no listener Node would crash the process. Remembering it also proves the transaction
@@ -122,8 +161,16 @@ function poolDatabase(pool: PgPoolLike): Database {
       let broken: Error | undefined;
       // BEGIN is sent lazily, with the first statement of `work`.
       let begun = false;
+      let committed = false;
+      let prepared: ReadonlySet<string> | undefined;
       const run = async (text: string, values?: unknown[]) =>
         listOf(await statement(() => client.query(text, values)));
+      /** Runs a script in the transaction, opening it with the first one. */
+      const runInTransaction = async (text: string) => {
+        if (begun) return run(text);
+        begun = true;
+        return (await run(`BEGIN;\n${text}`)).slice(1);
+      };
       const session: Session = {
         async query(text, values) {
           if (!begun) {
@@ -132,25 +179,41 @@ function poolDatabase(pool: PgPoolLike): Database {
           }
           return (await run(text, values))[0]!.rows as Rows;
         },
-        async script(text) {
-          if (begun) return (await run(text)).map(resultOf);
-          begun = true;
-          return (await run(`BEGIN;\n${text}`)).slice(1).map(resultOf);
-        },
+        run: (calls) => runCalls(client, prepared, calls, runInTransaction),
+        commit: (calls) =>
+          runCalls(client, prepared, calls, async (text) => {
+            // Known to be lost before the script went out: then nothing was sent.
+            const lostBefore = lost;
+            committed = true;
+            try {
+              return (await runInTransaction(`${text};\nCOMMIT`)).slice(0, -1);
+            } catch (error) {
+              const cause = (error as DriverError).cause;
+              // A server error ends the script before its COMMIT, leaving a transaction to
+              // roll back; anything else leaves the connection unusable.
+              if (sqlStateOf(cause) === undefined) broken = asError(cause);
+              else committed = false;
+              throw lostBefore ? error : new DriverError('commit', cause);
+            }
+          }),
       };
       try {
+        // Once per connection, before BEGIN: PREPARE is not part of any transaction anyway.
+        if (prepare) prepared = await ensurePrepared(client, prepare, (text) => run(text));
         const result = await work(session);
+        if (committed) return result;
         if (lost) throw new DriverError('statement', lost);
         if (!begun) return result;
+        const lostBefore = lost;
         try {
           await client.query('COMMIT');
         } catch (error) {
           broken = asError(error);
-          throw new DriverError(lost ? 'statement' : 'commit', error);
+          throw new DriverError(lostBefore ? 'statement' : 'commit', error);
         }
         return result;
       } catch (error) {
-        if (!broken && begun) {
+        if (!broken && begun && !committed) {
           try {
             await client.query('ROLLBACK');
           } catch (rollbackError) {
@@ -184,15 +247,19 @@ function poolDatabase(pool: PgPoolLike): Database {
 
 function pgliteDatabase(db: PGliteLike): Database {
   return {
-    async transaction(work) {
+    async transaction(work, prepare) {
       let started = false;
       let finished = false;
       try {
         return await db.transaction(async (transaction) => {
           started = true;
+          const runScript = (text: string) => statement(() => transaction.exec(text));
+          const prepared = prepare && (await ensurePrepared(db, prepare, runScript));
           const result = await work({
             query: plainQuery(transaction),
-            script: async (text) => (await statement(() => transaction.exec(text))).map(resultOf),
+            run: (calls) => runCalls(db, prepared, calls, runScript),
+            // PGlite commits when the callback returns, in the same process: no round trip to save.
+            commit: (calls) => runCalls(db, prepared, calls, runScript),
           });
           finished = true;
           return result;

@@ -8,10 +8,20 @@ import { DriverError, sqlStateOf } from './database.js';
  * `(account_id, sequence)`, an idempotency key committed twice).
  */
 const CONFLICT_STATES = new Set([
-  '40001', // serialization_failure, also raised by apply_write for a stale wallet version
+  '40001', // serialization_failure
   '40P01', // deadlock_detected
   '55P03', // lock_not_available (lock_timeout)
   '23505', // unique_violation
+]);
+
+/**
+ * SQLSTATEs that mean the ledger's record of a connection's prepared statements was wrong
+ * (a pooler ran `DISCARD ALL`, or another copy of the package prepared them): the next
+ * attempt asks the server what it holds and prepares again.
+ */
+const PREPARED_STATEMENT_STATES = new Set([
+  '26000', // invalid_sql_statement_name: a prepared statement is missing
+  '42P05', // duplicate_prepared_statement
 ]);
 
 /** SQLSTATEs that mean the server went away or would not take the work. */
@@ -35,20 +45,6 @@ const UNSTORABLE_TEXT_STATES = new Set([
   '22P05', // untranslatable_character
 ]);
 
-/**
- * A guarded wallet update matched no row: the wallet's version is no longer the one the
- * snapshot read. A conflict like a serialization failure, so the transaction is retried.
- *
- * @example
- * if (updated.count !== 1) throw new StaleWalletError();
- */
-export class StaleWalletError extends Error {
-  constructor() {
-    super('a wallet changed after it was read');
-    this.name = 'StaleWalletError';
-  }
-}
-
 /** What a failed database call means to the ledger. */
 export type Translation =
   /** Run the transaction again on a fresh snapshot. */
@@ -66,11 +62,12 @@ export type Translation =
  * if (!outcome.retry) throw outcome.error;
  */
 export function translateError(error: unknown): Translation {
-  if (error instanceof StaleWalletError) return { retry: true, cause: error };
   if (!(error instanceof DriverError)) return { retry: false, error };
   const cause = error.cause;
   const state = sqlStateOf(cause);
-  if (state !== undefined && CONFLICT_STATES.has(state)) return { retry: true, cause };
+  if (state !== undefined && (CONFLICT_STATES.has(state) || PREPARED_STATEMENT_STATES.has(state))) {
+    return { retry: true, cause };
+  }
   if (state === undefined || state.startsWith('08') || UNAVAILABLE_STATES.has(state)) {
     return {
       retry: false,

@@ -16,6 +16,15 @@ export const ENTRY_COLUMNS = `transaction_id, account_id, sequence, type, curren
   idempotency_key, counterparty, metadata, prev_hash, hash`;
 
 /**
+ * The `journal_entries` columns in the order the ledger inserts them.
+ *
+ * @example
+ * const insert = `INSERT INTO "wallet".journal_entries (${ENTRY_INSERT_COLUMNS}) VALUES ...`;
+ */
+export const ENTRY_INSERT_COLUMNS = `account_id, sequence, transaction_id, type, currency, amount,
+  balance_before, balance_after, tx_time, idempotency_key, counterparty, metadata, prev_hash, hash`;
+
+/**
  * A row selected with {@link ENTRY_COLUMNS} as a journal entry. `sequence` is a bigint, which
  * `pg` hands over as a string and PGlite as a number.
  *

@@ -51,3 +51,16 @@ export function sqlInteger(value: number): string {
 export function sqlJson(value: unknown): string {
   return value === null ? 'NULL' : `${sqlText(JSON.stringify(value))}::jsonb`;
 }
+
+/**
+ * Strings as a SQL literal of a PostgreSQL array (`'{"a","b"}'`), typed by where it is used:
+ * every element double-quoted with its quotes and backslashes escaped, so none is read as NULL
+ * or split at a comma.
+ *
+ * @throws {ValidationError} when a string holds U+0000
+ * @example
+ * sqlTextArray(['GOLD', 'GEMS']); // E'{"GOLD","GEMS"}'
+ */
+export function sqlTextArray(values: readonly string[]): string {
+  return sqlText(`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+}

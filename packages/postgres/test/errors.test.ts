@@ -25,6 +25,13 @@ describe('translateError', () => {
     }
   });
 
+  it('retries when the server disagrees about prepared statements (missing, or already there)', () => {
+    for (const code of ['26000', '42P05']) {
+      const cause = serverError(code);
+      expect(translated(cause)).toEqual({ retry: true, cause });
+    }
+  });
+
   it('maps a lost connection before COMMIT to STORE_UNAVAILABLE and during COMMIT to OUTCOME_UNKNOWN, keeping the cause', () => {
     for (const cause of [socketError(), serverError('57P01'), serverError('08006')]) {
       for (const phase of ['connect', 'statement'] as const) {

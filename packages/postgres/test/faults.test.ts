@@ -8,6 +8,7 @@ import {
   connectionLost,
   type Interceptor,
   interceptedPool,
+  isLockingRead,
   isWrite,
 } from './support/intercepted-pool.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
@@ -85,11 +86,11 @@ describe('PostgreSQL faults', () => {
     const [from, to] = await fundedPair();
     const service = faulty();
     fault = async (text, forward, client) => {
-      if (isWrite(text)) {
-        fault = undefined;
-        await killBackend(client);
-      }
-      return forward();
+      if (!isLockingRead(text)) return forward();
+      fault = undefined;
+      const read = await forward();
+      await killBackend(client);
+      return read;
     };
     const error = await expectWalletError(
       service.transfer({ fromAccountId: from, toAccountId: to, amount: '30' }),
@@ -100,19 +101,56 @@ describe('PostgreSQL faults', () => {
     expect(await state(to)).toEqual({ gems: '0', version: 0, entries: 0, ok: true });
   });
 
-  it('a backend killed after the write but before COMMIT leaves no partial write, and a retry with the same key applies once', async () => {
+  it('a server error inside the write script stops it before its COMMIT: nothing is written, and the connection is rolled back and reused', async () => {
+    const [from, to] = await fundedPair();
+    const service = faulty();
+    fault = async (text, forward) => {
+      if (!isWrite(text)) return forward();
+      fault = undefined;
+      expect(text).toMatch(/;\nCOMMIT$/);
+      return forward(text.replace(/;\nCOMMIT$/, ';\nSELECT 1 / 0;\nCOMMIT'));
+    };
+    await expect(
+      service.transfer({ fromAccountId: from, toAccountId: to, amount: '30' }),
+    ).rejects.toMatchObject({ code: '22012' });
+    expect(await state(from)).toEqual({ gems: '100', version: 1, entries: 1, ok: true });
+    expect(await state(to)).toEqual({ gems: '0', version: 0, entries: 0, ok: true });
+    // Every pooled connection is still usable: none was left inside the failed transaction.
+    const transfers = Array.from({ length: 16 }, () =>
+      service.transfer({ fromAccountId: from, toAccountId: to, amount: '1' }),
+    );
+    await Promise.all(transfers);
+    expect(await state(from)).toMatchObject({ gems: '84', entries: 17, ok: true });
+  });
+
+  it('a serialization failure raised by the server inside the write script is retried on a fresh snapshot and applies once', async () => {
+    const [from, to] = await fundedPair();
+    const service = faulty();
+    fault = async (text, forward) => {
+      if (!isWrite(text)) return forward();
+      fault = undefined;
+      const raise = `DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '40001'; END $$`;
+      return forward(text.replace(/;\nCOMMIT$/, () => `;\n${raise};\nCOMMIT`));
+    };
+    const result = await service.transfer({ fromAccountId: from, toAccountId: to, amount: '30' });
+    expect(result.from.currentBalance).toBe('70');
+    expect(await state(from)).toEqual({ gems: '70', version: 2, entries: 2, ok: true });
+    expect(await state(to)).toEqual({ gems: '30', version: 1, entries: 1, ok: true });
+  });
+
+  it('a backend killed as the write and its COMMIT go out is OUTCOME_UNKNOWN with no partial write, and a retry with the same key applies once', async () => {
     const [from, to] = await fundedPair();
     const service = faulty();
     const idempotencyKey = ids.key();
     const request = { fromAccountId: from, toAccountId: to, amount: '30', idempotencyKey };
     fault = async (text, forward, client) => {
-      if (text === 'COMMIT') {
+      if (isWrite(text)) {
         fault = undefined;
         await killBackend(client);
       }
       return forward();
     };
-    await expectWalletError(service.transfer(request), 'STORE_UNAVAILABLE');
+    await expectWalletError(service.transfer(request), 'OUTCOME_UNKNOWN');
     expect(await state(from)).toMatchObject({ gems: '100', entries: 1, ok: true });
     expect(await state(to)).toMatchObject({ gems: '0', entries: 0, ok: true });
 
@@ -123,14 +161,14 @@ describe('PostgreSQL faults', () => {
     expect(await state(to)).toEqual({ gems: '30', version: 1, entries: 1, ok: true });
   });
 
-  it('a connection lost after COMMIT was sent is OUTCOME_UNKNOWN with the driver error as cause, and a retry with the same key replays instead of applying twice', async () => {
+  it('a connection lost after the write and its COMMIT were applied is OUTCOME_UNKNOWN with the driver error as cause, and a retry with the same key replays instead of applying twice', async () => {
     const [from, to] = await fundedPair();
     const service = faulty();
     const idempotencyKey = ids.key();
     const request = { fromAccountId: from, toAccountId: to, amount: '30', idempotencyKey };
     const lost = connectionLost();
     fault = async (text, forward) => {
-      if (text !== 'COMMIT') return forward();
+      if (!isWrite(text)) return forward();
       fault = undefined;
       await forward();
       throw lost;
@@ -145,13 +183,13 @@ describe('PostgreSQL faults', () => {
     expect(await state(to)).toEqual({ gems: '30', version: 1, entries: 1, ok: true });
   });
 
-  it('a connection lost while COMMIT was in flight, before the server got it, is OUTCOME_UNKNOWN, and a retry with the same key applies once', async () => {
+  it('a connection lost while the write and its COMMIT were in flight, before the server got them, is OUTCOME_UNKNOWN, and a retry with the same key applies once', async () => {
     const [from, to] = await fundedPair();
     const service = faulty();
     const idempotencyKey = ids.key();
     const request = { fromAccountId: from, toAccountId: to, amount: '30', idempotencyKey };
     fault = async (text, forward) => {
-      if (text !== 'COMMIT') return forward();
+      if (!isWrite(text)) return forward();
       fault = undefined;
       throw connectionLost();
     };

@@ -10,16 +10,21 @@ import {
 
 await requireServer();
 
-for (const coalesce of [false, true]) {
+// Prepared statements (the default) with and without coalescing, and the plain statements.
+for (const { coalesce, preparedStatements } of [
+  { coalesce: false, preparedStatements: true },
+  { coalesce: true, preparedStatements: true },
+  { coalesce: false, preparedStatements: false },
+]) {
   ledgerStoreSuite({
-    name: 'postgres',
+    name: preparedStatements ? 'postgres' : 'postgres, plain statements',
     tamper: true,
     bankTestMs: 3000,
     service: { coalesce },
     createLedger: async () => {
       const pool = testPool(24);
       const schema = uniqueSchema('ledger');
-      const ledger = createPostgresLedger({ client: pool, schema });
+      const ledger = createPostgresLedger({ client: pool, schema, preparedStatements });
       await ledger.migrate();
       return {
         ledger,

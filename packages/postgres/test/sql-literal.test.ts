@@ -3,8 +3,8 @@ import { isWalletError } from '@wallet/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresLedger } from '../src/index.js';
-import { sqlJson, sqlNullableText, sqlText } from '../src/sql-literal.js';
-import { compareAccountIds } from '../src/write-script.js';
+import { sqlJson, sqlNullableText, sqlText, sqlTextArray } from '../src/sql-literal.js';
+import { compareAccountIds } from '../src/write-calls.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
 
 await requireServer();
@@ -52,6 +52,20 @@ describe('SQL literals', () => {
     expect((await db.query(select)).rows[0]).toEqual(expected);
   });
 
+  it('reads back an array of every hostile string unchanged, with either string setting and on PGlite', async () => {
+    const select = `SELECT ${sqlTextArray(HOSTILE)}::text[] AS values, ${sqlTextArray([])}::text[] AS none`;
+    const client = await pool.connect();
+    try {
+      for (const setting of ['on', 'off']) {
+        await client.query(`SET standard_conforming_strings = ${setting}`);
+        expect((await client.query(select)).rows[0]).toEqual({ values: HOSTILE, none: [] });
+      }
+    } finally {
+      client.release(true);
+    }
+    expect((await db.query(select)).rows[0]).toEqual({ values: HOSTILE, none: [] });
+  });
+
   it('writes NULL for null and JSON as jsonb', async () => {
     const value = { quote: "it's", slash: '\\', nested: [1, null, '$$'] };
     const { rows } = await pool.query(
@@ -93,52 +107,66 @@ describe('a ledger given hostile account ids and keys', () => {
     await pool.end();
   });
 
-  it('stores and reads them back exactly', async () => {
-    const ledger = createPostgresLedger({ client: pool, schema });
-    await ledger.migrate();
-    const ids = HOSTILE.filter((value) => value !== '');
-    await ledger.transact({
-      accountIds: ids,
-      idempotencyKeys: ids,
-      decide: (snapshot) => {
-        expect(snapshot.wallets.size).toBe(0);
-        return {
-          write: {
-            wallets: ids.map((accountId) => ({
-              accountId,
-              balances: { [accountId]: '1.50' },
-              version: 0,
-              sequence: 0,
-              headHash: '0'.repeat(64),
-              createdAt: '2030-01-01T00:00:00.000Z',
-              updatedAt: '2030-01-01T00:00:00.000Z',
-              metadata: { note: accountId },
-            })),
-            entries: [],
-            idempotency: ids.map((key) => ({
-              key,
-              fingerprint: key,
-              transactionId: key,
-              result: { key },
-              createdAt: '2030-01-01T00:00:00.000Z',
-            })),
+  const shapes = {
+    'one wallet and key': HOSTILE.filter((value) => value !== '').slice(3, 4),
+    'two wallets and keys': HOSTILE.filter((value) => value !== '').slice(0, 2),
+    'every one at once': HOSTILE.filter((value) => value !== ''),
+  };
+  for (const preparedStatements of [true, false]) {
+    for (const [shape, ids] of Object.entries(shapes)) {
+      it(`stores and reads them back exactly: ${shape}, ${preparedStatements ? 'prepared' : 'plain'} statements`, async () => {
+        const ledger = createPostgresLedger({ client: pool, schema, preparedStatements });
+        await ledger.migrate();
+        const tag = `${shape}:${preparedStatements}:`;
+        const tagged = ids.map((id) => `${tag}${id}`);
+        await ledger.transact({
+          accountIds: tagged,
+          idempotencyKeys: tagged,
+          decide: (snapshot) => {
+            expect(snapshot.wallets.size).toBe(0);
+            return {
+              write: {
+                wallets: tagged.map((accountId) => ({
+                  accountId,
+                  balances: { [accountId]: '1.50' },
+                  version: 0,
+                  sequence: 0,
+                  headHash: '0'.repeat(64),
+                  createdAt: '2030-01-01T00:00:00.000Z',
+                  updatedAt: '2030-01-01T00:00:00.000Z',
+                  metadata: { note: accountId },
+                })),
+                entries: [],
+                idempotency: tagged.map((key) => ({
+                  key,
+                  fingerprint: key,
+                  transactionId: key,
+                  result: { key },
+                  createdAt: '2030-01-01T00:00:00.000Z',
+                })),
+              },
+              result: null,
+            };
           },
-          result: null,
-        };
-      },
-    });
-    const snapshot = await ledger.transact({
-      accountIds: ids,
-      idempotencyKeys: ids,
-      decide: (read) => ({ write: null, result: read }),
-    });
-    for (const id of ids) {
-      expect(snapshot.wallets.get(id)).toMatchObject({
-        balances: { [id]: '1.50' },
-        metadata: { note: id },
+        });
+        const snapshot = await ledger.transact({
+          accountIds: tagged,
+          idempotencyKeys: tagged,
+          decide: (read) => ({ write: null, result: read }),
+        });
+        expect(snapshot.wallets.size).toBe(tagged.length);
+        for (const id of tagged) {
+          expect(snapshot.wallets.get(id)).toMatchObject({
+            balances: { [id]: '1.50' },
+            metadata: { note: id },
+          });
+          expect(snapshot.idempotency.get(id)).toMatchObject({
+            fingerprint: id,
+            result: { key: id },
+          });
+          expect(await ledger.getWallet(id)).toEqual(snapshot.wallets.get(id));
+        }
       });
-      expect(snapshot.idempotency.get(id)).toMatchObject({ fingerprint: id, result: { key: id } });
-      expect(await ledger.getWallet(id)).toEqual(snapshot.wallets.get(id));
     }
-  });
+  }
 });

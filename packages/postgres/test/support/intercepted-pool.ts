@@ -1,10 +1,13 @@
 import type pg from 'pg';
 import type { PgPoolLike, QueryResultLike } from '../../src/client.js';
 
-/** Decides what one statement does: usually `forward()` it, perhaps after or instead of a fault. */
+/**
+ * Decides what one statement does: usually `forward()` it, perhaps after or instead of a
+ * fault, or forwards other text in its place.
+ */
 export type Interceptor = (
   text: string,
-  forward: () => Promise<QueryResultLike>,
+  forward: (replacement?: string) => Promise<QueryResultLike>,
   client: pg.PoolClient,
 ) => Promise<QueryResultLike>;
 
@@ -17,7 +20,8 @@ export function interceptedPool(pool: pg.Pool, intercept: Interceptor): PgPoolLi
     async connect() {
       const client = await pool.connect();
       return {
-        query: (text, values) => intercept(text, () => client.query(text, values), client),
+        query: (text, values) =>
+          intercept(text, (replacement) => client.query(replacement ?? text, values), client),
         release: (destroy) => client.release(destroy),
         on: (event, listener) => client.on(event, listener),
         off: (event, listener) => client.off(event, listener),
@@ -33,10 +37,12 @@ export function connectionLost(): Error {
 
 /** Whether a statement is the ledger's locking read (sent with its transaction's BEGIN). */
 export function isLockingRead(text: string): boolean {
-  return text.includes('FOR UPDATE');
+  return /^BEGIN;\n(EXECUTE wallet_lock_|SELECT .* FOR UPDATE)/s.test(text);
 }
 
-/** Whether a statement is the ledger's write script, which writes the wallets first. */
+/** Whether a statement is the ledger's write script, which writes the wallets first and ends with COMMIT. */
 export function isWrite(text: string): boolean {
-  return /^(UPDATE|INSERT INTO) "[a-z0-9_]+"\.wallets /.test(text);
+  return /^(EXECUTE wallet_(update_wallet|insert_wallet|write|write_keyed)_[0-9a-f]{16}\(|(UPDATE|INSERT INTO) "[a-z0-9_]+"\.wallets )/.test(
+    text,
+  );
 }

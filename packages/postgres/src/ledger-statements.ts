@@ -1,0 +1,173 @@
+import { ENTRY_INSERT_COLUMNS } from './journal-rows.js';
+import { type PreparedStatement, preparedStatement } from './prepared-statement.js';
+import { KEY_COLUMNS, WALLET_COLUMNS } from './snapshot-rows.js';
+
+/**
+ * The statements a ledger transaction runs, for one schema. Each is parsed and planned once
+ * per connection: planning and analysing the same few statements again for every call was
+ * about half of the server's work per withdrawal.
+ *
+ * @example
+ * const statements = ledgerStatements('"wallet"');
+ */
+export interface LedgerStatements {
+  /** Locks the wallet `$1` and reads it. */
+  readonly lockWallet: PreparedStatement;
+  /** Locks the wallets `$1` and `$2` in account order and reads them (a transfer). */
+  readonly lockWalletPair: PreparedStatement;
+  /**
+   * Locks the wallets whose ids are in `$1` (text[]) in account order and reads them. The
+   * server plans it again for each call (its generic plan cannot know the array's length),
+   * which a batch of many wallets amortizes; one or two wallets use the statements above.
+   */
+  readonly lockWallets: PreparedStatement;
+  /** Reads the idempotency record of key `$1`. */
+  readonly readKey: PreparedStatement;
+  /** Reads the idempotency records whose keys are in `$1` (text[]). */
+  readonly readKeys: PreparedStatement;
+  /** Inserts a wallet: account, version, sequence, head hash, currencies, balances, times, metadata. */
+  readonly insertWallet: PreparedStatement;
+  /**
+   * Updates a wallet as `insertWallet` writes it, where `$10` is the version the snapshot read.
+   * The transaction holds the row's lock since it read it, so the version cannot have moved;
+   * if it ever has (a bug), the update raises SQLSTATE 22P02 and the transaction rolls back,
+   * because the write is sent together with its COMMIT and no row count can be checked first.
+   */
+  readonly updateWallet: PreparedStatement;
+  /** Inserts one journal entry, in the order of `ENTRY_INSERT_COLUMNS`. */
+  readonly insertEntry: PreparedStatement;
+  /** Inserts one idempotency record: key, fingerprint, transaction id, result, created at. */
+  readonly insertKey: PreparedStatement;
+  /**
+   * `updateWallet`, `insertEntry` and `insertKey` as one statement, their arguments one after
+   * the other: a deposit or withdrawal with a key, the most common write, runs one statement
+   * where it would run three.
+   */
+  readonly updateWalletWithEntryAndKey: PreparedStatement;
+  /** `updateWallet` and `insertEntry` as one statement: a deposit or withdrawal without a key. */
+  readonly updateWalletWithEntry: PreparedStatement;
+}
+
+/** The types of a wallet row's columns, as `insertWallet` takes them. */
+const WALLET_TYPES = [
+  'text',
+  'bigint',
+  'bigint',
+  'text',
+  'text[]',
+  'numeric[]',
+  'timestamptz',
+  'timestamptz',
+  'jsonb',
+];
+/** `updateWallet` takes the version it read after the wallet row. */
+const UPDATE_TYPES = [...WALLET_TYPES, 'bigint'];
+/** The types of a journal entry's columns, in the order of `ENTRY_INSERT_COLUMNS`. */
+const ENTRY_TYPES = [
+  'text',
+  'bigint',
+  'text',
+  'text',
+  'text',
+  'numeric',
+  'numeric',
+  'numeric',
+  'timestamptz',
+  'text',
+  'text',
+  'jsonb',
+  'text',
+  'text',
+];
+const KEY_TYPES = ['text', 'text', 'text', 'jsonb', 'timestamptz'];
+
+/** `$at, $at+1, ...`: `count` placeholders from `at`, so statements can be chained in a `WITH`. */
+function placeholders(at: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `$${at + i}`);
+}
+
+function updateWalletText(schema: string, at: number): string {
+  const [account, version, sequence, head, currencies, balances, created, updated, metadata, read] =
+    placeholders(at, UPDATE_TYPES.length);
+  return `UPDATE ${schema}.wallets SET version = ${version}, sequence = ${sequence},
+      head_hash = ${head}, currencies = ${currencies}::text[], balances = ${balances}::numeric[],
+      created_at = ${created}, updated_at = ${updated}, metadata = ${metadata}::jsonb
+    WHERE account_id = ${account} AND CASE WHEN version = ${read} THEN true
+      ELSE ('stale wallet version ' || version || ', the write read ' || ${read})::boolean END`;
+}
+
+function insertEntryText(schema: string, at: number): string {
+  const values = placeholders(at, ENTRY_TYPES.length);
+  values[11] = `${values[11]}::jsonb`;
+  return `INSERT INTO ${schema}.journal_entries (${ENTRY_INSERT_COLUMNS})
+    VALUES (${values.join(', ')})`;
+}
+
+function insertKeyText(schema: string, at: number): string {
+  const [key, fingerprint, transaction, result, created] = placeholders(at, KEY_TYPES.length);
+  return `INSERT INTO ${schema}.idempotency_keys (key, fingerprint, transaction_id, result, created_at)
+    VALUES (${key}, ${fingerprint}, ${transaction}, ${result}::jsonb, ${created})`;
+}
+
+/**
+ * Builds the statements for a schema given as a quoted identifier.
+ *
+ * @example
+ * const { lockWallets } = ledgerStatements('"wallet"');
+ */
+export function ledgerStatements(schema: string): LedgerStatements {
+  const entryAt = UPDATE_TYPES.length + 1;
+  const keyAt = entryAt + ENTRY_TYPES.length;
+  return {
+    lockWallet: preparedStatement(
+      'lock',
+      ['text'],
+      `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets WHERE account_id = $1 FOR UPDATE`,
+    ),
+    lockWalletPair: preparedStatement(
+      'lock_pair',
+      ['text', 'text'],
+      `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets WHERE account_id IN ($1, $2)
+        ORDER BY account_id FOR UPDATE`,
+    ),
+    lockWallets: preparedStatement(
+      'lock_many',
+      ['text[]'],
+      `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets WHERE account_id = ANY ($1::text[])
+        ORDER BY account_id FOR UPDATE`,
+    ),
+    readKey: preparedStatement(
+      'key',
+      ['text'],
+      `SELECT ${KEY_COLUMNS} FROM ${schema}.idempotency_keys WHERE key = $1`,
+    ),
+    readKeys: preparedStatement(
+      'keys',
+      ['text[]'],
+      `SELECT ${KEY_COLUMNS} FROM ${schema}.idempotency_keys WHERE key = ANY ($1::text[])`,
+    ),
+    insertWallet: preparedStatement(
+      'insert_wallet',
+      WALLET_TYPES,
+      `INSERT INTO ${schema}.wallets (account_id, version, sequence, head_hash, currencies,
+        balances, created_at, updated_at, metadata)
+        VALUES ($1, $2, $3, $4, $5::text[], $6::numeric[], $7, $8, $9::jsonb)`,
+    ),
+    updateWallet: preparedStatement('update_wallet', UPDATE_TYPES, updateWalletText(schema, 1)),
+    insertEntry: preparedStatement('insert_entry', ENTRY_TYPES, insertEntryText(schema, 1)),
+    insertKey: preparedStatement('insert_key', KEY_TYPES, insertKeyText(schema, 1)),
+    // Data-modifying statements in a WITH run exactly once whether or not anything reads them.
+    updateWalletWithEntryAndKey: preparedStatement(
+      'write_keyed',
+      [...UPDATE_TYPES, ...ENTRY_TYPES, ...KEY_TYPES],
+      `WITH wallet AS (${updateWalletText(schema, 1)}),
+        entry AS (${insertEntryText(schema, entryAt)})
+      ${insertKeyText(schema, keyAt)}`,
+    ),
+    updateWalletWithEntry: preparedStatement(
+      'write',
+      [...UPDATE_TYPES, ...ENTRY_TYPES],
+      `WITH wallet AS (${updateWalletText(schema, 1)}) ${insertEntryText(schema, entryAt)}`,
+    ),
+  };
+}

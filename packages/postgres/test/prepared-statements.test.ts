@@ -1,0 +1,211 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createWalletService, type WalletRecord } from '@wallet/core';
+import { SUITE_CURRENCIES, uniqueIds } from '@wallet/testing';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/database.js';
+import { createPostgresLedger, type PostgresLedgerOptions } from '../src/index.js';
+import { ledgerStatements } from '../src/ledger-statements.js';
+import { sqlText } from '../src/sql-literal.js';
+import { writeCalls } from '../src/write-calls.js';
+import { interceptedPool } from './support/intercepted-pool.js';
+import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
+
+await requireServer();
+
+interface PreparedRow {
+  name: string;
+  generic_plans: string;
+  custom_plans: string;
+}
+
+describe('prepared statements', () => {
+  const schema = uniqueSchema('prepared');
+  const ids = uniqueIds('prepared');
+  let admin: pg.Pool;
+
+  beforeAll(async () => {
+    admin = testPool(1);
+    await createPostgresLedger({ client: admin, schema }).migrate();
+  });
+
+  afterAll(async () => {
+    await dropSchema(admin, schema);
+    await admin.end();
+  });
+
+  function serviceOn(client: PostgresLedgerOptions['client'], preparedStatements?: boolean) {
+    const ledger = createPostgresLedger({
+      client,
+      schema,
+      ...(preparedStatements === undefined ? {} : { preparedStatements }),
+    });
+    return createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+  }
+
+  /** What the one connection of a single-connection pool has prepared. */
+  async function preparedOn(pool: pg.Pool): Promise<PreparedRow[]> {
+    const { rows } = await pool.query<PreparedRow>(
+      `SELECT name, generic_plans::text, custom_plans::text FROM pg_prepared_statements
+        WHERE name LIKE 'wallet\\_%' ORDER BY name`,
+    );
+    return rows;
+  }
+
+  async function withdrawals(service: ReturnType<typeof serviceOn>, count: number) {
+    const accountId = ids.account();
+    await service.createWallet({ accountId });
+    await service.addFunds({ accountId, amount: '1000' });
+    for (let i = 0; i < count; i++) {
+      await service.withdrawFunds({ accountId, amount: '1', idempotencyKey: ids.key() });
+    }
+    return accountId;
+  }
+
+  it('a connection prepares the ledger statements once and runs the hot ones on generic plans', async () => {
+    const pool = testPool(1);
+    try {
+      const service = serviceOn(pool);
+      const accountId = await withdrawals(service, 20);
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('980');
+      const rows = await preparedOn(pool);
+      const names = Object.values(ledgerStatements(`"${schema}"`)).map((s) => s.name);
+      expect(rows.map((row) => row.name).sort()).toEqual([...names].sort());
+      const plansOf = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))!;
+      // The locking read, the key read and the fused write ran about 20 times each: after the
+      // first five runs the server settled on one generic plan, planned once.
+      for (const prefix of ['wallet_lock_', 'wallet_key_', 'wallet_write_keyed_']) {
+        const plans = plansOf(prefix);
+        expect(Number(plans.generic_plans), prefix).toBeGreaterThanOrEqual(15);
+        expect(Number(plans.custom_plans), prefix).toBeLessThanOrEqual(5);
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a connection that lost its statements (DEALLOCATE ALL, as a pooler resets it) prepares them again, and the call succeeds once', async () => {
+    const pool = testPool(1);
+    try {
+      const service = serviceOn(pool);
+      const accountId = await withdrawals(service, 2);
+      await pool.query('DEALLOCATE ALL');
+      expect(await preparedOn(pool)).toEqual([]);
+      await service.withdrawFunds({ accountId, amount: '1' });
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('997');
+      expect((await service.verifyWallet({ accountId })).ok).toBe(true);
+      expect((await preparedOn(pool)).length).toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a pool that wraps each checkout in a new object asks the server what it holds, and prepares nothing twice', async () => {
+    const pool = testPool(1);
+    const sent: string[] = [];
+    try {
+      const wrapped = interceptedPool(pool, (text, forward) => {
+        sent.push(text);
+        return forward();
+      });
+      const service = serviceOn(wrapped);
+      const accountId = await withdrawals(service, 5);
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('995');
+      expect(sent.filter((text) => text.startsWith('PREPARE ')).length).toBe(1);
+      const transactions = sent.filter((text) => text.startsWith('BEGIN')).length;
+      expect(sent.filter((text) => text.includes('pg_prepared_statements')).length).toBe(
+        transactions,
+      );
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('with preparedStatements: false nothing is prepared and the statements run as plain text', async () => {
+    const pool = testPool(1);
+    try {
+      const service = serviceOn(pool, false);
+      const accountId = await withdrawals(service, 3);
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('997');
+      expect(await preparedOn(pool)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('PGlite prepares them once too', async () => {
+    const db = new PGlite();
+    try {
+      const ledger = createPostgresLedger({ client: db });
+      await ledger.migrate();
+      const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+      const accountId = await withdrawals(service, 8);
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('992');
+      const { rows } = await db.query<PreparedRow>(
+        `SELECT name, generic_plans::text, custom_plans::text FROM pg_prepared_statements
+          WHERE name LIKE 'wallet\\_write\\_keyed\\_%'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(Number(rows[0]!.generic_plans)).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  describe('a write whose wallet version is not the one its lock read (a bug)', () => {
+    const statements = ledgerStatements(`"${schema}"`);
+
+    async function heldWallet(): Promise<WalletRecord> {
+      const accountId = await withdrawals(serviceOn(admin), 1);
+      const wallet = await createPostgresLedger({ client: admin, schema }).getWallet(accountId);
+      return wallet!;
+    }
+
+    for (const withEntry of [true, false]) {
+      it(`raises in the server and writes nothing (${withEntry ? 'the fused write' : 'a wallet update alone'})`, async () => {
+        const wallet = await heldWallet();
+        const database = openDatabase(admin);
+        const stale = { ...wallet, version: wallet.version - 1 };
+        const next = { ...wallet, version: wallet.version + 1, sequence: wallet.sequence + 1 };
+        const entry = {
+          transactionId: 'forged',
+          accountId: wallet.accountId,
+          sequence: next.sequence,
+          type: 'CREDIT' as const,
+          currency: 'GEMS',
+          amount: '5',
+          balanceBefore: wallet.balances.GEMS!,
+          balanceAfter: '1004',
+          txTime: next.updatedAt,
+          idempotencyKey: null,
+          counterparty: null,
+          metadata: null,
+          prevHash: wallet.headHash,
+          hash: 'f'.repeat(64),
+        };
+        await expect(
+          database.transaction(async (session) => {
+            await session.run([
+              { statement: statements.lockWallet, args: [sqlText(wallet.accountId)] },
+            ]);
+            await session.commit(
+              writeCalls(
+                statements,
+                { wallets: [next], entries: withEntry ? [entry] : [], idempotency: [] },
+                new Map([[wallet.accountId, stale]]),
+              ),
+            );
+          }, Object.values(statements)),
+        ).rejects.toMatchObject({ cause: { code: '22P02' } });
+        const ledger = createPostgresLedger({ client: admin, schema });
+        expect(await ledger.getWallet(wallet.accountId)).toEqual(wallet);
+        const entries = await ledger.queryEntries({
+          accountId: wallet.accountId,
+          order: 'desc',
+          limit: 10,
+        });
+        expect(entries.map((e) => e.transactionId)).not.toContain('forged');
+      });
+    }
+  });
+});
