@@ -4,7 +4,8 @@
  *
  * The baseline is the least a correct withdrawal costs: one transaction with a conditional
  * `UPDATE ... WHERE balance >= $amount RETURNING` and an `INSERT` of the entry. The ledger runs
- * through `WalletService` with an idempotency key on every call and the hash chain on.
+ * through `WalletService` with an idempotency key on every call and the hash chain on, with
+ * its statements prepared (the default) and, on the same tables, sent as text.
  *
  * Run: `pnpm --filter @wallet/postgres bench` (PostgreSQL at BENCH_PG_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres). BENCH_SECONDS sets each case's length.
@@ -155,23 +156,50 @@ async function main(): Promise<void> {
     console.error(
       `seeded ${WALLETS} wallets in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
+    // Both sets of tables start measured from the same state: vacuumed and analysed once
+    // seeded, and every case starts right after a checkpoint, so no case inherits another's
+    // dirty pages or pays an autovacuum the other did not.
+    await pool.query(`VACUUM ANALYZE ${rawSchema}.accounts, ${rawSchema}.entries,
+      ${ledgerSchema}.wallets, ${ledgerSchema}.journal_entries, ${ledgerSchema}.idempotency_keys`);
+    const pgCase = async (
+      implementation: string,
+      workload: string,
+      clients: number,
+      withdraw: Withdraw,
+      pick: () => string,
+    ): Promise<Result> => {
+      await pool.query('CHECKPOINT');
+      const measured = await measure(withdraw, pick, clients);
+      return { store: 'PostgreSQL', clients, implementation, workload, ...measured };
+    };
+    const plain = createWalletService({
+      ledger: createPostgresLedger({
+        client: pool,
+        schema: ledgerSchema,
+        preparedStatements: false,
+      }),
+      currencies,
+    });
     for (const [workload, pick] of Object.entries(workloads(ids))) {
       // Warms the pool's connections and the server's caches before either is measured.
       await measure(raw, pick, CLIENTS, 2);
-      results.push({
-        store: 'PostgreSQL',
-        clients: CLIENTS,
-        implementation: 'raw SQL baseline',
-        workload,
-        ...(await measure(raw, pick, CLIENTS)),
-      });
-      results.push({
-        store: 'PostgreSQL',
-        clients: CLIENTS,
-        implementation: '@wallet/postgres',
-        workload,
-        ...(await measure(adapter(service, `${run}:${workload}`), pick, CLIENTS)),
-      });
+      results.push(
+        await pgCase('raw SQL baseline', workload, CLIENTS, raw, pick),
+        await pgCase(
+          '@wallet/postgres',
+          workload,
+          CLIENTS,
+          adapter(service, `${run}:${workload}`),
+          pick,
+        ),
+        await pgCase(
+          '@wallet/postgres, preparedStatements: false',
+          workload,
+          CLIENTS,
+          adapter(plain, `${run}:text:${workload}`),
+          pick,
+        ),
+      );
     }
     // Issue 7: one hot wallet, group commit on and off, beside the raw baseline.
     const coalesced = createWalletService({ ledger, currencies, coalesce: { maxBatch: 256 } });
@@ -179,27 +207,21 @@ async function main(): Promise<void> {
     for (const clients of COALESCE_CLIENTS) {
       const workload = 'one hot wallet';
       results.push(
-        {
-          store: 'PostgreSQL',
-          clients,
-          implementation: 'raw SQL baseline',
+        await pgCase('raw SQL baseline', workload, clients, raw, hot),
+        await pgCase(
+          '@wallet/postgres',
           workload,
-          ...(await measure(raw, hot, clients)),
-        },
-        {
-          store: 'PostgreSQL',
           clients,
-          implementation: '@wallet/postgres',
+          adapter(service, `${run}:plain${clients}`),
+          hot,
+        ),
+        await pgCase(
+          '@wallet/postgres, coalescing',
           workload,
-          ...(await measure(adapter(service, `${run}:plain${clients}`), hot, clients)),
-        },
-        {
-          store: 'PostgreSQL',
           clients,
-          implementation: '@wallet/postgres, coalescing',
-          workload,
-          ...(await measure(adapter(coalesced, `${run}:co${clients}`), hot, clients)),
-        },
+          adapter(coalesced, `${run}:co${clients}`),
+          hot,
+        ),
       );
     }
   } finally {
