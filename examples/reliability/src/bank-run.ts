@@ -22,7 +22,10 @@ import {
 } from '@wallet/testing';
 import pg from 'pg';
 
+// `pnpm start -- --store x` hands the script a literal `--` first; both spellings work.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     store: { type: 'string', default: 'postgres' },
     seconds: { type: 'string', default: '60' },
