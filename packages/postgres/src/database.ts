@@ -204,12 +204,11 @@ function poolDatabase(pool: PgPoolLike): Database {
         if (committed) return result;
         if (lost) throw new DriverError('statement', lost);
         if (!begun) return result;
-        const lostBefore = lost;
         try {
           await client.query('COMMIT');
         } catch (error) {
           broken = asError(error);
-          throw new DriverError(lostBefore ? 'statement' : 'commit', error);
+          throw new DriverError('commit', error);
         }
         return result;
       } catch (error) {
