@@ -5,9 +5,8 @@ import { createHistoryTable } from '@wallet/dynamo-history';
 import { createDynamoDbLedger, createLedgerTable } from '@wallet/dynamodb-ledger';
 import type { WalletLambdaHandler } from '@wallet/http';
 import type { KinesisHandler } from '@wallet/stream-transformer';
-import { type DynamoDbLocal, startDynamoDbLocal } from '@wallet/testing';
+import { type DynamoDbLocal, restApiEvent, startDynamoDbLocal } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { restApiEvent } from './support/api-gateway-event.js';
 import { asKinesisRecord, readStream } from './support/ledger-stream.js';
 
 const BACKEND_ROLE = 'arn:aws:iam::123456789012:role/game-backend';
@@ -22,9 +21,9 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
   let api: WalletLambdaHandler;
   let transformer: KinesisHandler;
 
-  const call = async (method: string, path: string, body?: unknown, headers = {}) => {
+  const call = async (method: string, path: string, json?: unknown, headers = {}) => {
     const response = await api(
-      restApiEvent(method, path, { body, userArn: BACKEND_SESSION, headers }),
+      restApiEvent({ method, path, json, headers }, { userArn: BACKEND_SESSION }),
     );
     return { status: response.statusCode, body: JSON.parse(response.body) };
   };
@@ -155,19 +154,23 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
   }, 120_000);
 
   it('refuses callers IAM did not authenticate, and IAM callers that are not configured', async () => {
-    const anonymous = await api(restApiEvent('GET', '/v1/wallets/player-1'));
+    const anonymous = await api(restApiEvent({ method: 'GET', path: '/v1/wallets/player-1' }));
     expect(anonymous.statusCode).toBe(401);
     const stranger = await api(
-      restApiEvent('POST', '/v1/wallets/player-1/add-funds', {
-        body: { amount: '1000', currency: 'GOLD' },
-        userArn: 'arn:aws:sts::123456789012:assumed-role/game-backend-evil/x',
-      }),
+      restApiEvent(
+        {
+          method: 'POST',
+          path: '/v1/wallets/player-1/add-funds',
+          json: { amount: '1000', currency: 'GOLD' },
+        },
+        { userArn: 'arn:aws:sts::123456789012:assumed-role/game-backend-evil/x' },
+      ),
     );
     expect(stranger.statusCode).toBe(401);
   });
 
   it('answers health checks without credentials', async () => {
-    const health = await api(restApiEvent('GET', '/healthz'));
+    const health = await api(restApiEvent({ method: 'GET', path: '/healthz' }));
     expect(health.statusCode).toBe(200);
   });
 });

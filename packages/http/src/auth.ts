@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { WalletApiEnv } from './context.js';
 import { ApiError } from './errors.js';
+import type { WalletLambdaContext, WalletLambdaEvent } from './lambda.js';
 
 /**
  * What a caller may do. `read`: get a wallet and its transactions; `credit`: add funds;
@@ -60,7 +60,7 @@ export interface Principal {
  */
 export interface AuthorizerInput {
   request: Request;
-  lambda?: { event: LambdaEvent; context?: LambdaContext };
+  lambda?: { event: WalletLambdaEvent; context?: WalletLambdaContext };
 }
 
 /**

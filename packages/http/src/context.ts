@@ -1,6 +1,6 @@
-import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Principal } from './auth.js';
 import type { ApiErrorCode } from './errors.js';
+import type { WalletLambdaContext, WalletLambdaEvent } from './lambda.js';
 
 /**
  * The Hono environment of the wallet API: what the Lambda adapter binds and what middleware
@@ -11,8 +11,8 @@ import type { ApiErrorCode } from './errors.js';
  */
 export interface WalletApiEnv {
   Bindings: {
-    event?: LambdaEvent;
-    lambdaContext?: LambdaContext;
+    event?: WalletLambdaEvent;
+    lambdaContext?: WalletLambdaContext;
   };
   Variables: {
     /** Set first, by the request id middleware. */

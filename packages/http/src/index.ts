@@ -14,7 +14,16 @@ export {
   HTTP_ERROR_CODES,
   WALLET_ERROR_STATUS,
 } from './errors.js';
-export type { WalletLambdaHandler } from './lambda.js';
+export type {
+  HttpApiProxyEvent,
+  HttpApiProxyResult,
+  RestApiProxyEvent,
+  RestApiProxyResult,
+  WalletLambdaContext,
+  WalletLambdaEvent,
+  WalletLambdaHandler,
+  WalletLambdaResult,
+} from './lambda.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';
 export type { ListenOptions, RunningServer } from './node-server.js';
 export {

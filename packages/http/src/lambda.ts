@@ -1,28 +1,166 @@
 import type { Env, Hono } from 'hono';
-import {
-  type APIGatewayProxyResult,
-  handle,
-  type LambdaContext,
-  type LambdaEvent,
-} from 'hono/aws-lambda';
+import { handle } from 'hono/aws-lambda';
+
+/** A header, query or multi-value map as API Gateway sends it (values may be absent). */
+type ProxyMap<Value> = Readonly<Record<string, Value | undefined>>;
+
+/**
+ * What the handler reads of an API Gateway REST API (payload v1) proxy event. Declared here,
+ * field by field, so that `APIGatewayProxyEvent` from `@types/aws-lambda` (and its authorizer
+ * variants) is accepted as is, without making `@types/aws-lambda` a dependency.
+ *
+ * @example
+ * const event: RestApiProxyEvent = {
+ *   httpMethod: 'GET',
+ *   path: '/v1/wallets/player-1',
+ *   headers: { Authorization: 'Bearer dev-admin-token' },
+ *   multiValueHeaders: null,
+ *   queryStringParameters: null,
+ *   multiValueQueryStringParameters: null,
+ *   body: null,
+ *   isBase64Encoded: false,
+ *   requestContext: { requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', stage: 'prod' },
+ * };
+ */
+export interface RestApiProxyEvent {
+  httpMethod: string;
+  /** The resource path, without the stage. */
+  path: string;
+  headers?: ProxyMap<string> | null;
+  /** Takes precedence over `headers`; when present, the result answers with it too. */
+  multiValueHeaders?: ProxyMap<readonly string[]> | null;
+  queryStringParameters?: ProxyMap<string> | null;
+  /** Takes precedence over `queryStringParameters` (it keeps repeated keys). */
+  multiValueQueryStringParameters?: ProxyMap<readonly string[]> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext: {
+    /** Becomes the response's `X-Request-Id` unless the caller sent a well-formed one. */
+    requestId: string;
+    stage: string;
+    domainName?: string;
+    /** The caller IAM authenticated, on methods with IAM authorization. */
+    identity?: { userArn?: string | null; sourceIp?: string };
+    /** The context of the method's authorizer; its shape is the authorizer's. */
+    authorizer?: unknown;
+  };
+}
+
+/**
+ * What the handler reads of an API Gateway HTTP API (payload v2) proxy event. Declared here so
+ * that `APIGatewayProxyEventV2` from `@types/aws-lambda` (and its JWT, Lambda and IAM authorizer
+ * variants) is accepted as is.
+ *
+ * @example
+ * const event: HttpApiProxyEvent = {
+ *   rawPath: '/v1/wallets/player-1',
+ *   rawQueryString: '',
+ *   headers: { authorization: 'Bearer dev-admin-token' },
+ *   isBase64Encoded: false,
+ *   requestContext: { requestId: 'JKJaXmPLvHcESHA=', stage: '$default', http: { method: 'GET' } },
+ * };
+ */
+export interface HttpApiProxyEvent {
+  /** Includes the stage on a stage other than `$default`; the handler removes it. */
+  rawPath: string;
+  rawQueryString: string;
+  headers?: ProxyMap<string>;
+  cookies?: readonly string[];
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext: {
+    /** Becomes the response's `X-Request-Id` unless the caller sent a well-formed one. */
+    requestId: string;
+    stage: string;
+    domainName?: string;
+    http: { method: string };
+    /** `lambda`, `jwt` or `iam`, depending on the route's authorizer. */
+    authorizer?: unknown;
+  };
+}
+
+/**
+ * An event the wallet's Lambda handler takes: REST API (v1) or HTTP API (v2), told apart by
+ * `rawPath`.
+ *
+ * @example
+ * const method = 'rawPath' in event ? event.requestContext.http.method : event.httpMethod;
+ */
+export type WalletLambdaEvent = RestApiProxyEvent | HttpApiProxyEvent;
+
+/**
+ * The proxy result for a REST API (v1) event: with `multiValueHeaders` when the event had them
+ * (API Gateway always sends them), else with `headers`. Assignable to `APIGatewayProxyResult`.
+ *
+ * @example
+ * const result: RestApiProxyResult = await api.lambdaHandler(restApiEvent);
+ */
+export interface RestApiProxyResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/**
+ * The proxy result for an HTTP API (v2) event. Assignable to `APIGatewayProxyResultV2`.
+ *
+ * @example
+ * const result: HttpApiProxyResult = await api.lambdaHandler(httpApiEvent);
+ */
+export interface HttpApiProxyResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies?: string[];
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/**
+ * The result type that answers an event type: v2 events get {@link HttpApiProxyResult}, v1
+ * events {@link RestApiProxyResult}.
+ *
+ * @example
+ * type Answer = WalletLambdaResult<APIGatewayProxyEventV2>; // HttpApiProxyResult
+ */
+export type WalletLambdaResult<Event extends WalletLambdaEvent> = Event extends HttpApiProxyEvent
+  ? HttpApiProxyResult
+  : RestApiProxyResult;
+
+/**
+ * What an authorizer may read of the Lambda context; the `Context` the Lambda runtime passes
+ * (`Context` of `@types/aws-lambda`) has all of it.
+ *
+ * @example
+ * const seconds = (context?.getRemainingTimeInMillis() ?? 0) / 1000;
+ */
+export interface WalletLambdaContext {
+  awsRequestId: string;
+  functionName: string;
+  invokedFunctionArn: string;
+  getRemainingTimeInMillis(): number;
+}
 
 /**
  * An AWS Lambda handler for API Gateway proxy integrations: REST API (payload v1) and HTTP API
- * (payload v2) events in, proxy results out.
+ * (payload v2) events in, the matching proxy results out. Events and contexts typed by
+ * `@types/aws-lambda` are accepted as they are, and the handler is assignable to its
+ * `APIGatewayProxyHandler` and `APIGatewayProxyHandlerV2`.
  *
  * @example
  * export const handler: WalletLambdaHandler = createWalletApi({ service, authorizer }).lambdaHandler;
  */
-export type WalletLambdaHandler = (
-  event: LambdaEvent,
-  context?: LambdaContext,
-) => Promise<APIGatewayProxyResult>;
+export type WalletLambdaHandler = <Event extends WalletLambdaEvent>(
+  event: Event,
+  context?: WalletLambdaContext,
+) => Promise<WalletLambdaResult<Event>>;
 
 /**
  * An HTTP API event on a named stage carries the stage in `rawPath` (`/prod/v1/wallets`); the
  * routes are declared without it. REST API events already give the path without the stage.
  */
-function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
+function withoutStagePrefix<Event extends WalletLambdaEvent>(event: Event): Event {
   if (!('rawPath' in event)) return event;
   const stage = event.requestContext.stage;
   if (!stage || stage === '$default') return event;
@@ -36,13 +174,8 @@ function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
  * methods cannot have one and the adapter would answer a bare 400. Node ignores such bodies;
  * so does this.
  */
-function withoutReadBody(event: LambdaEvent): LambdaEvent {
-  const method =
-    'httpMethod' in event
-      ? event.httpMethod
-      : 'rawPath' in event
-        ? event.requestContext.http.method
-        : undefined;
+function withoutReadBody<Event extends WalletLambdaEvent>(event: Event): Event {
+  const method = 'rawPath' in event ? event.requestContext.http.method : event.httpMethod;
   return (method === 'GET' || method === 'HEAD') && event.body ? { ...event, body: null } : event;
 }
 
@@ -55,6 +188,11 @@ function withoutReadBody(event: LambdaEvent): LambdaEvent {
  * await handler(apiGatewayV2Event);
  */
 export function createLambdaHandler<E extends Env>(app: Hono<E>): WalletLambdaHandler {
-  const handler = handle(app);
+  // Hono's adapter declares events its own way (undefined where API Gateway sends null, a
+  // `version` that REST API events lack, every Lambda context field required), but its runtime
+  // reads each field null-safely and answers v2 events with `headers` and v1 events with
+  // `multiValueHeaders` when they had them, which is what the declared types say. Only the
+  // types are converted; the events pass through as API Gateway sent them.
+  const handler = handle(app) as unknown as WalletLambdaHandler;
   return (event, context) => handler(withoutReadBody(withoutStagePrefix(event)), context);
 }

@@ -1,13 +1,12 @@
 import { createMemoryLedger, createWalletService } from '@wallet/core';
-import type { LambdaEvent } from 'hono/aws-lambda';
+import { type ApiGatewayRequest, httpApiEvent, lambdaContext, restApiEvent } from '@wallet/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type ApiToken,
   type Authorizer,
   createWalletApi,
-  type WalletLambdaHandler,
+  type WalletLambdaEvent,
 } from '../src/index.js';
-import { type EventInput, httpApiEvent, lambdaContext, restApiEvent } from './lambda-events.js';
 import { API_TOKENS, CURRENCIES, memoryLogger, TOKENS } from './support.js';
 
 const auth = { Authorization: `Bearer ${TOKENS.admin}` };
@@ -17,11 +16,8 @@ function setup(options: { tokens?: readonly ApiToken[]; authorizer?: Authorizer 
   const service = createWalletService({ ledger: createMemoryLedger(), currencies: CURRENCIES });
   const logger = memoryLogger();
   const api = createWalletApi({ service, tokens: API_TOKENS, logger, ...options });
-  const invoke = async (event: unknown) => {
-    const result = await (api.lambdaHandler as WalletLambdaHandler)(
-      event as LambdaEvent,
-      lambdaContext(),
-    );
+  const invoke = async <Event extends WalletLambdaEvent>(event: Event) => {
+    const result = await api.lambdaHandler(event, lambdaContext());
     return { ...result, json: JSON.parse(result.body) };
   };
   return { service, logger, invoke };
@@ -34,8 +30,8 @@ beforeEach(async () => {
   await app.service.addFunds({ accountId: 'p1', amount: '10.00', currency: 'GOLD' });
 });
 
-const v1 = (input: EventInput) => restApiEvent(input);
-const v2 = (input: EventInput) => httpApiEvent(input);
+const v1 = (request: ApiGatewayRequest) => restApiEvent(request);
+const v2 = (request: ApiGatewayRequest) => httpApiEvent(request);
 
 describe('Lambda handler', () => {
   it.each([
@@ -116,6 +112,20 @@ describe('Lambda handler', () => {
     );
     expect(result.statusCode).toBe(200);
     expect(result.json.accountId).toBe('p1');
+  });
+
+  it('answers a REST API event with multiValueHeaders and an HTTP API event with headers', async () => {
+    const request = { method: 'GET', path: '/v1/wallets/p1', headers: auth };
+    const rest = await app.invoke(restApiEvent(request));
+    const http = await app.invoke(httpApiEvent(request));
+    expect([rest.statusCode, http.statusCode]).toEqual([200, 200]);
+    expect(rest.json).toEqual(http.json);
+    expect(rest.headers).toBeUndefined();
+    expect(rest.multiValueHeaders?.['content-type']).toEqual([
+      expect.stringMatching(/^application\/json/),
+    ]);
+    expect(http).not.toHaveProperty('multiValueHeaders');
+    expect(http.headers['content-type']).toMatch(/^application\/json/);
   });
 
   it('HTTP API on a named stage: the stage prefix of rawPath is not part of the route', async () => {
@@ -234,30 +244,16 @@ describe('Lambda authorizer', () => {
     app = setup({
       tokens: [],
       authorizer: ({ lambda }) => {
-        if (!lambda) return null;
-        const { identity } = lambda.event.requestContext as { identity?: { userArn?: string } };
-        return identity?.userArn === backendRole
-          ? { scopes: ['admin'], name: 'wallet-backend' }
-          : null;
+        const event = lambda?.event;
+        const userArn = event && 'httpMethod' in event && event.requestContext.identity?.userArn;
+        return userArn === backendRole ? { scopes: ['admin'], name: 'wallet-backend' } : null;
       },
     });
     await app.service.createWallet({ accountId: 'p4' });
     const credit = (userArn: string) =>
       restApiEvent(
-        {
-          method: 'POST',
-          path: '/v1/wallets/p4/add-funds',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ amount: '5' }),
-        },
-        {
-          identity: {
-            ...restApiEvent({ method: 'GET', path: '/' }).requestContext.identity,
-            userArn,
-            caller: 'AROAEXAMPLE:game-server',
-            accountId: '123456789012',
-          },
-        },
+        { method: 'POST', path: '/v1/wallets/p4/add-funds', json: { amount: '5' } },
+        { userArn },
       );
     const allowed = await app.invoke(credit(backendRole));
     expect(allowed.statusCode).toBe(200);

@@ -1,4 +1,10 @@
 export {
+  type ApiGatewayRequest,
+  httpApiEvent,
+  lambdaContext,
+  restApiEvent,
+} from './api-gateway-events.js';
+export {
   type BankReport,
   type BankSimulation,
   type BankSimulationOptions,

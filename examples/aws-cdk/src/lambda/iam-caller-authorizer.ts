@@ -23,9 +23,8 @@ function matches(caller: IamCaller, userArn: string): boolean {
  */
 export function iamCallerAuthorizer(callers: readonly IamCaller[]): Authorizer {
   return ({ lambda }) => {
-    const identity = (lambda?.event.requestContext as { identity?: { userArn?: string | null } })
-      ?.identity;
-    const userArn = identity?.userArn;
+    const event = lambda?.event;
+    const userArn = event && 'httpMethod' in event && event.requestContext.identity?.userArn;
     if (!userArn) return null;
     const caller = callers.find((candidate) => matches(candidate, userArn));
     if (!caller) return null;
