@@ -1,8 +1,9 @@
 import type { Clock } from './clock.js';
-import { WalletError } from './errors.js';
+import { ValidationError, WalletError } from './errors.js';
 import { LedgerDraft } from './ledger-draft.js';
 import { applyOperation, type PreparedOperation } from './operation.js';
 import type { LedgerStore } from './ports.js';
+import { TransactionTooLargeError } from './transaction-too-large.js';
 
 /**
  * How concurrent operations are grouped into one ledger transaction.
@@ -11,7 +12,10 @@ import type { LedgerStore } from './ports.js';
  * createWalletService({ ledger, currencies, coalesce: { maxBatch: 256 } });
  */
 export interface CoalesceOptions {
-  /** The most operations one transaction carries. Default 256. */
+  /**
+   * The most operations one transaction carries. Default 256. The ledger's
+   * `maxCoalescedOperations`, when it declares one, caps it: the smaller of the two applies.
+   */
   maxBatch?: number;
   /** How many batch transactions may run at once. Default 1. */
   maxInFlight?: number;
@@ -45,6 +49,12 @@ export interface Coalescer {
  * exhausted, unknown outcome, unavailable) fails every operation of that batch with that error.
  * The hash chain, sequences and every other guarantee are those of one-call transactions.
  *
+ * A batch never holds more operations than `maxBatch` or the ledger's `maxCoalescedOperations`.
+ * A batch the ledger still refuses as too large (`TransactionTooLargeError`, nothing written) is
+ * committed in two halves, in order, each halved again while refused; an operation too large on
+ * its own fails alone with that error.
+ *
+ * @throws {ValidationError} when `maxBatch` or the ledger's `maxCoalescedOperations` is below 1
  * @example
  * const coalescer = createCoalescer(ledger, systemClock, { maxBatch: 256 });
  * const result = await coalescer.submit(prepared);
@@ -54,7 +64,10 @@ export function createCoalescer(
   clock: Clock,
   options: CoalesceOptions = {},
 ): Coalescer {
-  const maxBatch = options.maxBatch ?? 256;
+  const maxBatch = Math.min(
+    atLeastOne(options.maxBatch ?? 256, 'coalesce.maxBatch'),
+    atLeastOne(ledger.maxCoalescedOperations ?? Infinity, 'ledger.maxCoalescedOperations'),
+  );
   const maxInFlight = options.maxInFlight ?? 1;
   const lingerMs = options.lingerMs ?? 0;
   const queue: Pending[] = [];
@@ -106,6 +119,14 @@ export function createCoalescer(
         else batch[i]!.reject(outcome.error);
       });
     } catch (error) {
+      if (error instanceof TransactionTooLargeError && batch.length > 1) {
+        // Nothing was written, so the batch may go again in parts; halves in sequence keep the
+        // arrival order and need few transactions when the store's estimate was just a bit high.
+        const half = Math.ceil(batch.length / 2);
+        await commit(batch.slice(0, half));
+        await commit(batch.slice(half));
+        return;
+      }
       for (const pending of batch) pending.reject(error);
     }
   }
@@ -118,6 +139,12 @@ export function createCoalescer(
       });
     },
   };
+}
+
+// A limit below one would commit empty batches forever; better to refuse it at construction.
+function atLeastOne(limit: number, name: string): number {
+  if (!(limit >= 1)) throw new ValidationError(`${name} must be at least 1, got ${limit}`);
+  return limit;
 }
 
 function outcomeOf(draft: LedgerDraft, operation: PreparedOperation<unknown>): Outcome {

@@ -13,6 +13,7 @@ export type * from './ports.js';
 export type * from './requests.js';
 export { type RetryPolicy, withRetries } from './retry-policy.js';
 export { newTransactionId } from './transaction-id.js';
+export { TransactionTooLargeError } from './transaction-too-large.js';
 export type * from './types.js';
 export { ENTRY_TYPES, JOURNAL_ENTRY_FIELDS } from './types.js';
 export { verifyJournal } from './verify-journal.js';

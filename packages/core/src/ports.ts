@@ -125,6 +125,8 @@ export interface JournalReader {
  *   could not be reached before writing, `StoreUnavailableError`. Database errors are kept as
  *   `cause`.
  * - An error thrown by `decide` aborts the transaction, writes nothing and is rethrown as is.
+ * - A store that declares {@link LedgerStore.maxCoalescedOperations} refuses a write too large
+ *   for one of its transactions with `TransactionTooLargeError`, before writing any of it.
  *
  * @example
  * const service = createWalletService({ ledger: createMemoryLedger(), currencies: [{ code: 'GEMS', scale: 0 }] });
@@ -132,6 +134,24 @@ export interface JournalReader {
 export interface LedgerStore extends JournalReader {
   /** Runs one read-decide-write atomically; resolves to `decide`'s result once committed. */
   transact<T>(transaction: LedgerTransaction<T>): Promise<T>;
+  /**
+   * The most wallet operations the service's coalescer may merge into one `transact`, for a
+   * store whose transactions have a size limit (DynamoDB: 100 items). A positive integer, read
+   * once when the service is built; every coalesced batch holds at most this many operations,
+   * or the service's `maxBatch` when that is smaller. Absent: the store takes any size and only
+   * `maxBatch` applies. Plain (uncoalesced) calls are one operation per transaction anyway.
+   *
+   * It counts operations, not written items, because the coalescer forms a batch before the
+   * snapshot is read, and what a batch writes depends on it (refused and replayed operations
+   * write nothing; operations on one wallet share its record). So derive it from the worst
+   * case: one operation writes at most 2 wallets, 2 journal entries and 1 idempotency record.
+   * Should a batch still not fit, throw `TransactionTooLargeError` without writing anything,
+   * and the coalescer commits the batch in smaller parts.
+   *
+   * @example
+   * const ledger: LedgerStore = { ...createMemoryLedger(), maxCoalescedOperations: 20 };
+   */
+  readonly maxCoalescedOperations?: number;
   /** The latest committed state of a wallet, or null when it does not exist. */
   getWallet(accountId: string): Promise<WalletRecord | null>;
 }

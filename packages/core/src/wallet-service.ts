@@ -49,7 +49,9 @@ export interface WalletServiceOptions {
   clock?: Clock;
   /**
    * Group concurrent operations into shared ledger transactions (for hot wallets): `true` for
-   * the defaults, or the limits. Off by default. See {@link CoalesceOptions}.
+   * the defaults, or the limits. Off by default. Batches also stay within the ledger's own
+   * `maxCoalescedOperations`, so no store needs a `maxBatch` to be safe.
+   * See {@link CoalesceOptions}.
    */
   coalesce?: boolean | CoalesceOptions;
 }

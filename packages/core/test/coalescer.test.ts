@@ -2,7 +2,10 @@ import {
   createMemoryLedger,
   createWalletService,
   type LedgerStore,
+  type LedgerWrite,
   StoreUnavailableError,
+  TransactionTooLargeError,
+  type WalletService,
 } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
 
@@ -21,6 +24,98 @@ function countingLedger() {
     },
   };
   return { ledger, state };
+}
+
+/**
+ * The memory ledger declaring `maxCoalescedOperations`, recording how many operations each
+ * transaction carried (every call of these tests has its own idempotency key, so one key is one
+ * operation).
+ */
+function limitedLedger(maxCoalescedOperations: number) {
+  const inner = createMemoryLedger();
+  const operationsPerTransaction: number[] = [];
+  const ledger: LedgerStore = {
+    ...inner,
+    maxCoalescedOperations,
+    async transact(transaction) {
+      operationsPerTransaction.push(transaction.idempotencyKeys.length);
+      return inner.transact(transaction);
+    },
+  };
+  return { ledger, operationsPerTransaction };
+}
+
+/**
+ * The memory ledger refusing, like DynamoDB, any write of more than `maxRecords` records with
+ * `TransactionTooLargeError` before writing any of it; it declares no limit of its own.
+ */
+function itemLimitedLedger(maxRecords: number) {
+  const inner = createMemoryLedger();
+  const state = { refused: 0, committedRecords: [] as number[] };
+  const recordsOf = (write: LedgerWrite | null) =>
+    write === null ? 0 : write.wallets.length + write.entries.length + write.idempotency.length;
+  const ledger: LedgerStore = {
+    ...inner,
+    async transact(transaction) {
+      return inner.transact({
+        ...transaction,
+        decide(snapshot) {
+          const decision = transaction.decide(snapshot);
+          const records = recordsOf(decision.write);
+          if (records > maxRecords) {
+            state.refused++;
+            throw new TransactionTooLargeError(records, maxRecords);
+          }
+          state.committedRecords.push(records);
+          return decision;
+        },
+      });
+    },
+  };
+  return { ledger, state };
+}
+
+const RECIPIENTS = ['r0', 'r1', 'r2'];
+
+/**
+ * 150 concurrent keyed calls on the wallet `hot` (seeded with 1000): transfers of 2 to the
+ * recipients, withdrawals of 1 and credits of 3, 50 of each. Then checks every operation applied
+ * exactly once: each result its own transaction, balances, versions and journals as if the calls
+ * had run one by one.
+ */
+async function hotWalletLoad(wallets: WalletService): Promise<void> {
+  for (const accountId of ['hot', ...RECIPIENTS]) await wallets.createWallet({ accountId });
+  await wallets.addFunds({ accountId: 'hot', amount: '1000' });
+  const results = await Promise.all(
+    Array.from({ length: 150 }, (_, i) => {
+      const idempotencyKey = `op-${i}`;
+      if (i % 3 === 0) {
+        const toAccountId = RECIPIENTS[i % RECIPIENTS.length]!;
+        return wallets.transfer({ fromAccountId: 'hot', toAccountId, amount: '2', idempotencyKey });
+      }
+      const input = { accountId: 'hot', idempotencyKey };
+      return i % 3 === 1
+        ? wallets.withdrawFunds({ ...input, amount: '1' })
+        : wallets.addFunds({ ...input, amount: '3' });
+    }),
+  );
+  expect(new Set(results.map((r) => r.transactionId)).size).toBe(150);
+  expect(results.some((r) => r.replayed)).toBe(false);
+  const hot = await wallets.getFunds({ accountId: 'hot' });
+  expect(hot).toMatchObject({ version: 151, balances: { GEMS: String(1000 - 100 - 50 + 150) } });
+  expect(await wallets.verifyWallet({ accountId: 'hot' })).toMatchObject({
+    ok: true,
+    entries: 151,
+  });
+  for (const accountId of RECIPIENTS) {
+    expect(await wallets.verifyWallet({ accountId })).toMatchObject({ ok: true });
+  }
+  const received = await Promise.all(
+    RECIPIENTS.map(async (accountId) =>
+      Number((await wallets.getFunds({ accountId })).balances.GEMS),
+    ),
+  );
+  expect(received.reduce((sum, gems) => sum + gems, 0)).toBe(100);
 }
 
 describe('coalescing', () => {
@@ -104,5 +199,77 @@ describe('coalescing', () => {
     );
     expect(state.transactions).toBeGreaterThanOrEqual(10);
     expect((await wallets.getFunds({ accountId: 'p' })).balances.GEMS).toBe('95');
+  });
+
+  it("never puts more operations in one transaction than the ledger's maxCoalescedOperations, and applies each exactly once", async () => {
+    const { ledger, operationsPerTransaction } = limitedLedger(7);
+    const wallets = createWalletService({ ledger, currencies, coalesce: true });
+    await hotWalletLoad(wallets);
+    const batches = operationsPerTransaction.filter((operations) => operations > 0);
+    expect(Math.max(...batches)).toBe(7);
+    expect(batches.reduce((sum, operations) => sum + operations, 0)).toBe(150);
+  });
+
+  it("keeps batches within maxBatch when it is smaller than the ledger's maxCoalescedOperations", async () => {
+    const { ledger, operationsPerTransaction } = limitedLedger(7);
+    const wallets = createWalletService({ ledger, currencies, coalesce: { maxBatch: 3 } });
+    await hotWalletLoad(wallets);
+    const batches = operationsPerTransaction.filter((operations) => operations > 0);
+    expect(Math.max(...batches)).toBe(3);
+    expect(batches.reduce((sum, operations) => sum + operations, 0)).toBe(150);
+  });
+
+  it('commits a batch the ledger refuses as too large in smaller parts, each operation once and in arrival order', async () => {
+    const { ledger, state } = itemLimitedLedger(10);
+    const wallets = createWalletService({ ledger, currencies, coalesce: true });
+    await wallets.createWallet({ accountId: 'hot' });
+    state.refused = 0;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        wallets.addFunds({ accountId: 'hot', amount: '1', idempotencyKey: `credit-${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.currentBalance)).toEqual(
+      Array.from({ length: 40 }, (_, i) => String(i + 1)),
+    );
+    expect(state.refused).toBeGreaterThan(0);
+    expect(Math.max(...state.committedRecords)).toBeLessThanOrEqual(10);
+    expect((await wallets.getFunds({ accountId: 'hot' })).version).toBe(40);
+    expect(await wallets.verifyWallet({ accountId: 'hot' })).toMatchObject({
+      ok: true,
+      entries: 40,
+    });
+  });
+
+  it('fails only the operations too large on their own with TransactionTooLargeError, and their neighbours commit', async () => {
+    // A keyed credit writes 3 records (wallet, entry, key), an unkeyed one 2.
+    const { ledger } = itemLimitedLedger(2);
+    const wallets = createWalletService({ ledger, currencies, coalesce: true });
+    await wallets.createWallet({ accountId: 'p' });
+    const settled = await Promise.allSettled([
+      wallets.addFunds({ accountId: 'p', amount: '1' }),
+      wallets.addFunds({ accountId: 'p', amount: '1', idempotencyKey: 'k1' }),
+      wallets.addFunds({ accountId: 'p', amount: '1' }),
+      wallets.addFunds({ accountId: 'p', amount: '1', idempotencyKey: 'k2' }),
+      wallets.addFunds({ accountId: 'p', amount: '1' }),
+    ]);
+    expect(
+      settled.map((s) =>
+        s.status === 'fulfilled' ? s.value.currentBalance : (s.reason as Error).name,
+      ),
+    ).toEqual(['1', 'TransactionTooLargeError', '2', 'TransactionTooLargeError', '3']);
+    expect(await wallets.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it('refuses a maxBatch or a ledger maxCoalescedOperations below 1 when the service is built', () => {
+    const memory = createMemoryLedger();
+    expect(() =>
+      createWalletService({ ledger: memory, currencies, coalesce: { maxBatch: 0 } }),
+    ).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR' }));
+    const broken: LedgerStore = { ...memory, maxCoalescedOperations: 0 };
+    expect(() => createWalletService({ ledger: broken, currencies, coalesce: true })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_ERROR' }),
+    );
+    expect(() => createWalletService({ ledger: broken, currencies })).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import {
   type LedgerStore,
   type LedgerTransaction,
   StoreUnavailableError,
+  TransactionTooLargeError,
   type WalletRecord,
 } from '@wallet/core';
 import { backoffDelay, type RetryOptions, retryPolicy, sleep } from './backoff.js';
@@ -13,7 +14,7 @@ import { walletFromItem } from './item-codec.js';
 import { readSnapshot } from './snapshot-reader.js';
 import { walletKey } from './table-keys.js';
 import { commitTransaction } from './transaction-commit.js';
-import { MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './transaction-size.js';
+import { MAX_TRANSACTION_ITEMS, SAFE_COALESCE_BATCH } from './transaction-size.js';
 import { transactItems } from './write-items.js';
 
 /**
@@ -39,9 +40,11 @@ export interface DynamoDbLedgerOptions {
  * decided again on a fresh snapshot after a jittered backoff; see {@link RetryOptions} and
  * `docs/dynamodb-ledger.md` for every failure and what it becomes.
  *
- * A transaction writes at most 100 items, DynamoDB's limit: a larger write (only a coalesced
- * batch of more than `SAFE_COALESCE_BATCH` operations can need one) throws
- * {@link TransactionTooLargeError} and writes nothing.
+ * A transaction writes at most 100 items, DynamoDB's limit. The ledger declares
+ * `maxCoalescedOperations: SAFE_COALESCE_BATCH` (20 operations, at most 5 items each), so a
+ * service with `coalesce: true` never forms a larger batch. A larger write throws
+ * {@link TransactionTooLargeError} and writes nothing; the coalescer then commits the batch in
+ * parts.
  *
  * @example
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -58,6 +61,8 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
   const policy = retryPolicy(options.retry);
 
   return {
+    maxCoalescedOperations: SAFE_COALESCE_BATCH,
+
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       let conflict: unknown;
       for (let attempt = 1; attempt <= policy.maxConflictAttempts; attempt++) {
@@ -74,7 +79,9 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
         const items = transactItems(tableName, decision.write, snapshot);
         // An empty write is a decision to change nothing; DynamoDB refuses an empty transaction.
         if (items.length === 0) return decision.result;
-        if (items.length > MAX_TRANSACTION_ITEMS) throw new TransactionTooLargeError(items.length);
+        if (items.length > MAX_TRANSACTION_ITEMS) {
+          throw new TransactionTooLargeError(items.length, MAX_TRANSACTION_ITEMS);
+        }
         const outcome = await commitTransaction(client, items, policy);
         if (outcome.committed) return decision.result;
         conflict = outcome.conflict;

@@ -1,3 +1,5 @@
+// Core defines it, since the coalescer acts on it; it stays exported here, where it first was.
+export { TransactionTooLargeError } from '@wallet/core';
 export type { RetryOptions } from './backoff.js';
 export type { DynamoDbClientLike } from './dynamodb-client.js';
 export { createDynamoDbLedger, type DynamoDbLedgerOptions } from './dynamodb-ledger.js';
@@ -10,8 +12,4 @@ export {
 } from './item-codec.js';
 export { createLedgerTable, type LedgerTableOptions } from './ledger-table.js';
 export { LEDGER_KEYS } from './table-keys.js';
-export {
-  MAX_TRANSACTION_ITEMS,
-  SAFE_COALESCE_BATCH,
-  TransactionTooLargeError,
-} from './transaction-size.js';
+export { MAX_TRANSACTION_ITEMS, SAFE_COALESCE_BATCH } from './transaction-size.js';

@@ -4,7 +4,12 @@ import {
   type GetItemCommandOutput,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createWalletService, type JournalEntry, type WalletService } from '@wallet/core';
+import {
+  type CoalesceOptions,
+  createWalletService,
+  type JournalEntry,
+  type WalletService,
+} from '@wallet/core';
 import {
   DYNAMODB_LOCAL_START_TIMEOUT_MS,
   type DynamoDbLocal,
@@ -18,8 +23,8 @@ import {
   createDynamoDbLedger,
   createLedgerTable,
   type DynamoDbClientLike,
+  MAX_TRANSACTION_ITEMS,
   SAFE_COALESCE_BATCH,
-  TransactionTooLargeError,
 } from '../src/index.js';
 import { socketError } from './support/mock-dynamodb.js';
 
@@ -39,7 +44,7 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-function serviceOver(sender: DynamoDbClientLike, coalesce?: { maxBatch: number }): WalletService {
+function serviceOver(sender: DynamoDbClientLike, coalesce?: true | CoalesceOptions): WalletService {
   const ledger = createDynamoDbLedger({ client: sender, tableName });
   return createWalletService({
     ledger,
@@ -50,17 +55,33 @@ function serviceOver(sender: DynamoDbClientLike, coalesce?: { maxBatch: number }
 
 /** A client that forwards every command, each `TransactWriteItems` through `around`. */
 function interceptingWrites(
-  around: (send: () => Promise<unknown>, writeNumber: number) => Promise<unknown>,
+  around: (
+    send: () => Promise<unknown>,
+    writeNumber: number,
+    command: TransactWriteItemsCommand,
+  ) => Promise<unknown>,
 ): DynamoDbClientLike & { writes: number } {
   const sender = {
     writes: 0,
     send(command: object) {
       if (!(command instanceof TransactWriteItemsCommand)) return client.send(command as never);
       sender.writes++;
-      return around(() => client.send(command), sender.writes);
+      return around(() => client.send(command), sender.writes, command);
     },
   };
   return sender;
+}
+
+/** A client that forwards every command and records what each `TransactWriteItems` carried. */
+function recordingWrites() {
+  const written: { items: number; keys: number }[] = [];
+  const sender = interceptingWrites((send, _writeNumber, command) => {
+    const items = command.input.TransactItems ?? [];
+    const keys = items.filter((item) => item.Put?.Item?.kind?.S === 'KEY').length;
+    written.push({ items: items.length, keys });
+    return send();
+  });
+  return { sender, written };
 }
 
 async function storedItem(pk: string, sk: string) {
@@ -160,7 +181,60 @@ describe('DynamoDB ledger on DynamoDB Local', () => {
     expect((await other.verifyWallet({ accountId })).problems).toEqual([]);
   });
 
-  it('refuses a coalesced batch that needs more than 100 items with TransactionTooLargeError and writes none of it, while batches of SAFE_COALESCE_BATCH commit', async () => {
+  for (const coalesce of [true, {}] as const) {
+    it(`coalesces with coalesce: ${JSON.stringify(coalesce)} and no maxBatch: 150 concurrent operations on one hot wallet all commit in transactions within the ledger's limits, and the journal verifies`, async () => {
+      const setup = serviceOver(client);
+      const hot = ids.account('hot');
+      const recipients = [ids.account('to'), ids.account('to'), ids.account('to')];
+      for (const accountId of [hot, ...recipients]) await setup.createWallet({ accountId });
+      await setup.addFunds({ accountId: hot, amount: '1000' });
+      const { sender, written } = recordingWrites();
+      const service = serviceOver(sender, coalesce);
+      const settled = await Promise.allSettled(
+        Array.from({ length: 150 }, (_, i) => {
+          const idempotencyKey = `${hot}:${i}`;
+          if (i % 3 === 0) {
+            const toAccountId = recipients[i % recipients.length]!;
+            return service.transfer({
+              fromAccountId: hot,
+              toAccountId,
+              amount: '2',
+              idempotencyKey,
+            });
+          }
+          const input = { accountId: hot, idempotencyKey };
+          return i % 3 === 1
+            ? service.withdrawFunds({ ...input, amount: '1' })
+            : service.addFunds({ ...input, amount: '3' });
+        }),
+      );
+      expect(settled.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      expect(written.length).toBeLessThan(150);
+      expect(Math.max(...written.map((write) => write.keys))).toBeLessThanOrEqual(
+        SAFE_COALESCE_BATCH,
+      );
+      expect(Math.max(...written.map((write) => write.items))).toBeLessThanOrEqual(
+        MAX_TRANSACTION_ITEMS,
+      );
+      expect(await setup.getFunds({ accountId: hot })).toMatchObject({
+        version: 151,
+        balances: { GEMS: String(1000 - 100 - 50 + 150) },
+      });
+      expect(await setup.verifyWallet({ accountId: hot })).toMatchObject({
+        ok: true,
+        entries: 151,
+      });
+      const keys = (await setup.getTransactionHistory({ accountId: hot, limit: 1000 })).items
+        .map((entry) => entry.idempotencyKey)
+        .filter((key) => key !== null);
+      expect(new Set(keys).size).toBe(150);
+      for (const accountId of recipients) {
+        expect((await setup.verifyWallet({ accountId })).problems).toEqual([]);
+      }
+    });
+  }
+
+  it('commits a coalesced batch that turns out to need more than 100 items in smaller transactions, never sending one over the limit, each operation once', async () => {
     const setup = serviceOver(client);
     const pairs: [string, string][] = [];
     for (let i = 0; i < 25; i++) {
@@ -171,31 +245,33 @@ describe('DynamoDB ledger on DynamoDB Local', () => {
       await setup.addFunds({ accountId: from, amount: '10' });
       pairs.push([from, to]);
     }
-    // 25 keyed transfers between distinct wallets: 50 wallets + 50 entries + 25 keys = 125 items.
-    const transferAll = (service: WalletService) =>
-      Promise.allSettled(
-        pairs.map(([fromAccountId, toAccountId], i) =>
-          service.transfer({
-            fromAccountId,
-            toAccountId,
-            amount: '3',
-            idempotencyKey: `${toAccountId}:${i}`,
-          }),
-        ),
-      );
-    const tooLarge = await transferAll(serviceOver(client, { maxBatch: 25 }));
-    for (const outcome of tooLarge) {
-      expect(outcome.status).toBe('rejected');
-      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(TransactionTooLargeError);
-    }
-    for (const [from, to] of pairs.slice(0, 3)) {
-      expect((await setup.getFunds({ accountId: from })).balances.GEMS).toBe('10');
-      expect((await setup.getFunds({ accountId: to })).version).toBe(0);
-    }
-    const fitting = await transferAll(serviceOver(client, { maxBatch: SAFE_COALESCE_BATCH }));
-    expect(fitting.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    // An estimate too high on purpose: 25 keyed transfers between distinct wallets write
+    // 50 wallets + 50 entries + 25 keys = 125 items.
+    const { sender, written } = recordingWrites();
+    const ledger = {
+      ...createDynamoDbLedger({ client: sender, tableName }),
+      maxCoalescedOperations: 25,
+    };
+    const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES, coalesce: true });
+    const settled = await Promise.allSettled(
+      pairs.map(([fromAccountId, toAccountId], i) =>
+        service.transfer({
+          fromAccountId,
+          toAccountId,
+          amount: '3',
+          idempotencyKey: `${toAccountId}:${i}`,
+        }),
+      ),
+    );
+    expect(settled.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    // Refused before sending, then sent as 13 and 12 transfers.
+    expect(written.map((write) => write.items)).toEqual([65, 60]);
     for (const [from, to] of pairs) {
-      expect((await setup.getFunds({ accountId: to })).balances.GEMS).toBe('3');
+      expect((await setup.getFunds({ accountId: from })).balances.GEMS).toBe('7');
+      expect(await setup.getFunds({ accountId: to })).toMatchObject({
+        version: 1,
+        balances: { GEMS: '3' },
+      });
       expect((await setup.verifyWallet({ accountId: from })).problems).toEqual([]);
     }
   });
