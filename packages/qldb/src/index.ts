@@ -13,5 +13,9 @@ export {
   walletFromIon,
   walletToIon,
 } from './ion-values.js';
-export { createQldbLedger, type QldbLedgerOptions } from './qldb-ledger.js';
+export {
+  createQldbLedger,
+  QLDB_MAX_DOCUMENTS_PER_TRANSACTION,
+  type QldbLedgerOptions,
+} from './qldb-ledger.js';
 export { createSchema, LEDGER_TABLES } from './schema.js';

@@ -8,6 +8,7 @@ import type {
   LedgerWrite,
   WalletRecord,
 } from '@wallet/core';
+import { TransactionTooLargeError } from '@wallet/core';
 import type { RetryConfig } from 'amazon-qldb-driver-nodejs';
 import { dom, IonTypes } from 'ion-js';
 import type { QldbDriverLike, QldbExecutor } from './driver.js';
@@ -42,6 +43,20 @@ export interface QldbLedgerOptions {
    */
   maxConcurrentTransactions?: number;
 }
+
+/**
+ * The most documents one QLDB transaction may write (a fixed QLDB quota).
+ *
+ * @example
+ * if (documents > QLDB_MAX_DOCUMENTS_PER_TRANSACTION) throw new TransactionTooLargeError(documents, QLDB_MAX_DOCUMENTS_PER_TRANSACTION);
+ */
+export const QLDB_MAX_DOCUMENTS_PER_TRANSACTION = 40;
+
+/**
+ * How many operations the coalescer may merge into one QLDB transaction: an operation writes at
+ * most 5 documents (2 wallets, 2 journal entries, 1 idempotency key), and 8 × 5 = 40.
+ */
+const MAX_COALESCED_OPERATIONS = QLDB_MAX_DOCUMENTS_PER_TRANSACTION / 5;
 
 /**
  * A {@link LedgerStore} on Amazon QLDB through `amazon-qldb-driver-nodejs` 3.x: every `transact`
@@ -143,6 +158,8 @@ export function createQldbLedger(options: QldbLedgerOptions): LedgerStore {
   }
 
   return {
+    maxCoalescedOperations: MAX_COALESCED_OPERATIONS,
+
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       return run(async (txn, own) => {
         const walletRows = await read(txn, 'Wallets', 'accountId', transaction.accountIds);
@@ -169,7 +186,16 @@ export function createQldbLedger(options: QldbLedgerOptions): LedgerStore {
         } catch (error) {
           return own(error);
         }
-        if (decision.write) await write(txn, decision.write, snapshot);
+        if (decision.write) {
+          const { wallets, entries, idempotency } = decision.write;
+          const documents = wallets.length + entries.length + idempotency.length;
+          // Refused before the first write, so nothing of it is written and the coalescer can
+          // commit the batch in parts.
+          if (documents > QLDB_MAX_DOCUMENTS_PER_TRANSACTION) {
+            return own(new TransactionTooLargeError(documents, QLDB_MAX_DOCUMENTS_PER_TRANSACTION));
+          }
+          await write(txn, decision.write, snapshot);
+        }
         return decision.result;
       });
     },

@@ -1,4 +1,9 @@
-import { createWalletService, JOURNAL_ENTRY_FIELDS, StoreUnavailableError } from '@wallet/core';
+import {
+  createWalletService,
+  JOURNAL_ENTRY_FIELDS,
+  StoreUnavailableError,
+  TransactionTooLargeError,
+} from '@wallet/core';
 import { parseAggregate } from '@wallet/stream-transformer';
 import { SUITE_CURRENCIES } from '@wallet/testing';
 import { QldbDriver, RetryConfig } from 'amazon-qldb-driver-nodejs';
@@ -115,6 +120,65 @@ describe('createQldbLedger', () => {
     ).rejects.toBe(refusal);
     expect(fake.stats.aborts).toBe(aborts + 1);
     expect(fake.documents('Wallets')).toEqual([]);
+  });
+
+  it('refuses a write of more than 40 documents with TransactionTooLargeError before writing any of it', async () => {
+    const { fake, ledger } = await setup();
+    const wallets = Array.from({ length: 41 }, (_, i) => ({
+      accountId: `big-${i}`,
+      balances: {},
+      version: 0,
+      sequence: 0,
+      headHash: '0'.repeat(64),
+      createdAt: '2030-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-01T00:00:00.000Z',
+      metadata: null,
+    }));
+    const refused = ledger.transact({
+      accountIds: wallets.map((w) => w.accountId),
+      idempotencyKeys: [],
+      decide: () => ({ write: { wallets, entries: [], idempotency: [] }, result: null }),
+    });
+    await expect(refused).rejects.toBeInstanceOf(TransactionTooLargeError);
+    await expect(refused).rejects.toMatchObject({ itemCount: 41, limit: 40 });
+    expect(fake.documents('Wallets')).toEqual([]);
+    expect(ledger.maxCoalescedOperations! * 5).toBeLessThanOrEqual(40);
+  });
+
+  it('with coalescing on and no maxBatch, 120 concurrent keyed operations on one hot wallet all commit within the 40-document quota the fake enforces', async () => {
+    const { fake, ledger } = await setup();
+    const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES, coalesce: true });
+    await service.createWallet({ accountId: 'hot' });
+    await service.createWallet({ accountId: 'other' });
+    await service.addFunds({ accountId: 'hot', amount: '1000' });
+    const commitsBefore = fake.stats.commits;
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        i % 3 === 0
+          ? service.transfer({
+              fromAccountId: 'hot',
+              toAccountId: 'other',
+              amount: '1',
+              idempotencyKey: `t-${i}`,
+            })
+          : service.addFunds({ accountId: 'hot', amount: '2', idempotencyKey: `c-${i}` }),
+      ),
+    );
+    expect(results).toHaveLength(120);
+    // Batched: far fewer commits than operations, and each within the quota (or the fake refuses).
+    expect(fake.stats.commits - commitsBefore).toBeLessThan(120);
+    expect((await service.getFunds({ accountId: 'hot' })).balances.GEMS).toBe('1120');
+    expect((await service.getFunds({ accountId: 'other' })).balances.GEMS).toBe('40');
+    expect((await service.verifyWallet({ accountId: 'hot' })).ok).toBe(true);
+  }, 60_000);
+
+  it('the fake refuses a transaction that writes a 41st document, as QLDB does', async () => {
+    const { driver } = await setup();
+    const refused = driver.executeLambda(async (txn) => {
+      for (let i = 0; i < 41; i++)
+        await txn.execute('INSERT INTO Wallets ?', { accountId: `d${i}` });
+    });
+    await expect(refused).rejects.toThrow(/at most 40 documents/);
   });
 
   it('reports CONCURRENCY_CONFLICT, keeping the OccConflictException as cause, when the driver runs out of OCC retries', async () => {

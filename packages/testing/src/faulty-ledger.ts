@@ -86,6 +86,10 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
 
   return {
     stats,
+    // The wrapped store's size limit still caps what the coalescer hands it.
+    ...(inner.maxCoalescedOperations === undefined
+      ? {}
+      : { maxCoalescedOperations: inner.maxCoalescedOperations }),
 
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       stats.transactions++;

@@ -47,6 +47,9 @@ export interface CommittedTables {
   readonly strandId: string;
 }
 
+/** QLDB's fixed quota of documents one transaction may write. */
+const MAX_DOCUMENTS_PER_TRANSACTION = 40;
+
 /** The prefix of QLDB's committed views, which show documents with their journal metadata. */
 const COMMITTED_VIEW = '_ql_committed_';
 
@@ -177,6 +180,7 @@ export class FakeTransaction {
             );
           }
           const id = qldbId();
+          this.#admitWrite(key(table.name, id));
           this.writes.set(key(table.name, id), {
             table: table.name,
             id,
@@ -208,6 +212,7 @@ export class FakeTransaction {
           if (data === null && base === null) this.writes.delete(key(statement.table, hit.id));
           else {
             const statements = [...(pending?.statements ?? []), index];
+            this.#admitWrite(key(statement.table, hit.id));
             this.writes.set(key(statement.table, hit.id), {
               table: statement.table,
               id: hit.id,
@@ -219,6 +224,16 @@ export class FakeTransaction {
           return struct([['documentId', new dom.String(hit.id)]]);
         });
       }
+    }
+  }
+
+  /** Refuses a write to a document beyond the quota, as QLDB refuses the statement. */
+  #admitWrite(documentKey: string): void {
+    if (!this.writes.has(documentKey) && this.writes.size >= MAX_DOCUMENTS_PER_TRANSACTION) {
+      throw new QldbServiceError(
+        'BadRequestException',
+        `a transaction may write at most ${MAX_DOCUMENTS_PER_TRANSACTION} documents`,
+      );
     }
   }
 
