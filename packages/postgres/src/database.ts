@@ -4,61 +4,12 @@ import type {
   PgPoolLike,
   PostgresClient,
   QueryableLike,
-  QueryResultLike,
 } from './client.js';
-import { ensurePrepared, forgetPrepared, type ScriptRunner } from './prepared-connections.js';
-import { type PreparedStatement, renderCall, type StatementCall } from './prepared-statement.js';
-
-/**
- * Where a driver call failed, which decides what the failure means: before COMMIT was sent
- * nothing can have been written; while COMMIT was in flight the outcome is unknown.
- */
-export type Phase = 'connect' | 'statement' | 'commit';
-
-/**
- * An error the database or its driver raised, tagged with the phase it was raised in. Errors
- * thrown by the ledger's own code (and by `decide`) are never wrapped, so they pass unchanged.
- *
- * @example
- * if (error instanceof DriverError && error.phase === 'commit') throw new OutcomeUnknownError({ cause: error.cause });
- */
-export class DriverError extends Error {
-  constructor(
-    readonly phase: Phase,
-    cause: unknown,
-  ) {
-    super(`database call failed during ${phase}`, { cause });
-    this.name = 'DriverError';
-  }
-}
-
-/** One statement's rows, as the driver parsed them. */
-export type Rows = Record<string, unknown>[];
-
-/** One statement's result within a script. */
-export interface StatementResult {
-  rows: Rows;
-  /** The rows it returned, inserted, updated or deleted. */
-  count: number;
-}
-
-/** Runs statements inside an open transaction. */
-export interface Session {
-  query(text: string, values?: unknown[]): Promise<Rows>;
-  /**
-   * Runs calls of prepared statements in one round trip (a script over the simple protocol,
-   * arguments written in as literals): as `EXECUTE` where the connection has prepared the
-   * statement, as its plain text where not. On `pg` the transaction's `BEGIN` rides along with
-   * the first script, which saves a round trip.
-   */
-  run(calls: readonly StatementCall[]): Promise<StatementResult[]>;
-  /**
-   * Runs the transaction's last calls and commits, in one round trip on `pg`; nothing may run
-   * after it. A connection lost while the script was in flight is a failure in the `commit`
-   * phase, since the COMMIT may have been applied.
-   */
-  commit(calls: readonly StatementCall[]): Promise<StatementResult[]>;
-}
+import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
+import { PoolTransaction } from './pool-transaction.js';
+import { ensurePrepared } from './prepared-connections.js';
+import type { PreparedStatement } from './prepared-statement.js';
+import { type Rows, runCalls, type Session } from './session.js';
 
 /**
  * The one shape the ledger uses, whatever client it was given.
@@ -91,51 +42,9 @@ export function openDatabase(client: PostgresClient): Database {
   return 'transaction' in client ? pgliteDatabase(client) : poolDatabase(client);
 }
 
-/** Runs a driver call, tagging its failure as a statement's. */
-async function statement<R>(call: () => Promise<R>): Promise<R> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new DriverError('statement', error);
-  }
-}
-
-function resultOf(result: QueryResultLike): StatementResult {
-  return { rows: result.rows as Rows, count: result.rowCount ?? 0 };
-}
-
-/** `pg` resolves a script of several statements to an array, one statement to its result. */
-function listOf(result: QueryResultLike | QueryResultLike[]): QueryResultLike[] {
-  return Array.isArray(result) ? result : [result];
-}
-
 function plainQuery(queryable: QueryableLike): Session['query'] {
   return async (text, values) =>
     (await statement(() => queryable.query(text, values))).rows as Rows;
-}
-
-/**
- * Runs calls as one script through `runScript`, each as `EXECUTE` if `prepared` names its
- * statement. When the server says a prepared statement is missing, the connection's record of
- * what it holds is dropped, so the retry that follows prepares again.
- */
-async function runCalls(
-  connection: object,
-  prepared: ReadonlySet<string> | undefined,
-  calls: readonly StatementCall[],
-  runScript: ScriptRunner,
-): Promise<StatementResult[]> {
-  const text = calls
-    .map((call) => renderCall(call, prepared?.has(call.statement.name) ?? false))
-    .join(';\n');
-  try {
-    return (await runScript(text)).map(resultOf);
-  } catch (error) {
-    if (error instanceof DriverError && sqlStateOf(error.cause) === '26000') {
-      forgetPrepared(connection);
-    }
-    throw error;
-  }
 }
 
 function poolDatabase(pool: PgPoolLike): Database {
@@ -149,81 +58,17 @@ function poolDatabase(pool: PgPoolLike): Database {
 
   return {
     async transaction(work, prepare) {
-      const client = await checkout();
-      // A checked-out pg client that loses its server between statements emits `error`; with
-      // no listener Node would crash the process. Remembering it also proves the transaction
-      // died before COMMIT was sent, so its outcome is known: nothing was written.
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost ??= error;
-      };
-      client.on?.('error', onError);
-      let broken: Error | undefined;
-      // BEGIN is sent lazily, with the first statement of `work`.
-      let begun = false;
-      let committed = false;
-      let prepared: ReadonlySet<string> | undefined;
-      const run = async (text: string, values?: unknown[]) =>
-        listOf(await statement(() => client.query(text, values)));
-      /** Runs a script in the transaction, opening it with the first one. */
-      const runInTransaction = async (text: string) => {
-        if (begun) return run(text);
-        begun = true;
-        return (await run(`BEGIN;\n${text}`)).slice(1);
-      };
-      const session: Session = {
-        async query(text, values) {
-          if (!begun) {
-            begun = true;
-            await run('BEGIN');
-          }
-          return (await run(text, values))[0]!.rows as Rows;
-        },
-        run: (calls) => runCalls(client, prepared, calls, runInTransaction),
-        commit: (calls) =>
-          runCalls(client, prepared, calls, async (text) => {
-            // Known to be lost before the script went out: then nothing was sent.
-            const lostBefore = lost;
-            committed = true;
-            try {
-              return (await runInTransaction(`${text};\nCOMMIT`)).slice(0, -1);
-            } catch (error) {
-              const cause = (error as DriverError).cause;
-              // A server error ends the script before its COMMIT, leaving a transaction to
-              // roll back; anything else leaves the connection unusable.
-              if (sqlStateOf(cause) === undefined) broken = asError(cause);
-              else committed = false;
-              throw lostBefore ? error : new DriverError('commit', cause);
-            }
-          }),
-      };
+      const transaction = new PoolTransaction(await checkout());
       try {
-        // Once per connection, before BEGIN: PREPARE is not part of any transaction anyway.
-        if (prepare) prepared = await ensurePrepared(client, prepare, (text) => run(text));
-        const result = await work(session);
-        if (committed) return result;
-        if (lost) throw new DriverError('statement', lost);
-        if (!begun) return result;
-        try {
-          await client.query('COMMIT');
-        } catch (error) {
-          broken = asError(error);
-          throw new DriverError('commit', error);
-        }
+        if (prepare) await transaction.prepare(prepare);
+        const result = await work(transaction);
+        await transaction.finish();
         return result;
       } catch (error) {
-        if (!broken && begun && !committed) {
-          try {
-            await client.query('ROLLBACK');
-          } catch (rollbackError) {
-            broken = asError(rollbackError);
-          }
-        }
+        await transaction.abort();
         throw error;
       } finally {
-        client.off?.('error', onError);
-        // Passing an error makes the pool destroy the connection instead of reusing it.
-        client.release(broken ?? lost);
+        transaction.release();
       }
     },
 
@@ -231,7 +76,8 @@ function poolDatabase(pool: PgPoolLike): Database {
       const client = await checkout();
       let broken: Error | undefined;
       try {
-        return listOf(await statement(() => client.query(text, values)))[0]!.rows as Rows;
+        const result = await statement(() => client.query(text, values));
+        return (Array.isArray(result) ? result[0]! : result).rows as Rows;
       } catch (error) {
         if (error instanceof DriverError && sqlStateOf(error.cause) === undefined) {
           broken = asError(error.cause);
@@ -272,15 +118,4 @@ function pgliteDatabase(db: PGliteLike): Database {
 
     query: plainQuery(db),
   };
-}
-
-/** The SQLSTATE of a server error, or undefined for anything else (sockets, timeouts, bugs). */
-export function sqlStateOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, severity } = error as { code?: unknown; severity?: unknown };
-  return typeof code === 'string' && typeof severity === 'string' ? code : undefined;
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

@@ -1,5 +1,5 @@
 import { OutcomeUnknownError, StoreUnavailableError, ValidationError } from '@wallet/core';
-import { DriverError, sqlStateOf } from './database.js';
+import { DriverError, sqlStateOf } from './driver-error.js';
 
 /**
  * SQLSTATEs that mean "another transaction got there first": the work is safe to run again on

@@ -1,6 +1,6 @@
 import type { EntryType, JournalEntry, Metadata } from '@wallet/core';
-import type { Rows } from './database.js';
 import { isoText } from './iso-text.js';
+import type { Rows } from './session.js';
 
 /**
  * The select list that reads `journal_entries` back as the exact strings that were hashed:

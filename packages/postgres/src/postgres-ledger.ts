@@ -9,7 +9,7 @@ import {
 } from '@wallet/core';
 import { backoffDelay, sleep } from './backoff.js';
 import type { PostgresClient } from './client.js';
-import { type Database, openDatabase, type Rows } from './database.js';
+import { type Database, openDatabase } from './database.js';
 import { assertStorableEntry } from './entry-import.js';
 import { translateError } from './errors.js';
 import {
@@ -21,6 +21,7 @@ import {
 import { ledgerStatements } from './ledger-statements.js';
 import { migrateSchema } from './migrations.js';
 import type { StatementCall } from './prepared-statement.js';
+import type { Rows } from './session.js';
 import { keyFromRow, WALLET_COLUMNS, walletFromRow } from './snapshot-rows.js';
 import { sqlText, sqlTextArray } from './sql-literal.js';
 import { writeCalls } from './write-calls.js';

@@ -1,6 +1,6 @@
 import type { IdempotencyRecord, JsonValue, Metadata, WalletRecord } from '@wallet/core';
-import type { Rows } from './database.js';
 import { isoText } from './iso-text.js';
+import type { Rows } from './session.js';
 
 /**
  * The select list that reads a `wallets` row as a {@link WalletRecord}: balances as numeric

@@ -6,7 +6,7 @@ import {
 } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../src/backoff.js';
-import { DriverError, type Phase } from '../src/database.js';
+import { DriverError, type Phase } from '../src/driver-error.js';
 import { translateError } from '../src/errors.js';
 
 const serverError = (code: string) =>

@@ -1,0 +1,124 @@
+import type { PgPoolClientLike, QueryResultLike } from './client.js';
+import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
+import { ensurePrepared } from './prepared-connections.js';
+import type { PreparedStatement, StatementCall } from './prepared-statement.js';
+import { type Rows, runCalls, type Session, type StatementResult } from './session.js';
+
+/**
+ * One transaction on a connection checked out of a `pg` pool. `BEGIN` is sent with the first
+ * statement, and `COMMIT` with the last calls when the ledger has any ({@link commit}), so a
+ * read-then-write transaction costs two round trips.
+ *
+ * It tracks what decides a failure's meaning: whether the connection was lost before a script
+ * went out (then nothing was sent), and whether the connection can go back to the pool.
+ *
+ * @example
+ * const transaction = new PoolTransaction(await pool.connect());
+ * try {
+ *   await transaction.query('SELECT 1');
+ *   await transaction.finish();
+ * } catch (error) {
+ *   await transaction.abort();
+ *   throw error;
+ * } finally {
+ *   transaction.release();
+ * }
+ */
+export class PoolTransaction implements Session {
+  readonly #client: PgPoolClientLike;
+  /**
+   * A checked-out client that loses its server between statements emits `error`; with no
+   * listener Node would crash the process. Remembering it also proves that a script sent after
+   * it never reached the server.
+   */
+  #lost: Error | undefined;
+  /** Set when the connection must be destroyed instead of going back to the pool. */
+  #broken: Error | undefined;
+  #begun = false;
+  #committed = false;
+  #prepared: ReadonlySet<string> | undefined;
+  readonly #onError = (error: Error) => {
+    this.#lost ??= error;
+  };
+
+  constructor(client: PgPoolClientLike) {
+    this.#client = client;
+    client.on?.('error', this.#onError);
+  }
+
+  /** Has `statements` prepared on the connection, before BEGIN: PREPARE is not transactional. */
+  async prepare(statements: readonly PreparedStatement[]): Promise<void> {
+    this.#prepared = await ensurePrepared(this.#client, statements, (text) => this.#send(text));
+  }
+
+  async query(text: string, values?: unknown[]): Promise<Rows> {
+    if (!this.#begun) {
+      this.#begun = true;
+      await this.#send('BEGIN');
+    }
+    return (await this.#send(text, values))[0]!.rows as Rows;
+  }
+
+  run(calls: readonly StatementCall[]): Promise<StatementResult[]> {
+    return runCalls(this.#client, this.#prepared, calls, (text) => this.#inTransaction(text));
+  }
+
+  commit(calls: readonly StatementCall[]): Promise<StatementResult[]> {
+    return runCalls(this.#client, this.#prepared, calls, async (text) => {
+      const lostBefore = this.#lost;
+      this.#committed = true;
+      try {
+        return (await this.#inTransaction(`${text};\nCOMMIT`)).slice(0, -1);
+      } catch (error) {
+        const cause = (error as DriverError).cause;
+        // A server error ends the script before its COMMIT, leaving a transaction to roll
+        // back; anything else leaves the connection unusable and the outcome unknown.
+        if (sqlStateOf(cause) === undefined) this.#broken = asError(cause);
+        else this.#committed = false;
+        throw lostBefore ? error : new DriverError('commit', cause);
+      }
+    });
+  }
+
+  /** Commits, unless {@link commit} already did or nothing was begun. */
+  async finish(): Promise<void> {
+    if (this.#committed) return;
+    if (this.#lost) throw new DriverError('statement', this.#lost);
+    if (!this.#begun) return;
+    try {
+      await this.#client.query('COMMIT');
+    } catch (error) {
+      this.#broken = asError(error);
+      throw new DriverError('commit', error);
+    }
+  }
+
+  /** Rolls back after a failure, when a transaction may still be open on a usable connection. */
+  async abort(): Promise<void> {
+    if (this.#broken || !this.#begun || this.#committed) return;
+    try {
+      await this.#client.query('ROLLBACK');
+    } catch (error) {
+      this.#broken = asError(error);
+    }
+  }
+
+  /** Returns the connection to the pool, or has the pool destroy it when it is broken or lost. */
+  release(): void {
+    this.#client.off?.('error', this.#onError);
+    this.#client.release(this.#broken ?? this.#lost);
+  }
+
+  async #send(text: string, values?: unknown[]): Promise<QueryResultLike[]> {
+    const result = await statement(() => this.#client.query(text, values));
+    // `pg` resolves a script of several statements to an array, one statement to its result.
+    return Array.isArray(result) ? result : [result];
+  }
+
+  /** Sends a script in the transaction, opening it with the first one. */
+  async #inTransaction(text: string): Promise<QueryResultLike[]> {
+    if (this.#begun) return this.#send(text);
+    this.#begun = true;
+    return (await this.#send(`BEGIN;\n${text}`)).slice(1);
+  }
+}
