@@ -36,17 +36,16 @@ export interface Posting {
   legs: readonly Leg[];
 }
 
-/** A leg after it was applied: its entry and the balances around it. */
-export interface AppliedLeg {
-  entry: JournalEntry;
-  before: bigint;
-  after: bigint;
+/** A balance a draft changed: its minor units and their rendering. */
+interface Balance {
+  units: bigint;
+  text: string;
 }
 
 interface WalletDraft {
   readonly record: WalletRecord;
-  /** Balances read or changed so far, by currency code. */
-  balances: Map<string, { currency: Currency; units: bigint }>;
+  /** Balances changed so far, by currency code. */
+  balances: Map<string, Balance>;
   sequence: number;
   headHash: string;
   /** How many postings changed this wallet: its version goes up by as many. */
@@ -61,6 +60,7 @@ export class LedgerDraft {
   readonly #snapshot: LedgerSnapshot;
   readonly #txTime: string;
   readonly #epochMs: number;
+  /** The wallets postings have changed, by account id. */
   readonly #wallets = new Map<string, WalletDraft>();
   readonly #created: WalletRecord[] = [];
   readonly #entries: JournalEntry[] = [];
@@ -69,8 +69,8 @@ export class LedgerDraft {
   /** `now` is read once: every entry and wallet change of the draft carries that time. */
   constructor(snapshot: LedgerSnapshot, now: Date) {
     this.#snapshot = snapshot;
-    this.#txTime = now.toISOString();
     this.#epochMs = now.getTime();
+    this.#txTime = isoTime(this.#epochMs);
   }
 
   /** The transaction time every entry of this draft carries, ISO 8601 with milliseconds. */
@@ -108,56 +108,56 @@ export class LedgerDraft {
   }
 
   /**
-   * Applies every leg of a posting in order, or none of them.
+   * Applies every leg of a posting in order, or none of them, and returns the posting's entries.
    *
    * @throws {WalletNotFoundError} {InsufficientFundsError} {BalanceLimitExceededError}
    */
-  post(posting: Posting): AppliedLeg[] {
+  post(posting: Posting): JournalEntry[] {
+    // Legs change working copies, kept only once every leg applied, so a refused posting
+    // leaves the draft as it was.
     const pending = new Map<string, WalletDraft>();
-    const applied: AppliedLeg[] = [];
+    const entries: JournalEntry[] = [];
     for (const leg of posting.legs) {
       let draft = pending.get(leg.accountId);
       if (!draft) {
-        draft = cloneDraft(this.#draft(leg.accountId));
+        draft = this.#workingCopy(leg.accountId);
         pending.set(leg.accountId, draft);
       }
-      applied.push(this.#applyLeg(draft, leg, posting));
+      entries.push(this.#applyLeg(draft, leg, posting));
     }
     for (const [accountId, draft] of pending) {
       draft.postings++;
       this.#wallets.set(accountId, draft);
     }
-    for (const leg of applied) this.#entries.push(leg.entry);
-    return applied;
+    for (const entry of entries) this.#entries.push(entry);
+    return entries;
   }
 
   /** Everything to commit, or null when nothing changed. */
   toWrite(): LedgerWrite | null {
     const wallets = [...this.#created];
-    for (const draft of this.#wallets.values()) {
-      if (draft.postings > 0) wallets.push(this.#updatedRecord(draft));
-    }
+    for (const draft of this.#wallets.values()) wallets.push(this.#updatedRecord(draft));
     if (wallets.length === 0 && this.#idempotency.size === 0) return null;
     return { wallets, entries: this.#entries, idempotency: [...this.#idempotency.values()] };
   }
 
-  #draft(accountId: string): WalletDraft {
-    const existing = this.#wallets.get(accountId);
-    if (existing) return existing;
+  /** A copy of the wallet as this draft has it, for a posting to change. */
+  #workingCopy(accountId: string): WalletDraft {
+    const drafted = this.#wallets.get(accountId);
+    if (drafted) return { ...drafted, balances: new Map(drafted.balances) };
+    // A wallet this draft has not changed yet is read afresh: nothing to copy.
     const record = this.#snapshot.wallets.get(accountId);
     if (!record) throw new WalletNotFoundError(accountId);
-    const draft: WalletDraft = {
+    return {
       record,
       balances: new Map(),
       sequence: record.sequence,
       headHash: record.headHash,
       postings: 0,
     };
-    this.#wallets.set(accountId, draft);
-    return draft;
   }
 
-  #applyLeg(draft: WalletDraft, leg: Leg, posting: Posting): AppliedLeg {
+  #applyLeg(draft: WalletDraft, leg: Leg, posting: Posting): JournalEntry {
     const { currency, units } = leg;
     const before = balanceOf(draft, currency);
     const credit = CREDIT_TYPES.has(leg.type);
@@ -179,7 +179,12 @@ export class LedgerDraft {
         limit: currency.render(currency.maxUnits),
       });
     }
-    const body: Omit<JournalEntry, 'hash'> = {
+    const balanceAfter = currency.render(after);
+    // One literal with every field, hashed in place (the hash covers every field but `hash`).
+    // Spreading a hash-less body into an entry would cost a second object, and V8 gives every
+    // object built as a spread plus a new property a hidden class of its own (retained with
+    // each stored entry, and too many shapes for property reads to stay fast).
+    const entry: JournalEntry = {
       transactionId: posting.transactionId,
       accountId: leg.accountId,
       sequence: draft.sequence + 1,
@@ -187,24 +192,24 @@ export class LedgerDraft {
       currency: currency.code,
       amount: currency.render(units),
       balanceBefore: currency.render(before),
-      balanceAfter: currency.render(after),
+      balanceAfter,
       txTime: this.#txTime,
       idempotencyKey: posting.idempotencyKey,
       counterparty: leg.counterparty,
       metadata: posting.metadata,
       prevHash: draft.headHash,
+      hash: '',
     };
-    const entry: JournalEntry = { ...body, hash: hashEntry(body) };
-    draft.balances.set(currency.code, { currency, units: after });
+    entry.hash = hashEntry(entry);
+    draft.balances.set(currency.code, { units: after, text: balanceAfter });
     draft.sequence = entry.sequence;
     draft.headHash = entry.hash;
-    return { entry, before, after };
+    return entry;
   }
 
   #updatedRecord(draft: WalletDraft): WalletRecord {
     const balances = { ...draft.record.balances };
-    for (const [code, { currency, units }] of draft.balances)
-      balances[code] = currency.render(units);
+    for (const [code, balance] of draft.balances) balances[code] = balance.text;
     return {
       ...draft.record,
       balances,
@@ -216,9 +221,23 @@ export class LedgerDraft {
   }
 }
 
+// The last txTime written. `toISOString` costs about as much as hashing an entry, and drafts
+// come many to a millisecond under load (all of which then share one string).
+let isoMs = Number.NaN;
+let iso = '';
+
+/** `new Date(epochMs).toISOString()`, remembered for the last millisecond asked. */
+function isoTime(epochMs: number): string {
+  if (epochMs !== isoMs) {
+    iso = new Date(epochMs).toISOString();
+    isoMs = epochMs;
+  }
+  return iso;
+}
+
 function balanceOf(draft: WalletDraft, currency: Currency): bigint {
-  const cached = draft.balances.get(currency.code);
-  if (cached !== undefined) return cached.units;
+  const changed = draft.balances.get(currency.code);
+  if (changed !== undefined) return changed.units;
   const stored = draft.record.balances[currency.code];
   const units = stored === undefined ? 0n : decimalToUnits(stored, currency.scale);
   if (units === undefined) {
@@ -226,12 +245,7 @@ function balanceOf(draft: WalletDraft, currency: Currency): bigint {
       `wallet ${draft.record.accountId} holds ${stored} ${currency.code}, not a decimal at scale ${currency.scale}`,
     );
   }
-  draft.balances.set(currency.code, { currency, units });
   return units;
-}
-
-function cloneDraft(draft: WalletDraft): WalletDraft {
-  return { ...draft, balances: new Map(draft.balances) };
 }
 
 /** A new, empty wallet record created at `time`. */

@@ -1,10 +1,12 @@
 import { decimalToUnits, parseAmount } from './amount.js';
+import { canonicalJson } from './canonical-json.js';
 import { type Clock, systemClock } from './clock.js';
 import { type CoalesceOptions, createCoalescer } from './coalescer.js';
 import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
 import { ValidationError, WalletNotFoundError } from './errors.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
-import { type AppliedLeg, LedgerDraft } from './ledger-draft.js';
+import { fundsRequestJson } from './idempotency.js';
+import { LedgerDraft } from './ledger-draft.js';
 import { applyOperation, type Operation, prepareOperation } from './operation.js';
 import type { HistoryStore, JournalReader, LedgerStore, WalletRecord } from './ports.js';
 import type {
@@ -149,25 +151,31 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     return run({
       accountIds: [accountId],
       idempotencyKey: check.idempotencyKey(request.idempotencyKey),
-      request: {
-        operation: direction === 'CREDIT' ? 'addFunds' : 'withdrawFunds',
-        accountId,
-        currency: currency.code,
-        amount: currency.render(units),
-        metadata,
+      // Methods rather than arrow functions: a build that keeps function names (tsx, which
+      // runs the examples and benches) would otherwise name two new functions on every call.
+      canonicalRequest() {
+        return fundsRequestJson({
+          operation: direction === 'CREDIT' ? 'addFunds' : 'withdrawFunds',
+          accountId,
+          currency: currency.code,
+          amount: currency.render(units),
+          metadata,
+        });
       },
       metadata,
       legs: [{ accountId, currency, units, type: direction, counterparty: null }],
-      result: ([leg], transactionId, txTime) => ({
-        transactionId,
-        accountId,
-        currency: currency.code,
-        amount: leg!.entry.amount,
-        previousBalance: leg!.entry.balanceBefore,
-        currentBalance: leg!.entry.balanceAfter,
-        txTime,
-        replayed: false,
-      }),
+      result([entry], transactionId, txTime) {
+        return {
+          transactionId,
+          accountId,
+          currency: currency.code,
+          amount: entry!.amount,
+          previousBalance: entry!.balanceBefore,
+          currentBalance: entry!.balanceAfter,
+          txTime,
+          replayed: false,
+        };
+      },
     });
   }
 
@@ -214,28 +222,32 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       return run({
         accountIds: [from, to],
         idempotencyKey: check.idempotencyKey(request.idempotencyKey),
-        request: {
-          operation: 'transfer',
-          fromAccountId: from,
-          toAccountId: to,
-          currency: currency.code,
-          amount: currency.render(units),
-          metadata,
+        canonicalRequest() {
+          return canonicalJson({
+            operation: 'transfer',
+            fromAccountId: from,
+            toAccountId: to,
+            currency: currency.code,
+            amount: currency.render(units),
+            metadata,
+          });
         },
         metadata,
         legs: [
           { accountId: from, currency, units, type: 'TRANSFER_OUT', counterparty: to },
           { accountId: to, currency, units, type: 'TRANSFER_IN', counterparty: from },
         ],
-        result: ([out, into], transactionId, txTime) => ({
-          transactionId,
-          currency: currency.code,
-          amount: out!.entry.amount,
-          txTime,
-          replayed: false,
-          from: side(out!),
-          to: side(into!),
-        }),
+        result([out, into], transactionId, txTime) {
+          return {
+            transactionId,
+            currency: currency.code,
+            amount: out!.amount,
+            txTime,
+            replayed: false,
+            from: side(out!),
+            to: side(into!),
+          };
+        },
       });
     },
 
@@ -257,12 +269,14 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       return run({
         accountIds: [accountId],
         idempotencyKey: check.idempotencyKey(request.idempotencyKey),
-        request: {
-          operation: 'exchange',
-          accountId,
-          from: { currency: fromCurrency.code, amount: fromCurrency.render(fromUnits) },
-          to: { currency: toCurrency.code, amount: toCurrency.render(toUnits) },
-          metadata,
+        canonicalRequest() {
+          return canonicalJson({
+            operation: 'exchange',
+            accountId,
+            from: { currency: fromCurrency.code, amount: fromCurrency.render(fromUnits) },
+            to: { currency: toCurrency.code, amount: toCurrency.render(toUnits) },
+            metadata,
+          });
         },
         metadata,
         legs: [
@@ -281,14 +295,16 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
             counterparty: null,
           },
         ],
-        result: ([out, into], transactionId, txTime) => ({
-          transactionId,
-          accountId,
-          txTime,
-          replayed: false,
-          from: exchangeSide(out!),
-          to: exchangeSide(into!),
-        }),
+        result([out, into], transactionId, txTime) {
+          return {
+            transactionId,
+            accountId,
+            txTime,
+            replayed: false,
+            from: exchangeSide(out!),
+            to: exchangeSide(into!),
+          };
+        },
       });
     },
 
@@ -346,7 +362,7 @@ function normalized(record: WalletRecord, currency: Currency): string {
   return units === undefined ? stored : currency.render(units);
 }
 
-function side({ entry }: AppliedLeg) {
+function side(entry: JournalEntry) {
   return {
     accountId: entry.accountId,
     previousBalance: entry.balanceBefore,
@@ -354,7 +370,7 @@ function side({ entry }: AppliedLeg) {
   };
 }
 
-function exchangeSide({ entry }: AppliedLeg) {
+function exchangeSide(entry: JournalEntry) {
   return {
     currency: entry.currency,
     amount: entry.amount,

@@ -1,0 +1,173 @@
+import {
+  createMemoryLedger,
+  createWalletService,
+  type IdempotencyRecord,
+  type LedgerStore,
+  type Metadata,
+  newTransactionId,
+  renderAmount,
+  requestFingerprint,
+} from '@wallet/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const currencies = [
+  { code: 'GOLD', scale: 2 },
+  { code: 'GEMS', scale: 0 },
+];
+
+/** A memory ledger that also keeps every idempotency record the service wrote. */
+function recordingLedger(): { ledger: LedgerStore; keys: IdempotencyRecord[] } {
+  const memory = createMemoryLedger();
+  const keys: IdempotencyRecord[] = [];
+  const ledger: LedgerStore = {
+    getWallet: (accountId) => memory.getWallet(accountId),
+    queryEntries: (query) => memory.queryEntries(query),
+    transact: (transaction) =>
+      memory.transact({
+        ...transaction,
+        decide(snapshot) {
+          const decision = transaction.decide(snapshot);
+          keys.push(...(decision.write?.idempotency ?? []));
+          return decision;
+        },
+      }),
+  };
+  return { ledger, keys };
+}
+
+describe('request fingerprints', () => {
+  it('are requestFingerprint of the normalized request for any deposit or withdrawal', async () => {
+    const requests = fc.record({
+      operation: fc.constantFrom('addFunds' as const, 'withdrawFunds' as const),
+      accountId: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/),
+      currency: fc.constantFrom('GOLD', 'GEMS'),
+      units: fc.bigInt({ min: 1n, max: 10n ** 15n }),
+      metadata: fc.option(
+        fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()) as fc.Arbitrary<Metadata>,
+        { nil: null },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(requests, async ({ operation, accountId, currency, units, metadata }) => {
+        const { ledger, keys } = recordingLedger();
+        const service = createWalletService({ ledger, currencies });
+        await service.createWallet({ accountId });
+        const amount = renderAmount(units, currency === 'GOLD' ? 2 : 0);
+        if (operation === 'withdrawFunds') {
+          await service.addFunds({ accountId, currency, amount });
+        }
+        await service[operation]({ accountId, currency, amount, metadata, idempotencyKey: 'k' });
+        // Metadata is stored as its canonical JSON parsed back, and fingerprinted the same way.
+        const normalized = metadata === null ? null : JSON.parse(JSON.stringify(metadata));
+        expect(keys.map((record) => record.fingerprint)).toEqual([
+          requestFingerprint({ operation, accountId, currency, amount, metadata: normalized }),
+        ]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('are requestFingerprint of the normalized request for transfers and exchanges', async () => {
+    const { ledger, keys } = recordingLedger();
+    const service = createWalletService({ ledger, currencies });
+    await service.createWallet({ accountId: 'a' });
+    await service.createWallet({ accountId: 'b' });
+    await service.addFunds({ accountId: 'a', amount: '10' });
+    const metadata = { z: [1, 'é'], a: { '"': null } };
+    await service.transfer({
+      fromAccountId: 'a',
+      toAccountId: 'b',
+      amount: 2.5,
+      metadata,
+      idempotencyKey: 't',
+    });
+    await service.exchange({
+      accountId: 'a',
+      from: { currency: 'GOLD', amount: '1.5' },
+      to: { currency: 'GEMS', amount: 3 },
+      idempotencyKey: 'x',
+    });
+    expect(keys.map((record) => record.fingerprint)).toEqual([
+      requestFingerprint({
+        operation: 'transfer',
+        fromAccountId: 'a',
+        toAccountId: 'b',
+        currency: 'GOLD',
+        amount: '2.50',
+        metadata,
+      }),
+      requestFingerprint({
+        operation: 'exchange',
+        accountId: 'a',
+        from: { currency: 'GOLD', amount: '1.50' },
+        to: { currency: 'GEMS', amount: '3' },
+        metadata: null,
+      }),
+    ]);
+  });
+});
+
+describe('WalletService on the memory ledger', () => {
+  it('stamps each call with its own clock reading, also when calls share a millisecond', async () => {
+    const times = [
+      '2031-02-03T04:05:06.789Z',
+      '2031-02-03T04:05:06.789Z',
+      '2031-02-03T04:05:06.790Z',
+      '2031-02-03T04:05:06.789Z',
+    ];
+    let call = 0;
+    const service = createWalletService({
+      ledger: createMemoryLedger(),
+      currencies,
+      clock: () => new Date(times[call++ % times.length]!),
+    });
+    call = 0;
+    await service.createWallet({ accountId: 'p1' });
+    const results = [];
+    for (let i = 0; i < times.length; i++) {
+      results.push(await service.addFunds({ accountId: 'p1', amount: '1' }));
+    }
+    expect(results.map((result) => result.txTime)).toEqual([...times.slice(1), times[0]]);
+    for (const result of results) {
+      const epochMs = Number.parseInt(result.transactionId.replace('-', '').slice(0, 12), 16);
+      expect(new Date(epochMs).toISOString()).toBe(result.txTime);
+    }
+  });
+
+  it('keeps what it stored apart from the objects it returns', async () => {
+    const ledger = createMemoryLedger();
+    const service = createWalletService({ ledger, currencies });
+    await service.createWallet({ accountId: 'p1' });
+    const first = await service.addFunds({ accountId: 'p1', amount: '5', idempotencyKey: 'k' });
+    const original = { ...first };
+    first.amount = '999.00';
+    first.currentBalance = '999.00';
+    const replayed = await service.addFunds({ accountId: 'p1', amount: '5', idempotencyKey: 'k' });
+    expect(replayed).toEqual({ ...original, replayed: true });
+    const [entry] = await ledger.queryEntries({ accountId: 'p1', order: 'asc', limit: 10 });
+    expect(Object.isFrozen(entry)).toBe(true);
+    expect(Object.isFrozen(await ledger.getWallet('p1'))).toBe(true);
+  });
+});
+
+describe('newTransactionId', () => {
+  it('is a UUID version 7 carrying its millisecond, for ids of one and of several milliseconds', () => {
+    const uuid7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const epochMs of [
+      0,
+      1,
+      1_790_000_000_000,
+      1_790_000_000_000,
+      1_790_000_000_001,
+      2 ** 48 - 1,
+    ]) {
+      const ids = [newTransactionId(epochMs), newTransactionId(epochMs)];
+      for (const id of ids) {
+        expect(id).toMatch(uuid7);
+        expect(Number.parseInt(id.replace('-', '').slice(0, 12), 16)).toBe(epochMs);
+      }
+      expect(ids[0]).not.toBe(ids[1]);
+    }
+  });
+});
