@@ -9,6 +9,7 @@ export { GENESIS_HASH, hashEntry } from './hash-chain.js';
 export { requestFingerprint } from './idempotency.js';
 export { createMemoryHistory } from './memory-history.js';
 export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
+export { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 export type * from './ports.js';
 export type * from './requests.js';
 export { type RetryPolicy, withRetries } from './retry-policy.js';

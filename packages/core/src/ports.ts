@@ -144,7 +144,7 @@ export interface LedgerStore extends JournalReader {
    * It counts operations, not written items, because the coalescer forms a batch before the
    * snapshot is read, and what a batch writes depends on it (refused and replayed operations
    * write nothing; operations on one wallet share its record). So derive it from the worst
-   * case: one operation writes at most 2 wallets, 2 journal entries and 1 idempotency record.
+   * case, `MAX_RECORDS_PER_OPERATION` (2 wallets, 2 journal entries and 1 idempotency record).
    * Should a batch still not fit, throw `TransactionTooLargeError` without writing anything,
    * and the coalescer commits the batch in smaller parts.
    *

@@ -8,7 +8,7 @@ import type {
   LedgerWrite,
   WalletRecord,
 } from '@wallet/core';
-import { TransactionTooLargeError } from '@wallet/core';
+import { MAX_RECORDS_PER_OPERATION, TransactionTooLargeError } from '@wallet/core';
 import type { RetryConfig } from 'amazon-qldb-driver-nodejs';
 import { dom, IonTypes } from 'ion-js';
 import type { QldbDriverLike, QldbExecutor } from './driver.js';
@@ -54,9 +54,11 @@ export const QLDB_MAX_DOCUMENTS_PER_TRANSACTION = 40;
 
 /**
  * How many operations the coalescer may merge into one QLDB transaction: an operation writes at
- * most 5 documents (2 wallets, 2 journal entries, 1 idempotency key), and 8 × 5 = 40.
+ * most `MAX_RECORDS_PER_OPERATION` (5) documents, and 8 × 5 = 40.
  */
-const MAX_COALESCED_OPERATIONS = QLDB_MAX_DOCUMENTS_PER_TRANSACTION / 5;
+const MAX_COALESCED_OPERATIONS = Math.floor(
+  QLDB_MAX_DOCUMENTS_PER_TRANSACTION / MAX_RECORDS_PER_OPERATION,
+);
 
 /**
  * A {@link LedgerStore} on Amazon QLDB through `amazon-qldb-driver-nodejs` 3.x: every `transact`

@@ -1,6 +1,7 @@
 import {
   createWalletService,
   JOURNAL_ENTRY_FIELDS,
+  MAX_RECORDS_PER_OPERATION,
   StoreUnavailableError,
   TransactionTooLargeError,
 } from '@wallet/core';
@@ -142,7 +143,7 @@ describe('createQldbLedger', () => {
     await expect(refused).rejects.toBeInstanceOf(TransactionTooLargeError);
     await expect(refused).rejects.toMatchObject({ itemCount: 41, limit: 40 });
     expect(fake.documents('Wallets')).toEqual([]);
-    expect(ledger.maxCoalescedOperations! * 5).toBeLessThanOrEqual(40);
+    expect(ledger.maxCoalescedOperations! * MAX_RECORDS_PER_OPERATION).toBeLessThanOrEqual(40);
   });
 
   it('with coalescing on and no maxBatch, 120 concurrent keyed operations on one hot wallet all commit within the 40-document quota the fake enforces', async () => {
