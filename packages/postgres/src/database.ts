@@ -6,7 +6,7 @@ import type {
   QueryableLike,
 } from './client.js';
 import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
-import { PoolTransaction } from './pool-transaction.js';
+import { PoolTransaction, resultList } from './pool-transaction.js';
 import { ensurePrepared } from './prepared-connections.js';
 import type { PreparedStatement } from './prepared-statement.js';
 import { type Rows, runCalls, type Session } from './session.js';
@@ -76,8 +76,7 @@ function poolDatabase(pool: PgPoolLike): Database {
       const client = await checkout();
       let broken: Error | undefined;
       try {
-        const result = await statement(() => client.query(text, values));
-        return (Array.isArray(result) ? result[0]! : result).rows as Rows;
+        return resultList(await statement(() => client.query(text, values)))[0]!.rows as Rows;
       } catch (error) {
         if (error instanceof DriverError && sqlStateOf(error.cause) === undefined) {
           broken = asError(error.cause);

@@ -5,6 +5,16 @@ import type { PreparedStatement, StatementCall } from './prepared-statement.js';
 import { type Rows, runCalls, type Session, type StatementResult } from './session.js';
 
 /**
+ * `pg` resolves a script of several statements to an array, one statement to its result.
+ *
+ * @example
+ * const [first] = resultList(await client.query('SELECT 1'));
+ */
+export function resultList(result: QueryResultLike | QueryResultLike[]): QueryResultLike[] {
+  return Array.isArray(result) ? result : [result];
+}
+
+/**
  * One transaction on a connection checked out of a `pg` pool. `BEGIN` is sent with the first
  * statement, and `COMMIT` with the last calls when the ledger has any ({@link commit}), so a
  * read-then-write transaction costs two round trips.
@@ -110,9 +120,7 @@ export class PoolTransaction implements Session {
   }
 
   async #send(text: string, values?: unknown[]): Promise<QueryResultLike[]> {
-    const result = await statement(() => this.#client.query(text, values));
-    // `pg` resolves a script of several statements to an array, one statement to its result.
-    return Array.isArray(result) ? result : [result];
+    return resultList(await statement(() => this.#client.query(text, values)));
   }
 
   /** Sends a script in the transaction, opening it with the first one. */

@@ -4,15 +4,15 @@ import type { StatementCall } from './prepared-statement.js';
 import { sqlInteger, sqlJson, sqlNullableText, sqlText, sqlTextArray } from './sql-literal.js';
 
 /**
- * The statement calls that write a {@link LedgerWrite}, sent together as one script (one
- * round trip). The first `write.wallets.length` calls write one wallet each, in account order:
+ * The statement calls that write a {@link LedgerWrite}, sent together as one script with the
+ * transaction's COMMIT (one round trip). The first `write.wallets.length` calls write one wallet each, in account order:
  * an insert for a wallet the snapshot did not hold (a duplicate is a unique violation),
  * otherwise an update guarded by the version the snapshot read. Then one insert per entry and
  * per idempotency record. A write of one held wallet with one entry (and at most one key) is
  * one call of a statement that does all three.
  *
  * @example
- * const results = await session.run(writeCalls(statements, write, snapshot.wallets));
+ * await session.commit(writeCalls(statements, write, snapshot.wallets));
  */
 export function writeCalls(
   statements: LedgerStatements,
