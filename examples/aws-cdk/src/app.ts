@@ -5,7 +5,9 @@ import { WalletStack, type WalletStackProps } from './wallet-stack.js';
 
 /**
  * The CDK app that `cdk.json` runs. Context (`-c key=value`, JSON where structured): `ledger`
- * (`dynamodb` | `qldb`), `currencies`, `iamCallers`, `tokensSecretName`.
+ * (`dynamodb` | `qldb`), `currencies`, `iamCallers`, `tokensSecretName`, `webAclArn`,
+ * `apiGatewayCloudWatchRole` (`true`). The stack checks `iamCallers` and fails the synth on an
+ * unknown scope or an account-limited caller with `credit` or `admin`.
  */
 const app = new App();
 
@@ -30,5 +32,9 @@ if (tokensSecretName) {
   props.tokensSecretName = tokensSecretName;
   props.authorization = 'tokens';
 }
+const webAclArn = context<string>('webAclArn');
+if (webAclArn) props.webAclArn = webAclArn;
+const cloudWatchRole = context<boolean | string>('apiGatewayCloudWatchRole');
+if (cloudWatchRole === true || cloudWatchRole === 'true') props.apiGatewayCloudWatchRole = true;
 new WalletStack(app, ledger === 'qldb' ? 'WalletQldbReference' : 'Wallet', props);
 app.synth();

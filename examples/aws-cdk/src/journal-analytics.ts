@@ -4,9 +4,11 @@ import { JOURNAL_GLUE_COLUMNS, JOURNAL_PARTITION_COLUMN } from '@wallet/analytic
 import { Aws, CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import {
   DeliveryStream,
+  EnableLogging,
   HiveJsonInputFormat,
   KinesisStreamSource,
   LambdaFunctionProcessor,
@@ -15,6 +17,7 @@ import {
   SchemaConfiguration,
   TimestampParser,
 } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { walletFunction } from './wallet-function.js';
@@ -26,6 +29,15 @@ import { walletFunction } from './wallet-function.js';
  * `s3://${bucket.bucketName}/${JOURNAL_PREFIX}`;
  */
 export const JOURNAL_PREFIX = 'journal/';
+
+/**
+ * Where Firehose writes the records it could not process or convert:
+ * `errors/<error-output-type>/YYYY-MM-DD/`.
+ *
+ * @example
+ * `s3://${bucket.bucketName}/${JOURNAL_ERRORS_PREFIX}`;
+ */
+export const JOURNAL_ERRORS_PREFIX = 'errors/';
 
 /**
  * The Glue database and table names Athena queries use.
@@ -60,6 +72,10 @@ ORDER BY dt, currency, type`;
  * backfill) are read by the same table. An Athena workgroup (results in the bucket, encrypted,
  * a per-query scan limit) holds a saved example query.
  *
+ * Firehose writes with a role of its own that may put objects under `journal/` and `errors/`
+ * only (not read or delete the rest of the bucket, e.g. Athena's results), list the bucket,
+ * read the Glue table, invoke the processor and write its own log group.
+ *
  * @example
  * new JournalAnalytics(this, 'Analytics', { stream });
  */
@@ -67,6 +83,8 @@ export class JournalAnalytics extends Construct {
   readonly bucket: Bucket;
   readonly table: CfnTable;
   readonly deliveryStream: DeliveryStream;
+  /** The role Firehose writes the bucket with (the S3 destination's role). */
+  readonly deliveryRole: Role;
 
   constructor(scope: Construct, id: string, props: { stream: IStream }) {
     super(scope, id);
@@ -119,11 +137,53 @@ export class JournalAnalytics extends Construct {
       timeout: Duration.minutes(1),
       environment: {},
     });
+    // The S3 destination of aws-kinesisfirehose grants its role read, write and delete on the
+    // whole bucket. So the destination is handed this role without policy updates: every grant
+    // it would add is dropped, and the role holds exactly the statements below.
+    this.deliveryRole = new Role(this, 'DeliveryRole', {
+      assumedBy: new ServicePrincipal('firehose.amazonaws.com'),
+      description: 'Firehose: writes journal/ and errors/ of the analytics bucket, no more',
+    });
+    const deliveryLogs = new LogGroup(this, 'DeliveryLogs', { retention: RetentionDays.TWO_YEARS });
+    this.deliveryRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+    this.deliveryRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        resources: [JOURNAL_PREFIX, JOURNAL_ERRORS_PREFIX].map((prefix) =>
+          this.bucket.arnForObjects(`${prefix}*`),
+        ),
+      }),
+    );
+    deliveryLogs.grantWrite(this.deliveryRole);
+    rows.grantInvoke(this.deliveryRole);
+    // What SchemaConfiguration.fromCfnTable grants: the table, its database and the catalog.
+    this.deliveryRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+        resources: [
+          `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}:catalog`,
+          `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}:database/${ANALYTICS_NAMES.database}`,
+          `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/${ANALYTICS_NAMES.database}/${this.table.ref}`,
+        ],
+      }),
+    );
+    // Also granted by fromCfnTable, for tables whose schema lives in the Glue schema registry
+    // (which names no resource); kept so format conversion behaves as the construct intends.
+    this.deliveryRole.addToPolicy(
+      new PolicyStatement({ actions: ['glue:GetSchemaVersion'], resources: ['*'] }),
+    );
     this.deliveryStream = new DeliveryStream(this, 'DeliveryStream', {
       source: new KinesisStreamSource(props.stream),
       destination: new S3Bucket(this.bucket, {
+        role: this.deliveryRole.withoutPolicyUpdates(),
+        loggingConfig: new EnableLogging(deliveryLogs),
         dataOutputPrefix: `${JOURNAL_PREFIX}dt=!{partitionKeyFromLambda:dt}/`,
-        errorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/',
+        errorOutputPrefix: `${JOURNAL_ERRORS_PREFIX}!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`,
         processors: [
           new LambdaFunctionProcessor(rows, {
             bufferInterval: Duration.seconds(60),
@@ -142,6 +202,8 @@ export class JournalAnalytics extends Construct {
         bufferingSize: Size.mebibytes(128),
       }),
     });
+    // Firehose checks its role when the stream is created: the role's policy must exist first.
+    this.deliveryStream.node.defaultChild?.node.addDependency(this.deliveryRole);
 
     const workGroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: ANALYTICS_NAMES.workGroup,

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   Function as LambdaFunction,
@@ -30,6 +31,11 @@ export interface WalletFunctionOptions {
  * log group of its own with a retention (so metric filters can watch it and logs do not live
  * forever).
  *
+ * Its execution role is its own, not CDK's default with `AWSLambdaBasicExecutionRole` (which
+ * allows creating and writing any log group of the account): it may only create streams in and
+ * put events to its own log group (`logs:CreateLogStream`, `logs:PutLogEvents` on that group's
+ * ARN). The log group exists before the function, so it needs no `logs:CreateLogGroup`.
+ *
  * @example
  * const api = walletFunction(this, 'ApiFunction', { code: 'api', environment });
  */
@@ -39,7 +45,13 @@ export function walletFunction(
   options: WalletFunctionOptions,
 ): LambdaFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Runs ${scope.node.path}/${id}: writes its own log group only, plus its grants`,
+  });
+  logGroup.grantWrite(role);
   return new LambdaFunction(scope, id, {
+    role,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     code: lambdaCode(options.code),

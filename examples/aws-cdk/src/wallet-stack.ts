@@ -9,7 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { HistoryPipeline } from './history-pipeline.js';
 import { JournalAnalytics } from './journal-analytics.js';
-import type { IamCaller } from './lambda/wallet-config.js';
+import { checkIamCallers, type IamCaller } from './lambda/wallet-config.js';
 import { QldbLedger } from './qldb-ledger.js';
 import { WalletApi } from './wallet-api.js';
 
@@ -28,7 +28,11 @@ export interface WalletStackProps extends StackProps {
   defaultCurrency?: string;
   /** Default `iam`. */
   authorization?: 'iam' | 'tokens';
-  /** IAM users or roles allowed to call the API and their scopes. Default none: all refused. */
+  /**
+   * IAM users or roles allowed to call the API and their scopes (`read`, `credit`, `debit`,
+   * `transfer`, `exchange`, `admin`). One with `accountId` may hold only `read`, `debit`,
+   * `transfer` and `exchange`; the stack refuses anything else. Default none: all refused.
+   */
   iamCallers?: IamCaller[];
   /** An existing Secrets Manager secret (name) with bearer tokens (JSON array of `ApiToken`). */
   tokensSecretName?: string;
@@ -36,6 +40,13 @@ export interface WalletStackProps extends StackProps {
   historyTtlDays?: number;
   /** Firehose, S3, Glue and Athena over the journal. Default true (DynamoDB ledger only). */
   analytics?: boolean;
+  /** A regional AWS WAF web ACL to associate with the API stage. Default none. */
+  webAclArn?: string;
+  /**
+   * Let the stack set the account's API Gateway CloudWatch Logs role, which the access log
+   * needs (one per account and region). Default false: set it once yourself (docs/deploy.md).
+   */
+  apiGatewayCloudWatchRole?: boolean;
 }
 
 /**
@@ -48,6 +59,8 @@ export interface WalletStackProps extends StackProps {
  * ledger streaming to Kinesis, the transformer reading Ion, the history table. QLDB has no
  * deployable API here (the service was shut down; see docs/deploy.md).
  *
+ * @throws {TypeError} when `iamCallers` lists an unknown scope, or gives a caller limited to one
+ *   account `credit` or `admin`
  * @example
  * new WalletStack(new App(), 'Wallet', { iamCallers: [{ arn: 'arn:aws:iam::123456789012:role/game-backend', scopes: ['admin'] }] });
  */
@@ -62,6 +75,7 @@ export class WalletStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WalletStackProps = {}) {
     super(scope, id, props);
+    checkIamCallers(props.iamCallers ?? [], 'iamCallers');
     const ledgerKind = props.ledger ?? 'dynamodb';
     const currencies = props.currencies ?? [
       { code: 'GEMS', scale: 0 },
@@ -103,6 +117,8 @@ export class WalletStack extends Stack {
         authorization: props.authorization ?? 'iam',
         iamCallers: props.iamCallers ?? [],
         ...(props.tokensSecretName ? { tokensSecretName: props.tokensSecretName } : {}),
+        ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+        ...(props.apiGatewayCloudWatchRole ? { apiGatewayCloudWatchRole: true } : {}),
       });
       new CfnOutput(this, 'LedgerTableName', { value: this.ledgerTable.tableName });
     } else {

@@ -1,16 +1,42 @@
+import type { Scope } from '@wallet/http';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_GLUE_COLUMNS } from '../../../packages/analytics/src/journal-columns.js';
+import type { IamCaller } from '../src/lambda/wallet-config.js';
 import { WalletStack } from '../src/wallet-stack.js';
 import {
   actionsOf,
+  allStatements,
   functionWithVariable,
   referencedIds,
+  resourcesOf,
   statementsOf,
+  statementsOfRole,
+  type TemplateStatement,
 } from './support/template-iam.js';
 
 const BACKEND = 'arn:aws:iam::123456789012:role/game-backend';
+const PLAYER_ROLE = 'arn:aws:iam::123456789012:role/player-1-session';
+const PLAYER: IamCaller = {
+  arn: PLAYER_ROLE,
+  scopes: ['read', 'debit', 'transfer', 'exchange'],
+  accountId: 'player-1',
+  name: 'player-1',
+};
+const WEB_ACL = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/wallet/0f1e2d3c';
+
+/** The last literal part of a resource ARN (`bucket/journal/*` of a joined bucket ARN). */
+function arnTail(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const parts = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1] ?? [];
+  const last = parts.at(-1);
+  return typeof last === 'string' ? last : '';
+}
+
+/** Every logs action of a statement, with `*` counting as one. */
+const logsActions = (statement: TemplateStatement) =>
+  actionsOf(statement).filter((action) => action === '*' || action.startsWith('logs:'));
 
 function logicalId(template: Template, type: string, properties: Record<string, unknown> = {}) {
   const ids = Object.keys(
@@ -28,7 +54,7 @@ describe('the DynamoDB wallet stack', () => {
 
   beforeAll(() => {
     stack = new WalletStack(new App(), 'Wallet', {
-      iamCallers: [{ arn: BACKEND, scopes: ['admin'] }],
+      iamCallers: [{ arn: BACKEND, scopes: ['admin'] }, PLAYER],
       currencies: [{ code: 'GOLD', scale: 2 }],
     });
     template = Template.fromStack(stack);
@@ -83,7 +109,10 @@ describe('the DynamoDB wallet stack', () => {
     const api = functionWithVariable(template, 'LEDGER_TABLE');
     const variables = template.toJSON().Resources[api].Properties.Environment.Variables;
     expect(JSON.parse(variables.WALLET_CURRENCIES)).toEqual([{ code: 'GOLD', scale: 2 }]);
-    expect(JSON.parse(variables.WALLET_IAM_CALLERS)).toEqual([{ arn: BACKEND, scopes: ['admin'] }]);
+    expect(JSON.parse(variables.WALLET_IAM_CALLERS)).toEqual([
+      { arn: BACKEND, scopes: ['admin'] },
+      PLAYER,
+    ]);
     expect(variables.LEDGER_TABLE).toEqual({ Ref: ledgerId });
     expect(variables.HISTORY_TABLE).toEqual({ Ref: historyId });
   });
@@ -205,6 +234,86 @@ describe('the DynamoDB wallet stack', () => {
     });
   });
 
+  it('gives each function a role of its own that may write only its own log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(3);
+    for (const [id, fn] of Object.entries(functions)) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      const logs = statementsOf(template, id).filter((s) => logsActions(s).length > 0);
+      expect(logs.map((s) => [actionsOf(s).sort(), s.Resource])).toEqual([
+        [['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logGroupId, 'Arn'] }],
+      ]);
+    }
+  });
+
+  it('grants no logs action on every resource, nor logs:*, anywhere in the stack', () => {
+    const statements = allStatements(template);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      const logs = logsActions(statement);
+      expect(logs).not.toContain('*');
+      expect(logs).not.toContain('logs:*');
+      if (logs.length > 0) expect(resourcesOf(statement)).not.toContain('*');
+    }
+    expect(JSON.stringify(template.toJSON())).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+
+  it('lets Firehose put objects under journal/ and errors/ only, and list the bucket', () => {
+    const stream = Object.values(
+      template.findResources('AWS::KinesisFirehose::DeliveryStream'),
+    )[0]!;
+    const destination = stream.Properties.ExtendedS3DestinationConfiguration;
+    expect(destination.ErrorOutputPrefix).toMatch(/^errors\//);
+    const bucketId = logicalId(template, 'AWS::S3::Bucket');
+    const statements = statementsOfRole(template, destination.RoleARN['Fn::GetAtt'][0]);
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const onBucket = s3.filter((s) => resourcesOf(s).some((r) => arnTail(r) === ''));
+    const onObjects = s3.filter((s) => !onBucket.includes(s));
+    expect(onBucket.map((s) => [actionsOf(s).sort(), s.Resource])).toEqual([
+      [
+        ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        { 'Fn::GetAtt': [bucketId, 'Arn'] },
+      ],
+    ]);
+    expect(onObjects.length).toBeGreaterThan(0);
+    for (const statement of onObjects) {
+      expect(referencedIds(statement)).toEqual([bucketId]);
+      for (const resource of resourcesOf(statement)) {
+        expect(arnTail(resource)).toMatch(/^\/(journal|errors)\/\*$/);
+      }
+      expect(actionsOf(statement).some((a) => a.startsWith('s3:Delete'))).toBe(false);
+    }
+    expect(new Set(onObjects.flatMap(resourcesOf).map(arnTail))).toEqual(
+      new Set(['/journal/*', '/errors/*']),
+    );
+  });
+
+  it('writes a JSON access log line per request with request id, caller, status, route and latency, never the Authorization header', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    const setting = stage.Properties.AccessLogSetting;
+    const groups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    expect(setting.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    expect(groups).toContain(setting.DestinationArn['Fn::GetAtt'][0]);
+    const format = setting.Format as string;
+    expect(format).not.toMatch(/authoriz|header|token/i);
+    // API Gateway fills each $context variable in; numbers stand unquoted.
+    const line = JSON.parse(format.replace(/(?<!")\$context\.[A-Za-z.]+/g, '0'));
+    expect(line).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.identity.userArn',
+      status: 0,
+      route: '$context.resourcePath',
+      latencyMs: 0,
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('associates no WAF web ACL with the stage unless one is given', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+
   it('synthesizes without warnings or errors', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
@@ -279,4 +388,82 @@ describe('the stack with bearer tokens', () => {
     expect(JSON.stringify(secretReads[0]!.Resource)).toContain(':secret:wallet/api-tokens-??????');
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
   }, 120_000);
+});
+
+describe("the stack with a WAF web ACL and the account's API Gateway logs role", () => {
+  let template: Template;
+
+  beforeAll(() => {
+    template = Template.fromStack(
+      new WalletStack(new App(), 'WalletWaf', {
+        webAclArn: WEB_ACL,
+        apiGatewayCloudWatchRole: true,
+        analytics: false,
+      }),
+    );
+  }, 120_000);
+
+  it('associates the web ACL with the API stage', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    const stageId = logicalId(template, 'AWS::ApiGateway::Stage');
+    const association = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'))[0]!;
+    expect(association.Properties.WebACLArn).toBe(WEB_ACL);
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(
+      JSON.stringify({ Ref: stageId }),
+    );
+  });
+
+  it('sets the account CloudWatch Logs role of API Gateway and keeps it when the stack goes', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const account = Object.values(template.findResources('AWS::ApiGateway::Account'))[0]!;
+    const roleId = account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0] as string;
+    expect(template.toJSON().Resources[roleId].DeletionPolicy).toBe('Retain');
+  });
+
+  it('refuses a web ACL ARN that is not a regional one at synth', () => {
+    const global = WEB_ACL.replace(':eu-west-1:', ':us-east-1:').replace('regional/', 'global/');
+    expect(
+      () => new WalletStack(new App(), 'WalletWaf', { webAclArn: global, analytics: false }),
+    ).toThrow(/webAclArn must be a regional WAF web ACL ARN/);
+  });
+});
+
+describe('the IAM callers at synth', () => {
+  const synth = (iamCallers: IamCaller[]) => () =>
+    new WalletStack(new App(), 'WalletCallers', { iamCallers });
+
+  it.each(['credit', 'admin'] as const)(
+    'refuses a caller limited to one account that holds %s',
+    (scope) => {
+      expect(synth([{ ...PLAYER, scopes: ['read', scope] }])).toThrow(
+        new RegExp(
+          `iamCallers\\[0\\] \\(${PLAYER_ROLE}\\) is limited to account player-1, so it may hold only read, debit, transfer, exchange, not ${scope}`,
+        ),
+      );
+    },
+  );
+
+  it('refuses an unknown scope, naming the six it knows', () => {
+    expect(
+      synth([
+        { arn: BACKEND, scopes: ['read'] },
+        { arn: PLAYER_ROLE, scopes: ['write' as Scope] },
+      ]),
+    ).toThrow(
+      /iamCallers\[1\] \(.+\)\.scopes must list some of read, credit, debit, transfer, exchange, admin/,
+    );
+  });
+
+  it('refuses a caller without scopes or ARN, and an ARN listed twice', () => {
+    expect(synth([{ arn: BACKEND, scopes: [] }])).toThrow(/scopes must list some of/);
+    expect(synth([{ arn: 'game-backend', scopes: ['read'] }])).toThrow(
+      /iamCallers\[0\]\.arn must be an IAM user or role ARN/,
+    );
+    expect(
+      synth([
+        { arn: BACKEND, scopes: ['read'] },
+        { arn: BACKEND, scopes: ['admin'] },
+      ]),
+    ).toThrow(/iamCallers\[1\] .+ repeats an earlier caller's ARN/);
+  });
 });

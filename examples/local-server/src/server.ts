@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { createWalletService } from '@wallet/core';
-import { createWalletApi } from '@wallet/http';
+import { createMemoryLedger, createWalletService, type WalletService } from '@wallet/core';
+import { type ApiToken, createWalletApi, type WalletApi } from '@wallet/http';
 import { createPostgresLedger } from '@wallet/postgres';
 import pg from 'pg';
 import type { LocalServerConfig } from './config.js';
@@ -25,15 +25,18 @@ export interface LocalServer {
  * console.log(server.url);
  */
 export async function startLocalServer(config: LocalServerConfig): Promise<LocalServer> {
+  // A dry run over an in-memory ledger first: a currency or token the builders refuse fails the
+  // start at once, before a database is opened, created or migrated.
+  buildApi(
+    createWalletService({ ledger: createMemoryLedger(), currencies: config.currencies }),
+    config,
+  );
   const database = await openDatabase(config);
   try {
     const ledger = createPostgresLedger({ client: database.client });
-    await ledger.migrate();
     const service = createWalletService({ ledger, currencies: config.currencies });
-    const api = createWalletApi({
-      service,
-      tokens: [{ token: config.token, scopes: ['read', 'credit', 'debit', 'admin'] }],
-    });
+    const api = buildApi(service, config);
+    await ledger.migrate();
     const listener = await api.listen({ port: config.port, hostname: config.hostname });
     return {
       url: listener.url,
@@ -46,6 +49,38 @@ export async function startLocalServer(config: LocalServerConfig): Promise<Local
   } catch (error) {
     await database.close();
     throw error;
+  }
+}
+
+/**
+ * The API with the tokens file's tokens, in the file's order, then the admin token (scopes
+ * `['admin']`) when there is one. `createWalletApi` checks them all (a short token, an
+ * account-limited token with `credit` or `admin`...); its `TypeError` names a token by its index
+ * (`tokens[2]`), which is translated here into where the token came from.
+ *
+ * @throws {Error} one line naming the token at fault by where it came from, never by its value
+ */
+function buildApi(service: WalletService, config: LocalServerConfig): WalletApi {
+  const tokens: ApiToken[] = [...config.tokens];
+  const adminIndex = config.token === undefined ? -1 : tokens.length;
+  if (config.token !== undefined) {
+    tokens.push({ token: config.token, scopes: ['admin'], name: 'admin' });
+  }
+  const source = (index: number) =>
+    index === adminIndex
+      ? config.tokenGenerated
+        ? 'the generated admin token'
+        : 'WALLET_API_TOKEN'
+      : `WALLET_TOKENS_FILE ${config.tokensFile} entry ${index}`;
+  try {
+    return createWalletApi({ service, tokens });
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /\btokens\[(\d+)\](?:\.(\w+))?(:)?/g,
+      (_, index: string, field: string | undefined, colon: string | undefined) =>
+        `${source(Number(index))}${field ? `: ${field}` : ''}${colon ?? ''}`,
+    );
+    throw new Error(`the tokens were refused: ${message}`, { cause: error });
   }
 }
 

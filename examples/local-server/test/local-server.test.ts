@@ -1,77 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
+import { ADMIN_TOKEN, call, killAll, start, stop } from './support.js';
 
-const root = join(import.meta.dirname, '..');
-const token = 'local-test-token-0123456789';
-const running = new Set<ChildProcess>();
-
-afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-/** Starts `pnpm start`'s command exactly, and resolves with the URL once the banner is printed. */
-async function start(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@wallet/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: root,
-      env: { ...process.env, PORT: '0', WALLET_API_TOKEN: token, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  running.add(child);
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 60_000);
-    child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      // The banner ends with the history curl line; wait for all of it.
-      if (match && output.includes('/transactions -H')) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-  return { url, child, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  child.kill('SIGTERM');
-  const code = await exited;
-  running.delete(child);
-  return code;
-}
-
-/** A JSON response body, read loosely: the tests assert on its fields. */
-// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary response fields
-type Json = Record<string, any>;
-
-async function call(url: string, method: string, path: string, body?: unknown, key?: string) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Json };
-}
+afterAll(killAll);
 
 describe('the local server', () => {
   it('serves create, add, withdraw, history and verify, and keeps the data across a restart', async () => {
@@ -80,30 +15,24 @@ describe('the local server', () => {
       const first = await start({ WALLET_DATA_DIR: dataDir });
       expect(first.output()).toContain(`PGlite in ${dataDir}`);
       expect(first.output()).toContain('curl -s -X POST');
-      expect((await call(first.url, 'POST', '/v1/wallets', { accountId: 'player-1' })).status).toBe(
-        201,
-      );
-      const added = await call(
-        first.url,
-        'POST',
-        '/v1/wallets/player-1/add-funds',
-        { amount: '100' },
-        'topup-1',
-      );
+      expect(
+        (await call(first.url, 'POST', '/v1/wallets', { body: { accountId: 'player-1' } })).status,
+      ).toBe(201);
+      const added = await call(first.url, 'POST', '/v1/wallets/player-1/add-funds', {
+        body: { amount: '100' },
+        key: 'topup-1',
+      });
       expect(added).toMatchObject({
         status: 200,
         body: { currentBalance: '100', replayed: false },
       });
-      const replay = await call(
-        first.url,
-        'POST',
-        '/v1/wallets/player-1/add-funds',
-        { amount: '100' },
-        'topup-1',
-      );
+      const replay = await call(first.url, 'POST', '/v1/wallets/player-1/add-funds', {
+        body: { amount: '100' },
+        key: 'topup-1',
+      });
       expect(replay.body.replayed).toBe(true);
       const withdrawn = await call(first.url, 'POST', '/v1/wallets/player-1/withdraw-funds', {
-        amount: '30',
+        body: { amount: '30' },
       });
       expect(withdrawn.body.currentBalance).toBe('70');
       expect(await stop(first.child)).toBe(0);
@@ -116,6 +45,11 @@ describe('the local server', () => {
       const verified = await call(second.url, 'GET', '/v1/wallets/player-1/verify');
       expect(verified.body).toMatchObject({ ok: true, entries: 2, problems: [] });
       expect(await stop(second.child)).toBe(0);
+      // The token was supplied, so neither run printed it, in the banner or in a log line.
+      for (const run of [first, second]) {
+        expect(run.output()).not.toContain(ADMIN_TOKEN);
+        expect(run.output()).toContain('-H "authorization: Bearer $WALLET_API_TOKEN"');
+      }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -133,12 +67,13 @@ describe('the local server', () => {
         DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
       });
       expect(server.output()).toContain('PostgreSQL at 127.0.0.1:5432');
-      expect((await call(server.url, 'POST', '/v1/wallets', { accountId: 'p' })).status).toBe(201);
+      expect(
+        (await call(server.url, 'POST', '/v1/wallets', { body: { accountId: 'p' } })).status,
+      ).toBe(201);
       expect(
         (
           await call(server.url, 'POST', '/v1/wallets/p/add-funds', {
-            amount: '1.5',
-            currency: 'GOLD',
+            body: { amount: '1.5', currency: 'GOLD' },
           })
         ).body.currentBalance,
       ).toBe('1.50');

@@ -6,6 +6,7 @@ const wallets = createWalletService({
     { code: 'GEMS', scale: 0 },
     { code: 'GOLD', scale: 2 },
   ],
+  exchangeRates: [{ from: 'GEMS', to: 'GOLD', rate: '0.125' }], // 1 GEMS buys 0.125 GOLD
 });
 
 await wallets.createWallet({ accountId: 'player-1' });
@@ -14,7 +15,7 @@ await wallets.addFunds({ accountId: 'player-1', amount: '500', idempotencyKey: '
 await wallets.exchange({
   accountId: 'player-1',
   from: { currency: 'GEMS', amount: '100' },
-  to: { currency: 'GOLD', amount: '12.50' },
+  to: { currency: 'GOLD' }, // at the configured rate: 12.50 GOLD, rounded down if need be
 });
 try {
   await wallets.withdrawFunds({ accountId: 'player-1', amount: '401' });

@@ -102,7 +102,7 @@ export function createCoalescer(
     const keys = new Set<string>();
     for (const { operation } of batch) {
       for (const id of operation.accountIds) accountIds.add(id);
-      if (operation.idempotencyKey !== null) keys.add(operation.idempotencyKey);
+      if (operation.scopedKey !== null) keys.add(operation.scopedKey);
     }
     try {
       const outcomes = await ledger.transact({

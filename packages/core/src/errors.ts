@@ -32,7 +32,19 @@ export interface WalletErrorOptions {
 }
 
 /**
+ * Marks every wallet error, in a registry shared by every copy of this package in a process
+ * (an ESM and a CJS build, two installed versions), so one copy recognises another's errors.
+ */
+const WALLET_ERROR_BRAND: unique symbol = Symbol.for('@wallet/core.WalletError') as never;
+
+const CODES: ReadonlySet<string> = new Set(WALLET_ERROR_CODES);
+
+/**
  * The base of every error the SDK throws on purpose. `code` is fixed per subclass.
+ *
+ * `instanceof WalletError` also holds for a wallet error made by another copy of this package
+ * in the same process (an ESM and a CJS build side by side); to tell subclasses apart across
+ * copies, compare `code` or use {@link isWalletError}.
  *
  * @example
  * try { await wallets.withdrawFunds({ accountId: 'p1', amount: '5' }); }
@@ -41,6 +53,21 @@ export interface WalletErrorOptions {
 export abstract class WalletError extends Error {
   /** The fixed code of this kind of failure. */
   abstract readonly code: WalletErrorCode;
+
+  /** Set on every instance's prototype chain; see {@link isWalletError}. */
+  declare readonly [WALLET_ERROR_BRAND]: true;
+
+  /**
+   * `instanceof WalletError` by brand, so errors of another copy of the package count too;
+   * subclasses keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class on the right of `instanceof`: this one, or a subclass inheriting it.
+    // biome-ignore lint/complexity/noThisInStatic: subclasses must not answer as the base does.
+    if (this === WalletError) return isWalletError(value);
+    // biome-ignore lint/complexity/noThisInStatic: the ordinary check, against the subclass.
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
 
   constructor(message: string, options: WalletErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -356,12 +383,20 @@ export class StoreUnavailableError extends WalletError {
   }
 }
 
+Object.defineProperty(WalletError.prototype, WALLET_ERROR_BRAND, { value: true });
+
 /**
- * True when `value` is a {@link WalletError}, optionally of one code.
+ * True when `value` is a {@link WalletError}, optionally of one code, including one thrown by
+ * another copy of this package in the same process (an ESM and a CJS build side by side, or
+ * two installed versions): it checks a brand registered with `Symbol.for` and a known `code`,
+ * not the prototype chain.
  *
  * @example
  * if (isWalletError(err, 'OUTCOME_UNKNOWN')) retryWithSameKey();
  */
 export function isWalletError(value: unknown, code?: WalletErrorCode): value is WalletError {
-  return value instanceof WalletError && (code === undefined || value.code === code);
+  if (typeof value !== 'object' || value === null) return false;
+  const branded = value as { [WALLET_ERROR_BRAND]?: unknown; code?: unknown };
+  if (branded[WALLET_ERROR_BRAND] !== true || typeof branded.code !== 'string') return false;
+  return code === undefined ? CODES.has(branded.code) : branded.code === code;
 }

@@ -41,12 +41,32 @@ export function fundsRequestJson(request: FundsRequest): string {
 }
 
 /**
+ * The key a store files an idempotency record under: the caller's key scoped to one wallet
+ * (the wallet the operation debits; for a credit, the wallet credited) and, for keys sent by
+ * an untrusted caller, to that caller's namespace. The same key on two wallets, or from two
+ * namespaces, is two keys. A space joins the parts: neither account ids nor keys (printable
+ * ASCII from 0x21) can hold one, so no two scopes share a stored key.
+ *
+ * @example
+ * scopedIdempotencyKey('player-1', 'receipt-777', null); // 'player-1 receipt-777'
+ * scopedIdempotencyKey('player-1', 'receipt-777', 'session-9'); // 'player-1 receipt-777 session-9'
+ */
+export function scopedIdempotencyKey(
+  accountId: string,
+  key: string,
+  namespace: string | null,
+): string {
+  return namespace === null ? `${accountId} ${key}` : `${accountId} ${key} ${namespace}`;
+}
+
+/**
  * The stored result of `record` marked as a replay, when it was committed by the same request.
  *
+ * @param key - the caller's key, named in the error
  * @throws {IdempotencyKeyReusedError} when the key committed a different request
  */
-export function replay<T>(record: IdempotencyRecord, fingerprint: string): T {
-  if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(record.key);
+export function replay<T>(record: IdempotencyRecord, fingerprint: string, key: string): T {
+  if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key);
   // A deep copy: a store may hand out its stored (frozen) result.
   return { ...structuredClone(record.result), replayed: true } as T;
 }

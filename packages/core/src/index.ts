@@ -4,9 +4,10 @@ export { type Clock, systemClock } from './clock.js';
 export type { CoalesceOptions } from './coalescer.js';
 export { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
 export * from './errors.js';
+export { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 export { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 export { GENESIS_HASH, hashEntry } from './hash-chain.js';
-export { requestFingerprint } from './idempotency.js';
+export { requestFingerprint, scopedIdempotencyKey } from './idempotency.js';
 export { createMemoryHistory } from './memory-history.js';
 export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
 export { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
@@ -17,7 +18,7 @@ export { newTransactionId } from './transaction-id.js';
 export { TransactionTooLargeError } from './transaction-too-large.js';
 export type * from './types.js';
 export { ENTRY_TYPES, JOURNAL_ENTRY_FIELDS } from './types.js';
-export { verifyJournal } from './verify-journal.js';
+export { JournalVerifier, MAX_REPORTED_PROBLEMS, verifyJournal } from './verify-journal.js';
 export {
   createWalletService,
   type WalletService,

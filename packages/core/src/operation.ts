@@ -7,7 +7,13 @@ import type { JournalEntry, JsonValue, Metadata } from './types.js';
 /** A validated mutation: what it touches, what it means, how it answers. */
 export interface Operation<R> {
   accountIds: readonly string[];
+  /** The caller's key, as every entry of the operation records it. */
   idempotencyKey: string | null;
+  /**
+   * The key its record is stored and looked up under ({@link scopedIdempotencyKey}); null
+   * exactly when `idempotencyKey` is.
+   */
+  scopedKey: string | null;
   /**
    * The normalized request as RFC 8785 text (`canonicalJson` of it); its SHA-256, the
    * fingerprint, decides whether a reused key is the same request. Only keyed operations
@@ -32,12 +38,14 @@ export interface PreparedOperation<R> extends Operation<R> {
  * const prepared = prepareOperation(operation);
  */
 export function prepareOperation<R>(operation: Operation<R>): PreparedOperation<R> {
-  const { accountIds, idempotencyKey, canonicalRequest, metadata, legs, result } = operation;
+  const { accountIds, idempotencyKey, scopedKey, canonicalRequest, metadata, legs, result } =
+    operation;
   // Every field named rather than spread: V8 gives each object built as a spread plus a new
   // property a hidden class of its own, which makes every later read of it slow.
   return {
     accountIds,
     idempotencyKey,
+    scopedKey,
     canonicalRequest,
     metadata,
     legs,
@@ -56,13 +64,13 @@ export function prepareOperation<R>(operation: Operation<R>): PreparedOperation<
  * const result = applyOperation(draft, prepared);
  */
 export function applyOperation<R>(draft: LedgerDraft, operation: PreparedOperation<R>): R {
-  const key = operation.idempotencyKey;
+  const { idempotencyKey, scopedKey: key } = operation;
   const committed = key === null ? undefined : draft.idempotencyRecord(key);
-  if (committed) return replay<R>(committed, operation.fingerprint);
+  if (committed) return replay<R>(committed, operation.fingerprint, idempotencyKey!);
   const transactionId = newTransactionId(draft.epochMs);
   const entries = draft.post({
     transactionId,
-    idempotencyKey: key,
+    idempotencyKey,
     metadata: operation.metadata,
     legs: operation.legs,
   });

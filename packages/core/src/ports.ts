@@ -20,7 +20,11 @@ export interface WalletRecord {
 
 /** What a committed idempotency key remembers, so a retry gets the original answer. */
 export interface IdempotencyRecord {
-  /** The caller's key, 1..255 characters; unique across the ledger. */
+  /**
+   * The key the record is filed under, unique across the ledger: the caller's key scoped to one
+   * wallet and namespace, as core composes it (`scopedIdempotencyKey`, at most 512 printable
+   * ASCII characters and spaces). Opaque to stores: store and compare it exactly.
+   */
   key: string;
   /** SHA-256 of the canonical request; equal fingerprints mean the same request. */
   fingerprint: string;
@@ -35,7 +39,7 @@ export interface IdempotencyRecord {
 export interface LedgerSnapshot {
   /** The requested wallets that exist, by account id. An absent id has no wallet. */
   wallets: ReadonlyMap<string, WalletRecord>;
-  /** The requested idempotency keys that have committed, by key. */
+  /** The requested idempotency keys that have committed, by (scoped) key. */
   idempotency: ReadonlyMap<string, IdempotencyRecord>;
 }
 
@@ -75,7 +79,7 @@ export interface LedgerDecision<T> {
 export interface LedgerTransaction<T> {
   /** The wallets to read (and lock, where the store locks). */
   accountIds: readonly string[];
-  /** The idempotency keys to read. */
+  /** The idempotency keys to read, as {@link IdempotencyRecord.key} files them. */
   idempotencyKeys: readonly string[];
   /**
    * Decides the write from what was read. Synchronous and free of side effects: a store may

@@ -26,8 +26,23 @@ export interface AccountInput {
 
 /** What every mutating call may carry. */
 export interface MutationOptions {
-  /** 1..255 characters. A retry with the same key returns the original result. */
+  /**
+   * 1..255 printable ASCII characters (0x21..0x7E). A retry with the same key and request
+   * returns the original result. Keys are scoped to the wallet the operation debits (for a
+   * credit, the wallet credited), so one key on two wallets is two operations.
+   */
   idempotencyKey?: string | null;
+  /**
+   * Keeps the keys of one untrusted caller apart from everyone else's: pass one namespace per
+   * caller (1..128 printable ASCII characters) for keys a player's client chose, so a player can
+   * never block, replay or detect a key your servers use. Absent: your servers' own namespace.
+   * The HTTP API sets it for every account-limited token.
+   *
+   * @example
+   * await wallets.withdrawFunds({ accountId, amount: '5', idempotencyKey: clientKey, idempotencyNamespace: `player:${accountId}` });
+   */
+  idempotencyNamespace?: string | null;
+  /** Free-form JSON object, at most 4 KiB; every string well-formed Unicode without U+0000. */
   metadata?: Metadata | null;
 }
 
@@ -63,16 +78,28 @@ export interface ExchangeLegInput {
   amount: AmountInput;
 }
 
+/** The credited leg of an exchange request: its amount is optional. */
+export interface ExchangeTargetInput {
+  currency: string;
+  /**
+   * Absent: `from.amount` times the configured rate, rounded down to this currency's scale.
+   * Given: taken as it is, whatever the rate, so only trusted callers may send it (the HTTP
+   * API requires the `admin` scope).
+   */
+  amount?: AmountInput | null;
+}
+
 /**
- * Input of `exchange`: the caller fixes both amounts, so the rate is the caller's.
+ * Input of `exchange`: debit `from`, credit `to` in one wallet, at the configured rate or at the
+ * amount a trusted caller gives.
  *
  * @example
- * await wallets.exchange({ accountId: 'p1', from: { currency: 'GOLD', amount: '10.00' }, to: { currency: 'GEMS', amount: '1' } });
+ * await wallets.exchange({ accountId: 'p1', from: { currency: 'GEMS', amount: '8' }, to: { currency: 'GOLD' } });
  */
 export interface ExchangeInput extends MutationOptions {
   accountId: string;
   from: ExchangeLegInput;
-  to: ExchangeLegInput;
+  to: ExchangeTargetInput;
 }
 
 /**

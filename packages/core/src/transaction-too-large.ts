@@ -1,3 +1,6 @@
+/** The brand every copy of core gives this error, registered with `Symbol.for`. */
+const TOO_LARGE_BRAND = Symbol.for('@wallet/core.TransactionTooLargeError');
+
 /**
  * A `LedgerStore` refused a transaction because its write needs more items (rows, documents)
  * than one transaction of that store takes. It promises that nothing was written, which is what
@@ -13,6 +16,18 @@
  * }
  */
 export class TransactionTooLargeError extends Error {
+  /**
+   * By brand rather than prototype: an adapter built against another copy of core (its CJS
+   * build beside the service's ESM one) still gets its batches split.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [TOO_LARGE_BRAND]?: unknown })[TOO_LARGE_BRAND] === true
+    );
+  }
+
   constructor(
     /** How many items the write needed. */
     readonly itemCount: number,
@@ -25,3 +40,5 @@ export class TransactionTooLargeError extends Error {
     this.name = 'TransactionTooLargeError';
   }
 }
+
+Object.defineProperty(TransactionTooLargeError.prototype, TOO_LARGE_BRAND, { value: true });

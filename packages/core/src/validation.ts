@@ -21,26 +21,84 @@ export function accountId(value: unknown, field = 'accountId'): string {
   return value;
 }
 
+/** An idempotency key: 1..255 printable ASCII characters (0x21..0x7E). */
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** An idempotency namespace: 1..128 printable ASCII characters, as core joins it to a key. */
+const NAMESPACE_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
 /**
- * Checks an optional idempotency key: absent, or a string of 1..255 characters.
+ * A lone surrogate (a string that is not well-formed Unicode) or U+0000. With the `u` flag a
+ * surrogate pair is one code point outside `\p{Cs}`, so only unpaired halves match.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what it looks for.
+const UNSTORABLE = /[\p{Cs}\u0000]/u;
+
+/**
+ * Checks an optional idempotency key: absent, or 1..255 printable ASCII characters
+ * (0x21..0x7E). Printable ASCII reads the same in an HTTP header, a JSON body, a URL and every
+ * store, so a key sent two ways is one key, and no store can change it.
  *
  * @throws {ValidationError}
+ * @example
+ * idempotencyKey(input.idempotencyKey); // 'order-1001' or null
  */
 export function idempotencyKey(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length < 1 || value.length > 255) {
-    throw new ValidationError('idempotencyKey must be a string of 1 to 255 characters', {
-      field: 'idempotencyKey',
-    });
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(value)) {
+    throw new ValidationError(
+      'idempotencyKey must be 1 to 255 printable ASCII characters (0x21 to 0x7E)',
+      { field: 'idempotencyKey' },
+    );
   }
   return value;
 }
 
 /**
- * Checks optional metadata: absent, or a plain JSON object of at most 4 KiB.
- * Returns a detached copy so later changes by the caller cannot alter what was stored.
+ * Checks an optional idempotency namespace: absent, or 1..128 printable ASCII characters.
  *
  * @throws {ValidationError}
+ * @example
+ * idempotencyNamespace('player-session:7f3a'); // 'player-session:7f3a'
+ */
+export function idempotencyNamespace(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !NAMESPACE_PATTERN.test(value)) {
+    throw new ValidationError(
+      'idempotencyNamespace must be 1 to 128 printable ASCII characters (0x21 to 0x7E)',
+      { field: 'idempotencyNamespace' },
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks that a string can be hashed and stored unchanged everywhere: well-formed Unicode
+ * (no lone surrogate, which PostgreSQL would store as U+FFFD) and no U+0000 (which no
+ * PostgreSQL text can hold).
+ *
+ * @throws {ValidationError}
+ * @example
+ * storableText(input.reason, 'reason');
+ */
+export function storableText(value: string, field: string): string {
+  if (UNSTORABLE.test(value)) {
+    throw new ValidationError(
+      `${field} must be well-formed Unicode without U+0000 (a lone surrogate or a NUL character cannot be stored as it is hashed)`,
+      { field },
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks optional metadata: absent, or a plain JSON object of at most 4 KiB whose every name
+ * and string value is {@link storableText}. Returns a detached copy so later changes by the
+ * caller cannot alter what was stored.
+ *
+ * @throws {ValidationError}
+ * @example
+ * metadata({ orderId: 'A-1001' }); // a copy of it
  */
 export function metadata(value: unknown, field = 'metadata'): Metadata | null {
   if (value === undefined || value === null) return null;
@@ -58,7 +116,33 @@ export function metadata(value: unknown, field = 'metadata'): Metadata | null {
       field,
     });
   }
-  return JSON.parse(text) as Metadata;
+  // JSON text writes a lone surrogate or U+0000 as an escape, never raw, so the check runs on
+  // the parsed copy's strings, which are what every store receives.
+  const copy = JSON.parse(text) as Metadata;
+  if (hasUnstorableEscape(text)) checkStrings(copy, field);
+  return copy;
+}
+
+/**
+ * True when canonical JSON text may hold a lone surrogate or U+0000: JSON writes both only as
+ * `\u` escapes (`\u0000`, `\udxxx`), so text without such an escape holds neither and the
+ * common case costs one scan of the text.
+ */
+function hasUnstorableEscape(text: string): boolean {
+  return /\\u(?:0000|d[89a-f])/i.test(text);
+}
+
+function checkStrings(value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    storableText(value, field);
+  } else if (Array.isArray(value)) {
+    for (const item of value) checkStrings(item, field);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [name, member] of Object.entries(value)) {
+      storableText(name, field);
+      checkStrings(member, field);
+    }
+  }
 }
 
 /**

@@ -7,6 +7,9 @@ import { ENTRY_TYPES, type JournalEntry, type VerificationReport } from './types
 
 const ENTRY_TYPE_SET: ReadonlySet<string> = new Set(ENTRY_TYPES);
 
+/** The most problems a report lists; a journal broken everywhere would otherwise fill memory. */
+export const MAX_REPORTED_PROBLEMS = 100;
+
 /**
  * Checks a wallet's journal from its entries alone, in ascending order: consecutive sequences
  * from 1, each `prevHash` equal to the previous `hash`, each hash recomputed, each balance
@@ -22,31 +25,75 @@ export function verifyJournal(
   entries: readonly JournalEntry[],
   currencies: CurrencyRegistry,
 ): VerificationReport {
-  const problems: string[] = [];
-  const balances = new Map<string, bigint>();
-  let prevHash = GENESIS_HASH;
-  entries.forEach((entry, index) => {
-    const where = `entry ${index + 1} (sequence ${entry.sequence})`;
-    const expectedSequence = index + 1;
-    if (entry.sequence !== expectedSequence) {
-      problems.push(
-        `${where}: expected sequence ${expectedSequence}; entries are missing or out of order`,
-      );
+  const verifier = new JournalVerifier(wallet.accountId, currencies);
+  for (const entry of entries) verifier.add(entry);
+  return verifier.finish(wallet);
+}
+
+/**
+ * {@link verifyJournal} one entry at a time, so a journal can be checked page by page in
+ * memory bounded by one page: it keeps only the last hash, the running balances and at most
+ * {@link MAX_REPORTED_PROBLEMS} problems.
+ *
+ * @example
+ * const verifier = new JournalVerifier('p1', currencies);
+ * for await (const page of pages) for (const entry of page) verifier.add(entry);
+ * const report = verifier.finish(wallet);
+ */
+export class JournalVerifier {
+  readonly #accountId: string;
+  readonly #currencies: CurrencyRegistry;
+  readonly #balances = new Map<string, bigint>();
+  readonly #problems: string[] = [];
+  #unlisted = 0;
+  #count = 0;
+  #prevHash = GENESIS_HASH;
+
+  constructor(accountId: string, currencies: CurrencyRegistry) {
+    this.#accountId = accountId;
+    this.#currencies = currencies;
+  }
+
+  /** How many entries were added so far. */
+  get entries(): number {
+    return this.#count;
+  }
+
+  /** Checks the next entry of the journal, in ascending order. */
+  add(entry: JournalEntry): void {
+    this.#count++;
+    const index = this.#count;
+    const where = `entry ${index} (sequence ${entry.sequence})`;
+    if (entry.sequence !== index) {
+      this.#problem(`${where}: expected sequence ${index}; entries are missing or out of order`);
     }
-    if (entry.accountId !== wallet.accountId) {
-      problems.push(`${where}: belongs to ${entry.accountId}, not ${wallet.accountId}`);
+    if (entry.accountId !== this.#accountId) {
+      this.#problem(`${where}: belongs to ${entry.accountId}, not ${this.#accountId}`);
     }
-    if (entry.prevHash !== prevHash) {
-      problems.push(`${where}: prevHash does not match the previous entry's hash`);
+    if (entry.prevHash !== this.#prevHash) {
+      this.#problem(`${where}: prevHash does not match the previous entry's hash`);
     }
     if (hashEntry(entry) !== entry.hash) {
-      problems.push(`${where}: hash does not match its contents`);
+      this.#problem(`${where}: hash does not match its contents`);
     }
-    checkAmounts(entry, where, balances, currencies, problems);
-    prevHash = entry.hash;
-  });
-  checkHead(wallet, entries, prevHash, balances, currencies, problems);
-  return { ok: problems.length === 0, entries: entries.length, headHash: prevHash, problems };
+    checkAmounts(entry, where, this.#balances, this.#currencies, this.#report);
+    this.#prevHash = entry.hash;
+  }
+
+  /** The report, once every entry was added, checked against the wallet as stored. */
+  finish(wallet: WalletRecord): VerificationReport {
+    checkHead(wallet, this.#count, this.#prevHash, this.#balances, this.#currencies, this.#report);
+    const problems = [...this.#problems];
+    if (this.#unlisted > 0) problems.push(`... and ${this.#unlisted} more problems`);
+    return { ok: problems.length === 0, entries: this.#count, headHash: this.#prevHash, problems };
+  }
+
+  #problem(problem: string): void {
+    if (this.#problems.length < MAX_REPORTED_PROBLEMS) this.#problems.push(problem);
+    else this.#unlisted++;
+  }
+
+  readonly #report = (problem: string): void => this.#problem(problem);
 }
 
 function checkAmounts(
@@ -54,14 +101,14 @@ function checkAmounts(
   where: string,
   balances: Map<string, bigint>,
   currencies: CurrencyRegistry,
-  problems: string[],
+  report: (problem: string) => void,
 ): void {
   if (!currencies.has(entry.currency)) {
-    problems.push(`${where}: currency ${entry.currency} is not configured`);
+    report(`${where}: currency ${entry.currency} is not configured`);
     return;
   }
   if (!ENTRY_TYPE_SET.has(entry.type)) {
-    problems.push(`${where}: unknown type ${entry.type}`);
+    report(`${where}: unknown type ${entry.type}`);
     return;
   }
   const currency = currencies.get(entry.currency);
@@ -69,19 +116,19 @@ function checkAmounts(
   const before = exact(entry.balanceBefore, currency.scale);
   const after = exact(entry.balanceAfter, currency.scale);
   if (amount === undefined || before === undefined || after === undefined) {
-    problems.push(`${where}: amounts are not decimals rendered at scale ${currency.scale}`);
+    report(`${where}: amounts are not decimals rendered at scale ${currency.scale}`);
     return;
   }
-  if (amount <= 0n) problems.push(`${where}: amount must be greater than 0`);
+  if (amount <= 0n) report(`${where}: amount must be greater than 0`);
   const last = balances.get(entry.currency) ?? 0n;
   if (before !== last) {
-    problems.push(
+    report(
       `${where}: balanceBefore ${entry.balanceBefore} does not continue the last ${entry.currency} balance ${currency.render(last)}`,
     );
   }
   const expected = isCreditType(entry.type) ? before + amount : before - amount;
   if (after !== expected) {
-    problems.push(
+    report(
       `${where}: balanceAfter ${entry.balanceAfter} is not balanceBefore ${isCreditType(entry.type) ? '+' : '-'} amount`,
     );
   }
@@ -98,19 +145,17 @@ function exact(text: string, scale: number): bigint | undefined {
 
 function checkHead(
   wallet: WalletRecord,
-  entries: readonly JournalEntry[],
+  entries: number,
   headHash: string,
   balances: Map<string, bigint>,
   currencies: CurrencyRegistry,
-  problems: string[],
+  report: (problem: string) => void,
 ): void {
-  if (wallet.sequence !== entries.length) {
-    problems.push(
-      `wallet: its sequence is ${wallet.sequence} but the journal has ${entries.length} entries`,
-    );
+  if (wallet.sequence !== entries) {
+    report(`wallet: its sequence is ${wallet.sequence} but the journal has ${entries} entries`);
   }
   if (wallet.headHash !== headHash) {
-    problems.push('wallet: its head hash does not match the last entry');
+    report('wallet: its head hash does not match the last entry');
   }
   const codes = new Set([...Object.keys(wallet.balances), ...balances.keys()]);
   for (const code of codes) {
@@ -120,7 +165,7 @@ function checkHead(
     const held = decimalToUnits(stored, currency.scale);
     const journal = balances.get(code) ?? 0n;
     if (held !== journal) {
-      problems.push(
+      report(
         `wallet: its ${code} balance ${stored} differs from the journal's ${currency.render(journal)}`,
       );
     }

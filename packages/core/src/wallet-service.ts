@@ -4,8 +4,9 @@ import { type Clock, systemClock } from './clock.js';
 import { type CoalesceOptions, createCoalescer } from './coalescer.js';
 import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
 import { ValidationError, WalletNotFoundError } from './errors.js';
+import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
-import { fundsRequestJson } from './idempotency.js';
+import { fundsRequestJson, scopedIdempotencyKey } from './idempotency.js';
 import { LedgerDraft } from './ledger-draft.js';
 import { applyOperation, type Operation, prepareOperation } from './operation.js';
 import type { HistoryStore, JournalReader, LedgerStore, WalletRecord } from './ports.js';
@@ -27,7 +28,7 @@ import type {
   Wallet,
 } from './types.js';
 import * as check from './validation.js';
-import { verifyJournal } from './verify-journal.js';
+import { JournalVerifier } from './verify-journal.js';
 
 /**
  * How to build a {@link WalletService}.
@@ -47,6 +48,14 @@ export interface WalletServiceOptions {
   currencies: readonly CurrencyConfig[];
   /** Used when a call names no currency; the first configured one when absent. */
   defaultCurrency?: string;
+  /**
+   * The rates `exchange` applies when a call gives no `to.amount`: 1 `from` buys `rate` `to`,
+   * rounded down to the target's scale. A pair without a rate cannot be exchanged that way.
+   *
+   * @example
+   * exchangeRates: [{ from: 'GEMS', to: 'GOLD', rate: '12.5' }, { from: 'GOLD', to: 'GEMS', rate: '0.08' }]
+   */
+  exchangeRates?: readonly ExchangeRateConfig[];
   /** The time source for `txTime`, `createdAt` and `updatedAt`. */
   clock?: Clock;
   /**
@@ -73,11 +82,17 @@ export interface WalletService {
   withdrawFunds(input: FundsInput): Promise<FundsResult>;
   /** Moves funds between two wallets atomically. */
   transfer(input: TransferInput): Promise<TransferResult>;
-  /** Debits one currency and credits another in one wallet atomically. */
+  /**
+   * Debits one currency and credits another in one wallet atomically: at the configured rate
+   * when `to.amount` is absent, else at the amount given (trusted callers only).
+   */
   exchange(input: ExchangeInput): Promise<ExchangeResult>;
   /** A page of a wallet's journal. */
   getTransactionHistory(input: HistoryInput): Promise<HistoryPage>;
-  /** Recomputes a wallet's hash chain and balances from its journal. */
+  /**
+   * Recomputes a wallet's hash chain and balances from its journal, read page by page: memory
+   * stays bounded by one page whatever the journal's length.
+   */
   verifyWallet(input: AccountInput): Promise<VerificationReport>;
   /** The service's currencies, in configuration order. */
   readonly currencies: CurrencyRegistry;
@@ -104,6 +119,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
   const clock = options.clock ?? systemClock;
   const currencies = new CurrencyRegistry(options.currencies);
   const defaultCurrency = currencies.get(options.defaultCurrency ?? currencies.codes[0]);
+  const rates = new ExchangeRates(options.exchangeRates ?? [], currencies);
 
   const currencyOf = (code: unknown): Currency =>
     code === undefined || code === null ? defaultCurrency : currencies.get(code);
@@ -133,7 +149,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     if (coalescer) return coalescer.submit(prepared);
     return ledger.transact({
       accountIds: prepared.accountIds,
-      idempotencyKeys: prepared.idempotencyKey === null ? [] : [prepared.idempotencyKey],
+      idempotencyKeys: prepared.scopedKey === null ? [] : [prepared.scopedKey],
       decide(snapshot) {
         const draft = new LedgerDraft(snapshot, clock());
         const result = applyOperation(draft, prepared);
@@ -148,9 +164,11 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     const currency = currencyOf(request.currency);
     const units = parseAmount(request.amount, currency.scale);
     const metadata = check.metadata(request.metadata);
+    const { idempotencyKey, scopedKey } = keys(request, accountId);
     return run({
       accountIds: [accountId],
-      idempotencyKey: check.idempotencyKey(request.idempotencyKey),
+      idempotencyKey,
+      scopedKey,
       // Methods rather than arrow functions: a build that keeps function names (tsx, which
       // runs the examples and benches) would otherwise name two new functions on every call.
       canonicalRequest() {
@@ -219,9 +237,11 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       const currency = currencyOf(request.currency);
       const units = parseAmount(request.amount, currency.scale);
       const metadata = check.metadata(request.metadata);
+      const { idempotencyKey, scopedKey } = keys(request, from);
       return run({
         accountIds: [from, to],
-        idempotencyKey: check.idempotencyKey(request.idempotencyKey),
+        idempotencyKey,
+        scopedKey,
         canonicalRequest() {
           return canonicalJson({
             operation: 'transfer',
@@ -264,17 +284,27 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         });
       }
       const fromUnits = parseAmount(fromLeg.amount, fromCurrency.scale, 'from.amount');
-      const toUnits = parseAmount(toLeg.amount, toCurrency.scale, 'to.amount');
+      const atRate = toLeg.amount === undefined || toLeg.amount === null;
+      const toUnits = atRate
+        ? rates.convert(fromCurrency, toCurrency, fromUnits)
+        : parseAmount(toLeg.amount, toCurrency.scale, 'to.amount');
       const metadata = check.metadata(request.metadata);
+      const { idempotencyKey, scopedKey } = keys(request, accountId);
       return run({
         accountIds: [accountId],
-        idempotencyKey: check.idempotencyKey(request.idempotencyKey),
+        idempotencyKey,
+        scopedKey,
         canonicalRequest() {
+          // At the configured rate the request names no target amount: a retry after the rate
+          // changed is still the same request, and replays what the first call got.
+          const to = atRate
+            ? { currency: toCurrency.code }
+            : { currency: toCurrency.code, amount: toCurrency.render(toUnits) };
           return canonicalJson({
             operation: 'exchange',
             accountId,
             from: { currency: fromCurrency.code, amount: fromCurrency.render(fromUnits) },
-            to: { currency: toCurrency.code, amount: toCurrency.render(toUnits) },
+            to,
             metadata,
           });
         },
@@ -339,19 +369,40 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     async verifyWallet(input) {
       const accountId = check.accountId(check.requestObject(input).accountId);
       const wallet = await existingWallet(accountId);
-      const entries: JournalEntry[] = [];
+      const verifier = new JournalVerifier(accountId, currencies);
+      let last: JournalEntry | undefined;
       for (;;) {
         const page = await ledger.queryEntries({
           accountId,
           order: 'asc',
           limit: VERIFY_PAGE,
-          ...(entries.length === 0 ? {} : { startAfter: entries[entries.length - 1]!.sequence }),
+          ...(last === undefined ? {} : { startAfter: last.sequence }),
         });
-        entries.push(...page);
+        for (const entry of page) verifier.add(entry);
+        last = page[page.length - 1];
         if (page.length < VERIFY_PAGE) break;
       }
-      return verifyJournal(wallet, entries, currencies);
+      return verifier.finish(wallet);
     },
+  };
+}
+
+/**
+ * The caller's key and the key its record is filed under, scoped to `scopeAccountId` (the wallet
+ * the operation debits, or the one a credit credits) and to the caller's namespace.
+ */
+function keys(
+  request: { idempotencyKey?: unknown; idempotencyNamespace?: unknown },
+  scopeAccountId: string,
+): { idempotencyKey: string | null; scopedKey: string | null } {
+  const idempotencyKey = check.idempotencyKey(request.idempotencyKey);
+  const namespace = check.idempotencyNamespace(request.idempotencyNamespace);
+  return {
+    idempotencyKey,
+    scopedKey:
+      idempotencyKey === null
+        ? null
+        : scopedIdempotencyKey(scopeAccountId, idempotencyKey, namespace),
   };
 }
 

@@ -3,7 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 /**
  * The key attributes of the ledger table and the values every item kind uses. Wallets and their
  * journal entries share a partition (`W#<accountId>`), so a wallet's history is one `Query`;
- * idempotency keys live in partitions of their own (`K#<key>`), spread across the table.
+ * idempotency keys live in partitions of their own (`K#<scoped key>`, the key core files it under:
+ * `<accountId> <key>`), spread across the table.
  *
  * @example
  * const key = walletKey('player-1'); // { pk: { S: 'W#player-1' }, sk: { S: 'WALLET' } }
@@ -49,7 +50,7 @@ export function entryKey(accountId: string, sequence: number): LedgerKey {
  * The key of an idempotency record's item.
  *
  * @example
- * idempotencyItemKey('receipt-1'); // { pk: { S: 'K#receipt-1' }, sk: { S: 'KEY' } }
+ * idempotencyItemKey('player-1 receipt-1'); // { pk: { S: 'K#player-1 receipt-1' }, sk: { S: 'KEY' } }
  */
 export function idempotencyItemKey(key: string): LedgerKey {
   return keyOf(`K#${key}`, LEDGER_KEYS.idempotencySortKey);

@@ -122,8 +122,10 @@ describe('DynamoDB ledger on DynamoDB Local', () => {
       transactionId: { S: result.transactionId },
       counterparty: { NULL: true },
     });
-    expect(await storedItem(`K#${idempotencyKey}`, 'KEY')).toMatchObject({
+    // Keys are filed scoped to their wallet: `K#<accountId> <key>`.
+    expect(await storedItem(`K#${accountId} ${idempotencyKey}`, 'KEY')).toMatchObject({
       kind: { S: 'KEY' },
+      key: { S: `${accountId} ${idempotencyKey}` },
       transactionId: { S: result.transactionId },
     });
   });

@@ -5,14 +5,18 @@ import { ApiError } from './errors.js';
 import type { WalletLambdaContext, WalletLambdaEvent } from './lambda.js';
 
 /**
- * What a caller may do. `read`: get a wallet and its transactions; `credit`: add funds;
- * `debit`: withdraw funds; `admin`: create wallets, transfer, exchange, verify, and everything
- * the other scopes allow.
+ * What a caller may do (DESIGN section 5):
+ * - `read`: get a wallet, its history, a transaction;
+ * - `credit`: add funds, which mints currency: trusted servers only;
+ * - `debit`: withdraw funds;
+ * - `transfer`: move funds from a wallet to another (an account-limited caller: only from its own);
+ * - `exchange`: exchange at the configured rates (no `to.amount`);
+ * - `admin`: everything: create wallets, verify, exchange with a given `to.amount`, and all of the above.
  *
  * @example
- * const scopes: Scope[] = ['read', 'debit'];
+ * const scopes: Scope[] = ['read', 'debit', 'transfer'];
  */
-export type Scope = 'read' | 'credit' | 'debit' | 'admin';
+export type Scope = 'read' | 'credit' | 'debit' | 'transfer' | 'exchange' | 'admin';
 
 /**
  * Every {@link Scope}, in the order the docs list them.
@@ -20,7 +24,26 @@ export type Scope = 'read' | 'credit' | 'debit' | 'admin';
  * @example
  * SCOPES.includes(value as Scope);
  */
-export const SCOPES: readonly Scope[] = ['read', 'credit', 'debit', 'admin'];
+export const SCOPES: readonly Scope[] = [
+  'read',
+  'credit',
+  'debit',
+  'transfer',
+  'exchange',
+  'admin',
+];
+
+/**
+ * The scopes a caller limited to one account may hold: never `credit` or `admin`, so no player
+ * credential can mint currency or act on other wallets.
+ *
+ * @example
+ * ACCOUNT_SCOPES.includes('credit'); // false
+ */
+export const ACCOUNT_SCOPES: readonly Scope[] = ['read', 'debit', 'transfer', 'exchange'];
+
+/** The fewest characters a bearer token may have. */
+export const MIN_TOKEN_LENGTH = 16;
 
 /**
  * A bearer token the API accepts.
@@ -29,10 +52,13 @@ export const SCOPES: readonly Scope[] = ['read', 'credit', 'debit', 'admin'];
  * const token: ApiToken = { token: process.env.GAME_SERVER_TOKEN!, scopes: ['read', 'credit', 'debit'], name: 'game-server' };
  */
 export interface ApiToken {
-  /** The secret the caller sends as `Authorization: Bearer <token>`. */
+  /** The secret the caller sends as `Authorization: Bearer <token>`: at least 16 characters. */
   token: string;
   scopes: readonly Scope[];
-  /** When set, the token may only touch this account (for a transfer: only send from it). */
+  /**
+   * When set, the token may only touch this account (for a transfer: only send from it), may
+   * hold only {@link ACCOUNT_SCOPES}, and its idempotency keys live in a namespace of its own.
+   */
   accountId?: string;
   /** A label for the access log; the token itself is never logged. */
   name?: string;
@@ -46,9 +72,16 @@ export interface ApiToken {
  */
 export interface Principal {
   scopes: readonly Scope[];
+  /** When set, the caller may only touch this account and holds only {@link ACCOUNT_SCOPES}. */
   accountId?: string | null;
   /** Shown in the access log. */
   name?: string;
+  /**
+   * Where this caller's idempotency keys live (1..128 printable ASCII characters). Default: a
+   * namespace per token for configured tokens, `account:<accountId>` for an account-limited
+   * caller an authorizer returned, and the servers' shared namespace for every other caller.
+   */
+  idempotencyNamespace?: string | null;
 }
 
 /**
@@ -86,24 +119,59 @@ interface StoredToken {
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 /**
+ * Why a principal may not act, or undefined when it may: an unknown scope, or `credit` or
+ * `admin` on a caller limited to one account.
+ */
+function principalProblem(principal: Principal): string | undefined {
+  const { scopes, accountId } = principal;
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    return `scopes must list some of ${SCOPES.join(', ')}`;
+  }
+  const unknown = scopes.filter((scope) => !SCOPES.includes(scope));
+  if (unknown.length > 0) return `scopes must list some of ${SCOPES.join(', ')}`;
+  if (accountId !== undefined && accountId !== null) {
+    const refused = scopes.filter((scope) => !ACCOUNT_SCOPES.includes(scope));
+    if (refused.length > 0) {
+      return `a caller limited to one account may hold only ${ACCOUNT_SCOPES.join(', ')}, not ${refused.join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The idempotency namespace of a configured account-limited token: derived from the token, so
+ * each token has its own, without storing anything from which the token could be recovered.
+ */
+function tokenNamespace(token: string): string {
+  return `token:${createHash('sha256').update(`wallet idempotency namespace\n${token}`).digest('base64url').slice(0, 22)}`;
+}
+
+/**
  * Checks the configured tokens once, at start-up, so a typo fails loudly instead of locking
  * callers out (or in) later.
  *
- * @throws {TypeError} on an empty or duplicate token or an unknown scope
+ * @throws {TypeError} on a short, blank or repeated token, an unknown scope, or `credit` or
+ *   `admin` on an account-limited token
  * @example
- * const stored = prepareTokens([{ token: 's3cret', scopes: ['admin'] }]);
+ * const stored = prepareTokens([{ token: 'dev-admin-token-0123', scopes: ['admin'] }]);
  */
 function prepareTokens(tokens: readonly ApiToken[]): StoredToken[] {
   const seen = new Set<string>();
   return tokens.map(({ token, scopes, accountId, name }, index) => {
-    if (typeof token !== 'string' || token.length === 0 || /\s/.test(token)) {
-      throw new TypeError(`tokens[${index}].token must be a non-empty string without spaces`);
+    if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+      throw new TypeError(
+        `tokens[${index}].token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`,
+      );
     }
-    const unknown = scopes.filter((scope) => !SCOPES.includes(scope));
-    if (scopes.length === 0 || unknown.length > 0) {
-      throw new TypeError(`tokens[${index}].scopes must list some of ${SCOPES.join(', ')}`);
-    }
-    const stored = { digest: digest(token), principal: { scopes, accountId, name } };
+    const principal: Principal = {
+      scopes,
+      accountId,
+      name,
+      idempotencyNamespace: accountId === undefined ? null : tokenNamespace(token),
+    };
+    const problem = principalProblem(principal);
+    if (problem) throw new TypeError(`tokens[${index}]: ${problem}`);
+    const stored = { digest: digest(token), principal };
     const key = stored.digest.toString('hex');
     if (seen.has(key)) throw new TypeError(`tokens[${index}] repeats an earlier token`);
     seen.add(key);
@@ -134,15 +202,16 @@ function bearerToken(header: string | undefined): string | undefined {
  * Who the callers of one API are: its tokens, then its authorizer.
  *
  * @example
- * const auth = createAuth({ tokens: [{ token: 's3cret', scopes: ['admin'] }] });
- * app.openapi({ ...route, middleware: auth.require('read') }, handler);
+ * const auth = createAuth({ tokens: [{ token: 'dev-admin-token-0123', scopes: ['admin'] }] });
+ * app.use('/v1/*', auth.authenticate);
  */
 export interface Auth {
   /**
-   * Middleware: 401 without a known caller, 403 without `scope` or for another account named
-   * in the path; else the principal is set for the handler.
+   * Middleware: 401 without a known caller, 403 for a caller no API may serve (an
+   * account-limited caller with `credit` or `admin`); else the principal is set for the route's
+   * access guard and handler.
    */
-  require(scope: Scope): MiddlewareHandler<WalletApiEnv>;
+  readonly authenticate: MiddlewareHandler<WalletApiEnv>;
   /** True when neither tokens nor an authorizer are configured: every `/v1` call is refused. */
   readonly closed: boolean;
 }
@@ -150,8 +219,9 @@ export interface Auth {
 /**
  * Builds the authentication of one API from its tokens and optional authorizer.
  *
+ * @throws {TypeError} when a configured token is refused (see {@link ApiToken})
  * @example
- * const auth = createAuth({ tokens: [{ token: 's3cret', scopes: ['admin'] }] });
+ * const auth = createAuth({ tokens: [{ token: 'dev-admin-token-0123', scopes: ['admin'] }] });
  */
 export function createAuth(options: {
   tokens?: readonly ApiToken[];
@@ -168,67 +238,46 @@ export function createAuth(options: {
     const lambda = event
       ? { event, ...(lambdaContext ? { context: lambdaContext } : {}) }
       : undefined;
-    return (await authorizer({ request: c.req.raw, ...(lambda ? { lambda } : {}) })) ?? undefined;
+    const granted = await authorizer({ request: c.req.raw, ...(lambda ? { lambda } : {}) });
+    if (!granted) return undefined;
+    // Checked on every call: an authorizer maps claims a caller may influence.
+    const problem = principalProblem(granted);
+    if (problem) {
+      throw new ApiError(403, 'FORBIDDEN', `the authorizer's grant is refused: ${problem}`);
+    }
+    const limited = granted.accountId !== undefined && granted.accountId !== null;
+    return {
+      ...granted,
+      idempotencyNamespace:
+        granted.idempotencyNamespace ?? (limited ? `account:${granted.accountId}` : null),
+    };
   }
 
   const closed = stored.length === 0 && authorizer === undefined;
   return {
     closed,
-    require(scope) {
-      return async (c, next) => {
-        const principal = await identify(c);
-        if (!principal) {
-          const presented = c.req.header('authorization') !== undefined;
-          throw new ApiError(
-            401,
-            'UNAUTHORIZED',
-            closed
-              ? 'this API has no tokens or authorizer configured, so it refuses every call'
-              : presented
-                ? 'the credentials are not valid'
-                : 'a bearer token is required',
-            undefined,
-            {
-              'WWW-Authenticate': presented
-                ? 'Bearer realm="wallet", error="invalid_token"'
-                : 'Bearer realm="wallet"',
-            },
-          );
-        }
-        c.set('principal', principal);
-        if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
-          throw new ApiError(
-            403,
-            'FORBIDDEN',
-            `this caller lacks the ${scope} scope`,
-            { scope },
-            {
-              'WWW-Authenticate': `Bearer realm="wallet", error="insufficient_scope", scope="${scope}"`,
-            },
-          );
-        }
-        // Routes that name their wallet in the path are checked here, before the body is
-        // validated; routes that name it in the body check it in their handler.
-        const accountId = c.req.param('accountId');
-        if (accountId !== undefined) assertAccountAccess(principal, accountId);
-        await next();
-      };
+    async authenticate(c, next) {
+      const principal = await identify(c);
+      if (!principal) {
+        const presented = c.req.header('authorization') !== undefined;
+        throw new ApiError(
+          401,
+          'UNAUTHORIZED',
+          closed
+            ? 'this API has no tokens or authorizer configured, so it refuses every call'
+            : presented
+              ? 'the credentials are not valid'
+              : 'a bearer token is required',
+          undefined,
+          {
+            'WWW-Authenticate': presented
+              ? 'Bearer realm="wallet", error="invalid_token"'
+              : 'Bearer realm="wallet"',
+          },
+        );
+      }
+      c.set('principal', principal);
+      await next();
     },
   };
-}
-
-/**
- * Refuses (403) a caller limited to one account when it asks about another.
- *
- * @throws {ApiError} `FORBIDDEN`
- * @example
- * assertAccountAccess(c.var.principal, body.fromAccountId);
- */
-export function assertAccountAccess(principal: Principal | undefined, accountId: string): void {
-  const limit = principal?.accountId;
-  if (limit !== undefined && limit !== null && limit !== accountId) {
-    throw new ApiError(403, 'FORBIDDEN', 'this caller is limited to another account', {
-      field: 'accountId',
-    });
-  }
 }

@@ -1,6 +1,6 @@
 import {
+  isWalletError,
   WALLET_ERROR_CODES,
-  WalletError,
   type WalletErrorCode,
   type WalletErrorDetails,
 } from '@wallet/core';
@@ -128,7 +128,9 @@ export function errorReply(error: unknown): ErrorReply {
       ...(error.headers ? { headers: error.headers } : {}),
     };
   }
-  if (error instanceof WalletError) {
+  // By brand, not prototype: a service built from another copy of @wallet/core (its CJS build
+  // beside this one's ESM) throws errors this copy's classes never made.
+  if (isWalletError(error)) {
     const status = WALLET_ERROR_STATUS[error.code] ?? 500;
     return { status, body: errorBody(error.code, error.message, error.details) };
   }

@@ -1,7 +1,10 @@
+export type { RequestField, RouteAccess } from './access.js';
 export {
+  ACCOUNT_SCOPES,
   type ApiToken,
   type Authorizer,
   type AuthorizerInput,
+  MIN_TOKEN_LENGTH,
   type Principal,
   SCOPES,
   type Scope,
@@ -25,7 +28,7 @@ export type {
   WalletLambdaResult,
 } from './lambda.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';
-export type { ListenOptions, RunningServer } from './node-server.js';
+export type { ListenOptions, RunningServer, ServerLimits } from './node-server.js';
 export {
   buildOpenApiDocument,
   type OpenApiDocument,

@@ -1,5 +1,5 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
-import type { Scope } from './auth.js';
+import type { RouteAccess } from './access.js';
 import {
   AccountParams,
   CreateWalletBody,
@@ -30,13 +30,13 @@ const requestIdHeader = {
 };
 
 const ERROR_DESCRIPTIONS = {
-  400: 'VALIDATION_ERROR (also malformed JSON), INVALID_AMOUNT, INVALID_ACCOUNT_ID or UNKNOWN_CURRENCY.',
+  400: 'VALIDATION_ERROR (also malformed JSON, invalid UTF-8, or a member name repeated in one object), INVALID_AMOUNT, INVALID_ACCOUNT_ID or UNKNOWN_CURRENCY.',
   401: 'UNAUTHORIZED: no bearer token, an unknown one, or no credentials configured at all.',
-  403: 'FORBIDDEN: the token lacks the scope, or is limited to another account.',
+  403: 'FORBIDDEN: the token lacks the scope, is limited to another account, or sends a field only `admin` may send.',
   404: 'WALLET_NOT_FOUND.',
   409: 'WALLET_ALREADY_EXISTS, or CONCURRENCY_CONFLICT (nothing was written; retry).',
   413: 'PAYLOAD_TOO_LARGE: the body exceeds 64 KiB.',
-  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not `application/json`.',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not `application/json` (optionally `; charset=utf-8`).',
   422: 'INSUFFICIENT_FUNDS, BALANCE_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_REUSED.',
   500: 'INTERNAL_ERROR: an unexpected failure, logged with the request id.',
   503: 'OUTCOME_UNKNOWN (retry with the same idempotency key) or STORE_UNAVAILABLE.',
@@ -73,7 +73,33 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
-const bearer = (scope: Scope) => [{ bearerAuth: [scope] }];
+/**
+ * A route that needs a caller: its {@link RouteAccess} becomes the `security` requirement (the
+ * scope), a sentence of its description, and the `x-wallet-access` extension the access guard
+ * reads, so the rule is written once.
+ */
+function guardedRoute<const R extends Omit<RouteConfig, 'security'>>(
+  access: RouteAccess,
+  route: R,
+) {
+  const owns =
+    access.owns.length === 0
+      ? ''
+      : ` A caller limited to one account must name its own in ${access.owns.map((f) => `\`${f}\``).join(', ')}.`;
+  const admin =
+    access.adminIf === undefined
+      ? ''
+      : ` Sending ${access.adminIf.map((f) => `\`${f}\``).join(', ')} needs \`admin\`.`;
+  const description = [route.description, `Scope: \`${access.scope}\`.${owns}${admin}`]
+    .filter(Boolean)
+    .join('\n\n');
+  return createRoute({
+    ...route,
+    description,
+    security: [{ bearerAuth: [access.scope] }],
+    'x-wallet-access': access,
+  });
+}
 
 /** Read routes that name a wallet. */
 const READ_ERRORS = [400, 401, 403, 404, 503] as const;
@@ -86,19 +112,21 @@ const WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const;
  * @example
  * app.openapi(createWalletRoute, handler);
  */
-export const createWalletRoute = createRoute({
-  method: 'post',
-  path: '/v1/wallets',
-  operationId: 'createWallet',
-  tags: ['wallets'],
-  summary: 'Create a wallet with every balance at zero',
-  security: bearer('admin'),
-  request: { body: jsonBody(CreateWalletBody) },
-  responses: {
-    201: ok('The new wallet. `Location` names it.', Wallet),
-    ...errors(400, 401, 403, 409, 413, 415, 503),
+export const createWalletRoute = guardedRoute(
+  { scope: 'admin', owns: ['body.accountId'] },
+  {
+    method: 'post',
+    path: '/v1/wallets',
+    operationId: 'createWallet',
+    tags: ['wallets'],
+    summary: 'Create a wallet with every balance at zero',
+    request: { body: jsonBody(CreateWalletBody) },
+    responses: {
+      201: ok('The new wallet. `Location` names it.', Wallet),
+      ...errors(400, 401, 403, 409, 413, 415, 503),
+    },
   },
-});
+);
 
 /**
  * `GET /v1/wallets/{accountId}` (read).
@@ -106,16 +134,18 @@ export const createWalletRoute = createRoute({
  * @example
  * app.openapi(getWalletRoute, handler);
  */
-export const getWalletRoute = createRoute({
-  method: 'get',
-  path: '/v1/wallets/{accountId}',
-  operationId: 'getWallet',
-  tags: ['wallets'],
-  summary: 'Read a wallet and its balances',
-  security: bearer('read'),
-  request: { params: AccountParams },
-  responses: { 200: ok('The wallet.', Wallet), ...errors(...READ_ERRORS) },
-});
+export const getWalletRoute = guardedRoute(
+  { scope: 'read', owns: ['path.accountId'] },
+  {
+    method: 'get',
+    path: '/v1/wallets/{accountId}',
+    operationId: 'getWallet',
+    tags: ['wallets'],
+    summary: 'Read a wallet and its balances',
+    request: { params: AccountParams },
+    responses: { 200: ok('The wallet.', Wallet), ...errors(...READ_ERRORS) },
+  },
+);
 
 /**
  * `POST /v1/wallets/{accountId}/add-funds` (credit).
@@ -123,16 +153,18 @@ export const getWalletRoute = createRoute({
  * @example
  * app.openapi(addFundsRoute, handler);
  */
-export const addFundsRoute = createRoute({
-  method: 'post',
-  path: '/v1/wallets/{accountId}/add-funds',
-  operationId: 'addFunds',
-  tags: ['funds'],
-  summary: 'Credit a wallet',
-  security: bearer('credit'),
-  request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(FundsBody) },
-  responses: { 200: ok('The credit, or its replay.', FundsResult), ...errors(...WRITE_ERRORS) },
-});
+export const addFundsRoute = guardedRoute(
+  { scope: 'credit', owns: ['path.accountId'] },
+  {
+    method: 'post',
+    path: '/v1/wallets/{accountId}/add-funds',
+    operationId: 'addFunds',
+    tags: ['funds'],
+    summary: 'Credit a wallet',
+    request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(FundsBody) },
+    responses: { 200: ok('The credit, or its replay.', FundsResult), ...errors(...WRITE_ERRORS) },
+  },
+);
 
 /**
  * `POST /v1/wallets/{accountId}/withdraw-funds` (debit).
@@ -140,56 +172,62 @@ export const addFundsRoute = createRoute({
  * @example
  * app.openapi(withdrawFundsRoute, handler);
  */
-export const withdrawFundsRoute = createRoute({
-  method: 'post',
-  path: '/v1/wallets/{accountId}/withdraw-funds',
-  operationId: 'withdrawFunds',
-  tags: ['funds'],
-  summary: 'Debit a wallet',
-  security: bearer('debit'),
-  request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(FundsBody) },
-  responses: { 200: ok('The debit, or its replay.', FundsResult), ...errors(...WRITE_ERRORS) },
-});
+export const withdrawFundsRoute = guardedRoute(
+  { scope: 'debit', owns: ['path.accountId'] },
+  {
+    method: 'post',
+    path: '/v1/wallets/{accountId}/withdraw-funds',
+    operationId: 'withdrawFunds',
+    tags: ['funds'],
+    summary: 'Debit a wallet',
+    request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(FundsBody) },
+    responses: { 200: ok('The debit, or its replay.', FundsResult), ...errors(...WRITE_ERRORS) },
+  },
+);
 
 /**
- * `POST /v1/transfers` (admin; an account-limited token may only send from its account).
+ * `POST /v1/transfers` (transfer; an account-limited token may only send from its account).
  *
  * @example
  * app.openapi(transferRoute, handler);
  */
-export const transferRoute = createRoute({
-  method: 'post',
-  path: '/v1/transfers',
-  operationId: 'transfer',
-  tags: ['funds'],
-  summary: 'Move funds between two wallets atomically',
-  security: bearer('admin'),
-  request: { headers: IdempotencyHeaders, body: jsonBody(TransferBody) },
-  responses: {
-    200: ok('The transfer, or its replay.', TransferResult),
-    ...errors(...WRITE_ERRORS),
+export const transferRoute = guardedRoute(
+  { scope: 'transfer', owns: ['body.fromAccountId'] },
+  {
+    method: 'post',
+    path: '/v1/transfers',
+    operationId: 'transfer',
+    tags: ['funds'],
+    summary: 'Move funds between two wallets atomically',
+    request: { headers: IdempotencyHeaders, body: jsonBody(TransferBody) },
+    responses: {
+      200: ok('The transfer, or its replay.', TransferResult),
+      ...errors(...WRITE_ERRORS),
+    },
   },
-});
+);
 
 /**
- * `POST /v1/wallets/{accountId}/exchange` (admin).
+ * `POST /v1/wallets/{accountId}/exchange` (exchange; `to.amount` needs admin).
  *
  * @example
  * app.openapi(exchangeRoute, handler);
  */
-export const exchangeRoute = createRoute({
-  method: 'post',
-  path: '/v1/wallets/{accountId}/exchange',
-  operationId: 'exchange',
-  tags: ['funds'],
-  summary: 'Debit one currency and credit another in one wallet atomically',
-  security: bearer('admin'),
-  request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(ExchangeBody) },
-  responses: {
-    200: ok('The exchange, or its replay.', ExchangeResult),
-    ...errors(...WRITE_ERRORS),
+export const exchangeRoute = guardedRoute(
+  { scope: 'exchange', owns: ['path.accountId'], adminIf: ['body.to.amount'] },
+  {
+    method: 'post',
+    path: '/v1/wallets/{accountId}/exchange',
+    operationId: 'exchange',
+    tags: ['funds'],
+    summary: 'Debit one currency and credit another in one wallet atomically',
+    request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(ExchangeBody) },
+    responses: {
+      200: ok('The exchange, or its replay.', ExchangeResult),
+      ...errors(...WRITE_ERRORS),
+    },
   },
-});
+);
 
 /**
  * `GET /v1/wallets/{accountId}/transactions` (read).
@@ -197,16 +235,18 @@ export const exchangeRoute = createRoute({
  * @example
  * app.openapi(historyRoute, handler);
  */
-export const historyRoute = createRoute({
-  method: 'get',
-  path: '/v1/wallets/{accountId}/transactions',
-  operationId: 'getTransactionHistory',
-  tags: ['history'],
-  summary: "A page of a wallet's journal",
-  security: bearer('read'),
-  request: { params: AccountParams, query: HistoryQuery },
-  responses: { 200: ok('One page of journal entries.', HistoryPage), ...errors(...READ_ERRORS) },
-});
+export const historyRoute = guardedRoute(
+  { scope: 'read', owns: ['path.accountId'] },
+  {
+    method: 'get',
+    path: '/v1/wallets/{accountId}/transactions',
+    operationId: 'getTransactionHistory',
+    tags: ['history'],
+    summary: "A page of a wallet's journal",
+    request: { params: AccountParams, query: HistoryQuery },
+    responses: { 200: ok('One page of journal entries.', HistoryPage), ...errors(...READ_ERRORS) },
+  },
+);
 
 /**
  * `GET /v1/wallets/{accountId}/verify` (admin).
@@ -214,21 +254,23 @@ export const historyRoute = createRoute({
  * @example
  * app.openapi(verifyRoute, handler);
  */
-export const verifyRoute = createRoute({
-  method: 'get',
-  path: '/v1/wallets/{accountId}/verify',
-  operationId: 'verifyWallet',
-  tags: ['history'],
-  summary: "Recompute a wallet's hash chain and balances",
-  description:
-    'Answers 200 with `ok: false` and the problems found when the journal does not verify.',
-  security: bearer('admin'),
-  request: { params: AccountParams },
-  responses: {
-    200: ok('The verification report.', VerificationReport),
-    ...errors(...READ_ERRORS),
+export const verifyRoute = guardedRoute(
+  { scope: 'admin', owns: ['path.accountId'] },
+  {
+    method: 'get',
+    path: '/v1/wallets/{accountId}/verify',
+    operationId: 'verifyWallet',
+    tags: ['history'],
+    summary: "Recompute a wallet's hash chain and balances",
+    description:
+      'Answers 200 with `ok: false` and the problems found when the journal does not verify.',
+    request: { params: AccountParams },
+    responses: {
+      200: ok('The verification report.', VerificationReport),
+      ...errors(...READ_ERRORS),
+    },
   },
-});
+);
 
 /**
  * `GET /healthz` (no auth): the process answers. It does not probe the store.
@@ -287,11 +329,11 @@ export const ROUTES = [
 ] as const;
 
 /**
- * The scope a route's `security` requirement names, or `undefined` for a public route.
+ * The access rule a route declares, or `undefined` for a public route.
  *
  * @example
- * scopeOf(addFundsRoute); // 'credit'
+ * accessOf(addFundsRoute)?.scope; // 'credit'
  */
-export function scopeOf(route: RouteConfig): Scope | undefined {
-  return route.security?.[0]?.bearerAuth?.[0] as Scope | undefined;
+export function accessOf(route: RouteConfig): RouteAccess | undefined {
+  return (route as { 'x-wallet-access'?: RouteAccess })['x-wallet-access'];
 }

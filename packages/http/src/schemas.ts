@@ -44,16 +44,21 @@ const timestamp = z.string().openapi({ format: 'date-time', example: '2030-01-01
 const metadata = z
   .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
   .openapi({
-    description: 'Free-form JSON object, at most 4096 bytes as canonical JSON.',
+    description:
+      'Free-form JSON object, at most 4096 bytes as canonical JSON; every name and string well-formed Unicode without U+0000.',
     example: { orderId: 'A-1001' },
   }) as unknown as z.ZodType<Metadata>;
 
+const IDEMPOTENCY_KEY_DOC =
+  '1 to 255 printable ASCII characters (0x21 to 0x7E). Scoped to the wallet the call debits (for a credit, the wallet credited); an account-limited token has a namespace of its own.';
+
 const idempotencyKey = z
-  .string({ error: 'idempotencyKey must be a string of 1 to 255 characters' })
+  .string({ error: 'idempotencyKey must be 1 to 255 printable ASCII characters (0x21 to 0x7E)' })
   .openapi({
     minLength: 1,
     maxLength: 255,
-    description: 'Also accepted as the `Idempotency-Key` header, which wins when both are sent.',
+    pattern: '^[\\x21-\\x7E]{1,255}$',
+    description: `${IDEMPOTENCY_KEY_DOC} Also accepted as the \`Idempotency-Key\` header; sent both ways, the two must be equal.`,
   });
 
 /**
@@ -110,16 +115,27 @@ export const TransferBody = z
 
 const exchangeLeg = z.strictObject({ currency, amount }).openapi('ExchangeLegInput');
 
+const exchangeTarget = z
+  .strictObject({
+    currency,
+    amount: amount.nullish().openapi({
+      description:
+        "Absent: `from.amount` times the configured rate, rounded down to this currency's scale. Given: credited as it is, which needs the `admin` scope.",
+    }),
+  })
+  .openapi('ExchangeTargetInput');
+
 /**
- * `POST /v1/wallets/{accountId}/exchange` body: the caller fixes both amounts.
+ * `POST /v1/wallets/{accountId}/exchange` body: `to.amount` absent exchanges at the configured
+ * rate; given, it is credited as it is (admin only).
  *
  * @example
- * ExchangeBody.parse({ from: { currency: 'GOLD', amount: '10.00' }, to: { currency: 'GEMS', amount: '1' } });
+ * ExchangeBody.parse({ from: { currency: 'GEMS', amount: '8' }, to: { currency: 'GOLD' } });
  */
 export const ExchangeBody = z
   .strictObject({
     from: exchangeLeg,
-    to: exchangeLeg,
+    to: exchangeTarget,
     metadata: metadata.nullish(),
     idempotencyKey: idempotencyKey.nullish(),
   })
@@ -158,8 +174,7 @@ export const HistoryQuery = z.strictObject({
  */
 export const IdempotencyHeaders = z.object({
   'Idempotency-Key': idempotencyKey.optional().openapi({
-    description:
-      '1 to 255 characters. A retry with the same key and request returns the original result with `replayed: true`.',
+    description: `${IDEMPOTENCY_KEY_DOC} A retry with the same key and request returns the original result with \`replayed: true\`.`,
     example: 'order-1001',
   }),
 });

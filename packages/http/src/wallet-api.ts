@@ -7,6 +7,7 @@ import { bodyLimit } from './body-limit.js';
 import type { WalletApiEnv } from './context.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerWalletRoutes } from './handlers.js';
+import { jsonBody } from './json-body.js';
 import { createLambdaHandler, type WalletLambdaHandler } from './lambda.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { type ListenOptions, listen, type RunningServer } from './node-server.js';
@@ -62,13 +63,14 @@ export interface WalletApi {
 /**
  * Builds the wallet HTTP API over a {@link WalletService}.
  *
- * @throws {TypeError} when a token is empty, repeated or names an unknown scope
+ * @throws {TypeError} when a token is shorter than 16 characters, repeated, names an unknown
+ *   scope, or is limited to one account and holds `credit` or `admin`
  * @example
  * import { createMemoryLedger, createWalletService } from '@wallet/core';
  * import { createWalletApi } from '@wallet/http';
  *
  * const service = createWalletService({ ledger: createMemoryLedger(), currencies: [{ code: 'GOLD', scale: 2 }] });
- * const api = createWalletApi({ service, tokens: [{ token: 'dev-admin-token', scopes: ['admin'] }] });
+ * const api = createWalletApi({ service, tokens: [{ token: 'dev-admin-token-0123', scopes: ['admin'] }] });
  * const server = await api.listen({ port: 3000 });
  * console.log(`wallet API on ${server.url}`);
  */
@@ -95,7 +97,7 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
 
   // Order matters: the id exists before anything can log; the access log sees the final
   // response, including ones the catch-all and the 405 check replace; the body limit runs before
-  // auth so no route ever buffers more than 64 KiB.
+  // auth so no route ever buffers more than 64 KiB, and the JSON check runs on what it read.
   app.use(requestIds());
   app.use(accessLog(logger));
   app.use(async (c, next) => {
@@ -126,6 +128,7 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
     }),
   );
   app.use(bodyLimit());
+  app.use(jsonBody());
   registerWalletRoutes(app, { service: options.service, auth, document: openApiDocument });
   app.notFound((c) =>
     reply(

@@ -45,12 +45,18 @@ function everyRoute(accountId: string, to: string) {
     },
     {
       name: 'transfer',
-      scope: 'admin',
+      scope: 'transfer',
       path: '/v1/transfers',
       json: { fromAccountId: accountId, toAccountId: to, amount: '1', currency: 'GEMS' },
     },
     {
       name: 'exchange',
+      scope: 'exchange',
+      path: `/v1/wallets/${accountId}/exchange`,
+      json: { from: { currency: 'GEMS', amount: '2' }, to: { currency: 'GOLD' } },
+    },
+    {
+      name: 'exchange-at-own-amount',
       scope: 'admin',
       path: `/v1/wallets/${accountId}/exchange`,
       json: { from: { currency: 'GEMS', amount: '1' }, to: { currency: 'GOLD', amount: '0.50' } },
@@ -108,10 +114,15 @@ describe('authentication', () => {
 });
 
 describe('scopes', () => {
-  const tokens = ['reader', 'creditor', 'debitor'] as const;
-  const held = { reader: 'read', creditor: 'credit', debitor: 'debit' } as const;
+  const held = {
+    reader: 'read',
+    creditor: 'credit',
+    debitor: 'debit',
+    transferer: 'transfer',
+    exchanger: 'exchange',
+  } as const;
 
-  it.each(tokens)(
+  it.each(Object.keys(held) as (keyof typeof held)[])(
     'the %s token may call only the routes of its scope; the rest are 403 FORBIDDEN',
     async (token) => {
       for (const route of everyRoute(other, PLAYER_ACCOUNT)) {
@@ -127,14 +138,23 @@ describe('scopes', () => {
             403,
             'FORBIDDEN',
           ]);
-          expect(reply.body.error.details).toEqual({ scope: route.scope });
+          expect(reply.body.error.details).toEqual(
+            route.name === 'exchange-at-own-amount' && token === 'exchanger'
+              ? { field: 'to.amount', scope: 'admin' }
+              : {
+                  scope:
+                    route.scope === 'admin' && route.name.startsWith('exchange')
+                      ? 'exchange'
+                      : route.scope,
+                },
+          );
           expect(reply.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
         }
       }
     },
   );
 
-  it('the admin scope implies read, credit and debit', async () => {
+  it('the admin scope holds every scope, and alone may name its own exchange amount', async () => {
     for (const route of everyRoute(other, PLAYER_ACCOUNT)) {
       const reply = await server.call(route.path, {
         token: 'admin',
@@ -155,14 +175,14 @@ describe('scopes', () => {
 });
 
 describe('account-limited tokens', () => {
-  it('may use every route on its own account', async () => {
+  it('may use every route of its scopes on its own account, and no other', async () => {
     for (const route of everyRoute(PLAYER_ACCOUNT, other)) {
-      if (route.name === 'create') continue;
       const reply = await server.call(route.path, {
         token: 'player',
         json: 'json' in route ? route.json : undefined,
       });
-      expect([route.name, reply.status]).toEqual([route.name, 200]);
+      const allowed = ['read', 'debit', 'transfer', 'exchange'].includes(route.scope);
+      expect([route.name, reply.status]).toEqual([route.name, allowed ? 200 : 403]);
     }
   });
 
@@ -182,24 +202,39 @@ describe('account-limited tokens', () => {
     expect(await server.service.getFunds({ accountId: other })).toEqual(before);
   });
 
-  it('may create only its own wallet', async () => {
-    const limited = await startServer({
-      tokens: [{ token: 'new-player', scopes: ['admin'], accountId: 'fresh-player' }],
-    });
-    try {
-      const otherId = await limited.call('/v1/wallets', {
-        token: 'new-player',
-        json: { accountId: 'someone' },
-      });
-      expect([otherId.status, otherId.body.error.code]).toEqual([403, 'FORBIDDEN']);
-      const own = await limited.call('/v1/wallets', {
-        token: 'new-player',
-        json: { accountId: 'fresh-player' },
-      });
-      expect(own.status).toBe(201);
-    } finally {
-      await limited.close();
+  it('can never mint currency: no credit, no exchange at its own amount, no transfer in from another wallet', async () => {
+    const before = await server.service.getFunds({ accountId: PLAYER_ACCOUNT });
+    const attempts = [
+      server.call(`/v1/wallets/${PLAYER_ACCOUNT}/add-funds`, {
+        token: 'player',
+        json: { amount: '1000000', currency: 'GEMS' },
+      }),
+      server.call(`/v1/wallets/${PLAYER_ACCOUNT}/exchange`, {
+        token: 'player',
+        json: {
+          from: { currency: 'GEMS', amount: '1' },
+          to: { currency: 'GOLD', amount: '99999999.99' },
+        },
+      }),
+      server.call('/v1/transfers', {
+        token: 'player',
+        json: { fromAccountId: other, toAccountId: PLAYER_ACCOUNT, amount: '50', currency: 'GEMS' },
+      }),
+      server.call('/v1/wallets', { token: 'player', json: { accountId: `${PLAYER_ACCOUNT}-2` } }),
+    ];
+    for (const reply of await Promise.all(attempts)) {
+      expect([reply.status, reply.body.error.code]).toEqual([403, 'FORBIDDEN']);
     }
+    expect(await server.service.getFunds({ accountId: PLAYER_ACCOUNT })).toEqual(before);
+  });
+
+  it('exchanges at the configured rate only, rounded down', async () => {
+    const reply = await server.call(`/v1/wallets/${PLAYER_ACCOUNT}/exchange`, {
+      token: 'player',
+      json: { from: { currency: 'GEMS', amount: '3' }, to: { currency: 'GOLD' } },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.to).toMatchObject({ currency: 'GOLD', amount: '0.75' });
   });
 
   it('may transfer out of its account but not into it from another', async () => {
@@ -246,23 +281,59 @@ describe('configuration', () => {
     expect(warnings[0]?.msg).toMatch(/every \/v1 route will answer 401/);
   });
 
+  const long = (label: string) => `${label}-0123456789abcdef`;
   it.each([
     ['an empty token', [{ token: '', scopes: ['read'] }]],
-    ['a token with a space', [{ token: 'a b', scopes: ['read'] }]],
-    ['no scopes', [{ token: 'abc', scopes: [] }]],
-    ['an unknown scope', [{ token: 'abc', scopes: ['write'] }]],
+    ['a 1-character token', [{ token: 'x', scopes: ['admin'] }]],
+    ['a 15-character token', [{ token: '0123456789abcde', scopes: ['admin'] }]],
+    ['a token with a space', [{ token: long('a b'), scopes: ['read'] }]],
+    ['no scopes', [{ token: long('abc'), scopes: [] }]],
+    ['an unknown scope', [{ token: long('abc'), scopes: ['write'] }]],
     [
       'a repeated token',
       [
-        { token: 'abc', scopes: ['read'] },
-        { token: 'abc', scopes: ['admin'] },
+        { token: long('abc'), scopes: ['read'] },
+        { token: long('abc'), scopes: ['admin'] },
       ],
+    ],
+    [
+      'an account-limited token with credit',
+      [{ token: long('player'), scopes: ['read', 'credit'], accountId: 'p1' }],
+    ],
+    [
+      'an account-limited token with admin',
+      [{ token: long('player'), scopes: ['admin'], accountId: 'p1' }],
     ],
   ])('refuses to start with %s', (_name, tokens) => {
     const service = createWalletService({ ledger: createMemoryLedger(), currencies: CURRENCIES });
     expect(() =>
       createWalletApi({ service, tokens: tokens as never, logger: silentLogger }),
     ).toThrow(TypeError);
+  });
+
+  it('accepts a 16-character token, and an account-limited one with read, debit, transfer and exchange', async () => {
+    const service = createWalletService({ ledger: createMemoryLedger(), currencies: CURRENCIES });
+    await service.createWallet({ accountId: 'p1' });
+    const api = createWalletApi({
+      service,
+      logger: silentLogger,
+      tokens: [
+        { token: '0123456789abcdef', scopes: ['admin'] },
+        {
+          token: long('player'),
+          scopes: ['read', 'debit', 'transfer', 'exchange'],
+          accountId: 'p1',
+        },
+      ],
+    });
+    for (const token of ['0123456789abcdef', long('player')]) {
+      const reply = await api.fetch(
+        new Request('http://wallet.test/v1/wallets/p1', {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+      expect(reply.status).toBe(200);
+    }
   });
 });
 
@@ -317,6 +388,35 @@ describe('authorizer', () => {
     }
   });
 
+  it('refuses (403) a grant of credit or admin to an account-limited caller, and writes nothing', async () => {
+    const generous = await startServer({
+      tokens: [],
+      authorizer: ({ request }) => ({
+        scopes: [request.headers.get('x-scope') as 'credit'],
+        accountId: 'claimed-player',
+      }),
+    });
+    try {
+      await generous.service.createWallet({ accountId: 'claimed-player' });
+      for (const scope of ['credit', 'admin']) {
+        const reply = await generous.call('/v1/wallets/claimed-player/add-funds', {
+          token: null,
+          headers: { 'x-scope': scope },
+          json: { amount: '1000' },
+        });
+        expect([reply.status, reply.body.error.code]).toEqual([403, 'FORBIDDEN']);
+      }
+      const read = await generous.call('/v1/wallets/claimed-player', {
+        token: null,
+        headers: { 'x-scope': 'read' },
+      });
+      expect(read.status).toBe(200);
+      expect(read.body.version).toBe(0);
+    } finally {
+      await generous.close();
+    }
+  });
+
   it('is not consulted when a configured token matched', async () => {
     let calls = 0;
     const both = await startServer({
@@ -328,7 +428,9 @@ describe('authorizer', () => {
     try {
       expect((await both.call('/v1/wallets/nobody', { token: 'reader' })).status).toBe(404);
       expect(calls).toBe(0);
-      expect((await both.call('/v1/wallets/nobody', { token: 'unknown' })).status).toBe(401);
+      expect((await both.call('/v1/wallets/nobody', { token: 'unknown-0123456789' })).status).toBe(
+        401,
+      );
       expect(calls).toBe(1);
     } finally {
       await both.close();

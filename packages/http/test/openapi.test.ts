@@ -20,8 +20,8 @@ const OPERATIONS = {
   'get /v1/wallets/{accountId}': 'read',
   'post /v1/wallets/{accountId}/add-funds': 'credit',
   'post /v1/wallets/{accountId}/withdraw-funds': 'debit',
-  'post /v1/transfers': 'admin',
-  'post /v1/wallets/{accountId}/exchange': 'admin',
+  'post /v1/transfers': 'transfer',
+  'post /v1/wallets/{accountId}/exchange': 'exchange',
   'get /v1/wallets/{accountId}/transactions': 'read',
   'get /v1/wallets/{accountId}/verify': 'admin',
 } as const;
@@ -69,6 +69,30 @@ describe('GET /openapi.json', () => {
       expect([key, op.security]).toEqual([key, scope === null ? [] : [{ bearerAuth: [scope] }]]);
       if (scope) expect(SCOPES).toContain(scope);
     }
+  });
+
+  it("shows each route's access rule: its scope, the accounts a limited caller must own, and admin-only fields", () => {
+    const access = Object.fromEntries(
+      operations()
+        .filter(([, op]) => op['x-wallet-access'] !== undefined)
+        .map(([key, op]) => [key, op['x-wallet-access']]),
+    );
+    expect(access).toEqual({
+      'post /v1/wallets': { scope: 'admin', owns: ['body.accountId'] },
+      'get /v1/wallets/{accountId}': { scope: 'read', owns: ['path.accountId'] },
+      'post /v1/wallets/{accountId}/add-funds': { scope: 'credit', owns: ['path.accountId'] },
+      'post /v1/wallets/{accountId}/withdraw-funds': { scope: 'debit', owns: ['path.accountId'] },
+      'post /v1/transfers': { scope: 'transfer', owns: ['body.fromAccountId'] },
+      'post /v1/wallets/{accountId}/exchange': {
+        scope: 'exchange',
+        owns: ['path.accountId'],
+        adminIf: ['body.to.amount'],
+      },
+      'get /v1/wallets/{accountId}/transactions': { scope: 'read', owns: ['path.accountId'] },
+      'get /v1/wallets/{accountId}/verify': { scope: 'admin', owns: ['path.accountId'] },
+    });
+    const exchange = operations().find(([key]) => key.endsWith('/exchange'))![1];
+    expect(exchange.description).toMatch(/Scope: `exchange`.*`body\.to\.amount` needs `admin`/s);
   });
 
   it('documents the error responses of every /v1 operation with the Error schema', () => {

@@ -135,7 +135,7 @@ describe('status mapping', () => {
     expect(reply.status).toBe(415);
     expect(reply.body.error).toEqual({
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'the request body must be application/json',
+      message: 'the request body must be application/json (optionally with charset=utf-8)',
     });
     const untyped = await server.call(`/v1/wallets/${accountId}/add-funds`, {
       body: '{"amount":"5"}',

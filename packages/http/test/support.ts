@@ -2,6 +2,7 @@ import {
   type CurrencyConfig,
   createMemoryLedger,
   createWalletService,
+  type ExchangeRateConfig,
   type MemoryLedger,
   type WalletService,
 } from '@wallet/core';
@@ -22,15 +23,23 @@ export const CURRENCIES: readonly CurrencyConfig[] = [
   { code: 'TOKENS', scale: 0, maxBalance: '1000' },
 ];
 
+/** 1 GEMS buys 0.25 GOLD; 1 GOLD buys 4 GEMS. */
+export const EXCHANGE_RATES: readonly ExchangeRateConfig[] = [
+  { from: 'GEMS', to: 'GOLD', rate: '0.25' },
+  { from: 'GOLD', to: 'GEMS', rate: '4' },
+];
+
 /** The account the `player` token is limited to. */
 export const PLAYER_ACCOUNT = 'player-limited';
 
 export const TOKENS = {
   admin: 'admin-3b8f1c0e9d2a4f6b',
-  reader: 'reader-5c7e2a9b1d3f',
-  creditor: 'creditor-8a1d4c6e2b',
-  debitor: 'debitor-2f9b7d1c5a',
-  player: 'player-6e3a8c2d4f',
+  reader: 'reader-5c7e2a9b1d3f6a8e',
+  creditor: 'creditor-8a1d4c6e2b9f0a3c',
+  debitor: 'debitor-2f9b7d1c5a8e4b6d',
+  transferer: 'transferer-4d6f8a0c2e1b3d5f',
+  exchanger: 'exchanger-9e7c5a3b1d0f2e4a',
+  player: 'player-6e3a8c2d4f7b9e1a',
 } as const;
 
 /** One token per scope, plus a player token limited to {@link PLAYER_ACCOUNT}. */
@@ -39,9 +48,11 @@ export const API_TOKENS: readonly ApiToken[] = [
   { token: TOKENS.reader, scopes: ['read'], name: 'dashboard' },
   { token: TOKENS.creditor, scopes: ['credit'], name: 'store' },
   { token: TOKENS.debitor, scopes: ['debit'], name: 'shop' },
+  { token: TOKENS.transferer, scopes: ['transfer'], name: 'trades' },
+  { token: TOKENS.exchanger, scopes: ['exchange'], name: 'bank' },
   {
     token: TOKENS.player,
-    scopes: ['read', 'credit', 'debit', 'admin'],
+    scopes: ['read', 'debit', 'transfer', 'exchange'],
     accountId: PLAYER_ACCOUNT,
     name: 'player session',
   },
@@ -103,7 +114,11 @@ export async function startServer(
   options: Partial<WalletApiOptions> & { wrap?: (service: WalletService) => WalletService } = {},
 ): Promise<TestServer> {
   const ledger = createMemoryLedger();
-  const service = createWalletService({ ledger, currencies: CURRENCIES });
+  const service = createWalletService({
+    ledger,
+    currencies: CURRENCIES,
+    exchangeRates: EXCHANGE_RATES,
+  });
   const logger = memoryLogger();
   const { wrap, ...apiOptions } = options;
   const api = createWalletApi({

@@ -7,7 +7,7 @@ import type {
 } from './client.js';
 import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
 import { PoolTransaction, resultList } from './pool-transaction.js';
-import { ensurePrepared } from './prepared-connections.js';
+import { ensurePrepared, markUtf8, speaksUtf8, USE_UTF8 } from './prepared-connections.js';
 import type { PreparedStatement } from './prepared-statement.js';
 import { type Rows, runCalls, type Session } from './session.js';
 
@@ -76,6 +76,12 @@ function poolDatabase(pool: PgPoolLike): Database {
       const client = await checkout();
       let broken: Error | undefined;
       try {
+        // A statement with values goes over the extended protocol, one statement per message,
+        // so the setting cannot ride along: it costs a round trip, once per connection.
+        if (!speaksUtf8(client)) {
+          await statement(() => client.query(USE_UTF8));
+          markUtf8(client);
+        }
         return resultList(await statement(() => client.query(text, values)))[0]!.rows as Rows;
       } catch (error) {
         if (error instanceof DriverError && sqlStateOf(error.cause) === undefined) {
@@ -89,9 +95,27 @@ function poolDatabase(pool: PgPoolLike): Database {
   };
 }
 
+/**
+ * PGlite takes `SET client_encoding` too, and then misreads (LATIN1: results come back empty)
+ * or fails every call (SJIS and the other encodings whose conversions it cannot load). The
+ * ledger sets UTF-8 once per instance, before its first statement and outside any transaction,
+ * which no rollback can undo; in process, it costs no round trip.
+ */
+async function pgliteUtf8(db: PGliteLike): Promise<void> {
+  if (speaksUtf8(db)) return;
+  try {
+    await db.query(USE_UTF8);
+  } catch (error) {
+    throw new DriverError('connect', error);
+  }
+  markUtf8(db);
+}
+
 function pgliteDatabase(db: PGliteLike): Database {
+  const query = plainQuery(db);
   return {
     async transaction(work, prepare) {
+      await pgliteUtf8(db);
       let started = false;
       let finished = false;
       try {
@@ -115,6 +139,9 @@ function pgliteDatabase(db: PGliteLike): Database {
       }
     },
 
-    query: plainQuery(db),
+    async query(text, values) {
+      await pgliteUtf8(db);
+      return query(text, values);
+    },
   };
 }

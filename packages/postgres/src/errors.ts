@@ -39,11 +39,39 @@ const MISSING_SCHEMA_STATES = new Set([
   '42883', // undefined_function
 ]);
 
-/** SQLSTATEs of text PostgreSQL cannot store, such as U+0000 in a key or in metadata. */
-const UNSTORABLE_TEXT_STATES = new Set([
+/**
+ * SQLSTATEs that mean the data was refused: text the database's encoding cannot hold, a value
+ * too long or out of range, a malformed JSON or number literal, a value too large for an index.
+ * Core checks requests before anything reaches the database, so these are the database's own
+ * limits (a `LATIN1` database that cannot hold a character, say): the caller is told, with the
+ * database's error as `cause`. Other data exceptions (a division by zero, say) can only come from
+ * a defect and stay unexpected errors.
+ */
+const REFUSED_DATA_STATES = new Set([
+  '22001', // string_data_right_truncation
+  '22003', // numeric_value_out_of_range
   '22021', // character_not_in_repertoire
+  '22026', // string_data_length_mismatch
+  '22P02', // invalid_text_representation (but see the version guard below)
   '22P05', // untranslatable_character
+  '54000', // program_limit_exceeded (an index row too large)
 ]);
+
+/**
+ * True when a failed statement refused the data it was given. One 22P02 is not about data: the
+ * version guard of `updateWallet` raises it ("stale wallet version") when a write finds a version
+ * it did not read, which only a defect can cause. A `SQL_ASCII` database refuses the `\u` escapes
+ * of non-ASCII text with 0A000 ("conversion between UTF8 and SQL_ASCII is not supported").
+ */
+function isRefusedData(state: string, cause: unknown): boolean {
+  const message = messageOf(cause);
+  if (state === '0A000') return /conversion between/i.test(message);
+  return REFUSED_DATA_STATES.has(state) && !/stale wallet version/.test(message);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** What a failed database call means to the ledger. */
 export type Translation =
@@ -86,11 +114,11 @@ export function translateError(error: unknown): Translation {
       ),
     };
   }
-  if (UNSTORABLE_TEXT_STATES.has(state)) {
+  if (isRefusedData(state, cause)) {
     return {
       retry: false,
       error: new ValidationError(
-        'the request holds text PostgreSQL cannot store (such as the character U+0000)',
+        'the request holds data this PostgreSQL database cannot store',
         undefined,
         { cause },
       ),

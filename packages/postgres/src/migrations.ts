@@ -103,6 +103,20 @@ export const MIGRATIONS: readonly Migration[] = [
         DROP CONSTRAINT IF EXISTS journal_entries_amount_check`,
     ],
   },
+  {
+    version: 3,
+    name: 'idempotency keys scoped per wallet',
+    // Keys used to be global; core now files each under the wallet the operation debits (for a
+    // credit, the wallet credited): `<accountId> <key>` (core's scopedIdempotencyKey, with no
+    // namespace). Every stored result names that wallet: `from.accountId` for a transfer,
+    // `accountId` for the others. Rewritten in place, a retry of a call made before the upgrade
+    // still finds its key and replays.
+    statements: (s) => [
+      `UPDATE ${s}.idempotency_keys
+        SET key = COALESCE(result->'from'->>'accountId', result->>'accountId') || ' ' || key
+        WHERE COALESCE(result->'from'->>'accountId', result->>'accountId') IS NOT NULL`,
+    ],
+  },
 ];
 
 /** Any constant shared by every process that migrates; the schema name is the second key. */

@@ -1,6 +1,6 @@
 import type { PgPoolClientLike, QueryResultLike } from './client.js';
 import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
-import { ensurePrepared } from './prepared-connections.js';
+import { ensurePrepared, markUtf8, speaksUtf8, USE_UTF8 } from './prepared-connections.js';
 import type { PreparedStatement, StatementCall } from './prepared-statement.js';
 import { type Rows, runCalls, type Session, type StatementResult } from './session.js';
 
@@ -21,6 +21,12 @@ export function resultList(result: QueryResultLike | QueryResultLike[]): QueryRe
  *
  * It tracks what decides a failure's meaning: whether the connection was lost before a script
  * went out (then nothing was sent), and whether the connection can go back to the pool.
+ *
+ * On a connection the ledger has not yet made speak UTF-8 (and that {@link prepare} did not),
+ * the setting of the client encoding ({@link USE_UTF8}) rides along with `BEGIN`, so the results
+ * of the first script are already read back as UTF-8. A setting changed inside a transaction is
+ * undone by its rollback, so the connection counts as speaking UTF-8 only once the transaction
+ * has committed.
  *
  * @example
  * const transaction = new PoolTransaction(await pool.connect());
@@ -46,6 +52,8 @@ export class PoolTransaction implements Session {
   #broken: Error | undefined;
   #begun = false;
   #committed = false;
+  /** Set when this transaction's `BEGIN` carried the setting of the client encoding. */
+  #settingUtf8 = false;
   #prepared: ReadonlySet<string> | undefined;
   readonly #onError = (error: Error) => {
     this.#lost ??= error;
@@ -62,10 +70,7 @@ export class PoolTransaction implements Session {
   }
 
   async query(text: string, values?: unknown[]): Promise<Rows> {
-    if (!this.#begun) {
-      this.#begun = true;
-      await this.#send('BEGIN');
-    }
+    if (!this.#begun) await this.#send(this.#begin());
     return (await this.#send(text, values))[0]!.rows as Rows;
   }
 
@@ -78,7 +83,9 @@ export class PoolTransaction implements Session {
       const lostBefore = this.#lost;
       this.#committed = true;
       try {
-        return (await this.#inTransaction(`${text};\nCOMMIT`)).slice(0, -1);
+        const results = (await this.#inTransaction(`${text};\nCOMMIT`)).slice(0, -1);
+        this.#committedUtf8();
+        return results;
       } catch (error) {
         const cause = (error as DriverError).cause;
         // A server error ends the script before its COMMIT, leaving a transaction to roll
@@ -97,6 +104,7 @@ export class PoolTransaction implements Session {
     if (!this.#begun) return;
     try {
       await this.#client.query('COMMIT');
+      this.#committedUtf8();
     } catch (error) {
       this.#broken = asError(error);
       throw new DriverError('commit', error);
@@ -126,7 +134,19 @@ export class PoolTransaction implements Session {
   /** Sends a script in the transaction, opening it with the first one. */
   async #inTransaction(text: string): Promise<QueryResultLike[]> {
     if (this.#begun) return this.#send(text);
+    const begin = this.#begin();
+    return (await this.#send(`${begin};\n${text}`)).slice(this.#settingUtf8 ? 2 : 1);
+  }
+
+  /** The script that opens the transaction: `BEGIN`, and the setting of the encoding when needed. */
+  #begin(): string {
     this.#begun = true;
-    return (await this.#send(`BEGIN;\n${text}`)).slice(1);
+    this.#settingUtf8 = !speaksUtf8(this.#client);
+    return this.#settingUtf8 ? `BEGIN;\n${USE_UTF8}` : 'BEGIN';
+  }
+
+  /** After the commit: the setting that rode along with `BEGIN` has taken effect. */
+  #committedUtf8(): void {
+    if (this.#settingUtf8) markUtf8(this.#client);
   }
 }

@@ -1,11 +1,30 @@
 import type { QueryResultLike } from './client.js';
 import type { PreparedStatement } from './prepared-statement.js';
 
-/** What one connection has prepared, as far as the ledger knows. */
-interface PreparedState {
+/**
+ * Makes the session's client encoding UTF-8, which is what node-postgres and PGlite always send
+ * and decode whatever the session says (node-postgres asks for UTF8 at startup, but code given
+ * the connection, such as a pool's `onConnect` hook, can `SET client_encoding` to something
+ * else). The text is ASCII, so the server reads it right under any client encoding. It is
+ * `SET client_encoding TO 'UTF8'` only where the encoding is another: on the usual connection
+ * it changes nothing, so a pooler or proxy sees no change of session state.
+ *
+ * The ledger sets it rather than refusing such a connection: no other encoding can be right on
+ * a connection whose driver writes and reads UTF-8 bytes (every non-ASCII string is misread
+ * both ways, as mojibake or as an error), so setting it cannot break a correct user of the
+ * connection, while refusing would turn a setting nobody can rely on into an outage.
+ */
+export const USE_UTF8 =
+  "SELECT set_config('client_encoding', 'UTF8', false) WHERE current_setting('client_encoding') <> 'UTF8'";
+
+/** What the ledger knows of one connection. */
+interface ConnectionState {
+  /** The names of the statements it has prepared. */
   names: Set<string>;
   /** False for a new connection, or after the server disagreed (a statement missing or already there): ask it. */
   synced: boolean;
+  /** Whether {@link USE_UTF8} took effect on it (committed, not rolled back). */
+  utf8: boolean;
 }
 
 /**
@@ -15,14 +34,50 @@ interface PreparedState {
  * the same connection costs a failed attempt: the server's duplicate-name error makes the next
  * attempt ask again.
  */
-const connections = new WeakMap<object, PreparedState>();
+const connections = new WeakMap<object, ConnectionState>();
+
+function stateOf(connection: object): ConnectionState {
+  let state = connections.get(connection);
+  if (state === undefined) {
+    state = { names: new Set(), synced: false, utf8: false };
+    connections.set(connection, state);
+  }
+  return state;
+}
+
+/**
+ * Whether the ledger has made `connection` speak UTF-8 (see {@link USE_UTF8}). It does so once
+ * per connection: with the first question of {@link ensurePrepared}, with the first `BEGIN`,
+ * or before the first autocommit statement.
+ *
+ * @example
+ * if (!speaksUtf8(client)) await client.query(USE_UTF8);
+ */
+export function speaksUtf8(connection: object): boolean {
+  return stateOf(connection).utf8;
+}
+
+/**
+ * Records that {@link USE_UTF8} took effect on `connection`: it ran outside a transaction, or
+ * in one that committed.
+ *
+ * @example
+ * await client.query(USE_UTF8);
+ * markUtf8(client);
+ */
+export function markUtf8(connection: object): void {
+  stateOf(connection).utf8 = true;
+}
 
 /** Runs a script of statements without parameters, one result each. */
 export type ScriptRunner = (text: string) => Promise<QueryResultLike[]>;
 
 /**
  * Prepares on `connection` whichever of `statements` it lacks, in one round trip, and returns
- * the names it holds. A failure leaves the connection to be asked again next time.
+ * the names it holds. A failure leaves the connection to be asked again next time. On a
+ * connection that does not speak UTF-8 yet, the question sets it (see {@link USE_UTF8}): the
+ * caller runs this before `BEGIN`, so no rollback can undo it (PGlite, which runs it in
+ * its transaction, has its instance set beforehand).
  *
  * @example
  * const names = await ensurePrepared(client, [statements.lockWallets], (text) => client.query(text));
@@ -32,16 +87,17 @@ export async function ensurePrepared(
   statements: readonly PreparedStatement[],
   runScript: ScriptRunner,
 ): Promise<ReadonlySet<string>> {
-  let state = connections.get(connection);
-  if (state === undefined) {
-    state = { names: new Set(), synced: false };
-    connections.set(connection, state);
-  }
+  const state = stateOf(connection);
   try {
     if (!state.synced) {
-      const [result] = await runScript('SELECT name FROM pg_prepared_statements');
+      // The encoding rides along with the question: no round trip of its own.
+      const setUtf8 = !state.utf8;
+      const question = 'SELECT name FROM pg_prepared_statements';
+      const results = await runScript(setUtf8 ? `${USE_UTF8};\n${question}` : question);
+      const result = results[results.length - 1];
       state.names = new Set((result?.rows ?? []).map((row) => (row as { name: string }).name));
       state.synced = true;
+      if (setUtf8) state.utf8 = true;
     }
     const missing = statements.filter((statement) => !state.names.has(statement.name));
     if (missing.length > 0) {

@@ -1,22 +1,47 @@
 import { ValidationError } from '@wallet/core';
 
+/** Printable ASCII (U+0020..U+007E): the common case, escaped as it always was. */
+const PRINTABLE_ASCII = /^[ -~]*$/;
+/** What the general case rewrites: quotes, backslashes, and every character outside printable ASCII. */
+const ESCAPED = /[\\']|[^ -~]/gu;
+
 /**
  * A string as a SQL literal, for statements sent without parameters (the simple protocol,
  * which runs several statements in one round trip). The `E'...'` form with every backslash and
  * quote doubled reads back the same string whatever `standard_conforming_strings` says.
- * U+0000 is refused here: the protocol ends the query text at the first zero byte.
  *
- * @throws {ValidationError} when the string holds U+0000
+ * The literal is always printable ASCII: any other character is written as a `\uXXXX` escape,
+ * or a `\UXXXXXXXX` escape of its code point above U+FFFF. ASCII bytes read the same under every
+ * client encoding PostgreSQL supports, so no encoding can re-read a literal into SQL: under
+ * Shift-JIS with `backslash_quote = on`, a character whose last UTF-8 byte is a Shift-JIS lead
+ * byte would otherwise swallow the first of a doubled backslash, and the second would escape
+ * the closing quote (the multibyte escape injection).
+ *
+ * U+0000 is refused here: the protocol ends the query text at the first zero byte. So is a
+ * lone surrogate, which has no code point to escape (core refuses both before this point).
+ *
+ * @throws {ValidationError} when the string holds U+0000 or a lone surrogate
  * @example
  * sqlText("it's"); // E'it''s'
+ * sqlText('Á🎮'); // E'\u00c1\U0001f3ae'
  */
 export function sqlText(value: string): string {
-  if (value.includes('\u0000')) {
+  if (PRINTABLE_ASCII.test(value)) return `E'${value.replace(/[\\']/g, '$&$&')}'`;
+  return `E'${value.replace(ESCAPED, escapeCharacter)}'`;
+}
+
+/** One match of {@link ESCAPED}: a quote or backslash doubled, any other character as an escape. */
+function escapeCharacter(character: string): string {
+  if (character === '\\' || character === "'") return character + character;
+  const code = character.codePointAt(0)!;
+  if (code === 0 || (code >= 0xd800 && code <= 0xdfff)) {
     throw new ValidationError(
       'the request holds text PostgreSQL cannot store (such as the character U+0000)',
     );
   }
-  return `E'${value.replace(/[\\']/g, '$&$&')}'`;
+  return code > 0xffff
+    ? `\\U${code.toString(16).padStart(8, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /**

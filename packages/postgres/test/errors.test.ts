@@ -54,9 +54,35 @@ describe('translateError', () => {
     if (!nul.retry) expect(nul.error).toBeInstanceOf(ValidationError);
   });
 
-  it('passes any other server error through as the driver raised it', () => {
-    const cause = serverError('22P02');
-    expect(translated(cause)).toEqual({ retry: false, error: cause });
+  it('maps data the database refuses (encoding, length, range, malformed literal, index row size) to VALIDATION_ERROR, keeping the cause', () => {
+    const sqlAscii = Object.assign(
+      new Error('conversion between UTF8 and SQL_ASCII is not supported'),
+      { code: '0A000', severity: 'ERROR' },
+    );
+    const refused = ['22021', '22P05', '22P02', '22001', '22003', '22026', '54000'].map(
+      serverError,
+    );
+    for (const cause of [...refused, sqlAscii]) {
+      const outcome = translated(cause);
+      expect(outcome.retry).toBe(false);
+      if (!outcome.retry) {
+        expect(outcome.error).toBeInstanceOf(ValidationError);
+        expect((outcome.error as Error).cause).toBe(cause);
+      }
+    }
+  });
+
+  it("passes the version guard's 22P02 and any other server error through as the driver raised it", () => {
+    const guard = Object.assign(
+      new Error(
+        'invalid input syntax for type boolean: "stale wallet version 4, the write read 3"',
+      ),
+      { code: '22P02', severity: 'ERROR' },
+    );
+    expect(translated(guard)).toEqual({ retry: false, error: guard });
+    for (const other of [serverError('XX000'), serverError('22012'), serverError('0A000')]) {
+      expect(translated(other)).toEqual({ retry: false, error: other });
+    }
   });
 
   it('passes errors that are not the database’s (such as one thrown by decide) through unchanged', () => {

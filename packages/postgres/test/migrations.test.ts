@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
+import { createWalletService } from '@wallet/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresLedger } from '../src/index.js';
+import type { QueryableLike } from '../src/client.js';
+import { createPostgresLedger, type PostgresClient } from '../src/index.js';
 import { MIGRATIONS } from '../src/migrations.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
 
@@ -81,6 +83,93 @@ describe('migrate() on PGlite', () => {
         'SELECT count(*)::int AS n FROM ledger.schema_migrations',
       );
       expect(rows[0]?.n).toBe(MIGRATIONS.length);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
+
+/**
+ * Migration 3 on keys written before keys were scoped: keyed calls are made, their key rows
+ * are put back in the pre-scoping form (the bare key), migration 3 is marked unapplied, and
+ * `migrate()` runs again. Each retry must then replay, and the same key on another wallet must
+ * be a new operation.
+ */
+async function keysSurviveScoping(
+  client: PostgresClient & QueryableLike,
+  schema: string,
+): Promise<void> {
+  const ledger = createPostgresLedger({ client, schema });
+  await ledger.migrate();
+  const wallets = createWalletService({
+    ledger,
+    currencies: [
+      { code: 'GEMS', scale: 0 },
+      { code: 'GOLD', scale: 2 },
+    ],
+  });
+  for (const accountId of ['alice', 'bob']) {
+    await wallets.createWallet({ accountId });
+    await wallets.addFunds({ accountId, amount: '100' });
+  }
+  const credit = { accountId: 'alice', amount: '5', idempotencyKey: 'legacy-credit' };
+  const transfer = {
+    fromAccountId: 'bob',
+    toAccountId: 'alice',
+    amount: '7',
+    idempotencyKey: 'legacy-transfer',
+  };
+  const exchange = {
+    accountId: 'alice',
+    from: { currency: 'GEMS', amount: '2' },
+    to: { currency: 'GOLD', amount: '0.50' },
+    idempotencyKey: 'legacy-exchange',
+  };
+  const first = [
+    await wallets.addFunds(credit),
+    await wallets.transfer(transfer),
+    await wallets.exchange(exchange),
+  ];
+  const s = `"${schema}"`;
+  await client.query(`UPDATE ${s}.idempotency_keys SET key = split_part(key, ' ', 2)`);
+  const { rows: legacy } = await client.query(`SELECT key FROM ${s}.idempotency_keys ORDER BY key`);
+  expect(legacy).toEqual([
+    { key: 'legacy-credit' },
+    { key: 'legacy-exchange' },
+    { key: 'legacy-transfer' },
+  ]);
+  await client.query(`DELETE FROM ${s}.schema_migrations WHERE version = 3`);
+
+  await ledger.migrate();
+
+  expect(await wallets.addFunds(credit)).toEqual({ ...first[0], replayed: true });
+  expect(await wallets.transfer(transfer)).toEqual({ ...first[1], replayed: true });
+  expect(await wallets.exchange(exchange)).toEqual({ ...first[2], replayed: true });
+  // Scoped now: bob's own credit with alice's old key is its own operation.
+  const bobs = await wallets.addFunds({ ...credit, accountId: 'bob' });
+  expect(bobs.replayed).toBe(false);
+  expect((await wallets.getFunds({ accountId: 'alice' })).balances).toEqual({
+    GEMS: '110',
+    GOLD: '0.50',
+  });
+}
+
+describe('migration 3 (idempotency keys scoped per wallet)', () => {
+  it('keeps keys committed before the upgrade working on PostgreSQL', async () => {
+    const pool = testPool(2);
+    const schema = uniqueSchema('scoping');
+    try {
+      await keysSurviveScoping(pool, schema);
+    } finally {
+      await dropSchema(pool, schema);
+      await pool.end();
+    }
+  });
+
+  it('keeps keys committed before the upgrade working on PGlite', async () => {
+    const db = new PGlite();
+    try {
+      await keysSurviveScoping(db, 'ledger');
     } finally {
       await db.close();
     }

@@ -22,6 +22,15 @@ const HOSTILE = [
   'ünï 🎮 \u{10FFFF}',
   '\r\n\t',
   '',
+  // Astral characters next to hex digits, which an escape must not swallow.
+  '\u{1F3AE}0\u{10000}f\u{1D11E}',
+  // Combining marks, kept as written (no normalization).
+  'e\u0301 a\u0308\u0304 \u0915\u094D\u0937',
+  // Line and paragraph separators, a byte order mark, DEL and other control characters.
+  'a\u2028b\u2029c\uFEFF\u007F\u0001\u001F',
+  // A character whose last UTF-8 byte is a Shift-JIS lead byte, before a backslash and a quote.
+  "Á\\'; DROP TABLE x; --",
+  '\uFFFF\uE000 表',
 ];
 
 describe('SQL literals', () => {
@@ -30,7 +39,9 @@ describe('SQL literals', () => {
 
   beforeAll(async () => {
     pool = testPool(2);
+    // PGlite takes seconds to start: here, under the hook timeout, not in the first test.
     db = new PGlite();
+    await db.waitReady;
   });
 
   afterAll(async () => {
@@ -82,6 +93,27 @@ describe('SQL literals', () => {
       thrown = error;
     }
     expect(isWalletError(thrown) && thrown.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('writes every literal as printable ASCII, escaping each character outside it by its code point', () => {
+    for (const value of HOSTILE) expect(sqlText(value)).toMatch(/^E'[ -~]*'$/);
+    expect(sqlTextArray(HOSTILE)).toMatch(/^E'[ -~]*'$/);
+    expect(sqlText("it's \\ plain")).toBe("E'it''s \\\\ plain'");
+    expect(sqlText("é'\\")).toBe("E'\\u00e9''\\\\'");
+    expect(sqlText('\u{1F3AE}')).toBe("E'\\U0001f3ae'");
+    expect(sqlText('\u{10FFFF}\u2028\n')).toBe("E'\\U0010ffff\\u2028\\u000a'");
+  });
+
+  it('refuses a lone surrogate as it refuses U+0000, rather than writing an invalid escape', () => {
+    for (const value of ['\uD83C', 'a\uDFAEb', '\uDFAE\uD83C', `${'x'.repeat(50)}\uD800`]) {
+      let thrown: unknown;
+      try {
+        sqlText(value);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isWalletError(thrown) && thrown.code).toBe('VALIDATION_ERROR');
+    }
   });
 
   it('orders account ids as the "C" collation does, above U+FFFF too', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, CurrencyConfig } from '@wallet/core';
+import type { Clock, CurrencyConfig, ExchangeRateConfig } from '@wallet/core';
 
 /**
  * The currencies every conformance suite configures: whole gems, gold with cents, credits with
@@ -10,6 +10,15 @@ export const SUITE_CURRENCIES: readonly CurrencyConfig[] = [
   { code: 'GOLD', scale: 2 },
   { code: 'CREDITS', scale: 2, minBalance: '-100.00' },
   { code: 'TOKENS', scale: 0, maxBalance: '1000' },
+];
+
+/**
+ * The exchange rates every conformance suite configures: 1 GEMS buys 0.125 GOLD, 1 GOLD buys
+ * 7.5 GEMS; no rate to or from TOKENS or CREDITS.
+ */
+export const SUITE_EXCHANGE_RATES: readonly ExchangeRateConfig[] = [
+  { from: 'GEMS', to: 'GOLD', rate: '0.125' },
+  { from: 'GOLD', to: 'GEMS', rate: '7.5' },
 ];
 
 /**

@@ -26,7 +26,7 @@ export {
   type FaultStats,
   type FaultyLedger,
 } from './faulty-ledger.js';
-export { SUITE_CURRENCIES, steppingClock, uniqueIds } from './fixtures.js';
+export { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
 export {
   type HistoryFixture,
   type HistorySuiteOptions,

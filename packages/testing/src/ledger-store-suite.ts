@@ -11,7 +11,7 @@ import {
 } from '@wallet/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBankTest } from './bank-test.js';
-import { SUITE_CURRENCIES, steppingClock, uniqueIds } from './fixtures.js';
+import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
 
 /** Lets a test change a stored journal behind the store's back, to prove tampering is caught. */
 export interface TamperHooks {
@@ -88,6 +88,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       createWalletService({
         ledger: fixture.ledger,
         currencies: SUITE_CURRENCIES,
+        exchangeRates: SUITE_EXCHANGE_RATES,
         ...options.service,
         ...(clock ? { clock } : {}),
       });
@@ -648,7 +649,6 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
           service.addFunds({ accountId, amount: '6', idempotencyKey, metadata: { a: 1 } }),
           service.addFunds({ accountId, amount: '5', idempotencyKey, metadata: { a: 2 } }),
           service.addFunds({ accountId, amount: '5', idempotencyKey }),
-          service.addFunds({ accountId: other, amount: '5', idempotencyKey, metadata: { a: 1 } }),
           service.addFunds({
             accountId,
             amount: '5',
@@ -725,12 +725,12 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       );
 
       it(
-        'applies concurrent transfers with one key once, whichever wallet each call locks first',
+        'applies concurrent transfers with one key once per sending wallet, whichever wallet each call locks first',
         async () => {
           const a = await wallet({ GEMS: '100' });
           const b = await wallet({ GEMS: '100' });
           const idempotencyKey = ids.key();
-          const results = await Promise.allSettled(
+          const results = await Promise.all(
             Array.from({ length: 10 }, (_, i) =>
               i % 2 === 0
                 ? service.transfer({
@@ -742,23 +742,311 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
                 : service.transfer({
                     fromAccountId: b,
                     toAccountId: a,
-                    amount: '10',
+                    amount: '7',
                     idempotencyKey,
                   }),
             ),
           );
-          const applied = results.filter((r) => r.status === 'fulfilled' && !r.value.replayed);
-          expect(applied).toHaveLength(1);
-          for (const r of results) {
-            if (r.status === 'rejected')
-              expect(r.reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
-          }
-          const total = BigInt((await balance(a, 'GEMS'))!) + BigInt((await balance(b, 'GEMS'))!);
-          expect(total).toBe(200n);
-          expect((await journal(a)).length + (await journal(b)).length).toBe(4);
+          // The key is scoped to the wallet each transfer debits: a->b and b->a are two operations.
+          const applied = results.filter((r) => !r.replayed);
+          expect(applied.map((r) => r.from.accountId).sort()).toEqual([a, b].sort());
+          expect(new Set(results.map((r) => r.transactionId)).size).toBe(2);
+          expect(await balance(a, 'GEMS')).toBe('97');
+          expect(await balance(b, 'GEMS')).toBe('103');
+          expect((await journal(a)).length + (await journal(b)).length).toBe(6);
         },
         concurrencyTimeout,
       );
+    });
+
+    describe('idempotency scope', () => {
+      it('scopes a key to the wallet it debits or credits: the same key on two wallets is two operations', async () => {
+        const a = await wallet({ GEMS: '10' });
+        const b = await wallet({ GEMS: '10' });
+        const idempotencyKey = ids.key();
+        const onA = await service.withdrawFunds({ accountId: a, amount: '3', idempotencyKey });
+        const onB = await service.addFunds({ accountId: b, amount: '4', idempotencyKey });
+        expect(onA.replayed).toBe(false);
+        expect(onB.replayed).toBe(false);
+        expect(onB.transactionId).not.toBe(onA.transactionId);
+        // Each still replays in its own scope, and refuses another request there.
+        expect(await service.withdrawFunds({ accountId: a, amount: '3', idempotencyKey })).toEqual({
+          ...onA,
+          replayed: true,
+        });
+        await expectWalletError(
+          service.addFunds({ accountId: b, amount: '5', idempotencyKey }),
+          'IDEMPOTENCY_KEY_REUSED',
+        );
+        expect(await balance(a, 'GEMS')).toBe('7');
+        expect(await balance(b, 'GEMS')).toBe('14');
+      });
+
+      it("scopes a transfer's key to the sender: a credit of the receiver with the same key is its own operation", async () => {
+        const sender = await wallet({ GEMS: '10' });
+        const receiver = await wallet();
+        const idempotencyKey = ids.key();
+        await service.transfer({
+          fromAccountId: sender,
+          toAccountId: receiver,
+          amount: '2',
+          idempotencyKey,
+        });
+        const credit = await service.addFunds({ accountId: receiver, amount: '5', idempotencyKey });
+        expect(credit).toMatchObject({ replayed: false, currentBalance: '7' });
+        await expectWalletError(
+          service.withdrawFunds({ accountId: sender, amount: '2', idempotencyKey }),
+          'IDEMPOTENCY_KEY_REUSED',
+        );
+      });
+
+      it("keeps a namespace's keys apart from the servers' keys: no block, no replay, no probe", async () => {
+        const accountId = await wallet({ GEMS: '100' });
+        const idempotencyKey = ids.key('receipt');
+        const player = { idempotencyNamespace: 'player-session:1' };
+        // The player uses the storefront's next receipt id first...
+        const spent = await service.withdrawFunds({
+          accountId,
+          amount: '5',
+          idempotencyKey,
+          ...player,
+        });
+        // ...and the storefront's credit with that receipt id still applies, once.
+        const credited = await service.addFunds({ accountId, amount: '50', idempotencyKey });
+        expect(credited).toMatchObject({ replayed: false, currentBalance: '145' });
+        expect(await service.addFunds({ accountId, amount: '50', idempotencyKey })).toEqual({
+          ...credited,
+          replayed: true,
+        });
+        // The player's retry replays the player's own call, not the server's.
+        expect(
+          await service.withdrawFunds({ accountId, amount: '5', idempotencyKey, ...player }),
+        ).toEqual({ ...spent, replayed: true });
+        // A server key the player never used tells the player nothing: it is simply new to them.
+        const serverOnly = ids.key('server');
+        await service.withdrawFunds({ accountId, amount: '1', idempotencyKey: serverOnly });
+        const probe = await service.withdrawFunds({
+          accountId,
+          amount: '2',
+          idempotencyKey: serverOnly,
+          idempotencyNamespace: 'player-session:2',
+        });
+        expect(probe.replayed).toBe(false);
+        expect(await balance(accountId, 'GEMS')).toBe('142');
+        const keyed = (await journal(accountId)).filter((e) => e.idempotencyKey !== null);
+        // Entries record the caller's key as it was sent, without the scope.
+        expect(keyed.map((e) => e.idempotencyKey)).toEqual([
+          idempotencyKey,
+          idempotencyKey,
+          serverOnly,
+          serverOnly,
+        ]);
+      });
+
+      it('refuses a malformed namespace with VALIDATION_ERROR and writes nothing', async () => {
+        const accountId = await wallet({ GEMS: '10' });
+        for (const idempotencyNamespace of ['', 'has space', 'é', 'x'.repeat(129), 7]) {
+          await expectWalletError(
+            service.withdrawFunds({
+              accountId,
+              amount: '1',
+              idempotencyKey: ids.key(),
+              idempotencyNamespace: idempotencyNamespace as string,
+            }),
+            'VALIDATION_ERROR',
+          );
+        }
+        expect(await journal(accountId)).toHaveLength(1);
+      });
+
+      it(
+        'applies concurrent calls with one key once per wallet and namespace',
+        async () => {
+          const a = await wallet({ GEMS: '100' });
+          const b = await wallet({ GEMS: '100' });
+          const idempotencyKey = ids.key();
+          const calls = Array.from({ length: 30 }, (_, i) =>
+            service.withdrawFunds({
+              accountId: i % 3 === 1 ? b : a,
+              amount: '1',
+              idempotencyKey,
+              ...(i % 3 === 2 ? { idempotencyNamespace: 'player:a' } : {}),
+            }),
+          );
+          const results = await Promise.all(calls);
+          expect(results.filter((r) => !r.replayed)).toHaveLength(3);
+          expect(new Set(results.map((r) => r.transactionId)).size).toBe(3);
+          expect(await balance(a, 'GEMS')).toBe('98');
+          expect(await balance(b, 'GEMS')).toBe('99');
+        },
+        concurrencyTimeout,
+      );
+    });
+
+    describe('strings', () => {
+      it('refuses idempotency keys outside 1..255 printable ASCII with VALIDATION_ERROR and writes nothing', async () => {
+        const accountId = await wallet({ GEMS: '10' });
+        const keys = [
+          '',
+          'has space',
+          'ordér-1',
+          'k-\ud800',
+          'tab\t',
+          'nul\u0000',
+          'x'.repeat(256),
+          '😀',
+        ];
+        for (const idempotencyKey of keys) {
+          await expectWalletError(
+            service.addFunds({ accountId, amount: '1', idempotencyKey }),
+            'VALIDATION_ERROR',
+          );
+        }
+        expect(
+          await service.addFunds({ accountId, amount: '1', idempotencyKey: 'x'.repeat(255) }),
+        ).toMatchObject({ replayed: false });
+        expect(await journal(accountId)).toHaveLength(2);
+      });
+
+      it('refuses metadata holding a lone surrogate or U+0000, in a name or a value, with VALIDATION_ERROR and writes nothing', async () => {
+        const accountId = await wallet({ GEMS: '10' });
+        const other = await wallet();
+        const bad: Record<string, unknown>[] = [
+          { note: 'k-\ud800' },
+          { note: '\udc00 trailing' },
+          { note: 'a\u0000b' },
+          { 'name\ud83d': 'value' },
+          { 'na\u0000me': 'value' },
+          { deep: [{ x: ['ok', 'bad\udfff'] }] },
+        ];
+        for (const metadata of bad) {
+          await expectWalletError(
+            service.addFunds({ accountId, amount: '1', metadata: metadata as never }),
+            'VALIDATION_ERROR',
+          );
+          await expectWalletError(
+            service.transfer({
+              fromAccountId: accountId,
+              toAccountId: other,
+              amount: '1',
+              metadata: metadata as never,
+            }),
+            'VALIDATION_ERROR',
+          );
+          const fresh = ids.account();
+          await expectWalletError(
+            service.createWallet({ accountId: fresh, metadata: metadata as never }),
+            'VALIDATION_ERROR',
+          );
+          await expectWalletError(service.getFunds({ accountId: fresh }), 'WALLET_NOT_FOUND');
+        }
+        expect(await journal(accountId)).toHaveLength(1);
+        expect(await journal(other)).toHaveLength(0);
+      });
+
+      it('stores astral characters, combining marks, U+2028, quotes, backslashes and $$ exactly as hashed', async () => {
+        const metadata = {
+          'cafe\u0301': 'e\u0301 \u00e9',
+          '😀 𝄞': 'astral 🎮 \u{1F600} 𠀀',
+          lines: 'a\u2028b\u2029c\r\n',
+          quotes: `it's "quoted" \\ back\\slash \\' \\"`,
+          dollars: '$$ $tag$ $1 $$;DROP TABLE x;$$',
+          nested: ['\\x00', { $$: "''", '': '' }, 1.5, -0.25, true, null],
+        };
+        const idempotencyKey = `${ids.key()}'"\\$$!~{}`;
+        const accountId = ids.account();
+        touched.add(accountId);
+        const created = await service.createWallet({ accountId, metadata });
+        expect(created.metadata).toEqual(metadata);
+        expect((await service.getFunds({ accountId })).metadata).toEqual(metadata);
+        const first = await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata });
+        const other = await wallet();
+        const transferKey = `${idempotencyKey}\\u2028`;
+        await service.transfer({
+          fromAccountId: accountId,
+          toAccountId: other,
+          amount: '2',
+          idempotencyKey: transferKey,
+          metadata,
+        });
+        const entries = await journal(accountId);
+        expect(entries.map((e) => [e.idempotencyKey, e.metadata])).toEqual([
+          [idempotencyKey, metadata],
+          [transferKey, metadata],
+        ]);
+        expect((await journal(other))[0]).toMatchObject({ idempotencyKey: transferKey, metadata });
+        for (const entry of entries) expect(hashEntry(entry)).toBe(entry.hash);
+        expect(await service.verifyWallet({ accountId })).toMatchObject({ ok: true, problems: [] });
+        expect(await service.verifyWallet({ accountId: other })).toMatchObject({ ok: true });
+        // The stored key and fingerprint match the request again: a retry replays.
+        expect(
+          await service.addFunds({ accountId, amount: '5', idempotencyKey, metadata }),
+        ).toEqual({ ...first, replayed: true });
+      });
+    });
+
+    describe('exchange at configured rates', () => {
+      it("credits from.amount times the rate, rounded down to the target's scale", async () => {
+        const accountId = await wallet({ GEMS: '10', GOLD: '1.00' });
+        const gold = await service.exchange({
+          accountId,
+          from: { currency: 'GEMS', amount: '3' },
+          to: { currency: 'GOLD' },
+        });
+        // 3 GEMS at 0.125 is 0.375 GOLD: the player gets 0.37, never 0.38.
+        expect(gold).toMatchObject({
+          from: { currency: 'GEMS', amount: '3', currentBalance: '7' },
+          to: { currency: 'GOLD', amount: '0.37', previousBalance: '1.00', currentBalance: '1.37' },
+        });
+        const gems = await service.exchange({
+          accountId,
+          from: { currency: 'GOLD', amount: '1.37' },
+          to: { currency: 'GEMS', amount: null },
+        });
+        // 1.37 GOLD at 7.5 is 10.275 GEMS: 10.
+        expect(gems.to).toMatchObject({ amount: '10', currentBalance: '17' });
+        expect(await service.verifyWallet({ accountId })).toMatchObject({ ok: true });
+      });
+
+      it('refuses a result that rounds to 0 with INVALID_AMOUNT and a pair without a rate with VALIDATION_ERROR, writing nothing', async () => {
+        const accountId = await wallet({ GEMS: '10', GOLD: '1.00' });
+        await expectWalletError(
+          service.exchange({
+            accountId,
+            from: { currency: 'GOLD', amount: '0.13' },
+            to: { currency: 'GEMS' },
+          }),
+          'INVALID_AMOUNT',
+        );
+        await expectWalletError(
+          service.exchange({
+            accountId,
+            from: { currency: 'GEMS', amount: '1' },
+            to: { currency: 'TOKENS' },
+          }),
+          'VALIDATION_ERROR',
+        );
+        expect(await journal(accountId)).toHaveLength(2);
+      });
+
+      it('replays a keyed exchange at the rate, and treats it as another request than one with a to.amount', async () => {
+        const accountId = await wallet({ GEMS: '16' });
+        const idempotencyKey = ids.key();
+        const request = {
+          accountId,
+          from: { currency: 'GEMS', amount: '8' },
+          to: { currency: 'GOLD' },
+          idempotencyKey,
+        };
+        const first = await service.exchange(request);
+        expect(first.to.amount).toBe('1.00');
+        expect(await service.exchange(request)).toEqual({ ...first, replayed: true });
+        await expectWalletError(
+          service.exchange({ ...request, to: { currency: 'GOLD', amount: '1.00' } }),
+          'IDEMPOTENCY_KEY_REUSED',
+        );
+        expect(await balance(accountId, 'GOLD')).toBe('1.00');
+      });
     });
 
     describe('getTransactionHistory', () => {

@@ -1,5 +1,5 @@
 import type { Authorizer } from '@wallet/http';
-import type { IamCaller } from './wallet-config.js';
+import { checkIamCallers, type IamCaller } from './wallet-config.js';
 
 /** `arn:aws:iam::<account>:role/<path/>name` */
 const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
@@ -16,12 +16,16 @@ function matches(caller: IamCaller, userArn: string): boolean {
  * Maps the IAM caller API Gateway authenticated (REST API `requestContext.identity.userArn`,
  * present only on methods with IAM authorization) to the scopes configured for it. A caller
  * that signed its request but is not configured gets no scopes: IAM proves who called, this
- * list says what they may do.
+ * list says what they may do. A caller with `accountId` reaches only that account (`@wallet/http`
+ * checks every route that names one) and holds only `read`, `debit`, `transfer` or `exchange`.
  *
+ * @throws {TypeError} when {@link checkIamCallers} refuses the list (an unknown scope, or an
+ *   account-limited caller with `credit` or `admin`)
  * @example
  * createWalletApi({ service, authorizer: iamCallerAuthorizer([{ arn: 'arn:aws:iam::123456789012:role/game-backend', scopes: ['admin'] }]) });
  */
 export function iamCallerAuthorizer(callers: readonly IamCaller[]): Authorizer {
+  checkIamCallers(callers, 'iamCallers');
   return ({ lambda }) => {
     const event = lambda?.event;
     const userArn = event && 'httpMethod' in event && event.requestContext.identity?.userArn;

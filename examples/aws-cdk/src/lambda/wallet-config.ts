@@ -1,9 +1,31 @@
 import type { CurrencyConfig } from '@wallet/core';
-import type { ApiToken, Scope } from '@wallet/http';
+import { ACCOUNT_SCOPES, type ApiToken, SCOPES, type Scope } from '@wallet/http';
+
+/**
+ * Every scope an IAM caller may hold: the API's own list (`SCOPES` of `@wallet/http`, DESIGN
+ * section 5): `read`, `credit` (mints currency: trusted servers only), `debit`, `transfer`,
+ * `exchange` (at the configured rates), `admin` (everything).
+ *
+ * @example
+ * IAM_CALLER_SCOPES.includes('transfer'); // true
+ */
+export const IAM_CALLER_SCOPES: readonly Scope[] = SCOPES;
+
+/**
+ * The scopes a caller limited to one account (`accountId`) may hold (`ACCOUNT_SCOPES` of
+ * `@wallet/http`): never `credit` (it mints currency) nor `admin` (it does everything, for every
+ * account).
+ *
+ * @example
+ * const player: IamCaller = { arn, scopes: [...ACCOUNT_LIMITED_SCOPES], accountId: 'player-1' };
+ */
+export const ACCOUNT_LIMITED_SCOPES: readonly Scope[] = ACCOUNT_SCOPES;
 
 /**
  * An IAM caller the API trusts, and what it may do. `arn` is an IAM user or role ARN; a role
  * also matches every session assumed from it (`arn:aws:sts::<account>:assumed-role/<name>/*`).
+ * With `accountId` the caller may only touch that account and may hold only
+ * {@link ACCOUNT_LIMITED_SCOPES}.
  *
  * @example
  * const caller: IamCaller = { arn: 'arn:aws:iam::123456789012:role/game-backend', scopes: ['admin'] };
@@ -13,6 +35,59 @@ export interface IamCaller {
   scopes: Scope[];
   accountId?: string;
   name?: string;
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/**
+ * Checks a list of IAM callers, so a mistake fails the synth (and the API Lambda's start)
+ * instead of locking callers out or letting a player mint money: every caller needs an ARN and
+ * some of {@link IAM_CALLER_SCOPES}; an ARN may be listed once; a caller limited to one account
+ * may hold only {@link ACCOUNT_LIMITED_SCOPES}.
+ *
+ * @param source how the list is named in the error, e.g. `iamCallers` or `WALLET_IAM_CALLERS`
+ * @throws {TypeError} naming the caller (by index and ARN) and what is wrong with it
+ * @example
+ * const callers = checkIamCallers(JSON.parse(env.WALLET_IAM_CALLERS), 'WALLET_IAM_CALLERS');
+ */
+export function checkIamCallers(callers: unknown, source: string): IamCaller[] {
+  if (!Array.isArray(callers)) throw new TypeError(`${source} must be an array of IAM callers`);
+  const arns = new Set<string>();
+  callers.forEach((caller: unknown, index) => {
+    const { arn, scopes, accountId, name } = (caller ?? {}) as Record<string, unknown>;
+    const at = `${source}[${index}]`;
+    if (!isText(arn) || !arn.startsWith('arn:')) {
+      throw new TypeError(`${at}.arn must be an IAM user or role ARN`);
+    }
+    const which = `${at} (${arn})`;
+    if (arns.has(arn)) throw new TypeError(`${which} repeats an earlier caller's ARN`);
+    arns.add(arn);
+    const known: readonly unknown[] = IAM_CALLER_SCOPES;
+    if (
+      !Array.isArray(scopes) ||
+      scopes.length === 0 ||
+      !scopes.every((scope) => known.includes(scope))
+    ) {
+      throw new TypeError(
+        `${which}.scopes must list some of ${IAM_CALLER_SCOPES.join(', ')}; got ${JSON.stringify(scopes)}`,
+      );
+    }
+    if (name !== undefined && typeof name !== 'string') {
+      throw new TypeError(`${which}.name must be a string`);
+    }
+    if (accountId === undefined) return;
+    if (!isText(accountId)) throw new TypeError(`${which}.accountId must be a non-empty string`);
+    const limited: readonly unknown[] = ACCOUNT_LIMITED_SCOPES;
+    const refused = scopes.filter((scope) => !limited.includes(scope));
+    if (refused.length > 0) {
+      throw new TypeError(
+        `${which} is limited to account ${accountId}, so it may hold only ` +
+          `${ACCOUNT_LIMITED_SCOPES.join(', ')}, not ${refused.join(', ')}: credit mints ` +
+          'currency and admin reaches every account; give those to an unlimited server caller',
+      );
+    }
+  });
+  return callers as IamCaller[];
 }
 
 /**
@@ -57,10 +132,13 @@ function required(env: Record<string, string | undefined>, name: string): string
 
 /**
  * Reads the API Lambda's configuration from its environment. Currencies and callers are JSON
- * so the stack (or a local run) sets them without a code change; everything is checked again
- * by `createWalletService` and `createWalletApi`, which refuse a bad currency or token.
+ * so the stack (or a local run) sets them without a code change. The IAM callers are checked
+ * here ({@link checkIamCallers}), as the stack checked them at synth, so an edited variable
+ * that gives an account-limited caller `credit` or `admin` keeps the API from starting;
+ * `createWalletService` and `createWalletApi` refuse a bad currency or token.
  *
  * @throws {Error} naming the variable that is missing or not JSON
+ * @throws {TypeError} on an IAM caller {@link checkIamCallers} refuses
  * @example
  * const config = readWalletConfig({ LEDGER_TABLE: 'ledger', HISTORY_TABLE: 'history', WALLET_CURRENCIES: '[{"code":"GEMS","scale":0}]' });
  */
@@ -69,7 +147,7 @@ export function readWalletConfig(env: Record<string, string | undefined>): Walle
     ledgerTable: required(env, 'LEDGER_TABLE'),
     historyTable: required(env, 'HISTORY_TABLE'),
     currencies: json<CurrencyConfig[]>(env, 'WALLET_CURRENCIES'),
-    iamCallers: json<IamCaller[]>(env, 'WALLET_IAM_CALLERS', []),
+    iamCallers: checkIamCallers(json<unknown>(env, 'WALLET_IAM_CALLERS', []), 'WALLET_IAM_CALLERS'),
     tokens: json<ApiToken[]>(env, 'WALLET_API_TOKENS', []),
   };
   if (env.WALLET_DEFAULT_CURRENCY) config.defaultCurrency = env.WALLET_DEFAULT_CURRENCY;

@@ -20,12 +20,43 @@ export function functionWithVariable(template: Template, variable: string): stri
 /** Every statement of every policy attached to a function's execution role. */
 export function statementsOf(template: Template, functionId: string): TemplateStatement[] {
   const role = template.toJSON().Resources[functionId].Properties.Role['Fn::GetAtt'][0] as string;
+  return statementsOfRole(template, role);
+}
+
+/** Every statement of every `AWS::IAM::Policy` attached to a role (by logical id). */
+export function statementsOfRole(template: Template, roleId: string): TemplateStatement[] {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
     .filter((policy) =>
-      (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
+      (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId),
     )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as TemplateStatement[]);
+}
+
+/**
+ * Every policy statement of the template: of `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy`
+ * resources and of roles' inline policies.
+ */
+export function allStatements(template: Template): TemplateStatement[] {
+  const documents = [
+    ...Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (policy) => policy.Properties.PolicyDocument,
+    ),
+    ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map(
+      (policy) => policy.Properties.PolicyDocument,
+    ),
+    ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((role) =>
+      ((role.Properties.Policies ?? []) as { PolicyDocument: unknown }[]).map(
+        (policy) => policy.PolicyDocument,
+      ),
+    ),
+  ] as { Statement: TemplateStatement[] }[];
+  return documents.flatMap((document) => document.Statement);
+}
+
+/** The resources of one statement as a list. */
+export function resourcesOf(statement: TemplateStatement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 }
 
 /** The actions of one statement as a list. */
