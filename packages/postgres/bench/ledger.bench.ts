@@ -69,6 +69,9 @@ async function measure(
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  // A row of failed calls is not a measurement: stop rather than print a zero.
+  if (failures > 0 && latencies.length === 0)
+    throw new Error(`every one of ${failures} calls failed`);
   if (failures > 0) console.error(`${failures} calls failed`);
   return { ops: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
 }
@@ -128,8 +131,10 @@ async function seeded(service: WalletService, ids: string[], concurrency: number
 
 /** The ledger's withdrawal; `label` keeps each case's idempotency keys apart. */
 function adapter(service: WalletService, label: string): Withdraw {
+  // Keys are printable ASCII without spaces; the labels name workloads ("random of 10,000").
+  const prefix = label.replace(/[^\x21-\x7e]/g, '-');
   return (accountId, n) =>
-    service.withdrawFunds({ accountId, amount: '1.00', idempotencyKey: `${label}:${n}` });
+    service.withdrawFunds({ accountId, amount: '1.00', idempotencyKey: `${prefix}:${n}` });
 }
 
 const workloads = (ids: string[]) => ({
