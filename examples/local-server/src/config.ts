@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CurrencyConfig } from '@wallet/core';
+import type { CurrencyConfig, ExchangeRateConfig } from '@wallet/core';
 import { type ApiToken, SCOPES, type Scope } from '@wallet/http';
 
 /** How the local server runs, read from the environment. */
@@ -13,6 +13,8 @@ export interface LocalServerConfig {
   /** A PostgreSQL connection string; when set, the ledger lives there instead of PGlite. */
   databaseUrl: string | undefined;
   currencies: CurrencyConfig[];
+  /** The rates of exchanges that name no `to.amount`, from `WALLET_EXCHANGE_RATES`. */
+  exchangeRates: ExchangeRateConfig[];
   /**
    * The admin bearer token (scopes `['admin']`): `WALLET_API_TOKEN`, or one generated when
    * neither it nor `WALLET_TOKENS_FILE` is set; `undefined` when only the file is.
@@ -27,10 +29,14 @@ export interface LocalServerConfig {
 }
 
 const DEFAULT_CURRENCIES = 'GEMS:0,GOLD:2';
+/** With the default currencies: 1 GEMS buys 0.125 GOLD, 1 GOLD buys 7.5 GEMS (a spread). */
+const DEFAULT_EXCHANGE_RATES = 'GEMS:GOLD=0.125,GOLD:GEMS=7.5';
 
 /**
  * Reads `PORT` (3000), `HOST` (127.0.0.1), `WALLET_DATA_DIR` (`.wallet-data` in the repository),
  * `DATABASE_URL`, `WALLET_CURRENCIES` (`GEMS:0,GOLD:2`; the first is the default),
+ * `WALLET_EXCHANGE_RATES` (`FROM:TO=RATE,...`; by default `GEMS:GOLD=0.125,GOLD:GEMS=7.5` with the
+ * default currencies, and none with others),
  * `WALLET_API_TOKEN` (the admin token) and `WALLET_TOKENS_FILE` (a JSON array of
  * `{ token, scopes, accountId?, name? }`; a relative path is resolved from `INIT_CWD`, where
  * pnpm ran (the repository's root for `npm start`), else from the current directory).
@@ -68,6 +74,9 @@ export function readConfig(
     dataDir: env.WALLET_DATA_DIR ?? join(repoRoot, '.wallet-data'),
     databaseUrl: env.DATABASE_URL || undefined,
     currencies: currencies(env.WALLET_CURRENCIES ?? DEFAULT_CURRENCIES),
+    exchangeRates: exchangeRates(
+      env.WALLET_EXCHANGE_RATES ?? (env.WALLET_CURRENCIES ? '' : DEFAULT_EXCHANGE_RATES),
+    ),
     token: generate ? `wallet_${randomBytes(24).toString('base64url')}` : supplied,
     tokenGenerated: generate,
     tokens,
@@ -174,6 +183,20 @@ function port(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value > 65535) throw new Error(`PORT must be 0..65535, got ${text}`);
   return value;
+}
+
+/** Parses `FROM:TO=RATE[,...]` (empty: none); core checks the codes and rates themselves. */
+function exchangeRates(text: string): ExchangeRateConfig[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((item) => {
+    const match = /^\s*([^:\s]+):([^=\s]+)=(\S+)\s*$/.exec(item);
+    if (!match) {
+      throw new Error(
+        `WALLET_EXCHANGE_RATES must look like GEMS:GOLD=0.125,GOLD:GEMS=7.5, got ${text}`,
+      );
+    }
+    return { from: match[1]!, to: match[2]!, rate: match[3]! };
+  });
 }
 
 /** Parses `CODE:SCALE[,CODE:SCALE...]`; core checks the codes and scales themselves. */

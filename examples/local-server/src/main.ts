@@ -65,6 +65,9 @@ if (config.tokensFile !== undefined) {
 console.log(
   `currencies: ${config.currencies.map((c) => `${c.code} (scale ${c.scale})`).join(', ')}`,
 );
+console.log(
+  `exchange rates: ${config.exchangeRates.map((r) => `1 ${r.from} = ${r.rate} ${r.to}`).join(', ') || 'none (set WALLET_EXCHANGE_RATES)'}`,
+);
 if (config.tokenGenerated) {
   console.log('try:');
 } else if (config.token !== undefined) {

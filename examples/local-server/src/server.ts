@@ -28,13 +28,21 @@ export async function startLocalServer(config: LocalServerConfig): Promise<Local
   // A dry run over an in-memory ledger first: a currency or token the builders refuse fails the
   // start at once, before a database is opened, created or migrated.
   buildApi(
-    createWalletService({ ledger: createMemoryLedger(), currencies: config.currencies }),
+    createWalletService({
+      ledger: createMemoryLedger(),
+      currencies: config.currencies,
+      exchangeRates: config.exchangeRates,
+    }),
     config,
   );
   const database = await openDatabase(config);
   try {
     const ledger = createPostgresLedger({ client: database.client });
-    const service = createWalletService({ ledger, currencies: config.currencies });
+    const service = createWalletService({
+      ledger,
+      currencies: config.currencies,
+      exchangeRates: config.exchangeRates,
+    });
     const api = buildApi(service, config);
     await ledger.migrate();
     const listener = await api.listen({ port: config.port, hostname: config.hostname });

@@ -35,15 +35,26 @@ describe('the local server', () => {
         body: { amount: '30' },
       });
       expect(withdrawn.body.currentBalance).toBe('70');
+      // The default rates: 8 GEMS at 0.125 buy 1.00 GOLD.
+      const exchanged = await call(first.url, 'POST', '/v1/wallets/player-1/exchange', {
+        body: { from: { currency: 'GEMS', amount: '8' }, to: { currency: 'GOLD' } },
+      });
+      expect(exchanged.body.to).toMatchObject({ currency: 'GOLD', amount: '1.00' });
+      expect(first.output()).toContain('exchange rates: 1 GEMS = 0.125 GOLD, 1 GOLD = 7.5 GEMS');
       expect(await stop(first.child)).toBe(0);
 
       const second = await start({ WALLET_DATA_DIR: dataDir });
       const wallet = await call(second.url, 'GET', '/v1/wallets/player-1');
-      expect(wallet.body.balances).toEqual({ GEMS: '70', GOLD: '0.00' });
+      expect(wallet.body.balances).toEqual({ GEMS: '62', GOLD: '1.00' });
       const history = await call(second.url, 'GET', '/v1/wallets/player-1/transactions?order=asc');
-      expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(['CREDIT', 'DEBIT']);
+      expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
+        'CREDIT',
+        'DEBIT',
+        'EXCHANGE_OUT',
+        'EXCHANGE_IN',
+      ]);
       const verified = await call(second.url, 'GET', '/v1/wallets/player-1/verify');
-      expect(verified.body).toMatchObject({ ok: true, entries: 2, problems: [] });
+      expect(verified.body).toMatchObject({ ok: true, entries: 4, problems: [] });
       expect(await stop(second.child)).toBe(0);
       // The token was supplied, so neither run printed it, in the banner or in a log line.
       for (const run of [first, second]) {
@@ -96,6 +107,10 @@ describe('readConfig', () => {
         { code: 'GEMS', scale: 0 },
         { code: 'GOLD', scale: 2 },
       ],
+      exchangeRates: [
+        { from: 'GEMS', to: 'GOLD', rate: '0.125' },
+        { from: 'GOLD', to: 'GEMS', rate: '7.5' },
+      ],
       tokenGenerated: true,
     });
     expect(config.token).toMatch(/^wallet_[A-Za-z0-9_-]{32}$/);
@@ -105,5 +120,16 @@ describe('readConfig', () => {
   it('names the variable when one is malformed', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ WALLET_CURRENCIES: 'GEMS' })).toThrow(/WALLET_CURRENCIES/);
+    expect(() => readConfig({ WALLET_EXCHANGE_RATES: 'GEMS>GOLD' })).toThrow(
+      /WALLET_EXCHANGE_RATES/,
+    );
+  });
+
+  it('reads exchange rates, and has none by default with currencies of its own', () => {
+    expect(
+      readConfig({ WALLET_CURRENCIES: 'COINS:0,STARS:2', WALLET_EXCHANGE_RATES: 'COINS:STARS=0.5' })
+        .exchangeRates,
+    ).toEqual([{ from: 'COINS', to: 'STARS', rate: '0.5' }]);
+    expect(readConfig({ WALLET_CURRENCIES: 'COINS:0' }).exchangeRates).toEqual([]);
   });
 });
