@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { CurrencyRegistry } from './currency.js';
 import { ValidationError, WalletError } from './errors.js';
 import { LedgerDraft } from './ledger-draft.js';
 import { applyOperation, type PreparedOperation } from './operation.js';
@@ -13,8 +14,9 @@ import { TransactionTooLargeError } from './transaction-too-large.js';
  */
 export interface CoalesceOptions {
   /**
-   * The most operations one transaction carries. Default 256. The ledger's
-   * `maxCoalescedOperations`, when it declares one, caps it: the smaller of the two applies.
+   * The most operations one transaction carries. Default 256. A batch also stays within the
+   * ledger's `maxRecordsPerTransaction`, when it declares one, counting each operation at the
+   * most records it can write.
    */
   maxBatch?: number;
   /** How many batch transactions may run at once. Default 1. */
@@ -49,24 +51,28 @@ export interface Coalescer {
  * exhausted, unknown outcome, unavailable) fails every operation of that batch with that error.
  * The hash chain, sequences and every other guarantee are those of one-call transactions.
  *
- * A batch never holds more operations than `maxBatch` or the ledger's `maxCoalescedOperations`.
- * A batch the ledger still refuses as too large (`TransactionTooLargeError`, nothing written) is
- * committed in two halves, in order, each halved again while refused; an operation too large on
- * its own fails alone with that error.
+ * A batch never holds more operations than `maxBatch`, nor more than the ledger's
+ * `maxRecordsPerTransaction` records at its operations' worst case (the first operation always
+ * goes: one that cannot fit alone is the store's to refuse). A batch the ledger still refuses as
+ * too large (`TransactionTooLargeError`, nothing written) is committed in two halves, in order,
+ * each halved again while refused; an operation too large on its own fails alone with that
+ * error.
  *
- * @throws {ValidationError} when `maxBatch` or the ledger's `maxCoalescedOperations` is below 1
+ * @throws {ValidationError} when `maxBatch` or the ledger's `maxRecordsPerTransaction` is below 1
  * @example
- * const coalescer = createCoalescer(ledger, systemClock, { maxBatch: 256 });
+ * const coalescer = createCoalescer(ledger, systemClock, currencies, { maxBatch: 256 });
  * const result = await coalescer.submit(prepared);
  */
 export function createCoalescer(
   ledger: LedgerStore,
   clock: Clock,
+  currencies: CurrencyRegistry,
   options: CoalesceOptions = {},
 ): Coalescer {
-  const maxBatch = Math.min(
-    atLeastOne(options.maxBatch ?? 256, 'coalesce.maxBatch'),
-    atLeastOne(ledger.maxCoalescedOperations ?? Infinity, 'ledger.maxCoalescedOperations'),
+  const maxBatch = atLeastOne(options.maxBatch ?? 256, 'coalesce.maxBatch');
+  const maxRecords = atLeastOne(
+    ledger.maxRecordsPerTransaction ?? Infinity,
+    'ledger.maxRecordsPerTransaction',
   );
   const maxInFlight = options.maxInFlight ?? 1;
   const lingerMs = options.lingerMs ?? 0;
@@ -86,9 +92,21 @@ export function createCoalescer(
     else queueMicrotask(start);
   }
 
+  /** How many queued operations fit one transaction, from the front of the queue. */
+  function batchSize(): number {
+    let records = 0;
+    let size = 0;
+    while (size < queue.length && size < maxBatch) {
+      records += queue[size]!.operation.maxRecords;
+      if (size > 0 && records > maxRecords) break;
+      size++;
+    }
+    return size;
+  }
+
   function flush(): void {
     if (inFlight >= maxInFlight || queue.length === 0) return;
-    const batch = queue.splice(0, maxBatch);
+    const batch = queue.splice(0, batchSize());
     inFlight++;
     commit(batch).finally(() => {
       inFlight--;
@@ -100,16 +118,19 @@ export function createCoalescer(
   async function commit(batch: Pending[]): Promise<void> {
     const accountIds = new Set<string>();
     const keys = new Set<string>();
+    const recordKeys = new Set<string>();
     for (const { operation } of batch) {
       for (const id of operation.accountIds) accountIds.add(id);
       if (operation.scopedKey !== null) keys.add(operation.scopedKey);
+      for (const key of operation.recordKeys) recordKeys.add(key);
     }
     try {
-      const outcomes = await ledger.transact({
+      const outcomes = await ledger.transact<Outcome[]>({
         accountIds: [...accountIds],
         idempotencyKeys: [...keys],
+        recordKeys: [...recordKeys],
         decide(snapshot) {
-          const draft = new LedgerDraft(snapshot, clock());
+          const draft = new LedgerDraft(snapshot, clock(), currencies);
           const result = batch.map(({ operation }) => outcomeOf(draft, operation));
           return { write: draft.toWrite(), result };
         },

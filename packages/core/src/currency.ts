@@ -16,6 +16,12 @@ export interface CurrencyConfig {
   minBalance?: string;
   /** The highest balance a credit may leave. Default: 18 integer digits. */
   maxBalance?: string;
+  /**
+   * Whether a reversal (a refund clawed back after the player spent it) may take the balance
+   * below `minBalance`, leaving a debt the player repays before spending again. Default false:
+   * such a reversal is `INSUFFICIENT_FUNDS`.
+   */
+  reversalOverdraft?: boolean;
 }
 
 /** A validated currency with its bounds in minor units. */
@@ -24,6 +30,8 @@ export interface Currency {
   readonly scale: number;
   readonly minUnits: bigint;
   readonly maxUnits: bigint;
+  /** See {@link CurrencyConfig.reversalOverdraft}. */
+  readonly reversalOverdraft: boolean;
   /** Renders minor units of this currency, e.g. `1050n` as `"10.50"`. */
   render(units: bigint): string;
 }
@@ -89,11 +97,16 @@ function resolveCurrency(config: CurrencyConfig): Currency {
   if (minUnits === undefined || minUnits > maxUnitsValue) {
     throw new ValidationError(`currency ${code}: minBalance must not exceed maxBalance`);
   }
+  const reversalOverdraft = config.reversalOverdraft ?? false;
+  if (typeof reversalOverdraft !== 'boolean') {
+    throw new ValidationError(`currency ${code}: reversalOverdraft must be a boolean`);
+  }
   return {
     code,
     scale,
     minUnits,
     maxUnits: maxUnitsValue,
+    reversalOverdraft,
     render: (units) => renderAmount(units, scale),
   };
 }

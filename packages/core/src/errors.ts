@@ -17,6 +17,9 @@ export const WALLET_ERROR_CODES = [
   'CONCURRENCY_CONFLICT',
   'OUTCOME_UNKNOWN',
   'STORE_UNAVAILABLE',
+  'TRANSACTION_NOT_FOUND',
+  'HOLD_NOT_FOUND',
+  'HOLD_NOT_ACTIVE',
 ] as const;
 
 /** One of {@link WALLET_ERROR_CODES}. */
@@ -232,24 +235,39 @@ export class InsufficientFundsError extends WalletError {
   readonly balance: string;
   /** The amount asked for, rendered at the currency's scale. */
   readonly requested: string;
+  /**
+   * What active holds reserve of the balance, when they reserve anything: the debit could
+   * spend only `balance - held`. Absent when nothing is held.
+   */
+  readonly held: string | undefined;
 
   constructor(
-    context: { accountId: string; currency: string; balance: string; requested: string },
+    context: {
+      accountId: string;
+      currency: string;
+      balance: string;
+      requested: string;
+      held?: string;
+    },
     options?: WalletErrorOptions,
   ) {
     super(
-      `wallet ${context.accountId} has ${context.balance} ${context.currency}, ${context.requested} requested`,
+      `wallet ${context.accountId} has ${context.balance} ${context.currency}` +
+        `${context.held === undefined ? '' : ` (${context.held} held)`}, ${context.requested} requested`,
       options,
     );
     this.accountId = context.accountId;
     this.currency = context.currency;
     this.balance = context.balance;
     this.requested = context.requested;
+    this.held = context.held;
   }
 
   override get details(): WalletErrorDetails {
-    const { accountId, currency, balance, requested } = this;
-    return { accountId, currency, balance, requested };
+    const { accountId, currency, balance, requested, held } = this;
+    return held === undefined
+      ? { accountId, currency, balance, requested }
+      : { accountId, currency, balance, requested, held };
   }
 }
 
@@ -380,6 +398,71 @@ export class StoreUnavailableError extends WalletError {
 
   override get retryable(): boolean {
     return true;
+  }
+}
+
+/**
+ * No journal entry has the transaction id.
+ *
+ * @example
+ * new TransactionNotFoundError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79');
+ */
+export class TransactionNotFoundError extends WalletError {
+  readonly code = 'TRANSACTION_NOT_FOUND' as const;
+
+  constructor(
+    readonly transactionId: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`transaction ${transactionId} does not exist`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { transactionId: this.transactionId };
+  }
+}
+
+/**
+ * No hold has the id.
+ *
+ * @example
+ * new HoldNotFoundError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79');
+ */
+export class HoldNotFoundError extends WalletError {
+  readonly code = 'HOLD_NOT_FOUND' as const;
+
+  constructor(
+    readonly holdId: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`hold ${holdId} does not exist`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { holdId: this.holdId };
+  }
+}
+
+/**
+ * A capture or release of a hold that was already captured, released or has expired.
+ *
+ * @example
+ * new HoldNotActiveError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79', 'captured');
+ */
+export class HoldNotActiveError extends WalletError {
+  readonly code = 'HOLD_NOT_ACTIVE' as const;
+
+  constructor(
+    readonly holdId: string,
+    /** Where the hold stands: `captured`, `released` or `expired`. */
+    readonly status: string,
+    options?: WalletErrorOptions,
+  ) {
+    super(`hold ${holdId} is ${status}, not active`, options);
+  }
+
+  override get details(): WalletErrorDetails {
+    return { holdId: this.holdId, status: this.status };
   }
 }
 

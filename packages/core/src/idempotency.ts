@@ -3,6 +3,7 @@ import { IdempotencyKeyReusedError } from './errors.js';
 import { sha256Hex } from './hash-chain.js';
 import type { IdempotencyRecord } from './ports.js';
 import type { JsonValue, Metadata } from './types.js';
+import * as check from './validation.js';
 
 /**
  * The fingerprint of a normalized request: two requests with one idempotency key are the same
@@ -69,4 +70,27 @@ export function replay<T>(record: IdempotencyRecord, fingerprint: string, key: s
   if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key);
   // A deep copy: a store may hand out its stored (frozen) result.
   return { ...structuredClone(record.result), replayed: true } as T;
+}
+
+/**
+ * The caller's key and the key its record is filed under, scoped to `scopeAccountId` (the wallet
+ * the operation debits, or the one a credit credits) and to the caller's namespace.
+ *
+ * @throws {ValidationError} for a malformed key or namespace
+ * @example
+ * const { idempotencyKey, scopedKey } = requestKeys(request, accountId);
+ */
+export function requestKeys(
+  request: { idempotencyKey?: unknown; idempotencyNamespace?: unknown },
+  scopeAccountId: string,
+): { idempotencyKey: string | null; scopedKey: string | null } {
+  const idempotencyKey = check.idempotencyKey(request.idempotencyKey);
+  const namespace = check.idempotencyNamespace(request.idempotencyNamespace);
+  return {
+    idempotencyKey,
+    scopedKey:
+      idempotencyKey === null
+        ? null
+        : scopedIdempotencyKey(scopeAccountId, idempotencyKey, namespace),
+  };
 }

@@ -10,14 +10,23 @@ export { GENESIS_HASH, hashEntry } from './hash-chain.js';
 export { requestFingerprint, scopedIdempotencyKey } from './idempotency.js';
 export { createMemoryHistory } from './memory-history.js';
 export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
+export { DEFAULT_HOLD_SECONDS, MAX_ACTIVE_HOLDS, MAX_HOLD_SECONDS } from './holds.js';
 export { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
+export { MAX_POSTING_LEGS, MIN_POSTING_LEGS } from './posting.js';
+export { MAX_REASON_LENGTH } from './reversal.js';
 export type * from './ports.js';
 export type * from './requests.js';
 export { type RetryPolicy, withRetries } from './retry-policy.js';
 export { newTransactionId } from './transaction-id.js';
 export { TransactionTooLargeError } from './transaction-too-large.js';
 export type * from './types.js';
-export { ENTRY_TYPES, JOURNAL_ENTRY_FIELDS } from './types.js';
+export {
+  CREDIT_ENTRY_TYPES,
+  DEBIT_ENTRY_TYPES,
+  ENTRY_TYPE_FIELDS,
+  ENTRY_TYPES,
+  JOURNAL_ENTRY_FIELDS,
+} from './types.js';
 export { JournalVerifier, MAX_REPORTED_PROBLEMS, verifyJournal } from './verify-journal.js';
 export {
   createWalletService,

@@ -1,5 +1,5 @@
 import { decimalToUnits } from './amount.js';
-import type { Currency } from './currency.js';
+import type { Currency, CurrencyRegistry } from './currency.js';
 import {
   BalanceLimitExceededError,
   InsufficientFundsError,
@@ -7,18 +7,49 @@ import {
   WalletNotFoundError,
 } from './errors.js';
 import { GENESIS_HASH, hashEntry } from './hash-chain.js';
-import type { IdempotencyRecord, LedgerSnapshot, LedgerWrite, WalletRecord } from './ports.js';
-import type { EntryType, JournalEntry, Metadata } from './types.js';
+import type {
+  IdempotencyRecord,
+  LedgerRecord,
+  LedgerSnapshot,
+  LedgerWrite,
+  WalletHold,
+  WalletRecord,
+} from './ports.js';
+import { newTransactionId } from './transaction-id.js';
+import {
+  CREDIT_ENTRY_TYPES,
+  DEBIT_ENTRY_TYPES,
+  type EntryType,
+  type JournalEntry,
+  type JsonValue,
+  type Metadata,
+} from './types.js';
 
-/** Entry types that add to a balance; the others subtract. */
-const CREDIT_TYPES: ReadonlySet<EntryType> = new Set(['CREDIT', 'TRANSFER_IN', 'EXCHANGE_IN']);
+/** Entry types that add to a balance. */
+const CREDIT_TYPES: ReadonlySet<EntryType> = new Set(CREDIT_ENTRY_TYPES);
+/** Entry types that subtract from it; the rest (`HOLD`, `HOLD_RELEASE`) leave it as it is. */
+const DEBIT_TYPES: ReadonlySet<EntryType> = new Set(DEBIT_ENTRY_TYPES);
+
+/**
+ * How many expired holds of one wallet a write releases in the journal on its way (the rest
+ * stay to the next write or `releaseExpiredHolds`): it bounds what one transaction writes.
+ */
+export const MAX_EXPIRIES_PER_WRITE = 8;
+
+/** The metadata of the `HOLD_RELEASE` entry that journals a hold's expiry. */
+const EXPIRED: Metadata = Object.freeze({ expired: true }) as Metadata;
 
 /** True when an entry of this type adds its amount to the balance. */
 export function isCreditType(type: EntryType): boolean {
   return CREDIT_TYPES.has(type);
 }
 
-/** One balance change of an operation. */
+/** True when an entry of this type subtracts its amount from the balance. */
+export function isDebitType(type: EntryType): boolean {
+  return DEBIT_TYPES.has(type);
+}
+
+/** One balance change of an operation (or, for `HOLD` and `HOLD_RELEASE`, of what is held). */
 export interface Leg {
   accountId: string;
   currency: Currency;
@@ -26,6 +57,10 @@ export interface Leg {
   units: bigint;
   type: EntryType;
   counterparty: string | null;
+  /** `HOLD`: the hold placed; `HOLD_CAPTURE`, `HOLD_RELEASE`: the hold settled. */
+  hold?: { holdId: string; expiresAt?: string };
+  /** `REVERSAL_*`: what is reversed, and why. */
+  reversal?: { reverses: string; reason: string | null };
 }
 
 /** An operation's legs and what every entry of it shares. */
@@ -50,6 +85,8 @@ interface WalletDraft {
   headHash: string;
   /** How many postings changed this wallet: its version goes up by as many. */
   postings: number;
+  /** The active holds as drafted; the record's own list until a posting changes it. */
+  holds: readonly WalletHold[];
 }
 
 /**
@@ -58,6 +95,7 @@ interface WalletDraft {
  */
 export class LedgerDraft {
   readonly #snapshot: LedgerSnapshot;
+  readonly #currencies: CurrencyRegistry;
   readonly #txTime: string;
   readonly #epochMs: number;
   /** The wallets postings have changed, by account id. */
@@ -65,10 +103,26 @@ export class LedgerDraft {
   readonly #created: WalletRecord[] = [];
   readonly #entries: JournalEntry[] = [];
   readonly #idempotency = new Map<string, IdempotencyRecord>();
+  readonly #records = new Map<string, LedgerRecord>();
+  /** How many more expiry entries this draft may write (see the constructor). */
+  #expiryBudget: number;
 
-  /** `now` is read once: every entry and wallet change of the draft carries that time. */
-  constructor(snapshot: LedgerSnapshot, now: Date) {
+  /**
+   * `now` is read once: every entry and wallet change of the draft carries that time. The
+   * currencies are needed to release a wallet's expired holds on its way; `expiryBudget` is how
+   * many such releases the transaction has room for beside its operations' own records (the
+   * store's `maxRecordsPerTransaction` less what the operations may write), so journaling an
+   * expiry never makes a write too large.
+   */
+  constructor(
+    snapshot: LedgerSnapshot,
+    now: Date,
+    currencies: CurrencyRegistry,
+    expiryBudget = Number.POSITIVE_INFINITY,
+  ) {
     this.#snapshot = snapshot;
+    this.#currencies = currencies;
+    this.#expiryBudget = expiryBudget;
     this.#epochMs = now.getTime();
     this.#txTime = isoTime(this.#epochMs);
   }
@@ -93,6 +147,17 @@ export class LedgerDraft {
     this.#idempotency.set(record.key, record);
   }
 
+  /** The record under `key` as this draft has it (drafted, else as read), or undefined. */
+  record(key: string): LedgerRecord | undefined {
+    return this.#records.get(key) ?? this.#snapshot.records.get(key);
+  }
+
+  /** Writes `data` under `key`: an insert, or the next version of the record read. */
+  putRecord(key: string, data: { [key: string]: JsonValue }): void {
+    const current = this.record(key);
+    this.#records.set(key, { key, version: (current?.version ?? 0) + 1, data });
+  }
+
   /**
    * Adds a new wallet with no balances.
    *
@@ -108,6 +173,27 @@ export class LedgerDraft {
   }
 
   /**
+   * A wallet as this draft has it: its balance and the funds its unexpired holds reserve in
+   * `currency`, and its active holds.
+   *
+   * @throws {WalletNotFoundError}
+   */
+  walletState(
+    accountId: string,
+    currency: Currency,
+  ): { balance: bigint; held: bigint; holds: readonly WalletHold[] } {
+    const drafted = this.#wallets.get(accountId);
+    const record = drafted?.record ?? this.#snapshot.wallets.get(accountId);
+    if (!record) throw new WalletNotFoundError(accountId);
+    const draft = drafted ?? readOnlyDraft(record);
+    return {
+      balance: balanceOf(draft, currency),
+      held: heldOf(draft.holds, currency, this.#txTime),
+      holds: draft.holds,
+    };
+  }
+
+  /**
    * Applies every leg of a posting in order, or none of them, and returns the posting's entries.
    *
    * @throws {WalletNotFoundError} {InsufficientFundsError} {BalanceLimitExceededError}
@@ -116,11 +202,12 @@ export class LedgerDraft {
     // Legs change working copies, kept only once every leg applied, so a refused posting
     // leaves the draft as it was.
     const pending = new Map<string, WalletDraft>();
+    const expiries: JournalEntry[] = [];
     const entries: JournalEntry[] = [];
     for (const leg of posting.legs) {
       let draft = pending.get(leg.accountId);
       if (!draft) {
-        draft = this.#workingCopy(leg.accountId);
+        draft = this.#workingCopy(leg.accountId, expiries);
         pending.set(leg.accountId, draft);
       }
       entries.push(this.#applyLeg(draft, leg, posting));
@@ -129,55 +216,136 @@ export class LedgerDraft {
       draft.postings++;
       this.#wallets.set(accountId, draft);
     }
+    for (const entry of expiries) this.#entries.push(entry);
     for (const entry of entries) this.#entries.push(entry);
     return entries;
+  }
+
+  /**
+   * Releases, in the journal, the expired holds of `accountId` this draft has not yet released
+   * (at most {@link MAX_EXPIRIES_PER_WRITE}), and returns how many.
+   *
+   * @throws {WalletNotFoundError}
+   */
+  releaseExpired(accountId: string): number {
+    const expiries: JournalEntry[] = [];
+    const draft = this.#workingCopy(accountId, expiries);
+    if (expiries.length === 0) return 0;
+    this.#wallets.set(accountId, draft);
+    for (const entry of expiries) this.#entries.push(entry);
+    return expiries.length;
   }
 
   /** Everything to commit, or null when nothing changed. */
   toWrite(): LedgerWrite | null {
     const wallets = [...this.#created];
     for (const draft of this.#wallets.values()) wallets.push(this.#updatedRecord(draft));
-    if (wallets.length === 0 && this.#idempotency.size === 0) return null;
-    return { wallets, entries: this.#entries, idempotency: [...this.#idempotency.values()] };
+    if (wallets.length === 0 && this.#idempotency.size === 0 && this.#records.size === 0) {
+      return null;
+    }
+    return {
+      wallets,
+      entries: this.#entries,
+      idempotency: [...this.#idempotency.values()],
+      records: [...this.#records.values()],
+    };
   }
 
-  /** A copy of the wallet as this draft has it, for a posting to change. */
-  #workingCopy(accountId: string): WalletDraft {
+  /**
+   * A copy of the wallet as this draft has it, for a posting to change. A wallet this draft
+   * meets for the first time first releases its expired holds in the journal (a few at most),
+   * each in a transaction of its own, into `expiries`.
+   */
+  #workingCopy(accountId: string, expiries: JournalEntry[]): WalletDraft {
     const drafted = this.#wallets.get(accountId);
     if (drafted) return { ...drafted, balances: new Map(drafted.balances) };
     // A wallet this draft has not changed yet is read afresh: nothing to copy.
     const record = this.#snapshot.wallets.get(accountId);
     if (!record) throw new WalletNotFoundError(accountId);
-    return {
+    const draft: WalletDraft = {
       record,
       balances: new Map(),
       sequence: record.sequence,
       headHash: record.headHash,
       postings: 0,
+      holds: record.holds ?? [],
     };
+    if (draft.holds.length > 0) this.#expire(draft, expiries);
+    return draft;
+  }
+
+  /** Journals the release of the draft wallet's expired holds, oldest first, a few at most. */
+  #expire(draft: WalletDraft, expiries: JournalEntry[]): void {
+    const due = draft.holds.filter((hold) => hold.expiresAt <= this.#txTime);
+    const count = Math.max(0, Math.min(due.length, MAX_EXPIRIES_PER_WRITE, this.#expiryBudget));
+    this.#expiryBudget -= count;
+    for (const hold of due.slice(0, count)) {
+      const currency = this.#currencies.get(hold.currency);
+      const units = decimalToUnits(hold.amount, currency.scale)!;
+      const posting: Posting = {
+        transactionId: newTransactionId(this.#epochMs),
+        idempotencyKey: null,
+        metadata: EXPIRED,
+        legs: [],
+      };
+      const leg: Leg = {
+        accountId: draft.record.accountId,
+        currency,
+        units,
+        type: 'HOLD_RELEASE',
+        counterparty: null,
+        hold: { holdId: hold.holdId },
+      };
+      expiries.push(this.#applyLeg(draft, leg, posting));
+      draft.postings++;
+    }
   }
 
   #applyLeg(draft: WalletDraft, leg: Leg, posting: Posting): JournalEntry {
-    const { currency, units } = leg;
+    const { currency, units, type } = leg;
     const before = balanceOf(draft, currency);
-    const credit = CREDIT_TYPES.has(leg.type);
-    const after = credit ? before + units : before - units;
-    if (!credit && after < currency.minUnits) {
-      throw new InsufficientFundsError({
-        accountId: leg.accountId,
-        currency: currency.code,
-        balance: currency.render(before),
-        requested: currency.render(units),
-      });
+    let after = before;
+    if (CREDIT_TYPES.has(type)) {
+      after = before + units;
+      if (after > currency.maxUnits) {
+        throw new BalanceLimitExceededError({
+          accountId: leg.accountId,
+          currency: currency.code,
+          balance: currency.render(before),
+          requested: currency.render(units),
+          limit: currency.render(currency.maxUnits),
+        });
+      }
+    } else if (DEBIT_TYPES.has(type) || type === 'HOLD') {
+      // A hold's own funds are spendable by its capture; every other debit, and a new hold,
+      // may spend only what no active hold reserves. A reversal may leave a debt where its
+      // currency allows a clawback below the minimum.
+      if (type === 'HOLD_CAPTURE') draft.holds = withoutHold(draft.holds, leg.hold!.holdId);
+      if (type !== 'HOLD') after = before - units;
+      const overdraft = type === 'REVERSAL_DEBIT' && currency.reversalOverdraft;
+      const held = heldOf(draft.holds, currency, this.#txTime);
+      if (!overdraft && (type === 'HOLD' ? before - units : after) - held < currency.minUnits) {
+        throw new InsufficientFundsError({
+          accountId: leg.accountId,
+          currency: currency.code,
+          balance: currency.render(before),
+          requested: currency.render(units),
+          ...(held === 0n ? {} : { held: currency.render(held) }),
+        });
+      }
     }
-    if (credit && after > currency.maxUnits) {
-      throw new BalanceLimitExceededError({
-        accountId: leg.accountId,
-        currency: currency.code,
-        balance: currency.render(before),
-        requested: currency.render(units),
-        limit: currency.render(currency.maxUnits),
-      });
+    if (type === 'HOLD') {
+      draft.holds = [
+        ...draft.holds,
+        {
+          holdId: leg.hold!.holdId,
+          currency: currency.code,
+          amount: currency.render(units),
+          expiresAt: leg.hold!.expiresAt!,
+        },
+      ];
+    } else if (type === 'HOLD_RELEASE') {
+      draft.holds = withoutHold(draft.holds, leg.hold!.holdId);
     }
     const balanceAfter = currency.render(after);
     // One literal with every field, hashed in place (the hash covers every field but `hash`).
@@ -188,7 +356,7 @@ export class LedgerDraft {
       transactionId: posting.transactionId,
       accountId: leg.accountId,
       sequence: draft.sequence + 1,
-      type: leg.type,
+      type,
       currency: currency.code,
       amount: currency.render(units),
       balanceBefore: currency.render(before),
@@ -200,8 +368,14 @@ export class LedgerDraft {
       prevHash: draft.headHash,
       hash: '',
     };
+    // The fields of the new entry types, only on them, so every other entry keeps its shape.
+    if (leg.hold !== undefined) entry.holdId = leg.hold.holdId;
+    if (leg.reversal !== undefined) {
+      entry.reverses = leg.reversal.reverses;
+      entry.reason = leg.reversal.reason;
+    }
     entry.hash = hashEntry(entry);
-    draft.balances.set(currency.code, { units: after, text: balanceAfter });
+    if (after !== before) draft.balances.set(currency.code, { units: after, text: balanceAfter });
     draft.sequence = entry.sequence;
     draft.headHash = entry.hash;
     return entry;
@@ -217,6 +391,7 @@ export class LedgerDraft {
       sequence: draft.sequence,
       headHash: draft.headHash,
       updatedAt: this.#txTime,
+      holds: draft.holds,
     };
   }
 }
@@ -235,6 +410,18 @@ function isoTime(epochMs: number): string {
   return iso;
 }
 
+/** A wallet as read, in the shape of a draft, for reading only. */
+function readOnlyDraft(record: WalletRecord): WalletDraft {
+  return {
+    record,
+    balances: new Map(),
+    sequence: record.sequence,
+    headHash: record.headHash,
+    postings: 0,
+    holds: record.holds ?? [],
+  };
+}
+
 function balanceOf(draft: WalletDraft, currency: Currency): bigint {
   const changed = draft.balances.get(currency.code);
   if (changed !== undefined) return changed.units;
@@ -246,6 +433,27 @@ function balanceOf(draft: WalletDraft, currency: Currency): bigint {
     );
   }
   return units;
+}
+
+/**
+ * What the unexpired holds of `holds` reserve in `currency` at `time`: a hold past its
+ * `expiresAt` frees its funds at once, before its release is journaled.
+ *
+ * @example
+ * heldOf(record.holds, currencies.get('GOLD'), new Date().toISOString()); // 150n
+ */
+export function heldOf(holds: readonly WalletHold[], currency: Currency, time: string): bigint {
+  let held = 0n;
+  for (const hold of holds) {
+    if (hold.currency === currency.code && hold.expiresAt > time) {
+      held += decimalToUnits(hold.amount, currency.scale) ?? 0n;
+    }
+  }
+  return held;
+}
+
+function withoutHold(holds: readonly WalletHold[], holdId: string): readonly WalletHold[] {
+  return holds.filter((hold) => hold.holdId !== holdId);
 }
 
 /** A new, empty wallet record created at `time`. */
@@ -263,5 +471,6 @@ export function newWalletRecord(
     createdAt: time,
     updatedAt: time,
     metadata,
+    holds: [],
   };
 }

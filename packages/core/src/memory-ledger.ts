@@ -2,6 +2,7 @@ import { ConcurrencyConflictError } from './errors.js';
 import type {
   EntryQuery,
   IdempotencyRecord,
+  LedgerRecord,
   LedgerSnapshot,
   LedgerStore,
   LedgerTransaction,
@@ -39,6 +40,11 @@ export function createMemoryLedger(): MemoryLedger {
   const wallets = new Map<string, WalletRecord>();
   const journals = new Map<string, JournalEntry[]>();
   const keys = new Map<string, IdempotencyRecord>();
+  const records = new Map<string, LedgerRecord>();
+  /** Each transaction's entries, by transaction id. */
+  const transactions = new Map<string, JournalEntry[]>();
+  /** Account ids in ascending order, for listing; kept sorted on insert. */
+  const accountIds: string[] = [];
 
   function snapshot(transaction: LedgerTransaction<unknown>): LedgerSnapshot {
     const read = new Map<string, WalletRecord>();
@@ -51,7 +57,12 @@ export function createMemoryLedger(): MemoryLedger {
       const record = keys.get(key);
       if (record) idempotency.set(key, record);
     }
-    return { wallets: read, idempotency };
+    const readRecords = new Map<string, LedgerRecord>();
+    for (const key of transaction.recordKeys ?? []) {
+      const record = records.get(key);
+      if (record) readRecords.set(key, record);
+    }
+    return { wallets: read, idempotency, records: readRecords };
   }
 
   function assertApplicable(write: LedgerWrite, read: LedgerSnapshot): void {
@@ -64,12 +75,19 @@ export function createMemoryLedger(): MemoryLedger {
     for (const record of write.idempotency) {
       if (keys.has(record.key)) throw new ConcurrencyConflictError(1);
     }
+    for (const record of write.records) {
+      if ((records.get(record.key)?.version ?? 0) !== record.version - 1) {
+        throw new ConcurrencyConflictError(1);
+      }
+    }
   }
 
   function apply(write: LedgerWrite, read: LedgerSnapshot): void {
     assertApplicable(write, read);
     for (const record of write.wallets) {
       Object.freeze(record.balances);
+      deepFreeze(record.holds);
+      if (!wallets.has(record.accountId)) insertSorted(accountIds, record.accountId);
       wallets.set(record.accountId, freezeWithMetadata(record));
     }
     for (const entry of write.entries) {
@@ -78,9 +96,17 @@ export function createMemoryLedger(): MemoryLedger {
         journal = [];
         journals.set(entry.accountId, journal);
       }
-      journal.push(freezeWithMetadata(entry));
+      const stored = freezeWithMetadata(entry);
+      journal.push(stored);
+      let legs = transactions.get(entry.transactionId);
+      if (!legs) {
+        legs = [];
+        transactions.set(entry.transactionId, legs);
+      }
+      legs.push(stored);
     }
     for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
+    for (const record of write.records) records.set(record.key, deepFreeze(structuredClone(record)));
   }
 
   return {
@@ -99,6 +125,36 @@ export function createMemoryLedger(): MemoryLedger {
 
     async queryEntries(query) {
       return selectEntries(journals.get(query.accountId) ?? [], query);
+    },
+
+    async getRecord(key) {
+      return records.get(key) ?? null;
+    },
+
+    async queryTransaction(transactionId) {
+      return [...(transactions.get(transactionId) ?? [])];
+    },
+
+    async listWallets({ prefix = '', startAfter, limit }) {
+      const page: WalletRecord[] = [];
+      let i = firstAtLeast(accountIds, prefix);
+      if (startAfter !== undefined) i = Math.max(i, firstAfterId(accountIds, startAfter));
+      // Ids with the prefix are contiguous in ascending order, from the first at least it.
+      for (; i < accountIds.length && page.length < limit; i++) {
+        const id = accountIds[i]!;
+        if (!id.startsWith(prefix)) break;
+        page.push(wallets.get(id)!);
+      }
+      return page;
+    },
+
+    async listWalletsWithExpiredHolds({ dueBy, limit }) {
+      const due: string[] = [];
+      for (const record of wallets.values()) {
+        if (due.length >= limit) break;
+        if (record.holds.some((hold) => hold.expiresAt <= dueBy)) due.push(record.accountId);
+      }
+      return due;
     },
 
     tamperJournal(accountId, edit) {
@@ -129,6 +185,35 @@ export function selectEntries(journal: readonly JournalEntry[], query: EntryQuer
     }
   }
   return page;
+}
+
+/** Inserts `id` into the ascending list `ids`. */
+function insertSorted(ids: string[], id: string): void {
+  ids.splice(firstAtLeast(ids, id), 0, id);
+}
+
+/** The index of the first id not below `id`. */
+function firstAtLeast(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ids[mid]! < id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The index of the first id above `id`. */
+function firstAfterId(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ids[mid]! <= id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** The index of the first entry whose sequence is greater than `sequence`. */

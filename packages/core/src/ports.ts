@@ -16,6 +16,35 @@ export interface WalletRecord {
   createdAt: string;
   updatedAt: string;
   metadata: Metadata | null;
+  /**
+   * The wallet's active holds (at most 100), oldest first. Those past `expiresAt` no longer
+   * reserve anything; they leave this list when their release is journaled. A store that reads
+   * a wallet written before holds existed gives an empty list.
+   */
+  holds: readonly WalletHold[];
+}
+
+/** A hold a wallet carries: funds reserved until captured, released or expired. */
+export interface WalletHold {
+  holdId: string;
+  currency: string;
+  /** Rendered at the currency's scale. */
+  amount: string;
+  /** ISO 8601 UTC with milliseconds. */
+  expiresAt: string;
+}
+
+/**
+ * A small versioned document the ledger keeps beside wallets, read and written inside
+ * transactions like them: where a hold is (`hold:<holdId>`), what reversed a transaction
+ * (`reversals:<transactionId>`). Stores keep it as it is, by `key`.
+ */
+export interface LedgerRecord {
+  /** At most 200 printable ASCII characters; opaque to stores. */
+  key: string;
+  /** 1 when first written; +1 for every replacement. */
+  version: number;
+  data: { [key: string]: JsonValue };
 }
 
 /** What a committed idempotency key remembers, so a retry gets the original answer. */
@@ -41,6 +70,8 @@ export interface LedgerSnapshot {
   wallets: ReadonlyMap<string, WalletRecord>;
   /** The requested idempotency keys that have committed, by (scoped) key. */
   idempotency: ReadonlyMap<string, IdempotencyRecord>;
+  /** The requested records that exist, by key. */
+  records: ReadonlyMap<string, LedgerRecord>;
 }
 
 /** What a transaction writes, all or nothing. */
@@ -56,6 +87,12 @@ export interface LedgerWrite {
   entries: JournalEntry[];
   /** New idempotency records; a key that is already stored conflicts. */
   idempotency: IdempotencyRecord[];
+  /**
+   * Records to store: version 1 is an insert and conflicts when the key is taken by then; a
+   * later version replaces the stored record only if that one has the version before it (the
+   * one the snapshot read), and conflicts otherwise.
+   */
+  records: LedgerRecord[];
 }
 
 /** The outcome of {@link LedgerTransaction.decide}. */
@@ -67,12 +104,13 @@ export interface LedgerDecision<T> {
 }
 
 /**
- * One atomic read-decide-write over a few wallets and idempotency keys.
+ * One atomic read-decide-write over a few wallets, idempotency keys and records.
  *
  * @example
  * await ledger.transact({
  *   accountIds: ['p1'],
  *   idempotencyKeys: [],
+ *   recordKeys: [],
  *   decide: (snapshot) => ({ write: null, result: snapshot.wallets.has('p1') }),
  * });
  */
@@ -81,6 +119,8 @@ export interface LedgerTransaction<T> {
   accountIds: readonly string[];
   /** The idempotency keys to read, as {@link IdempotencyRecord.key} files them. */
   idempotencyKeys: readonly string[];
+  /** The records to read, by key. */
+  recordKeys: readonly string[];
   /**
    * Decides the write from what was read. Synchronous and free of side effects: a store may
    * call it again on a fresh snapshot after a conflict. Throwing aborts the transaction and
@@ -129,8 +169,8 @@ export interface JournalReader {
  *   could not be reached before writing, `StoreUnavailableError`. Database errors are kept as
  *   `cause`.
  * - An error thrown by `decide` aborts the transaction, writes nothing and is rethrown as is.
- * - A store that declares {@link LedgerStore.maxCoalescedOperations} refuses a write too large
- *   for one of its transactions with `TransactionTooLargeError`, before writing any of it.
+ * - A store that declares {@link LedgerStore.maxRecordsPerTransaction} refuses a write too
+ *   large for one of its transactions with `TransactionTooLargeError`, before writing any of it.
  *
  * @example
  * const service = createWalletService({ ledger: createMemoryLedger(), currencies: [{ code: 'GEMS', scale: 0 }] });
@@ -139,25 +179,47 @@ export interface LedgerStore extends JournalReader {
   /** Runs one read-decide-write atomically; resolves to `decide`'s result once committed. */
   transact<T>(transaction: LedgerTransaction<T>): Promise<T>;
   /**
-   * The most wallet operations the service's coalescer may merge into one `transact`, for a
-   * store whose transactions have a size limit (DynamoDB: 100 items). A positive integer, read
-   * once when the service is built; every coalesced batch holds at most this many operations,
-   * or the service's `maxBatch` when that is smaller. Absent: the store takes any size and only
-   * `maxBatch` applies. Plain (uncoalesced) calls are one operation per transaction anyway.
-   *
-   * It counts operations, not written items, because the coalescer forms a batch before the
-   * snapshot is read, and what a batch writes depends on it (refused and replayed operations
-   * write nothing; operations on one wallet share its record). So derive it from the worst
-   * case, `MAX_RECORDS_PER_OPERATION` (2 wallets, 2 journal entries and 1 idempotency record).
-   * Should a batch still not fit, throw `TransactionTooLargeError` without writing anything,
-   * and the coalescer commits the batch in smaller parts.
+   * The most records (wallets, entries, idempotency records and ledger records, together) one
+   * `transact` may write, for a store whose transactions have a size limit (DynamoDB: 100 items,
+   * QLDB: 40 documents). Read once when the service is built: the coalescer fills a batch only
+   * up to it, counting each operation at its worst case, and the store refuses a larger write
+   * with `TransactionTooLargeError` before writing any of it. It MUST be at least
+   * `MAX_RECORDS_PER_OPERATION`, the most one operation can write. Absent: no limit.
    *
    * @example
-   * const ledger: LedgerStore = { ...createMemoryLedger(), maxCoalescedOperations: 20 };
+   * const ledger: LedgerStore = { ...createMemoryLedger(), maxRecordsPerTransaction: 100 };
    */
-  readonly maxCoalescedOperations?: number;
+  readonly maxRecordsPerTransaction?: number;
   /** The latest committed state of a wallet, or null when it does not exist. */
   getWallet(accountId: string): Promise<WalletRecord | null>;
+  /** The latest committed record under `key`, or null. */
+  getRecord(key: string): Promise<LedgerRecord | null>;
+  /**
+   * Every journal entry of one transaction, across its wallets, in any order; empty when no
+   * entry has that `transactionId`. Stores index entries by transaction id for it.
+   */
+  queryTransaction(transactionId: string): Promise<JournalEntry[]>;
+  /**
+   * Wallets in ascending account id order (code point order; account ids are ASCII), those
+   * whose id starts with `prefix` when given, strictly after `startAfter` when given, at most
+   * `limit` (1..1001) of them.
+   */
+  listWallets(query: WalletQuery): Promise<WalletRecord[]>;
+  /**
+   * Up to `limit` account ids of wallets holding a hold whose `expiresAt` is at or before
+   * `dueBy` (ISO 8601), in any order. Stores index each wallet's earliest hold expiry for it.
+   */
+  listWalletsWithExpiredHolds(query: { dueBy: string; limit: number }): Promise<string[]>;
+}
+
+/** Which wallets {@link LedgerStore.listWallets} returns. */
+export interface WalletQuery {
+  /** Only account ids starting with this (an empty string or absent: all). */
+  prefix?: string;
+  /** Only account ids greater than this one. */
+  startAfter?: string;
+  /** At most this many, 1..1001. */
+  limit: number;
 }
 
 /**

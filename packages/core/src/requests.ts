@@ -120,3 +120,117 @@ export interface HistoryInput {
   /** `desc` (newest first, the default) or `asc`. */
   order?: 'asc' | 'desc' | null;
 }
+
+/**
+ * Input of `getTransaction`.
+ *
+ * @example
+ * await wallets.getTransaction({ transactionId: result.transactionId });
+ */
+export interface TransactionInput {
+  transactionId: string;
+}
+
+/**
+ * Input of `reverseTransaction`: compensating entries for every leg of a transaction, in full or
+ * (for a single-leg transaction or a transfer) in part.
+ *
+ * @example
+ * await wallets.reverseTransaction({ transactionId, reason: 'app store refund 4471', idempotencyKey: 'refund-4471' });
+ */
+export interface ReverseInput extends MutationOptions {
+  transactionId: string;
+  /** A part of the original amount; all that is left of it when absent. */
+  amount?: AmountInput | null;
+  /** Why, for the journal: 1..500 characters. */
+  reason?: string | null;
+}
+
+/**
+ * Input of `placeHold`.
+ *
+ * @example
+ * const hold = await wallets.placeHold({ accountId: 'p1', amount: '50', currency: 'GEMS', expiresInSeconds: 600 });
+ */
+export interface PlaceHoldInput extends MutationOptions {
+  accountId: string;
+  amount: AmountInput;
+  currency?: string | null;
+  /** 1 to 604,800 (7 days); default 900. */
+  expiresInSeconds?: number | null;
+}
+
+/**
+ * Input of `captureHold`.
+ *
+ * @example
+ * await wallets.captureHold({ holdId: hold.holdId, amount: '30', toAccountId: 'tournament-pool' });
+ */
+export interface CaptureHoldInput extends MutationOptions {
+  holdId: string;
+  /** Part of the hold; all of it when absent. The rest is released. */
+  amount?: AmountInput | null;
+  /** The wallet credited with what is captured; none (the funds leave the economy) when absent. */
+  toAccountId?: string | null;
+}
+
+/**
+ * Input of `releaseHold`.
+ *
+ * @example
+ * await wallets.releaseHold({ holdId: hold.holdId });
+ */
+export interface ReleaseHoldInput {
+  holdId: string;
+  idempotencyKey?: string | null;
+  idempotencyNamespace?: string | null;
+}
+
+/** One leg of a posting. */
+export interface PostingLegInput {
+  accountId: string;
+  /** Defaults to the service's default currency. */
+  currency?: string | null;
+  direction: 'debit' | 'credit';
+  amount: AmountInput;
+}
+
+/**
+ * Input of `post`: 2 to 16 legs, debits equal to credits per currency, applied all or nothing.
+ *
+ * @example
+ * await wallets.post({ legs: [
+ *   { accountId: 'buyer', direction: 'debit', amount: '100' },
+ *   { accountId: 'seller', direction: 'credit', amount: '95' },
+ *   { accountId: 'house', direction: 'credit', amount: '5' },
+ * ] });
+ */
+export interface PostingInput extends MutationOptions {
+  legs: readonly PostingLegInput[];
+}
+
+/**
+ * Input of `listWallets`.
+ *
+ * @example
+ * const page = await wallets.listWallets({ prefix: 'eu-', limit: 100 });
+ */
+export interface ListWalletsInput {
+  /** Only account ids that start with this. */
+  prefix?: string | null;
+  /** 1..1000, default 50. */
+  limit?: number | null;
+  /** The `nextCursor` of the previous page, made with the same prefix. */
+  cursor?: string | null;
+}
+
+/**
+ * Input of `releaseExpiredHolds`.
+ *
+ * @example
+ * await wallets.releaseExpiredHolds({ limit: 500 });
+ */
+export interface ReleaseExpiredHoldsInput {
+  /** The most wallets to release expired holds in, 1..1000; default 100. */
+  limit?: number | null;
+}

@@ -54,6 +54,39 @@ export function idempotencyKey(value: unknown): string | null {
   return value;
 }
 
+/** A transaction or hold id: 1..64 printable ASCII characters (the SDK makes UUIDs). */
+const IDENTIFIER_PATTERN = /^[\x21-\x7e]{1,64}$/;
+
+/**
+ * Checks a transaction or hold id: 1..64 printable ASCII characters.
+ *
+ * @throws {ValidationError}
+ * @example
+ * identifier(input.holdId, 'holdId');
+ */
+export function identifier(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !IDENTIFIER_PATTERN.test(value)) {
+    throw new ValidationError(`${field} must be 1 to 64 printable ASCII characters`, { field });
+  }
+  return value;
+}
+
+/**
+ * Checks optional free text (a reversal's reason): absent, or a string of 1..`max` characters
+ * that is {@link storableText}.
+ *
+ * @throws {ValidationError}
+ * @example
+ * optionalText(input.reason, 'reason', 500); // 'refund: order 1001' or null
+ */
+export function optionalText(value: unknown, field: string, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length < 1 || value.length > max) {
+    throw new ValidationError(`${field} must be a string of 1 to ${max} characters`, { field });
+  }
+  return storableText(value, field);
+}
+
 /**
  * Checks an optional idempotency namespace: absent, or 1..128 printable ASCII characters.
  *

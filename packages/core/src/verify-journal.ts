@@ -1,11 +1,17 @@
 import { decimalToUnits } from './amount.js';
 import type { CurrencyRegistry } from './currency.js';
 import { GENESIS_HASH, hashEntry } from './hash-chain.js';
-import { isCreditType } from './ledger-draft.js';
+import { isCreditType, isDebitType } from './ledger-draft.js';
 import type { WalletRecord } from './ports.js';
-import { ENTRY_TYPES, type JournalEntry, type VerificationReport } from './types.js';
+import {
+  ENTRY_TYPE_FIELDS,
+  ENTRY_TYPES,
+  type JournalEntry,
+  type VerificationReport,
+} from './types.js';
 
 const ENTRY_TYPE_SET: ReadonlySet<string> = new Set(ENTRY_TYPES);
+const TYPE_FIELDS = ['reverses', 'reason', 'holdId'] as const;
 
 /** The most problems a report lists; a journal broken everywhere would otherwise fill memory. */
 export const MAX_REPORTED_PROBLEMS = 100;
@@ -13,8 +19,10 @@ export const MAX_REPORTED_PROBLEMS = 100;
 /**
  * Checks a wallet's journal from its entries alone, in ascending order: consecutive sequences
  * from 1, each `prevHash` equal to the previous `hash`, each hash recomputed, each balance
- * continuing the last one of its currency, and the last balances, sequence and hash equal to
- * the wallet's. Every broken rule becomes one sentence in `problems`.
+ * continuing the last one of its currency (credits add, debits subtract, `HOLD` and
+ * `HOLD_RELEASE` leave it), the fields only some types carry on those types alone, and the
+ * last balances, sequence, hash and active holds equal to the wallet's. Every broken rule
+ * becomes one sentence in `problems`.
  *
  * @example
  * const report = verifyJournal(wallet, entries, currencies);
@@ -44,6 +52,10 @@ export class JournalVerifier {
   readonly #accountId: string;
   readonly #currencies: CurrencyRegistry;
   readonly #balances = new Map<string, bigint>();
+  /** The holds the chain placed and has not yet settled: id to currency and amount. */
+  readonly #openHolds = new Map<string, { currency: string; amount: string }>();
+  /** The last hold settled, with its transaction: `<transactionId> <holdId>`. */
+  #settled = '';
   readonly #problems: string[] = [];
   #unlisted = 0;
   #count = 0;
@@ -77,12 +89,38 @@ export class JournalVerifier {
       this.#problem(`${where}: hash does not match its contents`);
     }
     checkAmounts(entry, where, this.#balances, this.#currencies, this.#report);
+    this.#checkTypeFields(entry, where);
     this.#prevHash = entry.hash;
+  }
+
+  /** The fields only some types carry are on those, and only those; holds open and close. */
+  #checkTypeFields(entry: JournalEntry, where: string): void {
+    const expected = ENTRY_TYPE_FIELDS[entry.type] ?? [];
+    for (const field of TYPE_FIELDS) {
+      const present = entry[field] !== undefined;
+      if (present !== expected.includes(field)) {
+        this.#problem(
+          `${where}: a ${entry.type} entry ${present ? 'must not carry' : 'must carry'} ${field}`,
+        );
+      }
+    }
+    const { holdId } = entry;
+    if (holdId === undefined) return;
+    if (entry.type === 'HOLD') {
+      if (this.#openHolds.has(holdId)) this.#problem(`${where}: places hold ${holdId} twice`);
+      this.#openHolds.set(holdId, { currency: entry.currency, amount: entry.amount });
+    } else if (this.#openHolds.delete(holdId)) {
+      this.#settled = `${entry.transactionId} ${holdId}`;
+    } else if (this.#settled !== `${entry.transactionId} ${holdId}`) {
+      // Only the rest of a hold captured in part is released after its capture, in its transaction.
+      this.#problem(`${where}: settles hold ${holdId}, which the journal has no open HOLD for`);
+    }
   }
 
   /** The report, once every entry was added, checked against the wallet as stored. */
   finish(wallet: WalletRecord): VerificationReport {
     checkHead(wallet, this.#count, this.#prevHash, this.#balances, this.#currencies, this.#report);
+    this.#checkHolds(wallet);
     const problems = [...this.#problems];
     if (this.#unlisted > 0) problems.push(`... and ${this.#unlisted} more problems`);
     return { ok: problems.length === 0, entries: this.#count, headHash: this.#prevHash, problems };
@@ -91,6 +129,26 @@ export class JournalVerifier {
   #problem(problem: string): void {
     if (this.#problems.length < MAX_REPORTED_PROBLEMS) this.#problems.push(problem);
     else this.#unlisted++;
+  }
+
+  /** The wallet's active holds are exactly the holds the chain left open (held = their sum). */
+  #checkHolds(wallet: WalletRecord): void {
+    const stored = new Map((wallet.holds ?? []).map((hold) => [hold.holdId, hold]));
+    for (const [holdId, open] of this.#openHolds) {
+      const hold = stored.get(holdId);
+      if (hold === undefined) {
+        this.#problem(`wallet: hold ${holdId} is open in the journal but not on the wallet`);
+      } else if (hold.currency !== open.currency || hold.amount !== open.amount) {
+        this.#problem(
+          `wallet: hold ${holdId} holds ${hold.amount} ${hold.currency}, the journal ${open.amount} ${open.currency}`,
+        );
+      }
+    }
+    for (const holdId of stored.keys()) {
+      if (!this.#openHolds.has(holdId)) {
+        this.#problem(`wallet: hold ${holdId} is on the wallet but not open in the journal`);
+      }
+    }
   }
 
   readonly #report = (problem: string): void => this.#problem(problem);
@@ -126,10 +184,13 @@ function checkAmounts(
       `${where}: balanceBefore ${entry.balanceBefore} does not continue the last ${entry.currency} balance ${currency.render(last)}`,
     );
   }
-  const expected = isCreditType(entry.type) ? before + amount : before - amount;
+  const sign = isCreditType(entry.type) ? '+' : isDebitType(entry.type) ? '-' : '';
+  const expected = sign === '+' ? before + amount : sign === '-' ? before - amount : before;
   if (after !== expected) {
     report(
-      `${where}: balanceAfter ${entry.balanceAfter} is not balanceBefore ${isCreditType(entry.type) ? '+' : '-'} amount`,
+      sign === ''
+        ? `${where}: a ${entry.type} entry must leave balanceAfter equal to balanceBefore`
+        : `${where}: balanceAfter ${entry.balanceAfter} is not balanceBefore ${sign} amount`,
     );
   }
   balances.set(entry.currency, after);

@@ -6,29 +6,53 @@ import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency
 import { ValidationError, WalletNotFoundError } from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
-import { fundsRequestJson, scopedIdempotencyKey } from './idempotency.js';
-import { LedgerDraft } from './ledger-draft.js';
-import { applyOperation, type Operation, prepareOperation } from './operation.js';
+import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
+import { captureHoldOperation, placeHoldOperation, releaseHoldOperation } from './holds.js';
+import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
+import {
+  applyOperation,
+  type Operation,
+  type OperationContext,
+  prepareOperation,
+} from './operation.js';
 import type { HistoryStore, JournalReader, LedgerStore, WalletRecord } from './ports.js';
+import { postingOperation } from './posting.js';
 import type {
   AccountInput,
+  CaptureHoldInput,
   CreateWalletInput,
   ExchangeInput,
   FundsInput,
   HistoryInput,
+  ListWalletsInput,
+  PlaceHoldInput,
+  PostingInput,
+  ReleaseExpiredHoldsInput,
+  ReleaseHoldInput,
+  ReverseInput,
+  TransactionInput,
   TransferInput,
 } from './requests.js';
+import { reverseOperation, transactionDetails } from './reversal.js';
 import type {
+  CaptureResult,
   ExchangeResult,
+  ExpiredHoldsReport,
   FundsResult,
   HistoryPage,
+  HoldResult,
   JournalEntry,
+  PostingResult,
+  ReversalResult,
+  TransactionDetails,
   TransferResult,
   VerificationReport,
   Wallet,
+  WalletPage,
 } from './types.js';
 import * as check from './validation.js';
 import { JournalVerifier } from './verify-journal.js';
+import { decodeWalletCursor, encodeWalletCursor } from './wallet-cursor.js';
 
 /**
  * How to build a {@link WalletService}.
@@ -61,7 +85,7 @@ export interface WalletServiceOptions {
   /**
    * Group concurrent operations into shared ledger transactions (for hot wallets): `true` for
    * the defaults, or the limits. Off by default. Batches also stay within the ledger's own
-   * `maxCoalescedOperations`, so no store needs a `maxBatch` to be safe.
+   * `maxRecordsPerTransaction`, so no store needs a `maxBatch` to be safe.
    * See {@link CoalesceOptions}.
    */
   coalesce?: boolean | CoalesceOptions;
@@ -94,6 +118,33 @@ export interface WalletService {
    * stays bounded by one page whatever the journal's length.
    */
   verifyWallet(input: AccountInput): Promise<VerificationReport>;
+  /**
+   * Every entry of one transaction and the transactions that reversed it.
+   * `TRANSACTION_NOT_FOUND` when no entry has the id.
+   */
+  getTransaction(input: TransactionInput): Promise<TransactionDetails>;
+  /**
+   * Compensating entries for every leg of a transaction (a refund, a chargeback, a support
+   * correction): in full, or in part for a single-leg transaction or a transfer, never beyond
+   * the original. A reversal is never reversed. Below `minBalance` only where the currency sets
+   * `reversalOverdraft`.
+   */
+  reverseTransaction(input: ReverseInput): Promise<ReversalResult>;
+  /** Reserves funds: every debit may then spend only `balance - held`. */
+  placeHold(input: PlaceHoldInput): Promise<HoldResult>;
+  /** Debits all or part of a hold (to another wallet when `toAccountId`); the rest is released. */
+  captureHold(input: CaptureHoldInput): Promise<CaptureResult>;
+  /** Frees all of a hold's funds. */
+  releaseHold(input: ReleaseHoldInput): Promise<HoldResult>;
+  /**
+   * Releases in the journal the holds that expired (their funds were already free for reads and
+   * debits), in up to `limit` wallets. Run it on a schedule; writes also release them on their way.
+   */
+  releaseExpiredHolds(input?: ReleaseExpiredHoldsInput): Promise<ExpiredHoldsReport>;
+  /** 2..16 legs over any wallets, balanced per currency, applied all or nothing. */
+  post(input: PostingInput): Promise<PostingResult>;
+  /** Wallets by account id ascending, optionally those whose id starts with `prefix`. */
+  listWallets(input?: ListWalletsInput): Promise<WalletPage>;
   /** The service's currencies, in configuration order. */
   readonly currencies: CurrencyRegistry;
 }
@@ -123,15 +174,23 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
   const currencyOf = (code: unknown): Currency =>
     code === undefined || code === null ? defaultCurrency : currencies.get(code);
+  const context: OperationContext = { currencies, currencyOf };
 
-  function toWallet(record: WalletRecord): Wallet {
+  function toWallet(record: WalletRecord, now: string): Wallet {
     const balances: Record<string, string> = {};
-    for (const code of currencies.codes) balances[code] = normalized(record, currencies.get(code));
+    const held: Record<string, string> = {};
+    for (const code of currencies.codes) {
+      const currency = currencies.get(code);
+      balances[code] = normalized(record, currency);
+      held[code] = currency.render(heldOf(record.holds ?? [], currency, now));
+    }
     for (const [code, value] of Object.entries(record.balances)) balances[code] ??= value;
     const { accountId, version, createdAt, updatedAt } = record;
     const metadata = record.metadata === null ? null : structuredClone(record.metadata);
-    return { accountId, balances, version, createdAt, updatedAt, metadata };
+    return { accountId, balances, held, version, createdAt, updatedAt, metadata };
   }
+
+  const now = () => clock().toISOString();
 
   async function existingWallet(accountId: string): Promise<WalletRecord> {
     const record = await ledger.getWallet(accountId);
@@ -142,7 +201,13 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
   const coalescer =
     options.coalesce === undefined || options.coalesce === false
       ? undefined
-      : createCoalescer(ledger, clock, options.coalesce === true ? {} : options.coalesce);
+      : createCoalescer(
+          ledger,
+          clock,
+          currencies,
+          options.coalesce === true ? {} : options.coalesce,
+        );
+  const recordLimit = ledger.maxRecordsPerTransaction ?? Number.POSITIVE_INFINITY;
 
   function run<R>(operation: Operation<R>): Promise<R> {
     const prepared = prepareOperation(operation);
@@ -150,8 +215,14 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     return ledger.transact({
       accountIds: prepared.accountIds,
       idempotencyKeys: prepared.scopedKey === null ? [] : [prepared.scopedKey],
+      recordKeys: prepared.recordKeys,
       decide(snapshot) {
-        const draft = new LedgerDraft(snapshot, clock());
+        const draft = new LedgerDraft(
+          snapshot,
+          clock(),
+          currencies,
+          recordLimit - prepared.maxRecords,
+        );
         const result = applyOperation(draft, prepared);
         return { write: draft.toWrite(), result };
       },
@@ -169,6 +240,8 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       accountIds: [accountId],
       idempotencyKey,
       scopedKey,
+      recordKeys: NO_RECORDS,
+      maxRecords: scopedKey === null ? 2 : 3,
       // Methods rather than arrow functions: a build that keeps function names (tsx, which
       // runs the examples and benches) would otherwise name two new functions on every call.
       canonicalRequest() {
@@ -204,21 +277,22 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       const request = check.requestObject(input);
       const accountId = check.accountId(request.accountId);
       const metadata = check.metadata(request.metadata);
-      const record = await ledger.transact({
+      const record = await ledger.transact<WalletRecord>({
         accountIds: [accountId],
         idempotencyKeys: [],
+        recordKeys: NO_RECORDS,
         decide(snapshot) {
-          const draft = new LedgerDraft(snapshot, clock());
+          const draft = new LedgerDraft(snapshot, clock(), currencies);
           const created = draft.createWallet(accountId, metadata);
           return { write: draft.toWrite(), result: created };
         },
       });
-      return toWallet(record);
+      return toWallet(record, record.createdAt);
     },
 
     async getFunds(input) {
       const accountId = check.accountId(check.requestObject(input).accountId);
-      return toWallet(await existingWallet(accountId));
+      return toWallet(await existingWallet(accountId), now());
     },
 
     addFunds: (input) => funds(input, 'CREDIT'),
@@ -242,6 +316,8 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         accountIds: [from, to],
         idempotencyKey,
         scopedKey,
+        recordKeys: NO_RECORDS,
+        maxRecords: scopedKey === null ? 4 : 5,
         canonicalRequest() {
           return canonicalJson({
             operation: 'transfer',
@@ -294,6 +370,8 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         accountIds: [accountId],
         idempotencyKey,
         scopedKey,
+        recordKeys: NO_RECORDS,
+        maxRecords: scopedKey === null ? 3 : 4,
         canonicalRequest() {
           // At the configured rate the request names no target amount: a retry after the rate
           // changed is still the same request, and replays what the first call got.
@@ -345,7 +423,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         request.currency === undefined || request.currency === null
           ? null
           : currencies.get(request.currency).code;
-      const limit = historyLimit(request.limit);
+      const limit = boundedLimit(request.limit, DEFAULT_HISTORY_LIMIT, 'limit');
       const order = historyOrder(request.order);
       const filters = { accountId, currency, order };
       const startAfter =
@@ -384,26 +462,98 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       }
       return verifier.finish(wallet);
     },
+
+    getTransaction: async (input) =>
+      transactionDetails(ledger, check.requestObject(input).transactionId),
+
+    reverseTransaction: async (input) => run(await reverseOperation(input, context, ledger)),
+
+    placeHold: async (input) => run(placeHoldOperation(input, context)),
+
+    captureHold: async (input) => run(await captureHoldOperation(input, context, ledger)),
+
+    releaseHold: async (input) => run(await releaseHoldOperation(input, context, ledger)),
+
+    async releaseExpiredHolds(input = {}) {
+      const limit = boundedLimit(check.requestObject(input).limit, 100, 'limit');
+      const accountIds = await ledger.listWalletsWithExpiredHolds({ dueBy: now(), limit });
+      let released = 0;
+      let wallets = 0;
+      for (const accountId of accountIds) {
+        let inWallet = 0;
+        // A few per transaction (bounded like any write); a wallet with more takes a few rounds.
+        for (;;) {
+          const count = await ledger.transact<number>({
+            accountIds: [accountId],
+            idempotencyKeys: [],
+            recordKeys: NO_RECORDS,
+            decide(snapshot) {
+              if (!snapshot.wallets.has(accountId)) return { write: null, result: 0 };
+              const draft = new LedgerDraft(snapshot, clock(), currencies, recordLimit - 1);
+              const result = draft.releaseExpired(accountId);
+              return { write: draft.toWrite(), result };
+            },
+          });
+          inWallet += count;
+          if (count < MAX_EXPIRIES_PER_WRITE) break;
+        }
+        released += inWallet;
+        if (inWallet > 0) wallets++;
+      }
+      return { released, wallets };
+    },
+
+    post: async (input) => run(postingOperation(input, context)),
+
+    async listWallets(input = {}) {
+      const request = check.requestObject(input);
+      const prefix = walletPrefix(request.prefix);
+      const limit = boundedLimit(request.limit, DEFAULT_HISTORY_LIMIT, 'limit');
+      const startAfter =
+        request.cursor === undefined || request.cursor === null
+          ? undefined
+          : decodeWalletCursor(cursorText(request.cursor), prefix);
+      const rows = await ledger.listWallets({
+        limit: limit + 1,
+        ...(prefix === '' ? {} : { prefix }),
+        ...(startAfter === undefined ? {} : { startAfter }),
+      });
+      const time = now();
+      const items = rows.slice(0, limit).map((record) => toWallet(record, time));
+      const last = items[items.length - 1];
+      const nextCursor =
+        rows.length > limit && last ? encodeWalletCursor(last.accountId, prefix) : null;
+      return { items, nextCursor };
+    },
   };
 }
 
-/**
- * The caller's key and the key its record is filed under, scoped to `scopeAccountId` (the wallet
- * the operation debits, or the one a credit credits) and to the caller's namespace.
- */
-function keys(
-  request: { idempotencyKey?: unknown; idempotencyNamespace?: unknown },
-  scopeAccountId: string,
-): { idempotencyKey: string | null; scopedKey: string | null } {
-  const idempotencyKey = check.idempotencyKey(request.idempotencyKey);
-  const namespace = check.idempotencyNamespace(request.idempotencyNamespace);
-  return {
-    idempotencyKey,
-    scopedKey:
-      idempotencyKey === null
-        ? null
-        : scopedIdempotencyKey(scopeAccountId, idempotencyKey, namespace),
-  };
+/** The records an operation that keeps none reads: shared, never changed. */
+const NO_RECORDS: readonly string[] = Object.freeze([]);
+
+const PREFIX_PATTERN = /^[A-Za-z0-9._:@-]{0,128}$/;
+
+/** A listing prefix: absent or a string of account id characters, at most 128. */
+function walletPrefix(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string' || !PREFIX_PATTERN.test(value)) {
+    throw new ValidationError(
+      'prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -',
+      { field: 'prefix' },
+    );
+  }
+  return value;
+}
+
+/** An optional page size from 1 to 1000, `fallback` when absent. */
+function boundedLimit(value: unknown, fallback: number, field: string): number {
+  if (value === undefined || value === null) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_HISTORY_LIMIT) {
+    throw new ValidationError(`${field} must be an integer from 1 to ${MAX_HISTORY_LIMIT}`, {
+      field,
+    });
+  }
+  return value as number;
 }
 
 function normalized(record: WalletRecord, currency: Currency): string {
@@ -428,16 +578,6 @@ function exchangeSide(entry: JournalEntry) {
     previousBalance: entry.balanceBefore,
     currentBalance: entry.balanceAfter,
   };
-}
-
-function historyLimit(value: unknown): number {
-  if (value === undefined || value === null) return DEFAULT_HISTORY_LIMIT;
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_HISTORY_LIMIT) {
-    throw new ValidationError(`limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}`, {
-      field: 'limit',
-    });
-  }
-  return value as number;
 }
 
 function historyOrder(value: unknown): 'asc' | 'desc' {

@@ -27,22 +27,38 @@ function countingLedger() {
 }
 
 /**
- * The memory ledger declaring `maxCoalescedOperations`, recording how many operations each
+ * The memory ledger declaring `maxRecordsPerTransaction`, recording how many operations each
  * transaction carried (every call of these tests has its own idempotency key, so one key is one
- * operation).
+ * operation) and how many records it wrote.
  */
-function limitedLedger(maxCoalescedOperations: number) {
+function limitedLedger(maxRecordsPerTransaction: number) {
   const inner = createMemoryLedger();
   const operationsPerTransaction: number[] = [];
+  const recordsPerTransaction: number[] = [];
   const ledger: LedgerStore = {
     ...inner,
-    maxCoalescedOperations,
+    maxRecordsPerTransaction,
     async transact(transaction) {
       operationsPerTransaction.push(transaction.idempotencyKeys.length);
-      return inner.transact(transaction);
+      return inner.transact({
+        ...transaction,
+        decide(snapshot) {
+          const decision = transaction.decide(snapshot);
+          const write = decision.write;
+          if (write) {
+            recordsPerTransaction.push(
+              write.wallets.length +
+                write.entries.length +
+                write.idempotency.length +
+                write.records.length,
+            );
+          }
+          return decision;
+        },
+      });
     },
   };
-  return { ledger, operationsPerTransaction };
+  return { ledger, operationsPerTransaction, recordsPerTransaction };
 }
 
 /**
@@ -53,7 +69,12 @@ function itemLimitedLedger(maxRecords: number) {
   const inner = createMemoryLedger();
   const state = { refused: 0, committedRecords: [] as number[] };
   const recordsOf = (write: LedgerWrite | null) =>
-    write === null ? 0 : write.wallets.length + write.entries.length + write.idempotency.length;
+    write === null
+      ? 0
+      : write.wallets.length +
+        write.entries.length +
+        write.idempotency.length +
+        write.records.length;
   const ledger: LedgerStore = {
     ...inner,
     async transact(transaction) {
@@ -201,17 +222,20 @@ describe('coalescing', () => {
     expect((await wallets.getFunds({ accountId: 'p' })).balances.GEMS).toBe('95');
   });
 
-  it("never puts more operations in one transaction than the ledger's maxCoalescedOperations, and applies each exactly once", async () => {
-    const { ledger, operationsPerTransaction } = limitedLedger(7);
+  it("never writes more records in one transaction than the ledger's maxRecordsPerTransaction, and applies each exactly once", async () => {
+    const { ledger, operationsPerTransaction, recordsPerTransaction } = limitedLedger(21);
     const wallets = createWalletService({ ledger, currencies, coalesce: true });
     await hotWalletLoad(wallets);
     const batches = operationsPerTransaction.filter((operations) => operations > 0);
-    expect(Math.max(...batches)).toBe(7);
+    // Keyed credits and withdrawals count 3 records at most, keyed transfers 5.
+    expect(Math.max(...batches)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(7);
+    expect(Math.max(...recordsPerTransaction)).toBeLessThanOrEqual(21);
     expect(batches.reduce((sum, operations) => sum + operations, 0)).toBe(150);
   });
 
-  it("keeps batches within maxBatch when it is smaller than the ledger's maxCoalescedOperations", async () => {
-    const { ledger, operationsPerTransaction } = limitedLedger(7);
+  it("keeps batches within maxBatch when the ledger's maxRecordsPerTransaction would allow more", async () => {
+    const { ledger, operationsPerTransaction } = limitedLedger(21);
     const wallets = createWalletService({ ledger, currencies, coalesce: { maxBatch: 3 } });
     await hotWalletLoad(wallets);
     const batches = operationsPerTransaction.filter((operations) => operations > 0);
@@ -261,12 +285,12 @@ describe('coalescing', () => {
     expect(await wallets.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true, entries: 3 });
   });
 
-  it('refuses a maxBatch or a ledger maxCoalescedOperations below 1 when the service is built', () => {
+  it('refuses a maxBatch or a ledger maxRecordsPerTransaction below 1 when the service is built', () => {
     const memory = createMemoryLedger();
     expect(() =>
       createWalletService({ ledger: memory, currencies, coalesce: { maxBatch: 0 } }),
     ).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR' }));
-    const broken: LedgerStore = { ...memory, maxCoalescedOperations: 0 };
+    const broken: LedgerStore = { ...memory, maxRecordsPerTransaction: 0 };
     expect(() => createWalletService({ ledger: broken, currencies, coalesce: true })).toThrow(
       expect.objectContaining({ code: 'VALIDATION_ERROR' }),
     );

@@ -39,7 +39,10 @@ describe('wallet errors', () => {
     expect(new WalletNotFoundError('p1').retryable).toBe(false);
   });
 
-  it('list each of the twelve codes of the design once', () => {
-    expect(new Set(WALLET_ERROR_CODES).size).toBe(12);
+  it('list each of the fifteen codes of the design once', () => {
+    expect(new Set(WALLET_ERROR_CODES).size).toBe(15);
+    expect(WALLET_ERROR_CODES).toEqual(
+      expect.arrayContaining(['TRANSACTION_NOT_FOUND', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE']),
+    );
   });
 });

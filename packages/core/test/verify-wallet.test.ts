@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
+  createMemoryLedger,
   createWalletService,
   GENESIS_HASH,
   hashEntry,
@@ -55,11 +56,13 @@ function generatedLedger(count: number, options: { corrupt?: boolean } = {}) {
     createdAt: '2030-01-01T00:00:00.000Z',
     updatedAt: '2030-01-01T00:00:00.000Z',
     metadata: null,
+    holds: [],
   };
   let prevHash = GENESIS_HASH;
   let peakHeap = 0;
   const pages: number[] = [];
   const ledger: LedgerStore = {
+    ...createMemoryLedger(),
     transact: () => Promise.reject(new Error('read only')),
     getWallet: async () => wallet,
     async queryEntries(query) {

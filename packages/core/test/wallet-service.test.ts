@@ -21,8 +21,7 @@ function recordingLedger(): { ledger: LedgerStore; keys: IdempotencyRecord[] } {
   const memory = createMemoryLedger();
   const keys: IdempotencyRecord[] = [];
   const ledger: LedgerStore = {
-    getWallet: (accountId) => memory.getWallet(accountId),
-    queryEntries: (query) => memory.queryEntries(query),
+    ...memory,
     transact: (transaction) =>
       memory.transact({
         ...transaction,

@@ -87,9 +87,9 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
   return {
     stats,
     // The wrapped store's size limit still caps what the coalescer hands it.
-    ...(inner.maxCoalescedOperations === undefined
+    ...(inner.maxRecordsPerTransaction === undefined
       ? {}
-      : { maxCoalescedOperations: inner.maxCoalescedOperations }),
+      : { maxRecordsPerTransaction: inner.maxRecordsPerTransaction }),
 
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       stats.transactions++;
@@ -127,5 +127,18 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
 
     queryEntries: (query) =>
       read(`entries|${query.accountId}|${query.startAfter ?? ''}`, () => inner.queryEntries(query)),
+
+    getRecord: (key) => read(`record|${key}`, () => inner.getRecord(key)),
+
+    queryTransaction: (transactionId) =>
+      read(`transaction|${transactionId}`, () => inner.queryTransaction(transactionId)),
+
+    listWallets: (query) =>
+      read(`wallets|${query.prefix ?? ''}|${query.startAfter ?? ''}`, () =>
+        inner.listWallets(query),
+      ),
+
+    listWalletsWithExpiredHolds: (query) =>
+      read(`expired|${query.dueBy}`, () => inner.listWalletsWithExpiredHolds(query)),
   };
 }

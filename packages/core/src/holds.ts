@@ -1,0 +1,405 @@
+import { decimalToUnits, parseAmount } from './amount.js';
+import { canonicalJson } from './canonical-json.js';
+import type { Currency } from './currency.js';
+import {
+  HoldNotActiveError,
+  HoldNotFoundError,
+  ValidationError,
+} from './errors.js';
+import { requestKeys } from './idempotency.js';
+import type { LedgerDraft, Leg } from './ledger-draft.js';
+import type { Operation, OperationContext } from './operation.js';
+import type { LedgerRecord, LedgerStore } from './ports.js';
+import type { CaptureHoldInput, PlaceHoldInput, ReleaseHoldInput } from './requests.js';
+import { newTransactionId } from './transaction-id.js';
+import type {
+  CaptureResult,
+  CaptureSide,
+  HoldResult,
+  HoldStatus,
+  JournalEntry,
+  JsonValue,
+} from './types.js';
+import * as check from './validation.js';
+
+/** The most active holds one wallet may carry. */
+export const MAX_ACTIVE_HOLDS = 100;
+/** How long a hold lasts when the call names no `expiresInSeconds`: 15 minutes. */
+export const DEFAULT_HOLD_SECONDS = 900;
+/** The longest a hold may last: 7 days. */
+export const MAX_HOLD_SECONDS = 7 * 24 * 3600;
+
+/**
+ * What the ledger remembers of a hold beside the wallet: where it is and where it stands. The
+ * wallet record carries the active hold itself; this record outlives it, so a late capture or
+ * release is told the hold is no longer active rather than that it never was.
+ */
+interface HoldRecordData {
+  accountId: string;
+  currency: string;
+  amount: string;
+  expiresAt: string;
+  /** `active` until captured or released; an expiry leaves it `active` (see {@link holdStatus}). */
+  status: 'active' | 'captured' | 'released';
+  placedBy: string;
+  settledBy?: string;
+  captured?: string;
+}
+
+/** The record key of a hold. */
+export function holdRecordKey(holdId: string): string {
+  return `hold:${holdId}`;
+}
+
+function holdData(record: LedgerRecord): HoldRecordData {
+  return record.data as unknown as HoldRecordData;
+}
+
+function recordData(data: HoldRecordData): { [key: string]: JsonValue } {
+  return { ...data } as unknown as { [key: string]: JsonValue };
+}
+
+/**
+ * Where a hold stands, from its record and the holder's active holds at `time`: a record still
+ * `active` whose hold has expired, or has left the wallet's list (its expiry was journaled), is
+ * `expired`.
+ */
+function holdStatus(
+  data: HoldRecordData,
+  holds: readonly { holdId: string; expiresAt: string }[],
+  holdId: string,
+  time: string,
+): HoldStatus {
+  if (data.status !== 'active') return data.status;
+  const hold = holds.find((candidate) => candidate.holdId === holdId);
+  return hold !== undefined && hold.expiresAt > time ? 'active' : 'expired';
+}
+
+/** `epochMs` plus `seconds` as ISO 8601 with milliseconds. */
+function expiryTime(epochMs: number, seconds: number): string {
+  return new Date(epochMs + seconds * 1000).toISOString();
+}
+
+function holdSeconds(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_HOLD_SECONDS;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_HOLD_SECONDS) {
+    throw new ValidationError(
+      `expiresInSeconds must be an integer from 1 to ${MAX_HOLD_SECONDS} (7 days)`,
+      { field: 'expiresInSeconds' },
+    );
+  }
+  return value as number;
+}
+
+function available(draft: LedgerDraft, accountId: string, currency: Currency): string {
+  const { balance, held } = draft.walletState(accountId, currency);
+  return currency.render(balance - held);
+}
+
+/**
+ * The operation of `placeHold`: reserve funds of one wallet. The hold id is made here, once,
+ * so a transaction retried after a conflict places the same hold.
+ *
+ * @example
+ * const operation = placeHoldOperation(input, context);
+ */
+export function placeHoldOperation(
+  input: PlaceHoldInput,
+  context: OperationContext,
+): Operation<HoldResult> {
+  const request = check.requestObject(input);
+  const accountId = check.accountId(request.accountId);
+  const currency = context.currencyOf(request.currency);
+  const units = parseAmount(request.amount, currency.scale);
+  const seconds = holdSeconds(request.expiresInSeconds);
+  const metadata = check.metadata(request.metadata);
+  const { idempotencyKey, scopedKey } = requestKeys(request, accountId);
+  const holdId = newTransactionId(Date.now());
+  return {
+    accountIds: [accountId],
+    idempotencyKey,
+    scopedKey,
+    recordKeys: [],
+    maxRecords: 3 + (scopedKey === null ? 0 : 1),
+    metadata,
+    legs: null,
+    canonicalRequest() {
+      return canonicalJson({
+        operation: 'placeHold',
+        accountId,
+        currency: currency.code,
+        amount: currency.render(units),
+        expiresInSeconds: seconds,
+        metadata,
+      });
+    },
+    apply(draft, transactionId) {
+      const { holds } = draft.walletState(accountId, currency);
+      const active = holds.filter((hold) => hold.expiresAt > draft.txTime).length;
+      if (active >= MAX_ACTIVE_HOLDS) {
+        throw new ValidationError(
+          `wallet ${accountId} already has ${MAX_ACTIVE_HOLDS} active holds, the most it may have`,
+          { accountId },
+        );
+      }
+      const expiresAt = expiryTime(draft.epochMs, seconds);
+      const entries = draft.post({
+        transactionId,
+        idempotencyKey,
+        metadata,
+        legs: [
+          {
+            accountId,
+            currency,
+            units,
+            type: 'HOLD',
+            counterparty: null,
+            hold: { holdId, expiresAt },
+          },
+        ],
+      });
+      const data: HoldRecordData = {
+        accountId,
+        currency: currency.code,
+        amount: currency.render(units),
+        expiresAt,
+        status: 'active',
+        placedBy: transactionId,
+      };
+      draft.putRecord(holdRecordKey(holdId), recordData(data));
+      return entries;
+    },
+    result(_entries, _transactionId, txTime, draft) {
+      const { holds } = draft.walletState(accountId, currency);
+      const expiresAt = holds.find((hold) => hold.holdId === holdId)!.expiresAt;
+      return {
+        holdId,
+        accountId,
+        currency: currency.code,
+        amount: currency.render(units),
+        status: 'active',
+        expiresAt,
+        available: available(draft, accountId, currency),
+        txTime,
+        replayed: false,
+      };
+    },
+  };
+}
+
+/** A hold as its record says, read before the transaction to learn its wallet. */
+async function heldBy(
+  ledger: LedgerStore,
+  holdId: string,
+  context: OperationContext,
+): Promise<{ data: HoldRecordData; currency: Currency }> {
+  const record = await ledger.getRecord(holdRecordKey(holdId));
+  if (!record) throw new HoldNotFoundError(holdId);
+  const data = holdData(record);
+  return { data, currency: context.currencies.get(data.currency) };
+}
+
+/** The hold as the transaction reads it, or the error of a hold that cannot be settled now. */
+function activeHold(draft: LedgerDraft, holdId: string, currency: Currency) {
+  const record = draft.record(holdRecordKey(holdId));
+  if (!record) throw new HoldNotFoundError(holdId);
+  const data = holdData(record);
+  const { holds } = draft.walletState(data.accountId, currency);
+  const status = holdStatus(data, holds, holdId, draft.txTime);
+  if (status !== 'active') throw new HoldNotActiveError(holdId, status);
+  const units = decimalToUnits(data.amount, currency.scale)!;
+  return { data, units };
+}
+
+function side(entry: JournalEntry): CaptureSide {
+  return {
+    accountId: entry.accountId,
+    previousBalance: entry.balanceBefore,
+    currentBalance: entry.balanceAfter,
+  };
+}
+
+/**
+ * The operation of `captureHold`: debit all or part of a hold from its wallet (crediting
+ * another wallet when `toAccountId` is given) and release the rest. Reads the hold's record
+ * first, to know which wallet to lock.
+ *
+ * @throws {HoldNotFoundError} when no hold has the id
+ * @example
+ * const operation = await captureHoldOperation(input, context, ledger);
+ */
+export async function captureHoldOperation(
+  input: CaptureHoldInput,
+  context: OperationContext,
+  ledger: LedgerStore,
+): Promise<Operation<CaptureResult>> {
+  const request = check.requestObject(input);
+  const holdId = check.identifier(request.holdId, 'holdId');
+  const to =
+    request.toAccountId === undefined || request.toAccountId === null
+      ? null
+      : check.accountId(request.toAccountId, 'toAccountId');
+  const { data, currency } = await heldBy(ledger, holdId, context);
+  const holder = data.accountId;
+  if (to === holder) {
+    throw new ValidationError('toAccountId must be another wallet than the holder', {
+      field: 'toAccountId',
+    });
+  }
+  const asked =
+    request.amount === undefined || request.amount === null
+      ? null
+      : parseAmount(request.amount, currency.scale);
+  const metadata = check.metadata(request.metadata);
+  const { idempotencyKey, scopedKey } = requestKeys(request, holder);
+  const key = holdRecordKey(holdId);
+  return {
+    accountIds: to === null ? [holder] : [holder, to],
+    idempotencyKey,
+    scopedKey,
+    recordKeys: [key],
+    maxRecords: (to === null ? 4 : 6) + (scopedKey === null ? 0 : 1),
+    metadata,
+    legs: null,
+    canonicalRequest() {
+      return canonicalJson({
+        operation: 'captureHold',
+        holdId,
+        amount: asked === null ? null : currency.render(asked),
+        toAccountId: to,
+        metadata,
+      });
+    },
+    apply(draft, transactionId) {
+      const hold = activeHold(draft, holdId, currency);
+      const captured = asked ?? hold.units;
+      if (captured > hold.units) {
+        throw new ValidationError(
+          `amount ${currency.render(captured)} exceeds the hold of ${currency.render(hold.units)}`,
+          { field: 'amount' },
+        );
+      }
+      const rest = hold.units - captured;
+      const legs: Leg[] = [
+        {
+          accountId: holder,
+          currency,
+          units: captured,
+          type: 'HOLD_CAPTURE',
+          counterparty: to,
+          hold: { holdId },
+        },
+      ];
+      if (rest > 0n) {
+        legs.push({
+          accountId: holder,
+          currency,
+          units: rest,
+          type: 'HOLD_RELEASE',
+          counterparty: null,
+          hold: { holdId },
+        });
+      }
+      if (to !== null) {
+        legs.push({
+          accountId: to,
+          currency,
+          units: captured,
+          type: 'TRANSFER_IN',
+          counterparty: holder,
+        });
+      }
+      const entries = draft.post({ transactionId, idempotencyKey, metadata, legs });
+      draft.putRecord(
+        key,
+        recordData({
+          ...hold.data,
+          status: 'captured',
+          settledBy: transactionId,
+          captured: currency.render(captured),
+        }),
+      );
+      return entries;
+    },
+    result(entries, transactionId, txTime) {
+      const [capture] = entries;
+      const released = entries.find((entry) => entry.type === 'HOLD_RELEASE');
+      const credited = entries.find((entry) => entry.type === 'TRANSFER_IN');
+      return {
+        transactionId,
+        holdId,
+        txTime,
+        replayed: false,
+        captured: capture!.amount,
+        released: released?.amount ?? currency.render(0n),
+        from: side(capture!),
+        to: credited === undefined ? null : side(credited),
+      };
+    },
+  };
+}
+
+/**
+ * The operation of `releaseHold`: free all of a hold's funds.
+ *
+ * @throws {HoldNotFoundError} when no hold has the id
+ * @example
+ * const operation = await releaseHoldOperation(input, context, ledger);
+ */
+export async function releaseHoldOperation(
+  input: ReleaseHoldInput,
+  context: OperationContext,
+  ledger: LedgerStore,
+): Promise<Operation<HoldResult>> {
+  const request = check.requestObject(input);
+  const holdId = check.identifier(request.holdId, 'holdId');
+  const { data, currency } = await heldBy(ledger, holdId, context);
+  const holder = data.accountId;
+  const { idempotencyKey, scopedKey } = requestKeys(request, holder);
+  const key = holdRecordKey(holdId);
+  return {
+    accountIds: [holder],
+    idempotencyKey,
+    scopedKey,
+    recordKeys: [key],
+    maxRecords: 3 + (scopedKey === null ? 0 : 1),
+    metadata: null,
+    legs: null,
+    canonicalRequest() {
+      return canonicalJson({ operation: 'releaseHold', holdId });
+    },
+    apply(draft, transactionId) {
+      const hold = activeHold(draft, holdId, currency);
+      const entries = draft.post({
+        transactionId,
+        idempotencyKey,
+        metadata: null,
+        legs: [
+          {
+            accountId: holder,
+            currency,
+            units: hold.units,
+            type: 'HOLD_RELEASE',
+            counterparty: null,
+            hold: { holdId },
+          },
+        ],
+      });
+      draft.putRecord(key, recordData({ ...hold.data, status: 'released', settledBy: transactionId }));
+      return entries;
+    },
+    result(entries, _transactionId, txTime, draft) {
+      return {
+        holdId,
+        accountId: holder,
+        currency: currency.code,
+        amount: entries[0]!.amount,
+        status: 'released',
+        expiresAt: data.expiresAt,
+        available: available(draft, holder, currency),
+        txTime,
+        replayed: false,
+      };
+    },
+  };
+}
