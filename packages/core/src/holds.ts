@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { requestKeys } from './idempotency.js';
-import type { LedgerDraft, Leg } from './ledger-draft.js';
+import { heldOf, type LedgerDraft, type Leg } from './ledger-draft.js';
 import type { Operation, OperationContext } from './operation.js';
 import type { LedgerRecord, LedgerStore } from './ports.js';
 import type { CaptureHoldInput, PlaceHoldInput, ReleaseHoldInput } from './requests.js';
@@ -41,6 +41,8 @@ interface HoldRecordData {
   expiresAt: string;
   /** `active` until captured or released; an expiry leaves it `active` (see {@link holdStatus}). */
   status: 'active' | 'captured' | 'released';
+  /** When the hold last changed: placed, or captured or released. */
+  txTime: string;
   placedBy: string;
   settledBy?: string;
   captured?: string;
@@ -164,6 +166,7 @@ export function placeHoldOperation(
         amount: currency.render(units),
         expiresAt,
         status: 'active',
+        txTime: draft.txTime,
         placedBy: transactionId,
       };
       draft.putRecord(holdRecordKey(holdId), recordData(data));
@@ -315,6 +318,7 @@ export async function captureHoldOperation(
         recordData({
           ...hold.data,
           status: 'captured',
+          txTime: draft.txTime,
           settledBy: transactionId,
           captured: currency.render(captured),
         }),
@@ -385,7 +389,15 @@ export async function releaseHoldOperation(
           },
         ],
       });
-      draft.putRecord(key, recordData({ ...hold.data, status: 'released', settledBy: transactionId }));
+      draft.putRecord(
+        key,
+        recordData({
+          ...hold.data,
+          status: 'released',
+          txTime: draft.txTime,
+          settledBy: transactionId,
+        }),
+      );
       return entries;
     },
     result(entries, _transactionId, txTime, draft) {
@@ -401,5 +413,37 @@ export async function releaseHoldOperation(
         replayed: false,
       };
     },
+  };
+}
+
+/**
+ * `getHold`: a hold as it stands now (`expired` once past `expiresAt`, whether or not its
+ * release is journaled yet), with what its wallet may spend in its currency.
+ *
+ * @throws {HoldNotFoundError}
+ * @example
+ * const hold = await holdDetails(ledger, context, holdId, new Date().toISOString());
+ */
+export async function holdDetails(
+  ledger: LedgerStore,
+  context: OperationContext,
+  holdId: unknown,
+  now: string,
+): Promise<HoldResult> {
+  const id = check.identifier(holdId, 'holdId');
+  const { data, currency } = await heldBy(ledger, id, context);
+  const wallet = await ledger.getWallet(data.accountId);
+  const holds = wallet?.holds ?? [];
+  const balance = decimalToUnits(wallet?.balances[currency.code] ?? '0', currency.scale) ?? 0n;
+  return {
+    holdId: id,
+    accountId: data.accountId,
+    currency: data.currency,
+    amount: data.amount,
+    status: holdStatus(data, holds, id, now),
+    expiresAt: data.expiresAt,
+    available: currency.render(balance - heldOf(holds, currency, now)),
+    txTime: data.txTime,
+    replayed: false,
   };
 }

@@ -152,10 +152,14 @@ export class LedgerDraft {
     return this.#records.get(key) ?? this.#snapshot.records.get(key);
   }
 
-  /** Writes `data` under `key`: an insert, or the next version of the record read. */
+  /**
+   * Writes `data` under `key`: an insert, or the version after the record the transaction read.
+   * Written again in the same draft (a batch settling one record twice), the last data wins
+   * and the version stays one above the one read, which is what the store checks.
+   */
   putRecord(key: string, data: { [key: string]: JsonValue }): void {
-    const current = this.record(key);
-    this.#records.set(key, { key, version: (current?.version ?? 0) + 1, data });
+    const read = this.#snapshot.records.get(key);
+    this.#records.set(key, { key, version: (read?.version ?? 0) + 1, data });
   }
 
   /**

@@ -175,6 +175,16 @@ export interface CaptureHoldInput extends MutationOptions {
 }
 
 /**
+ * Input of `getHold`.
+ *
+ * @example
+ * const hold = await wallets.getHold({ holdId });
+ */
+export interface HoldInput {
+  holdId: string;
+}
+
+/**
  * Input of `releaseHold`.
  *
  * @example

@@ -22,8 +22,27 @@ export interface RetryPolicy {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const MUTATIONS = ['addFunds', 'withdrawFunds', 'transfer', 'exchange'] as const;
-const READS = ['getFunds', 'getTransactionHistory', 'verifyWallet'] as const;
+const MUTATIONS = [
+  'addFunds',
+  'withdrawFunds',
+  'transfer',
+  'exchange',
+  'reverseTransaction',
+  'placeHold',
+  'captureHold',
+  'releaseHold',
+  'post',
+] as const;
+/** Calls that write nothing a retry could duplicate (releasing expired holds is idempotent). */
+const READS = [
+  'getFunds',
+  'getTransactionHistory',
+  'verifyWallet',
+  'getTransaction',
+  'getHold',
+  'listWallets',
+  'releaseExpiredHolds',
+] as const;
 
 /**
  * A `WalletService` whose calls survive store faults: every mutating call gets an idempotency

@@ -7,7 +7,12 @@ import { ValidationError, WalletNotFoundError } from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
 import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
-import { captureHoldOperation, placeHoldOperation, releaseHoldOperation } from './holds.js';
+import {
+  captureHoldOperation,
+  holdDetails,
+  placeHoldOperation,
+  releaseHoldOperation,
+} from './holds.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
 import {
   applyOperation,
@@ -24,6 +29,7 @@ import type {
   ExchangeInput,
   FundsInput,
   HistoryInput,
+  HoldInput,
   ListWalletsInput,
   PlaceHoldInput,
   PostingInput,
@@ -136,6 +142,8 @@ export interface WalletService {
   captureHold(input: CaptureHoldInput): Promise<CaptureResult>;
   /** Frees all of a hold's funds. */
   releaseHold(input: ReleaseHoldInput): Promise<HoldResult>;
+  /** A hold as it stands now; `HOLD_NOT_FOUND` when no hold has the id. */
+  getHold(input: HoldInput): Promise<HoldResult>;
   /**
    * Releases in the journal the holds that expired (their funds were already free for reads and
    * debits), in up to `limit` wallets. Run it on a schedule; writes also release them on their way.
@@ -473,6 +481,9 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     captureHold: async (input) => run(await captureHoldOperation(input, context, ledger)),
 
     releaseHold: async (input) => run(await releaseHoldOperation(input, context, ledger)),
+
+    getHold: async (input) =>
+      holdDetails(ledger, context, check.requestObject(input).holdId, now()),
 
     async releaseExpiredHolds(input = {}) {
       const limit = boundedLimit(check.requestObject(input).limit, 100, 'limit');

@@ -128,3 +128,48 @@ describe('hashEntry fast path', () => {
     );
   });
 });
+
+describe('hashEntry of the entry types with fields of their own', () => {
+  const base: Omit<JournalEntry, 'hash'> = {
+    transactionId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+    accountId: 'player-1',
+    sequence: 3,
+    type: 'REVERSAL_DEBIT',
+    currency: 'GOLD',
+    amount: '10.50',
+    balanceBefore: '10.50',
+    balanceAfter: '0.00',
+    txTime: '2026-01-01T00:00:00.000Z',
+    idempotencyKey: null,
+    counterparty: null,
+    metadata: null,
+    prevHash: GENESIS_HASH,
+  };
+
+  it('covers reverses and reason on a reversal, holdId on a hold entry, in JCS order', () => {
+    const reversal = {
+      ...base,
+      reverses: '0190a1b2-0000-7000-8000-000000000001',
+      reason: 'refund',
+    };
+    const text = canonicalJson(reversal);
+    expect(text).toContain(
+      `"prevHash":"${GENESIS_HASH}","reason":"refund","reverses":"0190a1b2-0000-7000-8000-000000000001","sequence":3`,
+    );
+    expect(hashEntry(reversal)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    expect(hashEntry({ ...reversal, reason: null })).not.toBe(hashEntry(reversal));
+    const hold = { ...base, type: 'HOLD' as const, balanceAfter: '10.50', holdId: 'h-1' };
+    expect(canonicalJson(hold)).toContain('"currency":"GOLD","holdId":"h-1","idempotencyKey":null');
+    expect(hashEntry(hold)).toBe(
+      createHash('sha256').update(canonicalJson(hold), 'utf8').digest('hex'),
+    );
+  });
+
+  it('hashes an entry without those fields exactly as before: no key, not even an undefined one', () => {
+    const credit = { ...base, type: 'CREDIT' as const };
+    expect(hashEntry({ ...credit, holdId: undefined, reverses: undefined })).toBe(
+      hashEntry(credit),
+    );
+    expect(hashEntry({ ...credit, expire_timestamp: 7 } as typeof credit)).toBe(hashEntry(credit));
+  });
+});

@@ -1,11 +1,16 @@
 import {
+  type CaptureHoldInput,
   type Currency,
   decimalToUnits,
   type ExchangeInput,
   type FundsInput,
   isWalletError,
   type JournalEntry,
+  type PlaceHoldInput,
+  type PostingInput,
   parseAmount,
+  type ReleaseHoldInput,
+  type ReverseInput,
   type TransferInput,
   type WalletService,
 } from '@wallet/core';
@@ -23,6 +28,31 @@ export type CallRecord =
       operation: 'exchange';
       request: ExchangeInput & { idempotencyKey: string };
       outcome: Outcome;
+    }
+  | { operation: 'post'; request: PostingInput & { idempotencyKey: string }; outcome: Outcome }
+  | {
+      operation: 'placeHold';
+      request: PlaceHoldInput & { idempotencyKey: string };
+      outcome: Outcome;
+    }
+  | {
+      operation: 'captureHold';
+      request: CaptureHoldInput & { idempotencyKey: string };
+      /** The holder, currency and amount of the hold captured. */
+      hold: { accountId: string; currency: string; amount: string };
+      outcome: Outcome;
+    }
+  | {
+      operation: 'releaseHold';
+      request: ReleaseHoldInput & { idempotencyKey: string };
+      outcome: Outcome;
+    }
+  | {
+      operation: 'reverseTransaction';
+      request: ReverseInput & { idempotencyKey: string };
+      /** The call reversed, acknowledged earlier. */
+      original: CallRecord;
+      outcome: Outcome;
     };
 
 /**
@@ -30,7 +60,7 @@ export type CallRecord =
  * have been written. `unknown`: retries ran out on a retryable error; it may or may not have applied.
  */
 export type Outcome =
-  | { kind: 'ok'; transactionId: string }
+  | { kind: 'ok'; transactionId: string; holdId?: string }
   | { kind: 'refused'; code: string }
   | { kind: 'unknown'; code: string };
 
@@ -58,9 +88,12 @@ export interface BankSimulation {
 }
 
 /**
- * Runs workers that make random `addFunds`, `withdrawFunds`, `transfer` and `exchange` calls,
- * each with its own idempotency key, recording every call and its outcome. Each worker's calls
- * come from its own seeded generator, so a seed replays the same calls.
+ * Runs workers that make random calls of every operation that moves money or reserves it
+ * (`addFunds`, `withdrawFunds`, `transfer`, `exchange`, 3-leg `post`, `placeHold`,
+ * `captureHold` in part to another wallet, `releaseHold`, and full `reverseTransaction` of an
+ * earlier acknowledged call), each with its own idempotency key, recording every call and its
+ * outcome. Each worker's calls come from its own seeded generator, so a seed replays the same
+ * calls.
  *
  * @example
  * const run = await runBankSimulation({ service, accountIds, workers: 8, operationsPerWorker: 50, seed: 1, keyPrefix: 'sim1' });
@@ -78,34 +111,46 @@ export async function runBankSimulation(options: BankSimulationOptions): Promise
 
   async function worker(index: number): Promise<void> {
     const random = seededRandom(hash32(`${options.seed}|worker-${index}`));
+    /** This worker's holds placed and not yet settled. */
+    const held: { holdId: string; accountId: string; currency: string; amount: string }[] = [];
+    /** This worker's acknowledged calls that a reversal may undo. */
+    const acknowledged: CallRecord[] = [];
     for (let n = 0; n < options.operationsPerWorker && Date.now() < deadline; n++) {
       const idempotencyKey = `${options.keyPrefix}:${index}:${n}`;
       const accountId = accountIds[randomInt(random, 0, accountIds.length - 1)]!;
       const currency = codes[randomInt(random, 0, codes.length - 1)]!;
       const amount = randomAmount(random, service.currencies.get(currency));
-      const choice = randomInt(random, 0, 3);
+      const choice = randomInt(random, 0, 8);
+      const other = (offset = randomInt(random, 1, accountIds.length - 1)) =>
+        accountIds[(accountIds.indexOf(accountId) + offset) % accountIds.length]!;
       let record: CallRecord;
       if (choice === 0 || choice === 1) {
         const operation = choice === 0 ? 'addFunds' : 'withdrawFunds';
         const request = { accountId, currency, amount, idempotencyKey };
         record = { operation, request, outcome: await outcomeOf(service[operation](request)) };
       } else if (choice === 2) {
-        const offset = randomInt(random, 1, accountIds.length - 1);
-        const toAccountId =
-          accountIds[(accountIds.indexOf(accountId) + offset) % accountIds.length]!;
-        const request = { fromAccountId: accountId, toAccountId, currency, amount, idempotencyKey };
+        const request = {
+          fromAccountId: accountId,
+          toAccountId: other(),
+          currency,
+          amount,
+          idempotencyKey,
+        };
         record = {
           operation: 'transfer',
           request,
           outcome: await outcomeOf(service.transfer(request)),
         };
-      } else {
-        const other =
+      } else if (choice === 3) {
+        const otherCurrency =
           codes[(codes.indexOf(currency) + randomInt(random, 1, codes.length - 1)) % codes.length]!;
         const request = {
           accountId,
           from: { currency, amount },
-          to: { currency: other, amount: randomAmount(random, service.currencies.get(other)) },
+          to: {
+            currency: otherCurrency,
+            amount: randomAmount(random, service.currencies.get(otherCurrency)),
+          },
           idempotencyKey,
         };
         record = {
@@ -113,6 +158,88 @@ export async function runBankSimulation(options: BankSimulationOptions): Promise
           request,
           outcome: await outcomeOf(service.exchange(request)),
         };
+      } else if (choice === 4 && accountIds.length >= 3) {
+        // A trade with a fee: the buyer pays the amount, the seller and the house share it.
+        const unit = service.currencies.get(currency);
+        const total = parseAmount(amount, unit.scale);
+        const fee = total / 10n;
+        const request = {
+          legs: [
+            { accountId, currency, direction: 'debit' as const, amount },
+            {
+              accountId: other(1),
+              currency,
+              direction: 'credit' as const,
+              amount: unit.render(total - fee),
+            },
+            ...(fee > 0n
+              ? [
+                  {
+                    accountId: other(2),
+                    currency,
+                    direction: 'credit' as const,
+                    amount: unit.render(fee),
+                  },
+                ]
+              : []),
+          ],
+          idempotencyKey,
+        };
+        record = { operation: 'post', request, outcome: await outcomeOf(service.post(request)) };
+      } else if (choice === 5 || (choice === 6 && held.length === 0)) {
+        const request = { accountId, currency, amount, idempotencyKey };
+        const outcome = await outcomeOf(service.placeHold(request));
+        if (outcome.kind === 'ok' && outcome.holdId) {
+          held.push({ holdId: outcome.holdId, accountId, currency, amount });
+        }
+        record = { operation: 'placeHold', request, outcome };
+      } else if (choice === 6) {
+        const hold = held.splice(randomInt(random, 0, held.length - 1), 1)[0]!;
+        const unit = service.currencies.get(hold.currency);
+        if (randomInt(random, 0, 2) === 0) {
+          const request = { holdId: hold.holdId, idempotencyKey };
+          record = {
+            operation: 'releaseHold',
+            request,
+            outcome: await outcomeOf(service.releaseHold(request)),
+          };
+        } else {
+          const part = (parseAmount(hold.amount, unit.scale) * 3n) / 4n;
+          const request = {
+            holdId: hold.holdId,
+            ...(part > 0n ? { amount: unit.render(part) } : {}),
+            toAccountId: accountIds[(accountIds.indexOf(hold.accountId) + 1) % accountIds.length]!,
+            idempotencyKey,
+          };
+          record = {
+            operation: 'captureHold',
+            request,
+            hold: { accountId: hold.accountId, currency: hold.currency, amount: hold.amount },
+            outcome: await outcomeOf(service.captureHold(request)),
+          };
+        }
+      } else if (choice === 7 && acknowledged.length > 0) {
+        const original = acknowledged.splice(randomInt(random, 0, acknowledged.length - 1), 1)[0]!;
+        const request = {
+          transactionId: (original.outcome as { transactionId: string }).transactionId,
+          idempotencyKey,
+        };
+        record = {
+          operation: 'reverseTransaction',
+          request,
+          original,
+          outcome: await outcomeOf(service.reverseTransaction(request)),
+        };
+      } else {
+        const request = { accountId, currency, amount, idempotencyKey };
+        record = {
+          operation: 'withdrawFunds',
+          request,
+          outcome: await outcomeOf(service.withdrawFunds(request)),
+        };
+      }
+      if (record.outcome.kind === 'ok' && reversible.has(record.operation)) {
+        acknowledged.push(record);
       }
       records.push(record);
     }
@@ -129,9 +256,27 @@ function randomAmount(random: () => number, currency: Currency): string {
   return `${whole}.${String(randomInt(random, 0, 10 ** digits - 1)).padStart(digits, '0')}`;
 }
 
-async function outcomeOf(call: Promise<{ transactionId: string }>): Promise<Outcome> {
+/** Calls a reversal may undo: those that moved a balance. */
+const reversible: ReadonlySet<CallRecord['operation']> = new Set([
+  'addFunds',
+  'withdrawFunds',
+  'transfer',
+  'exchange',
+  'post',
+  'captureHold',
+]);
+
+async function outcomeOf(
+  call: Promise<{ transactionId?: string; holdId?: string }>,
+): Promise<Outcome> {
   try {
-    return { kind: 'ok', transactionId: (await call).transactionId };
+    const result = await call;
+    // A hold's result names the hold, not the transaction: that one is found by its key.
+    return {
+      kind: 'ok',
+      transactionId: result.transactionId ?? '',
+      ...(result.holdId === undefined ? {} : { holdId: result.holdId }),
+    };
   } catch (error) {
     if (isWalletError(error)) {
       return error.retryable
@@ -208,7 +353,9 @@ export async function checkBank(reader: WalletService, run: BankSimulation): Pro
     const { outcome } = record;
     if (outcome.kind === 'ok') {
       counts.acknowledged++;
-      if (!applied?.has(outcome.transactionId)) {
+      const found =
+        outcome.transactionId === '' ? applied !== undefined : applied?.has(outcome.transactionId);
+      if (!found) {
         violations.push(
           `acknowledged ${record.operation} ${record.request.idempotencyKey} is not in the journal`,
         );
@@ -229,12 +376,19 @@ export async function checkBank(reader: WalletService, run: BankSimulation): Pro
   }
 
   for (const [accountId, units] of expected) {
-    const { balances } = await reader.getFunds({ accountId });
+    const { balances, held } = await reader.getFunds({ accountId });
     for (const [code, value] of units) {
+      const currency = currencies.get(code);
       const actual = balances[code];
-      const wanted = currencies.get(code).render(value);
+      const wanted = currency.render(value);
       if (actual !== wanted) {
         violations.push(`${accountId} holds ${actual} ${code}; its operations add up to ${wanted}`);
+      }
+      const reserved = decimalToUnits(held[code] ?? '0', currency.scale) ?? 0n;
+      if (reserved < 0n || value - reserved < currency.minUnits) {
+        violations.push(
+          `${accountId} holds ${held[code]} ${code} of ${actual}: more than it may spend`,
+        );
       }
     }
   }
@@ -262,9 +416,35 @@ function movements(record: CallRecord): Movement[] {
       const { accountId, from, to } = record.request;
       return [
         [accountId, from.currency, String(from.amount), -1n],
-        [accountId, to.currency, String(to.amount), 1n],
+        [accountId, to.currency, String(to.amount!), 1n],
       ];
     }
+    case 'post':
+      return record.request.legs.map((leg) => [
+        leg.accountId,
+        leg.currency!,
+        String(leg.amount),
+        leg.direction === 'credit' ? 1n : -1n,
+      ]);
+    case 'placeHold':
+    case 'releaseHold':
+      return [];
+    case 'captureHold': {
+      // The simulation captures three quarters to the next wallet, or all of a hold too small
+      // to split (then the request names no amount).
+      const amount = record.request.amount ?? record.hold.amount;
+      return [
+        [record.hold.accountId, record.hold.currency, String(amount), -1n],
+        [record.request.toAccountId!, record.hold.currency, String(amount), 1n],
+      ];
+    }
+    case 'reverseTransaction':
+      return movements(record.original).map(([accountId, currency, amount, sign]) => [
+        accountId,
+        currency,
+        amount,
+        sign === 1n ? -1n : 1n,
+      ]);
   }
 }
 

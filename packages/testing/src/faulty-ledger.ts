@@ -68,6 +68,7 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
     failedReads: 0,
   };
   const attempts = new Map<string, number>();
+  let lookups = 0;
 
   /** Independent draws in [0, 1) for one call: the same call on the same attempt draws the same. */
   function draws(identity: string): () => number {
@@ -128,10 +129,12 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
     queryEntries: (query) =>
       read(`entries|${query.accountId}|${query.startAfter ?? ''}`, () => inner.queryEntries(query)),
 
-    getRecord: (key) => read(`record|${key}`, () => inner.getRecord(key)),
+    // Hold and transaction ids are random: reads by them are told apart by their order instead,
+    // so a seed still replays the same faults.
+    getRecord: (key) => read(`record|${++lookups}`, () => inner.getRecord(key)),
 
     queryTransaction: (transactionId) =>
-      read(`transaction|${transactionId}`, () => inner.queryTransaction(transactionId)),
+      read(`transaction|${++lookups}`, () => inner.queryTransaction(transactionId)),
 
     listWallets: (query) =>
       read(`wallets|${query.prefix ?? ''}|${query.startAfter ?? ''}`, () =>

@@ -39,10 +39,11 @@ export {
   startKinesisLocal,
 } from './kinesis-local.js';
 export {
-  expectWalletError,
   type LedgerFixture,
   type LedgerSuiteOptions,
   ledgerStoreSuite,
   type TamperHooks,
 } from './ledger-store-suite.js';
+export { type OperationsSuiteContext, operationsSuite } from './operations-suite.js';
 export { hash32, randomInt, seededRandom } from './random.js';
+export { expectWalletError } from './wallet-error.js';

@@ -12,6 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBankTest } from './bank-test.js';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
+import { operationsSuite } from './operations-suite.js';
+import { expectWalletError } from './wallet-error.js';
 
 /** Lets a test change a stored journal behind the store's back, to prove tampering is caught. */
 export interface TamperHooks {
@@ -48,21 +50,6 @@ export interface LedgerSuiteOptions {
   bankTestMs?: number;
   /** Per-test timeout for the concurrency tests; default 30 s. */
   concurrencyTimeoutMs?: number;
-}
-
-/** Expects a promise to reject with a wallet error of `code`; returns the error. */
-export async function expectWalletError(
-  promise: Promise<unknown>,
-  code: WalletErrorCode,
-): Promise<Error & { code: WalletErrorCode; details?: unknown }> {
-  const error = await promise.then(
-    (value) => {
-      throw new Error(`expected ${code}, got ${JSON.stringify(value)}`);
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toMatchObject({ code });
-  return error as Error & { code: WalletErrorCode };
 }
 
 /**
@@ -1244,6 +1231,16 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
           expect(report.problems.join('\n')).toMatch(problem);
         });
       }
+    });
+
+    operationsSuite({
+      service: () => service,
+      ledger: () => fixture.ledger,
+      serviceOptions: options.service ?? {},
+      ids,
+      wallet,
+      touch: (accountId) => touched.add(accountId),
+      concurrencyTimeout,
     });
 
     describe('concurrency', () => {

@@ -75,15 +75,34 @@ describe('fault injection on the in-memory ledger', () => {
       failedBefore: 0,
       conflicts: 0,
     };
+    const acknowledged = new Map<string, number>();
     for (let seed = 1; seed <= 1000; seed++) {
-      const { setup, report } = await simulate(seed);
+      const { setup, run, report } = await simulate(seed);
       expect(report.violations, `seed ${seed}`).toEqual([]);
+      for (const record of run.records) {
+        if (record.outcome.kind !== 'ok') continue;
+        acknowledged.set(record.operation, (acknowledged.get(record.operation) ?? 0) + 1);
+      }
       totals.calls += report.calls;
       totals.unknown += report.unknown;
       totals.unknownApplied += report.unknownApplied;
       totals.failedAfter += setup.stats.failedAfter;
       totals.failedBefore += setup.stats.failedBefore;
       totals.conflicts += setup.stats.conflicts;
+    }
+    // Every operation was in the mix, and applied many times.
+    for (const operation of [
+      'addFunds',
+      'withdrawFunds',
+      'transfer',
+      'exchange',
+      'post',
+      'placeHold',
+      'captureHold',
+      'releaseHold',
+      'reverseTransaction',
+    ]) {
+      expect(acknowledged.get(operation) ?? 0, operation).toBeGreaterThan(100);
     }
     // The faults really happened: lost responses, refused calls and conflicts by the thousand.
     expect(totals.calls).toBe(48_000);
