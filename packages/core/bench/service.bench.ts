@@ -14,7 +14,7 @@ const OPS = Number(process.env.BENCH_OPS ?? 200_000);
 const WALLETS = 10_000;
 const currencies = [{ code: 'GOLD', scale: 2 }];
 
-type Operation = 'addFunds' | 'withdrawFunds';
+type Operation = 'addFunds' | 'withdrawFunds' | 'transfer' | 'hold + capture' | '3-leg posting';
 type Implementation = 'baseline' | 'service' | 'service with keys';
 
 /** What one process measures; passed to it as JSON in `BENCH_ROW`. */
@@ -74,6 +74,7 @@ async function measure({ wallets, op, implementation }: RowSpec): Promise<number
       await bare.add(`w${i}`, '1000000000.00');
     }
     const operation = op === 'addFunds' ? bare.add : bare.withdraw;
+    if (op !== 'addFunds' && op !== 'withdrawFunds') throw new Error(`no baseline for ${op}`);
     return time(OPS, (i) => operation(id(i), '1.25'));
   }
   const service = createWalletService({ ledger: createMemoryLedger(), currencies });
@@ -81,11 +82,45 @@ async function measure({ wallets, op, implementation }: RowSpec): Promise<number
     await service.createWallet({ accountId: `w${i}` });
     await service.addFunds({ accountId: `w${i}`, amount: '1000000000.00' });
   }
-  return implementation === 'service'
-    ? time(OPS, (i) => service[op]({ accountId: id(i), amount: '1.25' }))
-    : time(OPS, (i) =>
-        service[op]({ accountId: id(i), amount: '1.25', idempotencyKey: `${op}-${i}` }),
+  const key = (i: number) => `${op.replace(/\W+/g, '-')}-${i}`;
+  switch (op) {
+    case 'transfer':
+      return time(OPS, (i) =>
+        service.transfer({
+          fromAccountId: id(i),
+          toAccountId: id(i + 1),
+          amount: '1.25',
+          idempotencyKey: key(i),
+        }),
       );
+    case 'hold + capture':
+      // One pair per iteration: the rate is of pairs.
+      return time(OPS, async (i) => {
+        const hold = await service.placeHold({
+          accountId: id(i),
+          amount: '1.25',
+          idempotencyKey: key(i),
+        });
+        await service.captureHold({ holdId: hold.holdId, idempotencyKey: `${key(i)}-c` });
+      });
+    case '3-leg posting':
+      return time(OPS, (i) =>
+        service.post({
+          legs: [
+            { accountId: id(i), direction: 'debit', amount: '1.25' },
+            { accountId: id(i + 1), direction: 'credit', amount: '1.20' },
+            { accountId: id(i + 2), direction: 'credit', amount: '0.05' },
+          ],
+          idempotencyKey: key(i),
+        }),
+      );
+    default:
+      return implementation === 'service'
+        ? time(OPS, (i) => service[op]({ accountId: id(i), amount: '1.25' }))
+        : time(OPS, (i) =>
+            service[op]({ accountId: id(i), amount: '1.25', idempotencyKey: key(i) }),
+          );
+  }
 }
 
 /** Runs one row in a new process (this file, with the same node options) and reads its ops/s. */
@@ -133,6 +168,46 @@ function main(): void {
     `@wallet/core, ${OPS.toLocaleString('en')} sequential calls per row, one process per row, node ${process.version}`,
   );
   console.table(rows);
+  operationRows();
+}
+
+/**
+ * The everyday operations beside the calls they are built like, keyed, on 10,000 wallets: a hold
+ * and its capture against one withdrawal (bar: at most 2.2 times its cost), a 3-leg posting
+ * against one transfer (bar: at most 1.5 times).
+ */
+function operationRows(): void {
+  const rate = (op: Operation) =>
+    measureApart({ wallets: WALLETS, op, implementation: 'service with keys' });
+  const withdrawal = rate('withdrawFunds');
+  const pair = rate('hold + capture');
+  const transfer = rate('transfer');
+  const posting = rate('3-leg posting');
+  const cost = (value: number, reference: number) => `${(reference / value).toFixed(2)}x`;
+  console.log(
+    `@wallet/core, keyed operations on ${WALLETS.toLocaleString('en')} wallets: cost per call`,
+  );
+  console.table([
+    {
+      case: 'withdrawFunds',
+      'ops/s': withdrawal,
+      'cost vs withdrawal': '1.00x',
+      'cost vs transfer': '',
+    },
+    {
+      case: 'hold + capture (pairs/s)',
+      'ops/s': pair,
+      'cost vs withdrawal': cost(pair, withdrawal),
+      'cost vs transfer': '',
+    },
+    { case: 'transfer', 'ops/s': transfer, 'cost vs withdrawal': '', 'cost vs transfer': '1.00x' },
+    {
+      case: '3-leg posting',
+      'ops/s': posting,
+      'cost vs withdrawal': '',
+      'cost vs transfer': cost(posting, transfer),
+    },
+  ]);
 }
 
 const row = process.env.BENCH_ROW;

@@ -1,5 +1,5 @@
 import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
-import { ValidationError, type WalletService } from '@wallet/core';
+import { type HoldResult, ValidationError, type WalletService } from '@wallet/core';
 import type { Context } from 'hono';
 import { accessGuard } from './access.js';
 import type { Auth, Principal } from './auth.js';
@@ -8,12 +8,20 @@ import type { OpenApiDocument } from './openapi.js';
 import {
   accessOf,
   addFundsRoute,
+  captureHoldRoute,
   createWalletRoute,
   exchangeRoute,
+  getHoldRoute,
+  getTransactionRoute,
   getWalletRoute,
   healthRoute,
   historyRoute,
+  listWalletsRoute,
   openApiRoute,
+  placeHoldRoute,
+  postingRoute,
+  releaseHoldRoute,
+  reverseRoute,
   transferRoute,
   verifyRoute,
   withdrawFundsRoute,
@@ -75,6 +83,24 @@ function keyOptions(
   };
 }
 
+/** A page size given as query text, as the number core checks; absent stays absent. */
+function limitOption(limit: string | undefined): { limit?: number } {
+  return limit === undefined ? {} : { limit: Number(limit) };
+}
+
+/**
+ * How the API reads a hold to learn its wallet: the service's `getHold`, or `undefined` for a
+ * service without one (built by an older `@wallet/core`, or a hand-made wrapper that left it
+ * out), whose holds a caller limited to one account then cannot capture or release (403).
+ */
+function holdReader(service: WalletService): ((holdId: string) => Promise<HoldResult>) | undefined {
+  if (typeof service.getHold !== 'function') return undefined;
+  return (holdId) => service.getHold({ holdId });
+}
+
+/** What a guarded handler may call besides the service: its route's `found` access step. */
+type FoundCheck = (lookup: () => unknown) => Promise<void>;
+
 /**
  * Wires every route to the wallet service: each handler passes the validated request to one
  * service call and answers its result. Domain errors are thrown on to the error handler.
@@ -97,7 +123,11 @@ export function registerWalletRoutes(
    */
   function guarded<R extends RouteConfig>(
     route: R,
-    handler: (c: Context<WalletApiEnv>, principal: Principal) => Promise<Response>,
+    handler: (
+      c: Context<WalletApiEnv>,
+      principal: Principal,
+      found: FoundCheck,
+    ) => Promise<Response>,
   ): void {
     const access = accessOf(route);
     if (!access) throw new Error(`route ${route.path} declares no access rule`);
@@ -106,10 +136,16 @@ export function registerWalletRoutes(
       route: RouteConfig,
       handler: (c: Context<WalletApiEnv>) => Promise<Response>,
     ) => void;
-    register.call(app, { ...route, middleware: [auth.authenticate, guard.before] }, async (c) =>
-      handler(c, guard.after(c)),
-    );
+    register.call(app, { ...route, middleware: [auth.authenticate, guard.before] }, async (c) => {
+      const response = await handler(c, guard.after(c), (lookup) => guard.found(c, lookup));
+      guard.finish(c);
+      return response;
+    });
   }
+
+  const readHold = holdReader(service);
+  /** The hold a request names, for the `found` check (undefined when it cannot be read). */
+  const holdOf = (holdId: string) => () => readHold?.(holdId);
 
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
 
@@ -160,7 +196,7 @@ export function registerWalletRoutes(
     const page = await service.getTransactionHistory({
       ...query,
       accountId,
-      ...(limit === undefined ? {} : { limit: Number(limit) }),
+      ...limitOption(limit),
     });
     return c.json(page, 200);
   });
@@ -168,5 +204,61 @@ export function registerWalletRoutes(
   guarded(verifyRoute, async (c) => {
     const { accountId } = valid(c, verifyRoute, 'param');
     return c.json(await service.verifyWallet({ accountId }), 200);
+  });
+
+  guarded(listWalletsRoute, async (c) => {
+    const { limit, ...query } = valid(c, listWalletsRoute, 'query');
+    return c.json(await service.listWallets({ ...query, ...limitOption(limit) }), 200);
+  });
+
+  guarded(getTransactionRoute, async (c, _principal, found) => {
+    const { transactionId } = valid(c, getTransactionRoute, 'param');
+    const transaction = await service.getTransaction({ transactionId });
+    await found(() => transaction);
+    return c.json(transaction, 200);
+  });
+
+  guarded(reverseRoute, async (c, principal) => {
+    const { transactionId } = valid(c, reverseRoute, 'param');
+    const body = valid(c, reverseRoute, 'json') ?? {};
+    const keys = keyOptions(principal, valid(c, reverseRoute, 'header'), body);
+    return c.json(await service.reverseTransaction({ ...body, transactionId, ...keys }), 200);
+  });
+
+  guarded(placeHoldRoute, async (c, principal) => {
+    const { accountId } = valid(c, placeHoldRoute, 'param');
+    const body = valid(c, placeHoldRoute, 'json');
+    const keys = keyOptions(principal, valid(c, placeHoldRoute, 'header'), body);
+    return c.json(await service.placeHold({ ...body, accountId, ...keys }), 201);
+  });
+
+  guarded(getHoldRoute, async (c, _principal, found) => {
+    const { holdId } = valid(c, getHoldRoute, 'param');
+    const hold = await service.getHold({ holdId });
+    await found(() => hold);
+    return c.json(hold, 200);
+  });
+
+  guarded(captureHoldRoute, async (c, principal, found) => {
+    const { holdId } = valid(c, captureHoldRoute, 'param');
+    const body = valid(c, captureHoldRoute, 'json') ?? {};
+    const keys = keyOptions(principal, valid(c, captureHoldRoute, 'header'), body);
+    await found(holdOf(holdId));
+    return c.json(await service.captureHold({ ...body, holdId, ...keys }), 200);
+  });
+
+  guarded(releaseHoldRoute, async (c, principal, found) => {
+    const { holdId } = valid(c, releaseHoldRoute, 'param');
+    // Without a body (and its content type) the validated body is `{}`; `??` in case it is not.
+    const body = valid(c, releaseHoldRoute, 'json') ?? {};
+    const keys = keyOptions(principal, valid(c, releaseHoldRoute, 'header'), body);
+    await found(holdOf(holdId));
+    return c.json(await service.releaseHold({ holdId, ...keys }), 200);
+  });
+
+  guarded(postingRoute, async (c, principal) => {
+    const body = valid(c, postingRoute, 'json');
+    const keys = keyOptions(principal, valid(c, postingRoute, 'header'), body);
+    return c.json(await service.post({ ...body, ...keys }), 200);
   });
 }

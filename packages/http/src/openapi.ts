@@ -45,7 +45,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
     type: 'http',
     scheme: 'bearer',
     description:
-      'A token configured on the API. Its scopes are read, credit, debit and admin (admin implies the others); it may be limited to one account.',
+      'A token configured on the API. Its scopes are read, credit, debit, transfer, exchange and admin (admin implies the others); it may be limited to one account.',
   });
   const document = holder.getOpenAPI31Document({
     openapi: '3.1.0',

@@ -2,6 +2,8 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { RouteAccess } from './access.js';
 import {
   AccountParams,
+  CaptureBody,
+  CaptureResult,
   CreateWalletBody,
   ErrorResponse,
   ExchangeBody,
@@ -11,11 +13,23 @@ import {
   Health,
   HistoryPage,
   HistoryQuery,
+  HoldBody,
+  HoldParams,
+  HoldResult,
   IdempotencyHeaders,
+  ListWalletsQuery,
+  PostingBody,
+  PostingResult,
+  ReleaseBody,
+  ReversalResult,
+  ReverseBody,
+  TransactionDetails,
+  TransactionParams,
   TransferBody,
   TransferResult,
   VerificationReport,
   Wallet,
+  WalletPage,
 } from './schemas.js';
 
 // Every route of the API, declared once: OpenAPIHono validates requests with these schemas, the
@@ -32,7 +46,7 @@ const requestIdHeader = {
 const ERROR_DESCRIPTIONS = {
   400: 'VALIDATION_ERROR (also malformed JSON, invalid UTF-8, or a member name repeated in one object), INVALID_AMOUNT, INVALID_ACCOUNT_ID or UNKNOWN_CURRENCY.',
   401: 'UNAUTHORIZED: no bearer token, an unknown one, or no credentials configured at all.',
-  403: 'FORBIDDEN: the token lacks the scope, is limited to another account, or sends a field only `admin` may send.',
+  403: 'FORBIDDEN: the token lacks the scope, is limited to another account, or sends a field only `admin` (or only a caller not limited to one account) may send.',
   404: 'WALLET_NOT_FOUND.',
   409: 'WALLET_ALREADY_EXISTS, or CONCURRENCY_CONFLICT (nothing was written; retry).',
   413: 'PAYLOAD_TOO_LARGE: the body exceeds 64 KiB.',
@@ -53,10 +67,18 @@ interface ErrorResponseConfig {
 }
 
 function errors(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, ErrorResponseConfig>> {
+  return describedErrors({}, ...statuses);
+}
+
+/** {@link errors}, with the codes some statuses stand for on this route. */
+function describedErrors(
+  descriptions: Partial<Record<ErrorStatus, string>>,
+  ...statuses: ErrorStatus[]
+): Partial<Record<ErrorStatus, ErrorResponseConfig>> {
   const responses: Partial<Record<ErrorStatus, ErrorResponseConfig>> = {};
   for (const status of [...statuses, 500] as ErrorStatus[]) {
     responses[status] = {
-      description: ERROR_DESCRIPTIONS[status],
+      description: descriptions[status] ?? ERROR_DESCRIPTIONS[status],
       headers: requestIdHeader,
       content: { 'application/json': { schema: ErrorResponse } },
     };
@@ -73,6 +95,12 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
+/** A body whose members are all optional: left out (no body, no content type), it is `{}`. */
+const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: false,
+  content: { 'application/json': { schema } },
+});
+
 /**
  * A route that needs a caller: its {@link RouteAccess} becomes the `security` requirement (the
  * scope), a sentence of its description, and the `x-wallet-access` extension the access guard
@@ -86,11 +114,22 @@ function guardedRoute<const R extends Omit<RouteConfig, 'security'>>(
     access.owns.length === 0
       ? ''
       : ` A caller limited to one account must name its own in ${access.owns.map((f) => `\`${f}\``).join(', ')}.`;
+  const found =
+    access.ownsFound === undefined
+      ? ''
+      : ` A caller limited to one account must find its own among ${access.ownsFound.map((f) => `\`${f}\``).join(', ')} (what the request names, once looked up).`;
   const admin =
     access.adminIf === undefined
       ? ''
       : ` Sending ${access.adminIf.map((f) => `\`${f}\``).join(', ')} needs \`admin\`.`;
-  const description = [route.description, `Scope: \`${access.scope}\`.${owns}${admin}`]
+  const unlimited =
+    access.unlimitedIf === undefined
+      ? ''
+      : ` A caller limited to one account may not send ${access.unlimitedIf.map((f) => `\`${f}\``).join(', ')}.`;
+  const description = [
+    route.description,
+    `Scope: \`${access.scope}\`.${owns}${found}${admin}${unlimited}`,
+  ]
     .filter(Boolean)
     .join('\n\n');
   return createRoute({
@@ -273,6 +312,236 @@ export const verifyRoute = guardedRoute(
 );
 
 /**
+ * `GET /v1/wallets` (admin): wallets by account id, optionally those with a prefix.
+ *
+ * @example
+ * app.openapi(listWalletsRoute, handler);
+ */
+export const listWalletsRoute = guardedRoute(
+  { scope: 'admin', owns: [] },
+  {
+    method: 'get',
+    path: '/v1/wallets',
+    operationId: 'listWallets',
+    tags: ['wallets'],
+    summary: 'A page of wallets, by account id ascending',
+    request: { query: ListWalletsQuery },
+    responses: {
+      200: ok('One page of wallets.', WalletPage),
+      ...errors(400, 401, 403, 503),
+    },
+  },
+);
+
+/**
+ * `GET /v1/transactions/{transactionId}` (read; a caller limited to one account reads only a
+ * transaction with an entry on its account).
+ *
+ * @example
+ * app.openapi(getTransactionRoute, handler);
+ */
+export const getTransactionRoute = guardedRoute(
+  { scope: 'read', owns: [], ownsFound: ['found.entries.accountId'] },
+  {
+    method: 'get',
+    path: '/v1/transactions/{transactionId}',
+    operationId: 'getTransaction',
+    tags: ['history'],
+    summary: 'Every entry of one transaction, and the transactions that reversed it',
+    description:
+      'A caller limited to one account reads a transaction when one of its entries is on that account, and then reads all of it (the other wallets of a transfer or a posting included).',
+    request: { params: TransactionParams },
+    responses: {
+      200: ok('The transaction.', TransactionDetails),
+      ...describedErrors({ 404: 'TRANSACTION_NOT_FOUND.' }, ...READ_ERRORS),
+    },
+  },
+);
+
+/**
+ * `POST /v1/transactions/{transactionId}/reverse` (admin).
+ *
+ * @example
+ * app.openapi(reverseRoute, handler);
+ */
+export const reverseRoute = guardedRoute(
+  { scope: 'admin', owns: [] },
+  {
+    method: 'post',
+    path: '/v1/transactions/{transactionId}/reverse',
+    operationId: 'reverseTransaction',
+    tags: ['funds'],
+    summary: 'Write compensating entries for a transaction (a refund, a chargeback, a correction)',
+    description:
+      'For every leg of the original, a leg in the other direction (`REVERSAL_DEBIT` undoes a credit, `REVERSAL_CREDIT` a debit). A single-leg transaction or a transfer may be reversed in part, several times, never beyond its amount (400 `VALIDATION_ERROR`); any other is reversed once, whole; a reversal is never reversed. The body may be left out (no body and no `Content-Type`): all that is left is reversed.',
+    request: {
+      params: TransactionParams,
+      headers: IdempotencyHeaders,
+      body: optionalJsonBody(ReverseBody),
+    },
+    responses: {
+      200: ok('The reversal, or its replay.', ReversalResult),
+      ...describedErrors(
+        {
+          400: `${ERROR_DESCRIPTIONS[400]} VALIDATION_ERROR also for a reversal, a transaction already reversed (in full), or an amount over what is left.`,
+          404: 'TRANSACTION_NOT_FOUND.',
+        },
+        ...WRITE_ERRORS,
+      ),
+    },
+  },
+);
+
+/**
+ * `POST /v1/wallets/{accountId}/holds` (debit).
+ *
+ * @example
+ * app.openapi(placeHoldRoute, handler);
+ */
+export const placeHoldRoute = guardedRoute(
+  { scope: 'debit', owns: ['path.accountId'] },
+  {
+    method: 'post',
+    path: '/v1/wallets/{accountId}/holds',
+    operationId: 'placeHold',
+    tags: ['holds'],
+    summary: 'Reserve funds of a wallet: later debits may spend only what is not held',
+    description:
+      'Answers 201 with the hold, and 201 with `replayed: true` for a retry with the same idempotency key. A wallet carries at most 100 active holds (400 `VALIDATION_ERROR`).',
+    request: { params: AccountParams, headers: IdempotencyHeaders, body: jsonBody(HoldBody) },
+    responses: {
+      201: ok('The hold, or its replay.', HoldResult),
+      ...describedErrors(
+        { 422: 'INSUFFICIENT_FUNDS (the available balance is short), or IDEMPOTENCY_KEY_REUSED.' },
+        ...WRITE_ERRORS,
+      ),
+    },
+  },
+);
+
+/**
+ * `GET /v1/holds/{holdId}` (read; a caller limited to one account reads only its own holds).
+ *
+ * @example
+ * app.openapi(getHoldRoute, handler);
+ */
+export const getHoldRoute = guardedRoute(
+  { scope: 'read', owns: [], ownsFound: ['found.accountId'] },
+  {
+    method: 'get',
+    path: '/v1/holds/{holdId}',
+    operationId: 'getHold',
+    tags: ['holds'],
+    summary: 'A hold as it stands now',
+    description:
+      '`status` is `expired` once the hold is past `expiresAt`, whether or not its release is journaled yet; `available` is what its wallet may spend in its currency now.',
+    request: { params: HoldParams },
+    responses: {
+      200: ok('The hold.', HoldResult),
+      ...describedErrors({ 404: 'HOLD_NOT_FOUND.' }, ...READ_ERRORS),
+    },
+  },
+);
+
+/**
+ * `POST /v1/holds/{holdId}/capture` (debit; a caller limited to one account captures only its
+ * own holds, and never to another wallet).
+ *
+ * @example
+ * app.openapi(captureHoldRoute, handler);
+ */
+export const captureHoldRoute = guardedRoute(
+  {
+    scope: 'debit',
+    owns: [],
+    ownsFound: ['found.accountId'],
+    unlimitedIf: ['body.toAccountId'],
+  },
+  {
+    method: 'post',
+    path: '/v1/holds/{holdId}/capture',
+    operationId: 'captureHold',
+    tags: ['holds'],
+    summary: 'Debit all or part of a hold (to another wallet with `toAccountId`); release the rest',
+    description:
+      'The body may be left out (no body and no `Content-Type`): the whole hold is captured, out of the economy.',
+    request: {
+      params: HoldParams,
+      headers: IdempotencyHeaders,
+      body: optionalJsonBody(CaptureBody),
+    },
+    responses: {
+      200: ok('The capture, or its replay.', CaptureResult),
+      ...describedErrors(
+        {
+          404: 'HOLD_NOT_FOUND, or WALLET_NOT_FOUND for `toAccountId`.',
+          409: 'HOLD_NOT_ACTIVE (already captured, released or expired), or CONCURRENCY_CONFLICT (nothing was written; retry).',
+        },
+        ...WRITE_ERRORS,
+      ),
+    },
+  },
+);
+
+/**
+ * `POST /v1/holds/{holdId}/release` (debit; a caller limited to one account releases only its
+ * own holds).
+ *
+ * @example
+ * app.openapi(releaseHoldRoute, handler);
+ */
+export const releaseHoldRoute = guardedRoute(
+  { scope: 'debit', owns: [], ownsFound: ['found.accountId'] },
+  {
+    method: 'post',
+    path: '/v1/holds/{holdId}/release',
+    operationId: 'releaseHold',
+    tags: ['holds'],
+    summary: "Free all of a hold's funds",
+    description: 'The body may be left out (no body and no `Content-Type`).',
+    request: {
+      params: HoldParams,
+      headers: IdempotencyHeaders,
+      body: optionalJsonBody(ReleaseBody),
+    },
+    responses: {
+      200: ok('The released hold, or its replay.', HoldResult),
+      ...describedErrors(
+        {
+          404: 'HOLD_NOT_FOUND.',
+          409: 'HOLD_NOT_ACTIVE (already captured, released or expired), or CONCURRENCY_CONFLICT (nothing was written; retry).',
+        },
+        ...WRITE_ERRORS,
+      ),
+    },
+  },
+);
+
+/**
+ * `POST /v1/postings` (admin): 2 to 16 balanced legs, all or nothing.
+ *
+ * @example
+ * app.openapi(postingRoute, handler);
+ */
+export const postingRoute = guardedRoute(
+  { scope: 'admin', owns: [] },
+  {
+    method: 'post',
+    path: '/v1/postings',
+    operationId: 'post',
+    tags: ['funds'],
+    summary: 'Apply 2 to 16 legs over any wallets at once, balanced per currency',
+    description:
+      'Marketplace trades with a fee, tournament payouts, guild splits: debit legs are `POSTING_OUT` entries, credit legs `POSTING_IN`. Legs that do not balance per currency are 400 `VALIDATION_ERROR`.',
+    request: { headers: IdempotencyHeaders, body: jsonBody(PostingBody) },
+    responses: {
+      200: ok('The posting, or its replay.', PostingResult),
+      ...errors(...WRITE_ERRORS),
+    },
+  },
+);
+
+/**
  * `GET /healthz` (no auth): the process answers. It does not probe the store.
  *
  * @example
@@ -326,6 +595,14 @@ export const ROUTES = [
   exchangeRoute,
   historyRoute,
   verifyRoute,
+  listWalletsRoute,
+  getTransactionRoute,
+  reverseRoute,
+  placeHoldRoute,
+  getHoldRoute,
+  captureHoldRoute,
+  releaseHoldRoute,
+  postingRoute,
 ] as const;
 
 /**

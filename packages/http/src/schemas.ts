@@ -1,5 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { ENTRY_TYPES, type Metadata } from '@wallet/core';
+import {
+  ENTRY_TYPES,
+  MAX_HOLD_SECONDS,
+  MAX_POSTING_LEGS,
+  MAX_REASON_LENGTH,
+  type Metadata,
+  MIN_POSTING_LEGS,
+} from '@wallet/core';
 import { API_ERROR_CODES } from './errors.js';
 
 // The request schemas check JSON types and shapes only. The domain rules (account id pattern,
@@ -141,6 +148,147 @@ export const ExchangeBody = z
   })
   .openapi('ExchangeRequest');
 
+const IDENTIFIER_DOC = '1 to 64 printable ASCII characters (the SDK makes UUIDs).';
+
+/**
+ * The path parameter of `/v1/transactions/{transactionId}...`.
+ *
+ * @example
+ * TransactionParams.parse({ transactionId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
+ */
+export const TransactionParams = z.object({
+  transactionId: z.string().openapi({
+    param: { name: 'transactionId', in: 'path' },
+    description: IDENTIFIER_DOC,
+    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
+  }),
+});
+
+/**
+ * The path parameter of `/v1/holds/{holdId}/...`.
+ *
+ * @example
+ * HoldParams.parse({ holdId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
+ */
+export const HoldParams = z.object({
+  holdId: z.string().openapi({
+    param: { name: 'holdId', in: 'path' },
+    description: IDENTIFIER_DOC,
+    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
+  }),
+});
+
+/**
+ * `POST /v1/transactions/{transactionId}/reverse` body: all that is left of the transaction
+ * without `amount`; a part of it (single-leg transactions and transfers only) with one.
+ *
+ * @example
+ * ReverseBody.parse({ reason: 'app store refund 4471' });
+ */
+export const ReverseBody = z
+  .strictObject({
+    amount: amount.nullish().openapi({
+      description:
+        'A part of the original amount (a single-leg transaction or a transfer only); absent, all that is left of it.',
+    }),
+    reason: z
+      .string({ error: `reason must be a string of 1 to ${MAX_REASON_LENGTH} characters` })
+      .nullish()
+      .openapi({
+        minLength: 1,
+        maxLength: MAX_REASON_LENGTH,
+        description: 'Why, for the journal (kept in the reversal entries).',
+        example: 'app store refund 4471',
+      }),
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('ReverseRequest');
+
+/**
+ * `POST /v1/wallets/{accountId}/holds` body.
+ *
+ * @example
+ * HoldBody.parse({ amount: '50', currency: 'GEMS', expiresInSeconds: 600 });
+ */
+export const HoldBody = z
+  .strictObject({
+    amount,
+    currency: currency.nullish(),
+    expiresInSeconds: z
+      .number({
+        error: `expiresInSeconds must be an integer from 1 to ${MAX_HOLD_SECONDS} (7 days)`,
+      })
+      .nullish()
+      .openapi({ type: 'integer', minimum: 1, maximum: MAX_HOLD_SECONDS, default: 900 }),
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('HoldRequest');
+
+/**
+ * `POST /v1/holds/{holdId}/capture` body.
+ *
+ * @example
+ * CaptureBody.parse({ amount: '30', toAccountId: 'tournament-pool' });
+ */
+export const CaptureBody = z
+  .strictObject({
+    amount: amount.nullish().openapi({
+      description: 'A part of the hold; absent, all of it. The rest is released.',
+    }),
+    toAccountId: accountId.nullish().openapi({
+      description:
+        'The wallet credited with what is captured (not the holder); absent, the funds leave the economy. A caller limited to one account may not send it.',
+    }),
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('CaptureRequest');
+
+/**
+ * `POST /v1/holds/{holdId}/release` body, which may be left out.
+ *
+ * @example
+ * ReleaseBody.parse({ idempotencyKey: 'release-1' });
+ */
+export const ReleaseBody = z
+  .strictObject({ idempotencyKey: idempotencyKey.nullish() })
+  .openapi('ReleaseRequest');
+
+const postingLeg = z
+  .strictObject({
+    accountId,
+    currency: currency.nullish(),
+    direction: z.enum(['debit', 'credit']),
+    amount,
+  })
+  .openapi('PostingLegInput');
+
+/**
+ * `POST /v1/postings` body: 2 to 16 legs, debits equal to credits per currency.
+ *
+ * @example
+ * PostingBody.parse({ legs: [
+ *   { accountId: 'buyer', direction: 'debit', amount: '100' },
+ *   { accountId: 'seller', direction: 'credit', amount: '95' },
+ *   { accountId: 'house', direction: 'credit', amount: '5' },
+ * ] });
+ */
+export const PostingBody = z
+  .strictObject({
+    legs: z
+      .array(postingLeg)
+      .min(MIN_POSTING_LEGS)
+      .max(MAX_POSTING_LEGS)
+      .openapi({
+        description: `${MIN_POSTING_LEGS} to ${MAX_POSTING_LEGS} legs, applied in order, all or nothing; per currency the debits equal the credits. A wallet may appear in several legs. The idempotency key is scoped to the first leg's wallet.`,
+      }),
+    metadata: metadata.nullish(),
+    idempotencyKey: idempotencyKey.nullish(),
+  })
+  .openapi('PostingRequest');
+
 /**
  * `GET /v1/wallets/{accountId}/transactions` query. `limit` arrives as text; the route turns
  * it into a number and core checks its range.
@@ -163,6 +311,33 @@ export const HistoryQuery = z.strictObject({
     .enum(['asc', 'desc'], { error: 'order must be "asc" or "desc"' })
     .optional()
     .openapi({ default: 'desc' }),
+});
+
+/**
+ * `GET /v1/wallets` query. `limit` arrives as text; the route turns it into a number and core
+ * checks its range.
+ *
+ * @example
+ * ListWalletsQuery.parse({ prefix: 'eu-', limit: '100' });
+ */
+export const ListWalletsQuery = z.strictObject({
+  prefix: z
+    .string({ error: 'prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -' })
+    .optional()
+    .openapi({
+      pattern: '^[A-Za-z0-9._:@-]{0,128}$',
+      description: 'Only wallets whose account id starts with this.',
+      example: 'eu-',
+    }),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })
+    .optional()
+    .openapi({ type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+  cursor: z
+    .string()
+    .optional()
+    .openapi({ description: 'The `nextCursor` of the previous page, with the same prefix.' }),
 });
 
 /**
@@ -189,6 +364,11 @@ export const Wallet = z
   .object({
     accountId: z.string(),
     balances: z.record(z.string(), decimal).openapi({ example: { GEMS: '0', GOLD: '10.50' } }),
+    held: z.record(z.string(), decimal).openapi({
+      description:
+        'What active holds reserve, per currency: `balances - held` is what a debit may spend.',
+      example: { GEMS: '0', GOLD: '2.00' },
+    }),
     version: z.number().int(),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -282,6 +462,18 @@ const journalEntry = z
       pattern: '^[0-9a-f]{64}$',
       description: 'SHA-256 of the RFC 8785 canonical JSON of the entry without `hash`.',
     }),
+    reverses: z.string().optional().openapi({
+      description: '`REVERSAL_CREDIT` and `REVERSAL_DEBIT` only: the transaction reversed.',
+    }),
+    reason: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: '`REVERSAL_CREDIT` and `REVERSAL_DEBIT` only: why, or null.' }),
+    holdId: z
+      .string()
+      .optional()
+      .openapi({ description: '`HOLD`, `HOLD_CAPTURE` and `HOLD_RELEASE` only: the hold.' }),
   })
   .openapi('JournalEntry');
 
@@ -294,6 +486,139 @@ const journalEntry = z
 export const HistoryPage = z
   .object({ items: z.array(journalEntry), nextCursor: z.string().nullable() })
   .openapi('HistoryPage');
+
+/**
+ * A page of wallets, by account id ascending.
+ *
+ * @example
+ * WalletPage.shape.nextCursor;
+ */
+export const WalletPage = z
+  .object({ items: z.array(Wallet), nextCursor: z.string().nullable() })
+  .openapi('WalletPage');
+
+/**
+ * `GET /v1/transactions/{transactionId}`: every entry of one transaction, and what reversed it.
+ *
+ * @example
+ * TransactionDetails.shape.reversedBy;
+ */
+export const TransactionDetails = z
+  .object({
+    transactionId: z.string(),
+    txTime: timestamp,
+    entries: z.array(journalEntry).openapi({
+      description:
+        'Every entry the transaction wrote: debits first, then credits, then entries that move no balance (`HOLD`, `HOLD_RELEASE`); by account id and sequence within each.',
+    }),
+    reversedBy: z
+      .array(z.string())
+      .openapi({ description: 'The transactions that reversed it (all or part), oldest first.' }),
+  })
+  .openapi('TransactionDetails');
+
+const reversalLeg = z
+  .object({
+    accountId: z.string(),
+    currency: z.string(),
+    amount: decimal,
+    previousBalance: decimal,
+    currentBalance: decimal,
+  })
+  .openapi('ReversalLeg');
+
+/**
+ * The result of a reversal.
+ *
+ * @example
+ * ReversalResult.shape.legs;
+ */
+export const ReversalResult = z
+  .object({
+    transactionId: z.string(),
+    reverses: z.string().openapi({ description: 'The transaction reversed.' }),
+    txTime: timestamp,
+    replayed: z.boolean(),
+    legs: z.array(reversalLeg).openapi({
+      description: "One per balance-changing leg of the original, in the original's order.",
+    }),
+  })
+  .openapi('ReversalResult');
+
+/**
+ * The result of placing or releasing a hold.
+ *
+ * @example
+ * HoldResult.shape.status;
+ */
+export const HoldResult = z
+  .object({
+    holdId: z.string(),
+    accountId: z.string(),
+    currency: z.string(),
+    amount: decimal,
+    status: z.enum(['active', 'captured', 'released', 'expired']),
+    expiresAt: timestamp,
+    available: decimal.openapi({
+      description: "What the wallet may spend in the hold's currency once the call committed.",
+    }),
+    txTime: timestamp,
+    replayed: z.boolean(),
+  })
+  .openapi('HoldResult');
+
+const captureSide = z
+  .object({ accountId: z.string(), previousBalance: decimal, currentBalance: decimal })
+  .openapi('CaptureSide');
+
+/**
+ * The result of capturing a hold.
+ *
+ * @example
+ * CaptureResult.shape.released;
+ */
+export const CaptureResult = z
+  .object({
+    transactionId: z.string(),
+    holdId: z.string(),
+    txTime: timestamp,
+    replayed: z.boolean(),
+    captured: decimal.openapi({ description: 'The amount debited from the holder.' }),
+    released: decimal.openapi({
+      description: 'The rest of the hold, released (zero when captured in full).',
+    }),
+    from: captureSide,
+    to: captureSide
+      .nullable()
+      .openapi({ description: 'The wallet credited when captured to another wallet; else null.' }),
+  })
+  .openapi('CaptureResult');
+
+const postingLegResult = z
+  .object({
+    accountId: z.string(),
+    currency: z.string(),
+    direction: z.enum(['debit', 'credit']),
+    amount: decimal,
+    previousBalance: decimal,
+    currentBalance: decimal,
+  })
+  .openapi('PostingLeg');
+
+/**
+ * The result of a posting.
+ *
+ * @example
+ * PostingResult.shape.legs;
+ */
+export const PostingResult = z
+  .object({
+    transactionId: z.string(),
+    txTime: timestamp,
+    replayed: z.boolean(),
+    legs: z.array(postingLegResult).openapi({ description: "In the order of the request's legs." }),
+  })
+  .openapi('PostingResult');
 
 /**
  * The outcome of verifying a wallet's hash chain and balances.

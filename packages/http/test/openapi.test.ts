@@ -24,6 +24,14 @@ const OPERATIONS = {
   'post /v1/wallets/{accountId}/exchange': 'exchange',
   'get /v1/wallets/{accountId}/transactions': 'read',
   'get /v1/wallets/{accountId}/verify': 'admin',
+  'get /v1/wallets': 'admin',
+  'get /v1/transactions/{transactionId}': 'read',
+  'post /v1/transactions/{transactionId}/reverse': 'admin',
+  'post /v1/wallets/{accountId}/holds': 'debit',
+  'get /v1/holds/{holdId}': 'read',
+  'post /v1/holds/{holdId}/capture': 'debit',
+  'post /v1/holds/{holdId}/release': 'debit',
+  'post /v1/postings': 'admin',
 } as const;
 
 function operations(): [string, Record<string, unknown>][] {
@@ -90,9 +98,34 @@ describe('GET /openapi.json', () => {
       },
       'get /v1/wallets/{accountId}/transactions': { scope: 'read', owns: ['path.accountId'] },
       'get /v1/wallets/{accountId}/verify': { scope: 'admin', owns: ['path.accountId'] },
+      'get /v1/wallets': { scope: 'admin', owns: [] },
+      'get /v1/transactions/{transactionId}': {
+        scope: 'read',
+        owns: [],
+        ownsFound: ['found.entries.accountId'],
+      },
+      'post /v1/transactions/{transactionId}/reverse': { scope: 'admin', owns: [] },
+      'post /v1/wallets/{accountId}/holds': { scope: 'debit', owns: ['path.accountId'] },
+      'get /v1/holds/{holdId}': { scope: 'read', owns: [], ownsFound: ['found.accountId'] },
+      'post /v1/holds/{holdId}/capture': {
+        scope: 'debit',
+        owns: [],
+        ownsFound: ['found.accountId'],
+        unlimitedIf: ['body.toAccountId'],
+      },
+      'post /v1/holds/{holdId}/release': {
+        scope: 'debit',
+        owns: [],
+        ownsFound: ['found.accountId'],
+      },
+      'post /v1/postings': { scope: 'admin', owns: [] },
     });
     const exchange = operations().find(([key]) => key.endsWith('/exchange'))![1];
     expect(exchange.description).toMatch(/Scope: `exchange`.*`body\.to\.amount` needs `admin`/s);
+    const capture = doc.paths['/v1/holds/{holdId}/capture'].post;
+    expect(capture.description).toMatch(
+      /Scope: `debit`.*must find its own among `found\.accountId`.*may not send `body\.toAccountId`/s,
+    );
   });
 
   it('documents the error responses of every /v1 operation with the Error schema', () => {
@@ -102,7 +135,12 @@ describe('GET /openapi.json', () => {
       const statuses = Object.keys(responses);
       expect(statuses).toEqual(expect.arrayContaining(['400', '401', '403', '500', '503']));
       if (key.startsWith('post')) expect(statuses).toEqual(expect.arrayContaining(['413', '415']));
-      if (key.includes('funds') || key.includes('transfers') || key.includes('exchange')) {
+      if (
+        key.startsWith('post') &&
+        ['funds', 'transfers', 'exchange', 'reverse', 'holds', 'postings'].some((part) =>
+          key.includes(part),
+        )
+      ) {
         expect(statuses).toEqual(expect.arrayContaining(['404', '409', '422']));
       }
       for (const status of statuses.filter((s) => s >= '400')) {
@@ -111,6 +149,62 @@ describe('GET /openapi.json', () => {
         });
       }
     }
+  });
+
+  it('names the codes of the new statuses: 404 TRANSACTION_NOT_FOUND and HOLD_NOT_FOUND, 409 HOLD_NOT_ACTIVE', () => {
+    const transaction = doc.paths['/v1/transactions/{transactionId}'].get;
+    expect(transaction.responses['404'].description).toContain('TRANSACTION_NOT_FOUND');
+    const reverse = doc.paths['/v1/transactions/{transactionId}/reverse'].post;
+    expect(reverse.responses['404'].description).toContain('TRANSACTION_NOT_FOUND');
+    for (const action of ['capture', 'release']) {
+      const op = doc.paths[`/v1/holds/{holdId}/${action}`].post;
+      expect(op.responses['404'].description).toContain('HOLD_NOT_FOUND');
+      expect(op.responses['409'].description).toContain('HOLD_NOT_ACTIVE');
+    }
+    for (const path of [
+      '/v1/holds/{holdId}/release',
+      '/v1/holds/{holdId}/capture',
+      '/v1/transactions/{transactionId}/reverse',
+    ]) {
+      expect([path, doc.paths[path].post.requestBody.required]).toEqual([path, false]);
+    }
+    expect(doc.paths['/v1/postings'].post.requestBody.required).toBe(true);
+    expect(Object.keys(doc.paths['/v1/wallets/{accountId}/holds'].post.responses)).toContain('201');
+  });
+
+  it('documents the new bodies and results: legs of 2 to 16, held balances, optional entry fields', () => {
+    const schemas = doc.components.schemas;
+    expect(schemas.PostingRequest.properties.legs).toMatchObject({ minItems: 2, maxItems: 16 });
+    expect(schemas.PostingRequest.required).toEqual(['legs']);
+    expect([...schemas.PostingLegInput.required].sort()).toEqual([
+      'accountId',
+      'amount',
+      'direction',
+    ]);
+    expect(schemas.Wallet.required).toContain('held');
+    expect(Object.keys(schemas.JournalEntry.properties)).toEqual(
+      expect.arrayContaining(['reverses', 'reason', 'holdId']),
+    );
+    expect(schemas.JournalEntry.required).not.toContain('holdId');
+    for (const name of [
+      'WalletPage',
+      'TransactionDetails',
+      'ReversalResult',
+      'HoldResult',
+      'CaptureResult',
+      'PostingResult',
+    ]) {
+      expect([name, schemas[name]?.type]).toEqual([name, 'object']);
+    }
+    expect(schemas.HoldResult.properties.status.enum).toEqual([
+      'active',
+      'captured',
+      'released',
+      'expired',
+    ]);
+    const list = doc.paths['/v1/wallets'].get;
+    const names = list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+    expect(names.sort()).toEqual(['query:cursor', 'query:limit', 'query:prefix']);
   });
 
   it('lists every error code the API can answer', () => {
@@ -151,6 +245,12 @@ describe('GET /openapi.json', () => {
       'FundsRequest',
       'TransferRequest',
       'ExchangeRequest',
+      'ReverseRequest',
+      'HoldRequest',
+      'CaptureRequest',
+      'ReleaseRequest',
+      'PostingRequest',
+      'PostingLegInput',
     ]) {
       expect([name, doc.components.schemas[name].additionalProperties]).toEqual([name, false]);
     }
