@@ -119,7 +119,9 @@ export function createCoalescer(
     const accountIds = new Set<string>();
     const keys = new Set<string>();
     const recordKeys = new Set<string>();
+    let batchRecords = 0;
     for (const { operation } of batch) {
+      batchRecords += operation.maxRecords;
       for (const id of operation.accountIds) accountIds.add(id);
       if (operation.scopedKey !== null) keys.add(operation.scopedKey);
       for (const key of operation.recordKeys) recordKeys.add(key);
@@ -130,7 +132,8 @@ export function createCoalescer(
         idempotencyKeys: [...keys],
         recordKeys: [...recordKeys],
         decide(snapshot) {
-          const draft = new LedgerDraft(snapshot, clock(), currencies);
+          // What the batch's operations may write at most leaves this much room for expiries.
+          const draft = new LedgerDraft(snapshot, clock(), currencies, maxRecords - batchRecords);
           const result = batch.map(({ operation }) => outcomeOf(draft, operation));
           return { write: draft.toWrite(), result };
         },

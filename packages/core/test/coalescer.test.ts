@@ -285,6 +285,37 @@ describe('coalescing', () => {
     expect(await wallets.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true, entries: 3 });
   });
 
+  it("journals expired holds only within the room the batch leaves under the ledger's limit", async () => {
+    const { ledger, recordsPerTransaction } = limitedLedger(10);
+    let now = Date.parse('2031-01-01T00:00:00.000Z');
+    const clock = () => new Date(now);
+    const wallets = createWalletService({ ledger, currencies, clock, coalesce: true });
+    await wallets.createWallet({ accountId: 'p' });
+    await wallets.addFunds({ accountId: 'p', amount: '100' });
+    for (let i = 0; i < 6; i++) {
+      await wallets.placeHold({ accountId: 'p', amount: '1', expiresInSeconds: 1 });
+    }
+    now += 2000;
+    recordsPerTransaction.length = 0;
+    // Three keyed withdrawals in one batch may write 9 records: room for one expiry.
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        wallets.withdrawFunds({ accountId: 'p', amount: '1', idempotencyKey: `w${i}` }),
+      ),
+    );
+    expect(recordsPerTransaction).toEqual([8]);
+    const released = async () =>
+      (await wallets.getTransactionHistory({ accountId: 'p', limit: 1000 })).items.filter(
+        (e) => e.type === 'HOLD_RELEASE',
+      ).length;
+    expect(await released()).toBe(1);
+    // One withdrawal alone (3 records) leaves room for the rest.
+    await wallets.withdrawFunds({ accountId: 'p', amount: '1', idempotencyKey: 'w4' });
+    expect(await released()).toBe(6);
+    expect(Math.max(...recordsPerTransaction)).toBeLessThanOrEqual(10);
+    expect(await wallets.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true });
+  });
+
   it('refuses a maxBatch or a ledger maxRecordsPerTransaction below 1 when the service is built', () => {
     const memory = createMemoryLedger();
     expect(() =>

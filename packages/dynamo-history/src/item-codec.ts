@@ -1,5 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ENTRY_TYPES, type EntryType, type JournalEntry, type Metadata } from '@wallet/core';
+import {
+  ENTRY_TYPE_FIELDS,
+  ENTRY_TYPES,
+  type EntryType,
+  type JournalEntry,
+  type Metadata,
+} from '@wallet/core';
 import { HISTORY_ATTRIBUTES } from './table-schema.js';
 
 /**
@@ -14,8 +20,10 @@ export type HistoryItem = Record<string, AttributeValue>;
  * Encodes a journal entry as a history item. Amounts, hashes and times are strings and
  * `metadata` is its JSON text, so every value reads back exactly as written (a DynamoDB number
  * would normalise `"10.50"` to `10.5`, and a map would turn an empty string or a float into
- * something else). Nulls are `NULL` attributes. `expireAt` (epoch seconds) becomes the TTL
- * attribute; without it the item never expires.
+ * something else). Nulls are `NULL` attributes. The fields only some entry types carry (core's
+ * `ENTRY_TYPE_FIELDS`: `reverses` and `reason` on reversals, `holdId` on a hold's entries) are
+ * attributes of those types' items only (`reason` S or NULL), when the entry has them.
+ * `expireAt` (epoch seconds) becomes the TTL attribute; without it the item never expires.
  *
  * @example
  * await client.send(new PutItemCommand({ TableName: 'wallet-history', Item: encodeEntry(entry, 1896134400) }));
@@ -37,13 +45,19 @@ export function encodeEntry(entry: JournalEntry, expireAt?: number): HistoryItem
     prevHash: { S: entry.prevHash },
     hash: { S: entry.hash },
   };
+  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
+    const value = entry[field];
+    if (value !== undefined) item[field] = nullableString(value);
+  }
   if (expireAt !== undefined) item[HISTORY_ATTRIBUTES.ttl] = { N: String(expireAt) };
   return item;
 }
 
 /**
  * Decodes a history item written by {@link encodeEntry} back to the journal entry, ignoring
- * the TTL attribute.
+ * the TTL attribute. The fields only some types carry are read on those types only, and only
+ * when stored, so every other entry has exactly the fields it was hashed with and no
+ * `undefined` member.
  *
  * @throws {TypeError} when the item is not a history item (a missing or mistyped attribute)
  * @example
@@ -52,7 +66,7 @@ export function encodeEntry(entry: JournalEntry, expireAt?: number): HistoryItem
 export function decodeEntry(item: HistoryItem): JournalEntry {
   const read = new ItemReader(item);
   const metadata = read.nullableString('metadata');
-  return {
+  const entry: JournalEntry = {
     transactionId: read.string('transactionId'),
     accountId: read.string(HISTORY_ATTRIBUTES.partitionKey),
     sequence: read.sequence(),
@@ -68,6 +82,12 @@ export function decodeEntry(item: HistoryItem): JournalEntry {
     prevHash: read.string('prevHash'),
     hash: read.string('hash'),
   };
+  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
+    if (item[field] === undefined) continue;
+    if (field === 'reason') entry.reason = read.nullableString(field);
+    else entry[field] = read.string(field);
+  }
+  return entry;
 }
 
 function nullableString(value: string | null): AttributeValue {

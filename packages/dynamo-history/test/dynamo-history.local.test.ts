@@ -128,6 +128,30 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
     expect(read).toEqual(entry);
   });
 
+  it('stores reverses, reason and holdId on the entry types that carry them, and reads every type back exactly', async () => {
+    const history = createDynamoHistory({ client, tableName });
+    const accountId = 'items.types';
+    const entries = [
+      sampleEntry(accountId, 1, { type: 'HOLD', holdId: 'hold-1' }),
+      sampleEntry(accountId, 2, { type: 'HOLD_CAPTURE', holdId: 'hold-1' }),
+      sampleEntry(accountId, 3, { type: 'HOLD_RELEASE', holdId: 'hold-1' }),
+      sampleEntry(accountId, 4, { type: 'REVERSAL_DEBIT', reverses: 'tx-1', reason: 'refund ✓' }),
+      sampleEntry(accountId, 5, { type: 'REVERSAL_CREDIT', reverses: 'tx-1', reason: null }),
+      sampleEntry(accountId, 6, { type: 'POSTING_IN' }),
+      sampleEntry(accountId, 7, { type: 'POSTING_OUT' }),
+    ];
+    await history.putEntries(entries);
+    expect(await storedItem(accountId, 1)).toMatchObject({ holdId: { S: 'hold-1' } });
+    expect(await storedItem(accountId, 5)).toMatchObject({
+      reverses: { S: 'tx-1' },
+      reason: { NULL: true },
+    });
+    const posting = await storedItem(accountId, 6);
+    expect(posting?.holdId ?? posting?.reverses ?? posting?.reason).toBeUndefined();
+    const read = await history.queryEntries({ accountId, order: 'asc', limit: 10 });
+    expect(read).toStrictEqual(entries);
+  });
+
   it('gives every item expire_timestamp = txTime in epoch seconds + ttlDays days', async () => {
     const history = createDynamoHistory({ client, tableName, ttlDays: 30 });
     const entry = sampleEntry('items.ttl', 1, { txTime: '2030-01-01T00:00:00.999Z' });

@@ -15,7 +15,7 @@ import {
 import { createWalletService, isWalletError, type WalletService } from '@wallet/core';
 import { startDynamoDbLocal } from '@wallet/testing';
 import { backoffDelay, retryPolicy, sleep } from '../src/backoff.js';
-import { createDynamoDbLedger, createLedgerTable, SAFE_COALESCE_BATCH } from '../src/index.js';
+import { createDynamoDbLedger, createLedgerTable } from '../src/index.js';
 import { journalEntryToItem } from '../src/item-codec.js';
 import { walletKey } from '../src/table-keys.js';
 
@@ -27,6 +27,11 @@ const LEDGER_TABLE = 'bench-ledger';
 const BASELINE_TABLE = 'bench-baseline';
 const HOT = 'hot';
 const policy = retryPolicy();
+/**
+ * The coalesced batch the rows in docs/dynamodb-ledger.md were measured with (the ledger's
+ * limit was 20 operations then; `coalesce: true` now packs up to 100 items' worth).
+ */
+const COALESCE_BATCH = 20;
 
 interface Run {
   ops: number;
@@ -178,7 +183,7 @@ async function main(): Promise<void> {
     const coalesced = createWalletService({
       ledger,
       currencies,
-      coalesce: { maxBatch: SAFE_COALESCE_BATCH },
+      coalesce: { maxBatch: COALESCE_BATCH },
     });
     await seedBaseline(client);
     await seedLedger(plain);
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
       });
       rows.push({
         workload,
-        writer: `ledger, coalesce ${SAFE_COALESCE_BATCH}`,
+        writer: `ledger, coalesce ${COALESCE_BATCH}`,
         run: await measure(RUN_MS, () => credit(coalesced)(pick())),
         baseline,
       });

@@ -1,6 +1,7 @@
 import { GetItemCommand, type GetItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import {
   ConcurrencyConflictError,
+  type LedgerRecord,
   type LedgerStore,
   type LedgerTransaction,
   StoreUnavailableError,
@@ -10,11 +11,13 @@ import {
 import { backoffDelay, type RetryOptions, retryPolicy, sleep } from './backoff.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryJournal } from './entry-query.js';
-import { walletFromItem } from './item-codec.js';
+import { type LedgerItem, recordFromItem, walletFromItem } from './item-codec.js';
 import { readSnapshot } from './snapshot-reader.js';
-import { walletKey } from './table-keys.js';
+import { type LedgerKey, recordItemKey, walletKey } from './table-keys.js';
 import { commitTransaction } from './transaction-commit.js';
-import { MAX_TRANSACTION_ITEMS, SAFE_COALESCE_BATCH } from './transaction-size.js';
+import { queryTransactionEntries } from './transaction-query.js';
+import { MAX_TRANSACTION_ITEMS } from './transaction-size.js';
+import { listExpiredHoldWallets, listWalletPage } from './wallet-listing.js';
 import { transactItems } from './write-items.js';
 
 /**
@@ -26,7 +29,10 @@ import { transactItems } from './write-items.js';
 export interface DynamoDbLedgerOptions {
   /** A `DynamoDBClient` (any v3 release) or anything with its `send`; the caller owns it. */
   client: DynamoDbClientLike;
-  /** The table `createLedgerTable` made: wallets, journal entries and keys all live in it. */
+  /**
+   * The table `createLedgerTable` made (or `updateLedgerTable` brought up to date): wallets,
+   * journal entries, idempotency keys and ledger records all live in it.
+   */
   tableName: string;
   /** How hard to retry conflicts, throttling and unknown outcomes. */
   retry?: RetryOptions;
@@ -34,17 +40,20 @@ export interface DynamoDbLedgerOptions {
 
 /**
  * A {@link LedgerStore} on one DynamoDB table, by optimistic concurrency: each transaction reads
- * the wallets and idempotency keys it names (strongly consistent), lets core decide, and commits
- * the decision as one `TransactWriteItems` in which every wallet is guarded by the version read
- * and every new item by `attribute_not_exists`. A transaction cancelled by a concurrent write is
- * decided again on a fresh snapshot after a jittered backoff; see {@link RetryOptions} and
- * `docs/dynamodb-ledger.md` for every failure and what it becomes.
+ * the wallets, idempotency keys and ledger records it names (strongly consistent), lets core
+ * decide, and commits the decision as one `TransactWriteItems` in which every wallet and record
+ * is guarded by the version read and every new item by `attribute_not_exists`. A transaction
+ * cancelled by a concurrent write is decided again on a fresh snapshot after a jittered backoff;
+ * see {@link RetryOptions} and `docs/dynamodb-ledger.md` for every failure and what it becomes.
  *
- * A transaction writes at most 100 items, DynamoDB's limit. The ledger declares
- * `maxCoalescedOperations: SAFE_COALESCE_BATCH` (20 operations, at most 5 items each), so a
- * service with `coalesce: true` never forms a larger batch. A larger write throws
- * {@link TransactionTooLargeError} and writes nothing; the coalescer then commits the batch in
- * parts.
+ * A transaction writes at most 100 items, DynamoDB's limit, which the ledger declares as its
+ * `maxRecordsPerTransaction`: core's coalescer fills a batch only as far as its operations'
+ * worst cases fit. A larger write throws {@link TransactionTooLargeError} and writes nothing;
+ * the coalescer then commits the batch in parts.
+ *
+ * `queryTransaction`, `listWallets` and `listWalletsWithExpiredHolds` read the table's global
+ * secondary indexes, which are eventually consistent: a transaction or wallet committed a moment
+ * ago may not be found yet (see `docs/dynamodb-ledger.md`).
  *
  * @example
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -61,19 +70,13 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
   const policy = retryPolicy(options.retry);
 
   return {
-    maxCoalescedOperations: SAFE_COALESCE_BATCH,
+    maxRecordsPerTransaction: MAX_TRANSACTION_ITEMS,
 
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       let conflict: unknown;
       for (let attempt = 1; attempt <= policy.maxConflictAttempts; attempt++) {
         if (attempt > 1) await sleep(backoffDelay(attempt - 1, policy));
-        const snapshot = await readSnapshot(
-          client,
-          tableName,
-          transaction.accountIds,
-          transaction.idempotencyKeys,
-          policy,
-        );
+        const snapshot = await readSnapshot(client, tableName, transaction, policy);
         const decision = transaction.decide(snapshot);
         if (decision.write === null) return decision.result;
         const items = transactItems(tableName, decision.write, snapshot);
@@ -90,21 +93,35 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
     },
 
     async getWallet(accountId: string): Promise<WalletRecord | null> {
-      let output: GetItemCommandOutput;
-      try {
-        output = (await client.send(
-          new GetItemCommand({
-            TableName: tableName,
-            Key: walletKey(accountId),
-            ConsistentRead: true,
-          }),
-        )) as GetItemCommandOutput;
-      } catch (error) {
-        throw new StoreUnavailableError('DynamoDB could not read the wallet', { cause: error });
-      }
-      return output.Item === undefined ? null : walletFromItem(output.Item);
+      const item = await getItem(walletKey(accountId), 'the wallet');
+      return item === undefined ? null : walletFromItem(item);
+    },
+
+    async getRecord(key: string): Promise<LedgerRecord | null> {
+      const item = await getItem(recordItemKey(key), 'the ledger record');
+      return item === undefined ? null : recordFromItem(item);
     },
 
     queryEntries: (query) => queryJournal(client, tableName, query),
+
+    queryTransaction: (transactionId) =>
+      queryTransactionEntries(client, tableName, transactionId, policy),
+
+    listWallets: (query) => listWalletPage(client, tableName, query, policy),
+
+    listWalletsWithExpiredHolds: (query) => listExpiredHoldWallets(client, tableName, query),
   };
+
+  /** A consistent `GetItem`; undefined when there is no item. */
+  async function getItem(key: LedgerKey, what: string): Promise<LedgerItem | undefined> {
+    let output: GetItemCommandOutput;
+    try {
+      output = (await client.send(
+        new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+      )) as GetItemCommandOutput;
+    } catch (error) {
+      throw new StoreUnavailableError(`DynamoDB could not read ${what}`, { cause: error });
+    }
+    return output.Item;
+  }
 }

@@ -10,6 +10,12 @@ export {
   journalEntryToItem,
   type LedgerItem,
 } from './item-codec.js';
-export { createLedgerTable, type LedgerTableOptions } from './ledger-table.js';
-export { LEDGER_KEYS } from './table-keys.js';
-export { MAX_TRANSACTION_ITEMS, SAFE_COALESCE_BATCH } from './transaction-size.js';
+export {
+  createLedgerTable,
+  type LedgerTableOptions,
+  type LedgerTableUpdate,
+  type LedgerTableUpdateOptions,
+  updateLedgerTable,
+} from './ledger-table.js';
+export { LEDGER_INDEXES, LEDGER_KEYS, WALLET_LIST } from './table-keys.js';
+export { MAX_TRANSACTION_ITEMS } from './transaction-size.js';

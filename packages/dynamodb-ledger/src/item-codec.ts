@@ -1,14 +1,25 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
+  ENTRY_TYPE_FIELDS,
   ENTRY_TYPES,
   type EntryType,
   type IdempotencyRecord,
   type JournalEntry,
   type JsonValue,
+  type LedgerRecord,
   type Metadata,
+  type WalletHold,
   type WalletRecord,
 } from '@wallet/core';
-import { entryKey, idempotencyItemKey, LEDGER_KEYS, walletKey } from './table-keys.js';
+import {
+  entryKey,
+  idempotencyItemKey,
+  LEDGER_INDEXES,
+  LEDGER_KEYS,
+  recordItemKey,
+  WALLET_LIST,
+  walletKey,
+} from './table-keys.js';
 
 /**
  * A ledger table item as the DynamoDB API (and a DynamoDB stream's `NewImage`) carries it.
@@ -25,11 +36,19 @@ export type LedgerItem = Record<string, AttributeValue>;
  * @example
  * if (image.kind?.S === ITEM_KINDS.entry) entries.push(journalEntryFromItem(image));
  */
-export const ITEM_KINDS = { wallet: 'WALLET', entry: 'ENTRY', idempotency: 'KEY' } as const;
+export const ITEM_KINDS = {
+  wallet: 'WALLET',
+  entry: 'ENTRY',
+  idempotency: 'KEY',
+  record: 'RECORD',
+} as const;
 
 /**
  * Encodes a wallet record. Balances are a map of decimal strings: a DynamoDB number would
- * normalise `"10.50"` to `10.5`.
+ * normalise `"10.50"` to `10.5`. Holds are a list of maps of strings, in the record's order.
+ * The item also carries `walletList` (always `WALLETS`), which puts it in the `wallets` index,
+ * and, while it has holds, `nextHoldExpiry` (the earliest `expiresAt`; ISO 8601 UTC strings sort
+ * by time), which puts it in the `holdExpiries` index.
  *
  * @example
  * const item = walletToItem(record);
@@ -39,7 +58,7 @@ export function walletToItem(record: WalletRecord): LedgerItem {
   for (const [currency, balance] of Object.entries(record.balances)) {
     balances[currency] = { S: balance };
   }
-  return {
+  const item: LedgerItem = {
     ...walletKey(record.accountId),
     kind: { S: ITEM_KINDS.wallet },
     accountId: { S: record.accountId },
@@ -50,11 +69,42 @@ export function walletToItem(record: WalletRecord): LedgerItem {
     createdAt: { S: record.createdAt },
     updatedAt: { S: record.updatedAt },
     metadata: jsonText(record.metadata),
+    holds: { L: record.holds.map(holdToAttribute) },
+    [LEDGER_INDEXES.wallets.partitionKey]: { S: WALLET_LIST },
+  };
+  const expiry = nextHoldExpiry(record.holds);
+  if (expiry !== undefined) item[LEDGER_INDEXES.holdExpiries.sortKey] = { S: expiry };
+  return item;
+}
+
+/**
+ * The earliest `expiresAt` of `holds`, or undefined when there are none.
+ *
+ * @example
+ * nextHoldExpiry(record.holds); // '2031-01-01T00:15:00.000Z'
+ */
+export function nextHoldExpiry(holds: readonly WalletHold[]): string | undefined {
+  let earliest: string | undefined;
+  for (const hold of holds) {
+    if (earliest === undefined || hold.expiresAt < earliest) earliest = hold.expiresAt;
+  }
+  return earliest;
+}
+
+function holdToAttribute(hold: WalletHold): AttributeValue {
+  return {
+    M: {
+      holdId: { S: hold.holdId },
+      currency: { S: hold.currency },
+      amount: { S: hold.amount },
+      expiresAt: { S: hold.expiresAt },
+    },
   };
 }
 
 /**
- * Decodes an item written by {@link walletToItem}.
+ * Decodes an item written by {@link walletToItem}. An item written before wallets had holds
+ * (no `holds` attribute) has none.
  *
  * @throws {TypeError} when the item is not a wallet item
  * @example
@@ -71,19 +121,22 @@ export function walletFromItem(item: LedgerItem): WalletRecord {
     createdAt: read.string('createdAt'),
     updatedAt: read.string('updatedAt'),
     metadata: read.metadata('metadata'),
+    holds: read.holds('holds'),
   };
 }
 
 /**
  * Encodes a journal entry with every field as its own attribute: amounts and hashes as strings,
  * `sequence` as a number, `metadata` as its JSON text, nulls as `NULL`, so it reads back exactly
- * as written and the hash chain still verifies.
+ * as written and the hash chain still verifies. The fields only some entry types carry (core's
+ * `ENTRY_TYPE_FIELDS`: `reverses` and `reason` on reversals, `holdId` on a hold's entries) are
+ * attributes of those types' items only (`reason` S or NULL), when the entry has them.
  *
  * @example
  * const item = journalEntryToItem(entry);
  */
 export function journalEntryToItem(entry: JournalEntry): LedgerItem {
-  return {
+  const item: LedgerItem = {
     ...entryKey(entry.accountId, entry.sequence),
     kind: { S: ITEM_KINDS.entry },
     transactionId: { S: entry.transactionId },
@@ -101,6 +154,11 @@ export function journalEntryToItem(entry: JournalEntry): LedgerItem {
     prevHash: { S: entry.prevHash },
     hash: { S: entry.hash },
   };
+  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
+    const value = entry[field];
+    if (value !== undefined) item[field] = nullableString(value);
+  }
+  return item;
 }
 
 /**
@@ -120,7 +178,11 @@ export function journalEntryOfImage(image: Record<string, unknown>): JournalEntr
 /**
  * Decodes an entry item written by {@link journalEntryToItem}: what `queryEntries` returns, and
  * what a consumer of the table's stream (a `NewImage` with `kind` `ENTRY`) turns into a
- * `JournalEntry`. The entry's `sequence` is read from its attribute, not from the sort key.
+ * `JournalEntry`. The entry's `sequence` is read from its attribute, not from the sort key. The
+ * fields only some types carry are read on those types only, and only when stored, so every
+ * other entry has exactly the fields it was hashed with and no `undefined` member (whether a
+ * reversal or a hold's entry carries what it must is `verifyWallet`'s to judge: the hash covers
+ * it). Attributes the ledger adds for its own use (`transactionEntries`) are not entry fields.
  *
  * @throws {TypeError} when the item is not an entry item
  * @example
@@ -128,7 +190,7 @@ export function journalEntryOfImage(image: Record<string, unknown>): JournalEntr
  */
 export function journalEntryFromItem(item: LedgerItem): JournalEntry {
   const read = new ItemReader(item, ITEM_KINDS.entry);
-  return {
+  const entry: JournalEntry = {
     transactionId: read.string('transactionId'),
     accountId: read.string('accountId'),
     sequence: read.integer('sequence'),
@@ -144,6 +206,12 @@ export function journalEntryFromItem(item: LedgerItem): JournalEntry {
     prevHash: read.string('prevHash'),
     hash: read.string('hash'),
   };
+  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
+    if (item[field] === undefined) continue;
+    if (field === 'reason') entry.reason = read.nullableString(field);
+    else entry[field] = read.string(field);
+  }
+  return entry;
 }
 
 /**
@@ -179,6 +247,39 @@ export function idempotencyFromItem(item: LedgerItem): IdempotencyRecord {
     transactionId: read.string('transactionId'),
     result: read.jsonObject('result'),
     createdAt: read.string('createdAt'),
+  };
+}
+
+/**
+ * Encodes a ledger record: its key, its version as a number and its data as JSON text, so it
+ * reads back exactly as written.
+ *
+ * @example
+ * const item = recordToItem({ key: 'hold:h1', version: 1, data: { accountId: 'p1' } });
+ */
+export function recordToItem(record: LedgerRecord): LedgerItem {
+  return {
+    ...recordItemKey(record.key),
+    kind: { S: ITEM_KINDS.record },
+    key: { S: record.key },
+    version: { N: String(record.version) },
+    data: { S: JSON.stringify(record.data) },
+  };
+}
+
+/**
+ * Decodes an item written by {@link recordToItem}.
+ *
+ * @throws {TypeError} when the item is not a record item
+ * @example
+ * const record = recordFromItem(output.Item);
+ */
+export function recordFromItem(item: LedgerItem): LedgerRecord {
+  const read = new ItemReader(item, ITEM_KINDS.record);
+  return {
+    key: read.string('key'),
+    version: read.integer('version'),
+    data: read.jsonObject('data'),
   };
 }
 
@@ -227,6 +328,26 @@ class ItemReader {
       strings[key] = value.S;
     }
     return strings;
+  }
+
+  holds(name: string): WalletHold[] {
+    const attribute = this.#item[name];
+    if (attribute === undefined) return [];
+    if (attribute.L === undefined) throw this.#malformed(`has no list attribute ${name}`);
+    return attribute.L.map((element, i) => {
+      const hold = element.M;
+      const field = (field: string) => {
+        const value = hold?.[field]?.S;
+        if (value === undefined) throw this.#malformed(`has no string ${name}[${i}].${field}`);
+        return value;
+      };
+      return {
+        holdId: field('holdId'),
+        currency: field('currency'),
+        amount: field('amount'),
+        expiresAt: field('expiresAt'),
+      };
+    });
   }
 
   entryType(name: string): EntryType {

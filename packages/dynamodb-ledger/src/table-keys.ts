@@ -4,7 +4,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  * The key attributes of the ledger table and the values every item kind uses. Wallets and their
  * journal entries share a partition (`W#<accountId>`), so a wallet's history is one `Query`;
  * idempotency keys live in partitions of their own (`K#<scoped key>`, the key core files it under:
- * `<accountId> <key>`), spread across the table.
+ * `<accountId> <key>`), spread across the table, and so do ledger records (`R#<record key>`).
  *
  * @example
  * const key = walletKey('player-1'); // { pk: { S: 'W#player-1' }, sk: { S: 'WALLET' } }
@@ -14,8 +14,36 @@ export const LEDGER_KEYS = {
   sortKey: 'sk',
   walletSortKey: 'WALLET',
   idempotencySortKey: 'KEY',
+  recordSortKey: 'RECORD',
   entrySortKeyPrefix: 'E#',
 } as const;
+
+/**
+ * The ledger table's global secondary indexes, each sparse (an item is in an index only when it
+ * carries the index's key attributes) and `KEYS_ONLY` (the ledger reads the items themselves
+ * back, strongly consistent, by the keys an index gives):
+ * - `byTransaction`: partition key `transactionId` (S), which journal entry items carry (and
+ *   idempotency key items too, whose `sk` `KEY` tells them apart): `queryTransaction`.
+ * - `wallets`: partition key `walletList` (S, always `WALLETS`, on wallet items only), sort key
+ *   `accountId` (S): `listWallets`, in account id order.
+ * - `holdExpiries`: partition key `walletList`, sort key `nextHoldExpiry` (S, the earliest
+ *   `expiresAt` of a wallet's holds, on wallet items only while they have holds):
+ *   `listWalletsWithExpiredHolds`.
+ *
+ * @example
+ * new QueryCommand({ TableName, IndexName: LEDGER_INDEXES.wallets.name, ... });
+ */
+export const LEDGER_INDEXES = {
+  byTransaction: { name: 'byTransaction', partitionKey: 'transactionId' },
+  wallets: { name: 'wallets', partitionKey: 'walletList', sortKey: 'accountId' },
+  holdExpiries: { name: 'holdExpiries', partitionKey: 'walletList', sortKey: 'nextHoldExpiry' },
+} as const;
+
+/**
+ * The one value of `walletList`: every wallet item carries it, so the `wallets` and
+ * `holdExpiries` indexes each keep all wallets in one partition, in sort key order.
+ */
+export const WALLET_LIST = 'WALLETS';
 
 /**
  * How many digits an entry's sort key pads its sequence to: every safe integer fits, so string
@@ -54,6 +82,26 @@ export function entryKey(accountId: string, sequence: number): LedgerKey {
  */
 export function idempotencyItemKey(key: string): LedgerKey {
   return keyOf(`K#${key}`, LEDGER_KEYS.idempotencySortKey);
+}
+
+/**
+ * The key of a ledger record's item.
+ *
+ * @example
+ * recordItemKey('hold:h1'); // { pk: { S: 'R#hold:h1' }, sk: { S: 'RECORD' } }
+ */
+export function recordItemKey(key: string): LedgerKey {
+  return keyOf(`R#${key}`, LEDGER_KEYS.recordSortKey);
+}
+
+/**
+ * The account id of a wallet partition (`W#<accountId>`), or undefined for another partition.
+ *
+ * @example
+ * accountIdOfPartition('W#player-1'); // 'player-1'
+ */
+export function accountIdOfPartition(partition: string): string | undefined {
+  return partition.startsWith('W#') ? partition.slice(2) : undefined;
 }
 
 /**

@@ -25,7 +25,7 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-// Coalescing without a maxBatch: the ledger's own maxCoalescedOperations keeps batches safe.
+// Coalescing without a maxBatch: the ledger's own maxRecordsPerTransaction keeps batches safe.
 for (const coalesce of [false, true]) {
   ledgerStoreSuite({
     name: 'dynamodb',

@@ -9,7 +9,12 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type JournalEntry, WalletError } from '@wallet/core';
+import {
+  type JournalEntry,
+  type LedgerRecord,
+  MAX_RECORDS_PER_OPERATION,
+  WalletError,
+} from '@wallet/core';
 import { expectWalletError } from '@wallet/testing';
 import { describe, expect, it } from 'vitest';
 import { TransactionTooLargeError } from '../src/index.js';
@@ -235,7 +240,7 @@ describe('refusals', () => {
     expect(writes()).toHaveLength(1);
   });
 
-  it('maps failed reads (snapshot, getWallet, queryEntries) to STORE_UNAVAILABLE with the cause', async () => {
+  it('maps failed reads (snapshot, getWallet, getRecord, queryEntries, queryTransaction, listWallets, listWalletsWithExpiredHolds) to STORE_UNAVAILABLE with the cause', async () => {
     const { ledger, dynamo, writes } = mockedLedger();
     const down = socketError('ECONNREFUSED');
     dynamo.on(BatchGetItemCommand).rejects(down);
@@ -244,12 +249,62 @@ describe('refusals', () => {
     for (const call of [
       ledger.transact(bumpWallet('p1')),
       ledger.getWallet('p1'),
+      ledger.getRecord('hold:h1'),
       ledger.queryEntries({ accountId: 'p1', order: 'asc', limit: 5 }),
+      ledger.queryTransaction('t1'),
+      ledger.listWallets({ limit: 5 }),
+      ledger.listWalletsWithExpiredHolds({ dueBy: '2030-01-01T00:00:00.000Z', limit: 5 }),
     ]) {
       const error = await expectWalletError(call, 'STORE_UNAVAILABLE');
       expect(error.cause).toBe(down);
     }
     expect(writes()).toHaveLength(0);
+  });
+});
+
+describe('index reads', () => {
+  it('reads the items the indexes name back with a strongly consistent BatchGetItem, and keeps the index order', async () => {
+    const { ledger, dynamo } = mockedLedger();
+    const [a, b] = [storedWallet('a', 1), storedWallet('b', 2)];
+    dynamo.on(QueryCommand).resolves({
+      Items: [walletKey('a'), walletKey('b')].map((key, i) => ({
+        ...key,
+        walletList: { S: 'WALLETS' },
+        accountId: { S: ['a', 'b'][i]! },
+      })),
+    });
+    dynamo
+      .on(BatchGetItemCommand)
+      .resolves({ Responses: { [MOCK_TABLE]: [walletToItem(b), walletToItem(a)] } });
+    expect(await ledger.listWallets({ prefix: '', limit: 2 })).toEqual([a, b]);
+    const [query] = dynamo.commandCalls(QueryCommand);
+    expect(query?.args[0].input).toMatchObject({
+      IndexName: 'wallets',
+      KeyConditionExpression: '#list = :list',
+      ScanIndexForward: true,
+      Limit: 2,
+    });
+    expect(dynamo.commandCalls(BatchGetItemCommand)[0]?.args[0].input.RequestItems).toEqual({
+      [MOCK_TABLE]: { Keys: [walletKey('a'), walletKey('b')], ConsistentRead: true },
+    });
+  });
+
+  it('pages the hold expiry index from LastEvaluatedKey until the limit, and takes account ids from the keys', async () => {
+    const { ledger, dynamo } = mockedLedger();
+    const key = (id: string) => ({ ...walletKey(id), nextHoldExpiry: { S: '2030' } });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [key('a')], LastEvaluatedKey: key('a') })
+      .resolvesOnce({ Items: [key('b'), key('c')], LastEvaluatedKey: key('c') })
+      .resolves({ Items: [key('d')] });
+    const due = await ledger.listWalletsWithExpiredHolds({ dueBy: '2031', limit: 3 });
+    expect(due).toEqual(['a', 'b', 'c']);
+    const calls = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(calls.map((input) => [input.IndexName, input.Limit])).toEqual([
+      ['holdExpiries', 3],
+      ['holdExpiries', 2],
+    ]);
+    expect(calls[1]?.ExclusiveStartKey).toEqual(key('a'));
   });
 });
 
@@ -261,6 +316,7 @@ describe('decisions', () => {
       ledger.transact({
         accountIds: ['p1'],
         idempotencyKeys: [],
+        recordKeys: [],
         decide: () => {
           throw refusal;
         },
@@ -274,18 +330,20 @@ describe('decisions', () => {
     const result = await ledger.transact({
       accountIds: ['p1'],
       idempotencyKeys: ['k1'],
+      recordKeys: ['r1'],
       decide: (snapshot) => ({ write: null, result: snapshot.wallets.get('p1')?.version }),
     });
     expect(result).toBe(0);
     expect(writes()).toHaveLength(0);
   });
 
-  it('guards a wallet the snapshot held by the version read, and inserts new wallets, entries and keys only where no item exists', async () => {
+  it('guards a wallet the snapshot held and a later record version by the version before, and inserts new wallets, entries, keys and first record versions only where no item exists', async () => {
     const { ledger, dynamo, writes } = mockedLedger(storedWallet('p1', 7));
     dynamo.on(TransactWriteItemsCommand).resolves({});
     await ledger.transact({
       accountIds: ['p1', 'p2'],
       idempotencyKeys: ['k1'],
+      recordKeys: ['r1', 'r2'],
       decide: (snapshot) => {
         const held = snapshot.wallets.get('p1')!;
         return {
@@ -294,6 +352,10 @@ describe('decisions', () => {
             entries: [entry('p1', 8)],
             idempotency: [
               { key: 'k1', fingerprint: 'f', transactionId: 't', result: {}, createdAt: 'now' },
+            ],
+            records: [
+              { key: 'r1', version: 1, data: { a: 1 } } as LedgerRecord,
+              { key: 'r2', version: 4, data: { b: [] } } as LedgerRecord,
             ],
           },
           result: null,
@@ -306,24 +368,67 @@ describe('decisions', () => {
       ['W#p2', 'attribute_not_exists(#pk)'],
       ['W#p1', 'attribute_not_exists(#pk)'],
       ['K#k1', 'attribute_not_exists(#pk)'],
+      ['R#r1', 'attribute_not_exists(#pk)'],
+      ['R#r2', '#version = :read'],
     ]);
     expect(items[0]?.Put?.ExpressionAttributeValues).toEqual({ ':read': { N: '7' } });
     expect(items[0]?.Put?.Item?.version).toEqual({ N: '9' });
+    expect(items[5]?.Put?.ExpressionAttributeValues).toEqual({ ':read': { N: '3' } });
+    expect(items[5]?.Put?.Item).toMatchObject({ version: { N: '4' }, data: { S: '{"b":[]}' } });
+  });
+
+  it('reads wallets, keys and records in one BatchGetItem, strongly consistent', async () => {
+    const { ledger, dynamo } = mockedLedger(storedWallet('p1', 0));
+    await ledger.transact({
+      accountIds: ['p1', 'p1'],
+      idempotencyKeys: ['k1'],
+      recordKeys: ['r1', 'r1'],
+      decide: () => ({ write: null, result: null }),
+    });
+    const calls = dynamo.commandCalls(BatchGetItemCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.RequestItems?.[MOCK_TABLE]).toEqual({
+      Keys: [
+        { pk: { S: 'W#p1' }, sk: { S: 'WALLET' } },
+        { pk: { S: 'K#k1' }, sk: { S: 'KEY' } },
+        { pk: { S: 'R#r1' }, sk: { S: 'RECORD' } },
+      ],
+      ConsistentRead: true,
+    });
   });
 });
 
 describe('the 100-item limit', () => {
-  const writeEntries = (count: number) => ({
+  const writeEntries = (count: number, records = 0) => ({
     accountIds: [],
     idempotencyKeys: [],
+    recordKeys: [],
     decide: () => ({
       write: {
         wallets: [],
         entries: Array.from({ length: count }, (_, i) => entry('p1', i + 1)),
         idempotency: [],
+        records: Array.from({ length: records }, (_, i) => ({
+          key: `r${i}`,
+          version: 1,
+          data: {},
+        })),
       },
       result: count,
     }),
+  });
+
+  it('declares maxRecordsPerTransaction 100, enough for the largest operation', () => {
+    const { ledger } = mockedLedger();
+    expect(ledger.maxRecordsPerTransaction).toBe(100);
+    expect(ledger.maxRecordsPerTransaction).toBeGreaterThanOrEqual(MAX_RECORDS_PER_OPERATION);
+  });
+
+  it('counts ledger records toward the limit', async () => {
+    const { ledger, writes } = mockedLedger();
+    const error = await ledger.transact(writeEntries(98, 3)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ itemCount: 101, limit: 100 });
+    expect(writes()).toHaveLength(0);
   });
 
   it('rejects a write of 101 items with TransactionTooLargeError and sends nothing', async () => {

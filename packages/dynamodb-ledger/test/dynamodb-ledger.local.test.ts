@@ -24,7 +24,6 @@ import {
   createLedgerTable,
   type DynamoDbClientLike,
   MAX_TRANSACTION_ITEMS,
-  SAFE_COALESCE_BATCH,
 } from '../src/index.js';
 import { socketError } from './support/mock-dynamodb.js';
 
@@ -212,8 +211,9 @@ describe('DynamoDB ledger on DynamoDB Local', () => {
       );
       expect(settled.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
       expect(written.length).toBeLessThan(150);
+      // A keyed credit, the smallest keyed operation, counts 3 items at its worst case.
       expect(Math.max(...written.map((write) => write.keys))).toBeLessThanOrEqual(
-        SAFE_COALESCE_BATCH,
+        Math.floor(MAX_TRANSACTION_ITEMS / 3),
       );
       expect(Math.max(...written.map((write) => write.items))).toBeLessThanOrEqual(
         MAX_TRANSACTION_ITEMS,
@@ -247,12 +247,12 @@ describe('DynamoDB ledger on DynamoDB Local', () => {
       await setup.addFunds({ accountId: from, amount: '10' });
       pairs.push([from, to]);
     }
-    // An estimate too high on purpose: 25 keyed transfers between distinct wallets write
+    // A limit too high on purpose: 25 keyed transfers between distinct wallets write
     // 50 wallets + 50 entries + 25 keys = 125 items.
     const { sender, written } = recordingWrites();
     const ledger = {
       ...createDynamoDbLedger({ client: sender, tableName }),
-      maxCoalescedOperations: 25,
+      maxRecordsPerTransaction: 125,
     };
     const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES, coalesce: true });
     const settled = await Promise.allSettled(
@@ -307,7 +307,11 @@ function writeEntries(entries: JournalEntry[]) {
   return {
     accountIds: [],
     idempotencyKeys: [],
-    decide: () => ({ write: { wallets: [], entries, idempotency: [] }, result: entries.length }),
+    recordKeys: [],
+    decide: () => ({
+      write: { wallets: [], entries, idempotency: [], records: [] },
+      result: entries.length,
+    }),
   };
 }
 

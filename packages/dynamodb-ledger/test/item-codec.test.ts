@@ -1,10 +1,12 @@
-import type { IdempotencyRecord, JournalEntry, WalletRecord } from '@wallet/core';
+import type { IdempotencyRecord, JournalEntry, LedgerRecord, WalletRecord } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
 import {
   idempotencyFromItem,
   idempotencyToItem,
   journalEntryFromItem,
   journalEntryToItem,
+  recordFromItem,
+  recordToItem,
   walletFromItem,
   walletToItem,
 } from '../src/item-codec.js';
@@ -55,6 +57,7 @@ describe('item codec', () => {
       createdAt: '2030-01-01T00:00:00.000Z',
       updatedAt: '2030-01-01T00:00:00.000Z',
       metadata: null,
+      holds: [],
     };
     expect(walletFromItem(walletToItem(wallet))).toEqual(wallet);
     const busy = {
@@ -64,6 +67,81 @@ describe('item codec', () => {
       metadata: { tier: 'gold' },
     };
     expect(walletFromItem(walletToItem(busy))).toEqual(busy);
+  });
+
+  it('round-trips holds in order, carries nextHoldExpiry (the earliest) only while there are holds, and reads a wallet stored before holds existed with none', () => {
+    const wallet: WalletRecord = {
+      accountId: 'p1',
+      balances: { GOLD: '5.00' },
+      version: 2,
+      sequence: 2,
+      headHash: 'a'.repeat(64),
+      createdAt: '2030-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-01T00:00:01.000Z',
+      metadata: null,
+      holds: [
+        { holdId: 'h2', currency: 'GOLD', amount: '1.50', expiresAt: '2030-01-01T00:20:00.000Z' },
+        { holdId: 'h1', currency: 'GOLD', amount: '0.10', expiresAt: '2030-01-01T00:05:00.000Z' },
+      ],
+    };
+    const item = walletToItem(wallet);
+    expect(item).toMatchObject({
+      walletList: { S: 'WALLETS' },
+      nextHoldExpiry: { S: '2030-01-01T00:05:00.000Z' },
+      holds: { L: [{ M: { holdId: { S: 'h2' }, amount: { S: '1.50' } } }, expect.anything()] },
+    });
+    expect(walletFromItem(item)).toStrictEqual(wallet);
+    const none = walletToItem({ ...wallet, holds: [] });
+    expect(none.nextHoldExpiry).toBeUndefined();
+    expect(none.holds).toEqual({ L: [] });
+    const { holds: _holds, walletList: _list, nextHoldExpiry: _next, ...old } = item;
+    expect(walletFromItem(old)).toStrictEqual({ ...wallet, holds: [] });
+    expect(() =>
+      walletFromItem({ ...item, holds: { L: [{ M: { holdId: { S: 'h' } } }] } }),
+    ).toThrow(/no string holds\[0\]\.currency/);
+  });
+
+  it('round-trips the entries that carry reverses, reason or holdId exactly, and adds no field to any other type', () => {
+    const typed: JournalEntry[] = [
+      { ...entry, type: 'REVERSAL_CREDIT', reverses: 'tx-0', reason: 'chargeback ✓' },
+      { ...entry, type: 'REVERSAL_DEBIT', reverses: 'tx-0', reason: null },
+      { ...entry, type: 'HOLD', holdId: 'h-1' },
+      { ...entry, type: 'HOLD_CAPTURE', holdId: 'h-1' },
+      { ...entry, type: 'HOLD_RELEASE', holdId: 'h-1' },
+    ];
+    for (const written of typed) {
+      expect(journalEntryFromItem(journalEntryToItem(written))).toStrictEqual(written);
+    }
+    expect(journalEntryToItem(typed[1]!)).toMatchObject({
+      reverses: { S: 'tx-0' },
+      reason: { NULL: true },
+    });
+    for (const type of ['POSTING_IN', 'POSTING_OUT', 'CREDIT'] as const) {
+      const plain = { ...entry, type };
+      const item = journalEntryToItem({ ...plain, holdId: 'stray' });
+      expect(item.holdId ?? item.reverses ?? item.reason).toBeUndefined();
+      const read = journalEntryFromItem({ ...item, reason: { S: 'stray' } });
+      expect(read).toStrictEqual(plain);
+      expect(Object.keys(read)).toEqual(Object.keys(plain));
+    }
+  });
+
+  it('round-trips a ledger record, its data as JSON text', () => {
+    const record: LedgerRecord = {
+      key: 'reversals:tx-1',
+      version: 3,
+      data: { reversedBy: ['a', 'b'], units: '1050', nested: { empty: '', n: null, f: 0.5 } },
+    };
+    const item = recordToItem(record);
+    expect(item).toMatchObject({
+      pk: { S: 'R#reversals:tx-1' },
+      sk: { S: 'RECORD' },
+      kind: { S: 'RECORD' },
+      version: { N: '3' },
+      data: { S: JSON.stringify(record.data) },
+    });
+    expect(recordFromItem(item)).toStrictEqual(record);
+    expect(() => recordFromItem(journalEntryToItem(entry))).toThrow(/is not a RECORD item/);
   });
 
   it('round-trips an idempotency record with its result', () => {

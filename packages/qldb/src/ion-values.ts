@@ -1,14 +1,18 @@
-import type {
-  IdempotencyRecord,
-  JournalEntry,
-  JsonValue,
-  Metadata,
-  WalletRecord,
+import {
+  ENTRY_TYPE_FIELDS,
+  type IdempotencyRecord,
+  type JournalEntry,
+  type JsonValue,
+  type LedgerRecord,
+  type Metadata,
+  type WalletHold,
+  type WalletRecord,
 } from '@wallet/core';
 import { Decimal, dom, IonTypes, Timestamp } from 'ion-js';
 
 /**
- * How wallet records, journal entries and idempotency records become QLDB documents and back.
+ * How wallet records, journal entries, idempotency records and ledger records become QLDB
+ * documents and back.
  * Amounts are Ion decimals built from their strings, so they carry the currency's scale (`5.00`
  * has coefficient 500, exponent -2) and read back as the same string; ion-js would turn a
  * non-integer JS number into an Ion float, so numbers are never handed to it as amounts. Times
@@ -156,7 +160,8 @@ function nullableString(value: string | null): dom.Value {
 }
 
 /**
- * A wallet record as a `Wallets` document (balances as a struct of Ion decimals).
+ * A wallet record as a `Wallets` document (balances as a struct of Ion decimals), with its
+ * holds and the two fields derived from them that {@link holdFieldsToIon} describes.
  *
  * @example
  * walletToIon(record).get('balances', 'GOLD'); // Ion 10.50
@@ -171,7 +176,44 @@ export function walletToIon(record: WalletRecord): dom.Value {
     ['createdAt', timestampToIon(record.createdAt)],
     ['updatedAt', timestampToIon(record.updatedAt)],
     ['metadata', metadataToIon(record.metadata)],
+    ...Object.entries(holdFieldsToIon(record.holds)),
   ]);
+}
+
+/**
+ * The hold fields of a `Wallets` document: `holds`, the list of active holds (amounts as Ion
+ * decimals, `expiresAt` as Ion timestamps); `hasHolds`, true while the list is not empty, the
+ * indexed field that finds the few wallets holding anything by equality (QLDB indexes serve
+ * `=` and `IN` only); and `holdsDueAt`, the earliest `expiresAt` (null without holds), which
+ * `listWalletsWithExpiredHolds` compares among those wallets.
+ *
+ * @example
+ * holdFieldsToIon([]); // { holds: [], hasHolds: false, holdsDueAt: null }
+ */
+export function holdFieldsToIon(holds: readonly WalletHold[]): {
+  holds: dom.Value;
+  hasHolds: dom.Value;
+  holdsDueAt: dom.Value;
+} {
+  let dueAt: string | null = null;
+  for (const hold of holds) {
+    if (dueAt === null || Date.parse(hold.expiresAt) < Date.parse(dueAt)) dueAt = hold.expiresAt;
+  }
+  return {
+    holds: new dom.List(
+      holds.map(
+        (hold) =>
+          new dom.Struct([
+            ['holdId', new dom.String(hold.holdId)],
+            ['currency', new dom.String(hold.currency)],
+            ['amount', decimalToIon(hold.amount)],
+            ['expiresAt', timestampToIon(hold.expiresAt)],
+          ]),
+      ),
+    ),
+    hasHolds: new dom.Boolean(holds.length > 0),
+    holdsDueAt: dueAt === null ? new dom.Null(IonTypes.NULL) : timestampToIon(dueAt),
+  };
 }
 
 /**
@@ -208,11 +250,31 @@ export function walletFromIon(document: dom.Value): WalletRecord {
     createdAt: timestampFromIon(document.get('createdAt'), 'createdAt'),
     updatedAt: timestampFromIon(document.get('updatedAt'), 'updatedAt'),
     metadata: metadataFromIon(document.get('metadata')),
+    holds: holdsFromIon(document.get('holds')),
   };
 }
 
+/** A `holds` list as wallet holds; a document written before holds existed has none. */
+function holdsFromIon(value: dom.Value | null): WalletHold[] {
+  if (value === null || value.isNull()) return [];
+  if (value.getType() !== IonTypes.LIST) throw new DocumentShapeError('holds is not a list');
+  return value.elements().map((hold) => {
+    if (hold.getType() !== IonTypes.STRUCT || hold.isNull()) {
+      throw new DocumentShapeError('a hold is not a struct');
+    }
+    return {
+      holdId: text(hold, 'holdId'),
+      currency: text(hold, 'currency'),
+      amount: decimalFromIon(hold.get('amount'), 'holds.amount'),
+      expiresAt: timestampFromIon(hold.get('expiresAt'), 'holds.expiresAt'),
+    };
+  });
+}
+
 /**
- * A journal entry as a `JournalEntries` document with exactly the entry's fields.
+ * A journal entry as a `JournalEntries` document with exactly the entry's fields: the common
+ * ones, and those {@link ENTRY_TYPE_FIELDS} gives its type (`reverses` and `reason` on a
+ * reversal, `holdId` on a hold's entries), never on other types.
  *
  * @example
  * entryToIon(entry).get('amount'); // Ion 5.00
@@ -233,7 +295,18 @@ export function entryToIon(entry: JournalEntry): dom.Value {
     ['metadata', metadataToIon(entry.metadata)],
     ['prevHash', new dom.String(entry.prevHash)],
     ['hash', new dom.String(entry.hash)],
+    ...typeFieldsToIon(entry),
   ]);
+}
+
+/** The fields of an entry's type that the entry carries, as document fields. */
+function typeFieldsToIon(entry: JournalEntry): [string, dom.Value][] {
+  const fields: [string, dom.Value][] = [];
+  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
+    const value = entry[field];
+    if (value !== undefined) fields.push([field, nullableString(value)]);
+  }
+  return fields;
 }
 
 /**
@@ -243,7 +316,7 @@ export function entryToIon(entry: JournalEntry): dom.Value {
  * entryFromIon(entryToIon(entry)); // equal to entry, so its hash verifies
  */
 export function entryFromIon(document: dom.Value): JournalEntry {
-  return {
+  const entry: JournalEntry = {
     transactionId: text(document, 'transactionId'),
     accountId: text(document, 'accountId'),
     sequence: integer(document, 'sequence'),
@@ -259,6 +332,13 @@ export function entryFromIon(document: dom.Value): JournalEntry {
     prevHash: text(document, 'prevHash'),
     hash: text(document, 'hash'),
   };
+  // Only the type's own fields, and only those the document holds: other fields are not read.
+  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
+    if (document.get(field) === null) continue;
+    if (field === 'reason') entry.reason = nullableText(document, field);
+    else entry[field] = text(document, field);
+  }
+  return entry;
 }
 
 /**
@@ -295,5 +375,38 @@ export function idempotencyFromIon(document: dom.Value): IdempotencyRecord {
     transactionId: text(document, 'transactionId'),
     result: jsonFromIon(result) as IdempotencyRecord['result'],
     createdAt: timestampFromIon(document.get('createdAt'), 'createdAt'),
+  };
+}
+
+/**
+ * A ledger record as a `Records` document `{ recordKey, version, data }`; the key is stored as
+ * `recordKey`, since KEY is a reserved word in QLDB's PartiQL.
+ *
+ * @example
+ * recordToIon({ key: 'hold:h1', version: 1, data: { accountId: 'p1' } }).get('recordKey');
+ */
+export function recordToIon(record: LedgerRecord): dom.Value {
+  return new dom.Struct([
+    ['recordKey', new dom.String(record.key)],
+    ['version', new dom.Integer(record.version)],
+    ['data', jsonToIon(record.data)],
+  ]);
+}
+
+/**
+ * A `Records` document as the ledger record it was written from.
+ *
+ * @example
+ * recordFromIon(recordToIon(record)); // equal to record
+ */
+export function recordFromIon(document: dom.Value): LedgerRecord {
+  const data = document.get('data');
+  if (data === null || data.getType() !== IonTypes.STRUCT || data.isNull()) {
+    throw new DocumentShapeError('data is not a struct');
+  }
+  return {
+    key: text(document, 'recordKey'),
+    version: integer(document, 'version'),
+    data: jsonFromIon(data) as LedgerRecord['data'],
   };
 }

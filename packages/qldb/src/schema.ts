@@ -1,16 +1,27 @@
 import type { QldbDriverLike } from './driver.js';
 
-/** The tables of a wallet ledger, each with the field its equality index is on. */
+/**
+ * The tables of a wallet ledger, each with the top-level fields its equality indexes are on
+ * (QLDB allows 5 indexes per table and uses them only for `=` and `IN`):
+ * - `Wallets` on `accountId` (every wallet read) and `hasHolds` (the wallets holding funds,
+ *   for `listWalletsWithExpiredHolds`);
+ * - `JournalEntries` on `accountId` (history) and `transactionId` (`queryTransaction`);
+ * - `IdempotencyKeys` on `idempotencyKey`;
+ * - `Records` on `recordKey` (ledger records: holds, reversals of a transaction).
+ */
 export const LEDGER_TABLES = [
-  { name: 'Wallets', index: 'accountId' },
-  { name: 'JournalEntries', index: 'accountId' },
-  { name: 'IdempotencyKeys', index: 'idempotencyKey' },
+  { name: 'Wallets', indexes: ['accountId', 'hasHolds'] },
+  { name: 'JournalEntries', indexes: ['accountId', 'transactionId'] },
+  { name: 'IdempotencyKeys', indexes: ['idempotencyKey'] },
+  { name: 'Records', indexes: ['recordKey'] },
 ] as const;
 
 /**
- * Creates the wallet tables and their indexes where missing: `Wallets` and `JournalEntries`
- * indexed on `accountId`, `IdempotencyKeys` on `idempotencyKey`. Safe to run again, also after
- * an interrupted run. Every statement runs in its own transaction, as QLDB wants DDL alone.
+ * Creates the wallet tables and their indexes where missing (see {@link LEDGER_TABLES}). Safe
+ * to run again, also after an interrupted run, and on a ledger an earlier version created: it
+ * adds only what is missing (QLDB builds an index on a non-empty table in the background; its
+ * `status` in `information_schema.user_tables` is `ONLINE` once built). Every statement runs
+ * in its own transaction, as QLDB wants DDL alone.
  *
  * @example
  * await createSchema(new QldbDriver('wallet-ledger'));
@@ -34,10 +45,9 @@ export async function createSchema(driver: QldbDriverLike): Promise<void> {
   for (const table of LEDGER_TABLES) {
     const indexes = existing.get(table.name);
     if (!indexes) await driver.executeLambda((txn) => txn.execute(`CREATE TABLE ${table.name}`));
-    if (!indexes?.has(`[${table.index}]`)) {
-      await driver.executeLambda((txn) =>
-        txn.execute(`CREATE INDEX ON ${table.name} (${table.index})`),
-      );
+    for (const field of table.indexes) {
+      if (indexes?.has(`[${field}]`)) continue;
+      await driver.executeLambda((txn) => txn.execute(`CREATE INDEX ON ${table.name} (${field})`));
     }
   }
 }

@@ -48,7 +48,7 @@ function journalDocuments(fake: QldbFake, accountId: string) {
 }
 
 describe('createQldbLedger', () => {
-  it('createSchema creates the three tables with their indexes once, and a second run changes nothing', async () => {
+  it('createSchema creates the four tables with their indexes once, and a second run changes nothing', async () => {
     const { fake, driver } = await setup();
     const commits = fake.stats.commits;
     await createSchema(driver);
@@ -56,6 +56,7 @@ describe('createQldbLedger', () => {
     expect((await driver.getTableNames()).sort()).toEqual([
       'IdempotencyKeys',
       'JournalEntries',
+      'Records',
       'Wallets',
     ]);
   });
@@ -114,6 +115,7 @@ describe('createQldbLedger', () => {
       ledger.transact({
         accountIds: ['p9'],
         idempotencyKeys: [],
+        recordKeys: [],
         decide: () => {
           throw refusal;
         },
@@ -134,16 +136,22 @@ describe('createQldbLedger', () => {
       createdAt: '2030-01-01T00:00:00.000Z',
       updatedAt: '2030-01-01T00:00:00.000Z',
       metadata: null,
+      holds: [],
     }));
     const refused = ledger.transact({
       accountIds: wallets.map((w) => w.accountId),
       idempotencyKeys: [],
-      decide: () => ({ write: { wallets, entries: [], idempotency: [] }, result: null }),
+      recordKeys: [],
+      decide: () => ({
+        write: { wallets, entries: [], idempotency: [], records: [] },
+        result: null,
+      }),
     });
     await expect(refused).rejects.toBeInstanceOf(TransactionTooLargeError);
     await expect(refused).rejects.toMatchObject({ itemCount: 41, limit: 40 });
     expect(fake.documents('Wallets')).toEqual([]);
-    expect(ledger.maxCoalescedOperations! * MAX_RECORDS_PER_OPERATION).toBeLessThanOrEqual(40);
+    expect(ledger.maxRecordsPerTransaction).toBe(40);
+    expect(ledger.maxRecordsPerTransaction).toBeGreaterThanOrEqual(MAX_RECORDS_PER_OPERATION);
   });
 
   it('with coalescing on and no maxBatch, 120 concurrent keyed operations on one hot wallet all commit within the 40-document quota the fake enforces', async () => {

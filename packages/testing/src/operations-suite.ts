@@ -307,24 +307,27 @@ export function operationsSuite(context: OperationsSuiteContext): void {
       const accountId = await wallet({ GEMS: '100' });
       const other = await wallet();
       await service().placeHold({ accountId, amount: '80' });
-      const refusals = [
-        service().withdrawFunds({ accountId, amount: '21' }),
-        service().transfer({ fromAccountId: accountId, toAccountId: other, amount: '21' }),
-        service().exchange({
-          accountId,
-          from: { currency: 'GEMS', amount: '24' },
-          to: { currency: 'GOLD' },
-        }),
-        service().post({
-          legs: [
-            { accountId, direction: 'debit', amount: '21' },
-            { accountId: other, direction: 'credit', amount: '21' },
-          ],
-        }),
-        service().placeHold({ accountId, amount: '21' }),
+      // Made one at a time: a call made early could fail before its turn to be awaited.
+      const refusals: (() => Promise<unknown>)[] = [
+        () => service().withdrawFunds({ accountId, amount: '21' }),
+        () => service().transfer({ fromAccountId: accountId, toAccountId: other, amount: '21' }),
+        () =>
+          service().exchange({
+            accountId,
+            from: { currency: 'GEMS', amount: '24' },
+            to: { currency: 'GOLD' },
+          }),
+        () =>
+          service().post({
+            legs: [
+              { accountId, direction: 'debit', amount: '21' },
+              { accountId: other, direction: 'credit', amount: '21' },
+            ],
+          }),
+        () => service().placeHold({ accountId, amount: '21' }),
       ];
       for (const refusal of refusals) {
-        const error = await expectWalletError(refusal, 'INSUFFICIENT_FUNDS');
+        const error = await expectWalletError(refusal(), 'INSUFFICIENT_FUNDS');
         expect(error.details).toMatchObject({ balance: '100', held: '80' });
       }
       expect((await service().withdrawFunds({ accountId, amount: '20' })).currentBalance).toBe(

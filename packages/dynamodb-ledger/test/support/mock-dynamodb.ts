@@ -75,6 +75,7 @@ export function storedWallet(accountId: string, version: number): WalletRecord {
     createdAt: '2030-01-01T00:00:00.000Z',
     updatedAt: '2030-01-01T00:00:00.000Z',
     metadata: null,
+    holds: [],
   };
 }
 
@@ -91,6 +92,7 @@ export function bumpWallet(accountId: string): LedgerTransaction<string> & { dec
     decisions: 0,
     accountIds: [accountId],
     idempotencyKeys: [],
+    recordKeys: [],
     decide(snapshot: Parameters<LedgerTransaction<string>['decide']>[0]) {
       transaction.decisions++;
       const wallet = snapshot.wallets.get(accountId)!;
@@ -99,6 +101,7 @@ export function bumpWallet(accountId: string): LedgerTransaction<string> & { dec
           wallets: [{ ...wallet, version: wallet.version + 1 }],
           entries: [],
           idempotency: [],
+          records: [],
         },
         result: `bumped to ${wallet.version + 1}`,
       };
