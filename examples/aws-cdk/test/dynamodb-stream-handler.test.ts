@@ -3,11 +3,14 @@ import {
   createMemoryHistory,
   createMemoryLedger,
   createWalletService,
+  ENTRY_TYPE_FIELDS,
+  hashEntry,
   type JournalEntry,
 } from '@wallet/core';
 import { journalEntryOfImage, journalEntryToItem } from '@wallet/dynamodb-ledger';
 import { createKinesisHandler, dynamodbChangeRecords } from '@wallet/stream-transformer';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JOURNAL_GLUE_COLUMNS } from '../../../packages/analytics/src/journal-columns.js';
 import { handler as firehoseHandler } from '../src/lambda/firehose-journal.js';
 
 /** The transformer as the stack wires it for the DynamoDB ledger. */
@@ -23,16 +26,47 @@ function kinesisRecord(sequence: number, change: unknown) {
   return { kinesis: { data: encode(change), partitionKey: 'p', sequenceNumber: String(sequence) } };
 }
 
+/** A Firehose transformation event of DynamoDB change records, one per given change. */
+const firehoseEvent = (changes: unknown[]) => ({
+  invocationId: 'i',
+  deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/x',
+  region: 'us-east-1',
+  records: changes.map((change, i) => ({
+    recordId: String(i),
+    approximateArrivalTimestamp: 0,
+    data: encode(change),
+  })),
+});
+
 describe('the transformer on the DynamoDB ledger stream', () => {
   let journal: JournalEntry[];
+  /** p1's and p2's entries after p1's first two: reversals, a hold captured in part to p2. */
+  let special: JournalEntry[];
 
   beforeAll(async () => {
     const ledger = createMemoryLedger();
     const wallets = createWalletService({ ledger, currencies: [{ code: 'GOLD', scale: 2 }] });
     await wallets.createWallet({ accountId: 'p1' });
-    await wallets.addFunds({ accountId: 'p1', amount: '10.50', metadata: { source: 'test' } });
-    await wallets.withdrawFunds({ accountId: 'p1', amount: '0.50' });
+    await wallets.createWallet({ accountId: 'p2' });
+    const credit = await wallets.addFunds({
+      accountId: 'p1',
+      amount: '10.50',
+      metadata: { source: 'test' },
+    });
+    const debit = await wallets.withdrawFunds({ accountId: 'p1', amount: '0.50' });
     journal = await ledger.queryEntries({ accountId: 'p1', order: 'asc', limit: 10 });
+    await wallets.reverseTransaction({
+      transactionId: credit.transactionId,
+      amount: '1.00',
+      reason: 'refund "r-1"',
+    });
+    await wallets.reverseTransaction({ transactionId: debit.transactionId });
+    const hold = await wallets.placeHold({ accountId: 'p1', amount: '4.00' });
+    await wallets.captureHold({ holdId: hold.holdId, amount: '2.50', toAccountId: 'p2' });
+    special = [
+      ...(await ledger.queryEntries({ accountId: 'p1', order: 'asc', limit: 10, startAfter: 2 })),
+      ...(await ledger.queryEntries({ accountId: 'p2', order: 'asc', limit: 10 })),
+    ];
   });
 
   afterEach(() => vi.restoreAllMocks());
@@ -154,5 +188,64 @@ describe('the transformer on the DynamoDB ledger stream', () => {
       metadata: JSON.stringify(entry.metadata),
       hash: entry.hash,
     });
+  });
+
+  it('writes reversal and hold entry items as history with exactly their own fields, which verify', async () => {
+    expect(special.map((entry) => entry.type)).toEqual([
+      'REVERSAL_DEBIT',
+      'REVERSAL_CREDIT',
+      'HOLD',
+      'HOLD_CAPTURE',
+      'HOLD_RELEASE',
+      'TRANSFER_IN',
+    ]);
+    const history = createMemoryHistory();
+    const response = await createDynamoDbStreamHandler({ history })({
+      Records: special.map((entry, i) =>
+        kinesisRecord(i + 1, { eventName: 'INSERT', dynamodb: { NewImage: entryImage(entry) } }),
+      ),
+    });
+    expect(response).toEqual({ batchItemFailures: [] });
+    const stored = [
+      ...(await history.queryEntries({ accountId: 'p1', order: 'asc', limit: 10 })),
+      ...(await history.queryEntries({ accountId: 'p2', order: 'asc', limit: 10 })),
+    ];
+    expect(stored).toStrictEqual(special);
+    for (const entry of stored) expect(hashEntry(entry)).toBe(entry.hash);
+  });
+
+  it('turns reversal and hold entries into Firehose rows with reverses, reason and hold_id, null on other rows, in the Glue table’s column order', async () => {
+    const entries = [...journal, ...special];
+    const { records } = await firehoseHandler(
+      firehoseEvent(
+        entries.map((entry) => ({
+          eventName: 'INSERT',
+          dynamodb: { NewImage: entryImage(entry) },
+        })),
+      ),
+    );
+    expect(records.map((record) => record.result)).toEqual(entries.map(() => 'Ok'));
+    const rows = records.map((record) =>
+      JSON.parse(Buffer.from(record.data ?? '', 'base64').toString('utf8')),
+    );
+    for (const [i, row] of rows.entries()) {
+      const entry = entries[i]!;
+      expect(Object.keys(row)).toEqual(JOURNAL_GLUE_COLUMNS.map((column) => column.name));
+      const carried = ENTRY_TYPE_FIELDS[entry.type] ?? [];
+      expect(row).toMatchObject({
+        type: entry.type,
+        reverses: carried.includes('reverses') ? entry.reverses : null,
+        reason: carried.includes('reason') ? entry.reason : null,
+        hold_id: carried.includes('holdId') ? entry.holdId : null,
+      });
+    }
+    const byType = (type: string) => rows.filter((row) => row.type === type);
+    expect(byType('REVERSAL_DEBIT').map((row) => row.reason)).toEqual(['refund "r-1"']);
+    expect(byType('REVERSAL_CREDIT').map((row) => row.reason)).toEqual([null]);
+    expect(byType('REVERSAL_DEBIT')[0]!.reverses).toBe(journal[0]!.transactionId);
+    expect(new Set(rows.filter((row) => row.hold_id !== null).map((row) => row.hold_id)).size).toBe(
+      1,
+    );
+    expect(byType('TRANSFER_IN')[0]).toMatchObject({ account_id: 'p2', hold_id: null });
   });
 });

@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { JournalEntry } from '@wallet/core';
-import { createHistoryTable } from '@wallet/dynamo-history';
+import { hashEntry, type JournalEntry } from '@wallet/core';
+import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
 import { createDynamoDbLedger, createLedgerTable } from '@wallet/dynamodb-ledger';
 import type { WalletLambdaHandler } from '@wallet/http';
 import type { KinesisHandler } from '@wallet/stream-transformer';
@@ -63,7 +63,7 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
     await dynamo?.stop();
   });
 
-  it('serves the full API from API Gateway events and history from the history table the stream fills', async () => {
+  it('serves the full API from API Gateway events and history from the history table the stream fills, reversals and holds included', async () => {
     expect((await call('POST', '/v1/wallets', { accountId: 'player-1' })).status).toBe(201);
     expect((await call('POST', '/v1/wallets', { accountId: 'player-2' })).status).toBe(201);
     const credit = await call(
@@ -80,14 +80,11 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
       { 'idempotency-key': 'receipt-1' },
     );
     expect(replay.body).toMatchObject({ replayed: true, transactionId: credit.body.transactionId });
-    expect(
-      (
-        await call('POST', '/v1/wallets/player-1/withdraw-funds', {
-          amount: '20.25',
-          currency: 'GOLD',
-        })
-      ).body.currentBalance,
-    ).toBe('80.25');
+    const withdrawal = await call('POST', '/v1/wallets/player-1/withdraw-funds', {
+      amount: '20.25',
+      currency: 'GOLD',
+    });
+    expect(withdrawal.body.currentBalance).toBe('80.25');
     const transfer = await call('POST', '/v1/transfers', {
       fromAccountId: 'player-1',
       toAccountId: 'player-2',
@@ -104,6 +101,43 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
       to: { currency: 'GOLD', amount: '2.50' },
     });
     expect(exchange.body.to.currentBalance).toBe('32.50');
+
+    // A support correction: part of the transfer reversed, with a reason; the withdrawal
+    // reversed in full, without one.
+    const refund = await call(
+      'POST',
+      `/v1/transactions/${transfer.body.transactionId}/reverse`,
+      { amount: '10.00', reason: 'support: sent to the wrong player ✓' },
+      { 'idempotency-key': 'ticket-7' },
+    );
+    expect(refund).toMatchObject({ status: 200, body: { reverses: transfer.body.transactionId } });
+    const undo = await call(
+      'POST',
+      `/v1/transactions/${withdrawal.body.transactionId}/reverse`,
+      {},
+    );
+    expect(undo).toMatchObject({ status: 200, body: { legs: [{ currentBalance: '80.50' }] } });
+    // A purchase: a hold placed, then captured in part to the seller; the rest is released.
+    const hold = await call('POST', '/v1/wallets/player-1/holds', {
+      amount: '15.00',
+      currency: 'GOLD',
+      metadata: { order: 'o-17' },
+    });
+    expect(hold).toMatchObject({ status: 201, body: { status: 'active', available: '65.50' } });
+    const capture = await call('POST', `/v1/holds/${hold.body.holdId}/capture`, {
+      amount: '5.00',
+      toAccountId: 'player-2',
+      metadata: { order: 'o-17' },
+    });
+    expect(capture).toMatchObject({
+      status: 200,
+      body: {
+        captured: '5.00',
+        released: '10.00',
+        from: { currentBalance: '75.50' },
+        to: { accountId: 'player-2', currentBalance: '27.50' },
+      },
+    });
 
     // Before the stream has been processed the history table is empty: history is not read
     // from the ledger.
@@ -122,12 +156,21 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
     });
 
     const ledger = createDynamoDbLedger({ client, tableName: LEDGER });
+    const historyTable = createDynamoHistory({ client, tableName: HISTORY });
+    const histories: JournalEntry[] = [];
     for (const accountId of ['player-1', 'player-2']) {
       const journal: JournalEntry[] = await ledger.queryEntries({
         accountId,
         order: 'asc',
         limit: 100,
       });
+      // The history table's items, read directly: the ledger's entries exactly (a reversal's
+      // reverses and reason, a hold's holdId, and no such field on any other entry), each
+      // verifying on its own.
+      const stored = await historyTable.queryEntries({ accountId, order: 'asc', limit: 100 });
+      expect(stored).toStrictEqual(journal);
+      for (const entry of stored) expect(hashEntry(entry)).toBe(entry.hash);
+      histories.push(...stored);
       const history = await call(
         'GET',
         `/v1/wallets/${accountId}/transactions?order=asc&limit=100`,
@@ -138,6 +181,38 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
       const verify = await call('GET', `/v1/wallets/${accountId}/verify`);
       expect(verify.body).toMatchObject({ ok: true, entries: journal.length });
     }
+    // The reversals and the capture reached history as the entries they are.
+    const ofTransaction = (transactionId: string) =>
+      histories
+        .filter((entry) => entry.transactionId === transactionId)
+        .map(({ accountId, type, amount, reverses, reason, holdId }) => ({
+          accountId,
+          type,
+          amount,
+          ...(reverses === undefined ? {} : { reverses, reason }),
+          ...(holdId === undefined ? {} : { holdId }),
+        }));
+    const reason = 'support: sent to the wrong player ✓';
+    const reverses = transfer.body.transactionId;
+    expect(ofTransaction(refund.body.transactionId)).toEqual([
+      { accountId: 'player-1', type: 'REVERSAL_CREDIT', amount: '10.00', reverses, reason },
+      { accountId: 'player-2', type: 'REVERSAL_DEBIT', amount: '10.00', reverses, reason },
+    ]);
+    expect(ofTransaction(undo.body.transactionId)).toEqual([
+      {
+        accountId: 'player-1',
+        type: 'REVERSAL_CREDIT',
+        amount: '20.25',
+        reverses: withdrawal.body.transactionId,
+        reason: null,
+      },
+    ]);
+    const { holdId } = hold.body;
+    expect(ofTransaction(capture.body.transactionId)).toEqual([
+      { accountId: 'player-1', type: 'HOLD_CAPTURE', amount: '5.00', holdId },
+      { accountId: 'player-1', type: 'HOLD_RELEASE', amount: '10.00', holdId },
+      { accountId: 'player-2', type: 'TRANSFER_IN', amount: '5.00' },
+    ]);
 
     const first = (
       await ledger.queryEntries({ accountId: 'player-1', order: 'asc', limit: 1 })

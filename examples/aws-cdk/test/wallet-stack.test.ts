@@ -221,6 +221,12 @@ describe('the DynamoDB wallet stack', () => {
     expect(JOURNAL_GLUE_COLUMNS.filter((column) => column.type === 'decimal(38,18)')).toHaveLength(
       3,
     );
+    // The fields only reversals and a hold's entries carry: string columns, null elsewhere.
+    expect(JOURNAL_GLUE_COLUMNS.slice(-3).map(({ name, type }) => [name, type])).toEqual([
+      ['reverses', 'string'],
+      ['reason', 'string'],
+      ['hold_id', 'string'],
+    ]);
   });
 
   it('has an Athena workgroup with a saved example query over the journal table', () => {

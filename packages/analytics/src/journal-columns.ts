@@ -26,6 +26,10 @@ const amountType = `decimal(${AMOUNT_DECIMAL.precision},${AMOUNT_DECIMAL.scale})
 /**
  * The columns of every Parquet file `exportJournalToParquet` writes, in file order, as Glue
  * types: one per `JournalEntry` field (snake_case, since Glue lowercases names) plus `scale`.
+ * The fields only some entry types carry come last, as nullable columns (`reverses` and
+ * `reason` on `REVERSAL_CREDIT`/`REVERSAL_DEBIT` rows, `hold_id` on `HOLD`, `HOLD_CAPTURE` and
+ * `HOLD_RELEASE` rows, null on every other row): files written before they existed lack them,
+ * and Athena reads Parquet columns by name, so those rows read them as null.
  * The CDK example builds its Glue table from this list, so the table and the files cannot drift.
  *
  * @example
@@ -35,7 +39,12 @@ export const JOURNAL_GLUE_COLUMNS: readonly GlueColumn[] = [
   { name: 'transaction_id', type: 'string', comment: 'shared by every leg of one operation' },
   { name: 'account_id', type: 'string', comment: 'the wallet' },
   { name: 'sequence', type: 'bigint', comment: '1, 2, 3... per wallet' },
-  { name: 'type', type: 'string', comment: 'CREDIT, DEBIT, TRANSFER_IN/OUT, EXCHANGE_IN/OUT' },
+  {
+    name: 'type',
+    type: 'string',
+    comment:
+      'CREDIT, DEBIT, TRANSFER_IN/OUT, EXCHANGE_IN/OUT, REVERSAL_CREDIT/DEBIT, HOLD, HOLD_CAPTURE, HOLD_RELEASE, POSTING_IN/OUT',
+  },
   { name: 'currency', type: 'string', comment: 'currency code' },
   { name: 'amount', type: amountType, comment: 'always > 0' },
   { name: 'balance_before', type: amountType, comment: 'balance of the currency before' },
@@ -51,6 +60,21 @@ export const JOURNAL_GLUE_COLUMNS: readonly GlueColumn[] = [
   { name: 'metadata', type: 'string', comment: 'caller metadata as JSON text, or null' },
   { name: 'prev_hash', type: 'string', comment: 'hash of the previous entry of the wallet' },
   { name: 'hash', type: 'string', comment: 'SHA-256 of the RFC 8785 JSON of the entry' },
+  {
+    name: 'reverses',
+    type: 'string',
+    comment: 'REVERSAL_CREDIT/DEBIT: the transaction_id reversed; null on other types',
+  },
+  {
+    name: 'reason',
+    type: 'string',
+    comment: 'REVERSAL_CREDIT/DEBIT: why, as the caller said, or null; null on other types',
+  },
+  {
+    name: 'hold_id',
+    type: 'string',
+    comment: 'HOLD, HOLD_CAPTURE, HOLD_RELEASE: the hold; null on other types',
+  },
 ];
 
 /**

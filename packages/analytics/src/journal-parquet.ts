@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@wallet/core';
+import { ENTRY_TYPE_FIELDS, type JournalEntry } from '@wallet/core';
 import { ByteWriter, type ColumnSource, parquetWrite, type SchemaElement } from 'hyparquet-writer';
 import { fractionDigits, toUnscaled } from './decimal-units.js';
 import { AMOUNT_DECIMAL } from './journal-columns.js';
@@ -26,7 +26,7 @@ const amount = (name: string): SchemaElement => ({
 
 /** The Parquet schema matching `JOURNAL_GLUE_COLUMNS`, column for column. */
 const SCHEMA: SchemaElement[] = [
-  { name: 'journal_entry', num_children: 15 },
+  { name: 'journal_entry', num_children: 18 },
   text('transaction_id'),
   text('account_id'),
   { name: 'sequence', type: 'INT64', repetition_type: 'REQUIRED' },
@@ -48,7 +48,39 @@ const SCHEMA: SchemaElement[] = [
   text('metadata', false),
   text('prev_hash'),
   text('hash'),
+  text('reverses', false),
+  text('reason', false),
+  text('hold_id', false),
 ];
+
+const TYPE_FIELDS = ['reverses', 'reason', 'holdId'] as const;
+
+/**
+ * The column values of the fields only some entry types carry: the entry's own on the types
+ * that carry them (core's `ENTRY_TYPE_FIELDS`), null on every other row. An entry that carries
+ * one its type must not, or lacks one its type must, is refused: its row would read back as
+ * another entry, whose hash differs (a reversal's `reason` is null or text, never absent).
+ */
+function typeFields(entry: JournalEntry): {
+  reverses: string | null;
+  reason: string | null;
+  holdId: string | null;
+} {
+  const expected = ENTRY_TYPE_FIELDS[entry.type] ?? [];
+  for (const field of TYPE_FIELDS) {
+    const present = entry[field] !== undefined;
+    if (present !== expected.includes(field)) {
+      throw new RangeError(
+        `entry ${entry.accountId}#${entry.sequence} is a ${entry.type} that ${present ? 'carries' : 'lacks'} ${field}`,
+      );
+    }
+  }
+  return {
+    reverses: entry.reverses ?? null,
+    reason: entry.reason ?? null,
+    holdId: entry.holdId ?? null,
+  };
+}
 
 /**
  * The milliseconds of an entry's `txTime`, refusing any text that would not read back as the
@@ -81,10 +113,12 @@ function entryScale(entry: JournalEntry): number {
 /**
  * Encodes journal entries as one Parquet file (SNAPPY, PLAIN values, one row per entry) with
  * the columns of `JOURNAL_GLUE_COLUMNS`: amounts as DECIMAL(38,18) computed from their digits,
- * `tx_time` as a UTC millisecond timestamp, `metadata` as JSON text.
+ * `tx_time` as a UTC millisecond timestamp, `metadata` as JSON text, and `reverses`, `reason`
+ * and `hold_id` from the entry types that carry them (null on the others).
  *
  * @throws {RangeError} when an entry cannot be stored exactly (an amount out of range, mixed
- *   scales, a `txTime` that is not ISO 8601 UTC with milliseconds)
+ *   scales, a `txTime` that is not ISO 8601 UTC with milliseconds, a field its type must not
+ *   carry or one it lacks)
  * @example
  * writeFileSync('part-0.parquet', encodeJournalParquet(entries));
  */
@@ -95,6 +129,7 @@ export function encodeJournalParquet(entries: readonly JournalEntry[]): Uint8Arr
     encoding: 'PLAIN',
   });
   const pick = <T>(read: (entry: JournalEntry) => T): T[] => entries.map(read);
+  const extra = entries.map(typeFields);
   const writer = new ByteWriter();
   parquetWrite({
     writer,
@@ -154,6 +189,18 @@ export function encodeJournalParquet(entries: readonly JournalEntry[]): Uint8Arr
       column(
         'hash',
         pick((e) => e.hash),
+      ),
+      column(
+        'reverses',
+        extra.map((fields) => fields.reverses),
+      ),
+      column(
+        'reason',
+        extra.map((fields) => fields.reason),
+      ),
+      column(
+        'hold_id',
+        extra.map((fields) => fields.holdId),
       ),
     ],
   });

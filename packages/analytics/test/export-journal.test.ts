@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import {
   createWalletService,
+  ENTRY_TYPE_FIELDS,
+  ENTRY_TYPES,
   hashEntry,
   type JournalEntry,
   type JournalReader,
@@ -21,11 +23,15 @@ import {
   toUnscaled,
 } from '../src/index.js';
 import { exportPostgresJournal } from '../src/postgres-export.js';
-import { CONVERTED, decimalText, readParquet } from './support/parquet-reader.js';
+import { CONVERTED, decimalText, REPETITION, readParquet } from './support/parquet-reader.js';
 
 const ACCOUNTS = ['alice', 'bob', 'carol'];
 
-/** A ledger whose clock moves nine hours a reading, so a handful of operations spans days. */
+/**
+ * A ledger whose clock moves nine hours a reading, so a handful of operations spans days, with
+ * every entry type: reversals with and without a reason, a hold captured in part to another
+ * wallet (the rest released), a hold released, a posting.
+ */
 async function fillLedger(db: PGlite): Promise<JournalReader> {
   const ledger = createPostgresLedger({ client: db });
   await ledger.migrate();
@@ -41,14 +47,18 @@ async function fillLedger(db: PGlite): Promise<JournalReader> {
   });
   for (const accountId of ACCOUNTS) await wallets.createWallet({ accountId });
   await wallets.addFunds({ accountId: 'alice', amount: '999999999999999999.99', currency: 'GOLD' });
-  await wallets.addFunds({
+  const purchase = await wallets.addFunds({
     accountId: 'bob',
     amount: '100',
     currency: 'GEMS',
     idempotencyKey: 'receipt-1',
     metadata: { store: 'ios', items: [1, 2.5, 'x'], nested: { ok: true } },
   });
-  await wallets.withdrawFunds({ accountId: 'carol', amount: '30.25', currency: 'CREDITS' });
+  const overdraft = await wallets.withdrawFunds({
+    accountId: 'carol',
+    amount: '30.25',
+    currency: 'CREDITS',
+  });
   await wallets.addFunds({ accountId: 'carol', amount: '0.000000000000000001', currency: 'DUST' });
   await wallets.transfer({
     fromAccountId: 'alice',
@@ -63,6 +73,36 @@ async function fillLedger(db: PGlite): Promise<JournalReader> {
     to: { currency: 'GOLD', amount: '12.50' },
   });
   await wallets.withdrawFunds({ accountId: 'bob', amount: '12.51', currency: 'GOLD' });
+  await wallets.reverseTransaction({
+    transactionId: purchase.transactionId,
+    amount: '10',
+    reason: 'chargeback: "disputed" ✓',
+  });
+  await wallets.reverseTransaction({ transactionId: overdraft.transactionId });
+  // Nine hours a reading: the holds must outlive a few readings.
+  const expiresInSeconds = 7 * 86_400;
+  const hold = await wallets.placeHold({
+    accountId: 'alice',
+    amount: '5.00',
+    currency: 'GOLD',
+    expiresInSeconds,
+  });
+  await wallets.captureHold({ holdId: hold.holdId, amount: '2.50', toAccountId: 'carol' });
+  const other = await wallets.placeHold({
+    accountId: 'carol',
+    amount: '1.00',
+    currency: 'GOLD',
+    expiresInSeconds,
+  });
+  await wallets.releaseHold({ holdId: other.holdId });
+  await wallets.post({
+    legs: [
+      { accountId: 'alice', currency: 'GOLD', direction: 'debit', amount: '1.00' },
+      { accountId: 'bob', currency: 'GOLD', direction: 'credit', amount: '0.75' },
+      { accountId: 'carol', currency: 'GOLD', direction: 'credit', amount: '0.25' },
+    ],
+    metadata: { trade: 't-1' },
+  });
   return ledger;
 }
 
@@ -84,7 +124,7 @@ function amountAt(bytes: unknown, scale: number): string {
 /** A row read back by the independent reader, as the journal entry it claims to be. */
 function entryOfRow(row: Record<string, unknown>): JournalEntry {
   const scale = row.scale as number;
-  return {
+  const entry: JournalEntry = {
     transactionId: row.transaction_id as string,
     accountId: row.account_id as string,
     sequence: Number(row.sequence as bigint),
@@ -103,6 +143,13 @@ function entryOfRow(row: Record<string, unknown>): JournalEntry {
     prevHash: row.prev_hash as string,
     hash: row.hash as string,
   };
+  // The fields only some types carry, on those types only: a null reason is a reason given as
+  // null, and every other row's columns are null.
+  const fields = ENTRY_TYPE_FIELDS[entry.type] ?? [];
+  if (fields.includes('reverses')) entry.reverses = row.reverses as string;
+  if (fields.includes('reason')) entry.reason = (row.reason as string | undefined) ?? null;
+  if (fields.includes('holdId')) entry.holdId = row.hold_id as string;
+  return entry;
 }
 
 async function readExport(outDir: string) {
@@ -132,7 +179,7 @@ describe('exportJournalToParquet from a PostgreSQL ledger (PGlite)', () => {
     ledger = await fillLedger(db);
     journal = await journalOf(ledger);
     work = await mkdtemp(join(tmpdir(), 'wallet-analytics-'));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await db.close();
@@ -144,7 +191,57 @@ describe('exportJournalToParquet from a PostgreSQL ledger (PGlite)', () => {
     const result = await exportPostgresJournal({ client: db, outDir, runId: 'test' });
     const rows = await readExport(outDir);
     expect(result.rows).toBe(journal.length);
-    expect(rows.map((row) => row.entry).sort(bySequence)).toEqual([...journal].sort(bySequence));
+    expect(new Set(journal.map((entry) => entry.type))).toEqual(new Set(ENTRY_TYPES));
+    // Strictly: a reversal or a hold's entry reads back with its own fields, no other entry
+    // with any of them (not even undefined).
+    expect(rows.map((row) => row.entry).sort(bySequence)).toStrictEqual(
+      [...journal].sort(bySequence),
+    );
+  });
+
+  it('writes reverses, reason and hold_id from reversals and a hold’s entries only, null on every other row', async () => {
+    const outDir = join(work, 'type-fields');
+    await exportJournalToParquet({ entries: journal, outDir });
+    const rows = await readExport(outDir);
+    const columns = (type: string) =>
+      rows
+        .filter((row) => row.entry.type === type)
+        .map(({ raw }) => [raw.account_id, raw.reverses, raw.reason, raw.hold_id]);
+    const reversals = rows.filter((row) => row.entry.type.startsWith('REVERSAL_'));
+    expect(reversals.map(({ raw }) => [raw.type, raw.account_id, raw.reason])).toEqual([
+      ['REVERSAL_DEBIT', 'bob', 'chargeback: "disputed" ✓'],
+      ['REVERSAL_CREDIT', 'carol', undefined],
+    ]);
+    // Each names the transaction it reverses: bob's purchase of gems, carol's overdraft.
+    const reversed = reversals.map(({ raw }) =>
+      journal.find((e) => e.transactionId === raw.reverses),
+    );
+    expect(reversed.map((e) => [e?.accountId, e?.type, e?.currency])).toEqual([
+      ['bob', 'CREDIT', 'GEMS'],
+      ['carol', 'DEBIT', 'CREDITS'],
+    ]);
+    for (const { raw } of reversals) expect(raw.hold_id).toBeUndefined();
+    const holdRows = rows.filter((row) => row.entry.type.startsWith('HOLD'));
+    expect(holdRows.map(({ raw }) => [raw.type, raw.account_id])).toEqual([
+      ['HOLD', 'alice'],
+      ['HOLD_CAPTURE', 'alice'],
+      ['HOLD_RELEASE', 'alice'],
+      ['HOLD', 'carol'],
+      ['HOLD_RELEASE', 'carol'],
+    ]);
+    const holdIds = holdRows.map(({ raw }) => raw.hold_id);
+    expect(new Set(holdIds.slice(0, 3)).size).toBe(1);
+    expect(new Set(holdIds).size).toBe(2);
+    for (const { raw } of holdRows) {
+      expect(raw.hold_id).toMatch(/./);
+      expect([raw.reverses, raw.reason]).toEqual([undefined, undefined]);
+    }
+    // The capture's credit to carol is a TRANSFER_IN, which names no hold.
+    expect(columns('TRANSFER_IN')).toContainEqual(['carol', undefined, undefined, undefined]);
+    for (const { entry, raw } of rows) {
+      if (ENTRY_TYPE_FIELDS[entry.type] !== undefined) continue;
+      expect([raw.reverses, raw.reason, raw.hold_id]).toEqual([undefined, undefined, undefined]);
+    }
   });
 
   it('keeps amounts exact at the extremes: 18 integer digits, 18 fraction digits, negative balances', async () => {
@@ -201,6 +298,17 @@ describe('exportJournalToParquet from a PostgreSQL ledger (PGlite)', () => {
     expect(JOURNAL_GLUE_COLUMNS.find((column) => column.name === 'amount')?.type).toBe(
       'decimal(38,18)',
     );
+    // The fields only some types carry: nullable strings, after the rest.
+    expect(columns.slice(-3)).toMatchObject(
+      ['reverses', 'reason', 'hold_id'].map((name) => ({
+        name,
+        converted_type: CONVERTED.UTF8,
+        repetition_type: REPETITION.OPTIONAL,
+      })),
+    );
+    expect(columns.find((column) => column.name === 'hash')?.repetition_type).toBe(
+      REPETITION.REQUIRED,
+    );
   });
 
   it('splits a day into files of at most rowsPerFile rows', async () => {
@@ -223,6 +331,23 @@ describe('exportJournalToParquet from a PostgreSQL ledger (PGlite)', () => {
     await expect(
       exportJournalToParquet({ entries: journal, outDir, runId: 'same' }),
     ).rejects.toThrow(/EEXIST/);
+  });
+
+  it('refuses an entry that carries a field its type must not, or lacks one its type must', async () => {
+    const credit = journal.find((entry) => entry.type === 'CREDIT')!;
+    const reversal = journal.find((entry) => entry.type === 'REVERSAL_CREDIT')!;
+    const { reason: _, ...withoutReason } = reversal;
+    const hold = journal.find((entry) => entry.type === 'HOLD')!;
+    for (const entry of [
+      { ...credit, holdId: 'h-1' },
+      { ...credit, reason: null },
+      withoutReason,
+      { ...hold, reverses: reversal.reverses },
+    ]) {
+      await expect(
+        exportJournalToParquet({ entries: [entry], outDir: join(work, 'bad-fields') }),
+      ).rejects.toThrow(RangeError);
+    }
   });
 
   it('refuses an entry whose txTime would not read back as the same text', async () => {

@@ -1,5 +1,6 @@
 import { hashEntry, type JournalEntry } from '@wallet/core';
 import { ChangeRecordError, JournalDocumentError } from './errors.js';
+import { typeFieldsProblem } from './journal-revision.js';
 
 /** A DynamoDB attribute value as change records carry it (`{ S: "..." }`, `{ N: "1" }`, ...). */
 export type AttributeValueLike = { [type: string]: unknown };
@@ -66,7 +67,10 @@ export function parseChangeRecord(data: Uint8Array): DynamoDbChangeRecord {
  * delivers it. The ledger package knows its own item layout, so it supplies `entryOfImage`
  * (`journalEntryOfImage` of `@wallet/dynamodb-ledger`): the entry an inserted item is, or
  * `undefined` for wallets and keys. Journal entries are only ever inserted, so only INSERT images
- * are read; each entry's hash is checked, so history never holds an entry that does not verify.
+ * are read; each entry's hash is checked, so history never holds an entry that does not verify,
+ * and so are the fields only some types carry (core's `ENTRY_TYPE_FIELDS`: `reverses` and
+ * `reason` on reversals, `holdId` on a hold's entries), which the entry must have exactly for
+ * its type, as a `JournalEntries` document must.
  *
  * @example
  * import { journalEntryOfImage } from '@wallet/dynamodb-ledger';
@@ -86,10 +90,18 @@ export function dynamodbChangeRecords(
       } catch (cause) {
         throw new ChangeRecordError('the inserted item is not a journal entry', { cause });
       }
-      if (entry !== undefined && hashEntry(entry) !== entry.hash) {
+      if (entry === undefined) return undefined;
+      if (hashEntry(entry) !== entry.hash) {
         throw new JournalDocumentError(
           'JOURNAL_HASH_MISMATCH',
           `entry ${entry.accountId}#${entry.sequence} does not match its hash`,
+        );
+      }
+      const problem = typeFieldsProblem(entry.type, entry);
+      if (problem !== undefined) {
+        throw new JournalDocumentError(
+          'INVALID_JOURNAL_DOCUMENT',
+          `entry ${entry.accountId}#${entry.sequence} is not a journal entry: ${problem}`,
         );
       }
       return entry;

@@ -37,7 +37,8 @@ const UTC_TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]
  * for its `JournalEntries` document: amounts as Ion decimals with the currency's scale
  * (`"5.00"` is `5.00`), `txTime` as an Ion timestamp with milliseconds, `metadata` a struct or
  * null (its integers as Ion ints, other numbers as 64-bit floats, so they decode to the same
- * JSON). For tests and for fakes of QLDB.
+ * JSON), and the fields only some types carry (`reverses`, `reason`, `holdId`) when the entry
+ * has them: `reason` a string or null. For tests and for fakes of QLDB.
  *
  * @example
  * const bytes = encodeJournalRevision(entry, { ledgerName: 'wallet', tableId: 'AYj94Ipn0re4Fr2PDgadpl' });
@@ -121,6 +122,13 @@ function writeDocument(writer: Writer, entry: JournalEntry): void {
   writeJson(writer, entry.metadata);
   field(writer, 'prevHash', entry.prevHash);
   field(writer, 'hash', entry.hash);
+  // The fields only some types carry, when the entry has them (as the QLDB ledger writes them).
+  if (entry.reverses !== undefined) field(writer, 'reverses', entry.reverses);
+  if (entry.reason !== undefined) {
+    writer.writeFieldName('reason');
+    writeJson(writer, entry.reason);
+  }
+  if (entry.holdId !== undefined) field(writer, 'holdId', entry.holdId);
   writer.stepOut();
 }
 

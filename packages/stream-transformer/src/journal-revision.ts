@@ -1,4 +1,5 @@
 import {
+  ENTRY_TYPE_FIELDS,
   ENTRY_TYPES,
   type EntryType,
   expireTimestamp,
@@ -20,6 +21,9 @@ import type { JsonObject, RevisionDetailsRecord } from './qldb-record.js';
 export const JOURNAL_TABLE = 'JournalEntries';
 
 const JOURNAL_FIELD_SET: ReadonlySet<string> = new Set(JOURNAL_ENTRY_FIELDS);
+/** The fields only some entry types carry (core's `ENTRY_TYPE_FIELDS`), checked per type. */
+const TYPE_FIELDS = ['reverses', 'reason', 'holdId'] as const;
+const TYPE_FIELD_SET: ReadonlySet<string> = new Set(TYPE_FIELDS);
 const DECIMAL = /^-?[0-9]+(?:\.[0-9]+)?$/;
 const NEGATIVE_ZERO = /^-0(?:\.0+)?$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -42,8 +46,10 @@ export type JournalHistoryItem = JournalEntry & { expire_timestamp?: number };
  * DESIGN section 6: amounts are decimals rendered with the digits they carry (`5.00` is
  * `"5.00"`; a negative zero, which no renderer of amounts writes, is `"0.00"`), `txTime` is
  * UTC with exactly three fraction digits, `metadata` a struct or null. The document must have
- * exactly the journal entry's fields, and they must hash to its `hash`, so the history item
- * verifies on its own.
+ * exactly the journal entry's fields: the common ones, and those core's `ENTRY_TYPE_FIELDS`
+ * gives its type, no more and no less (`reverses`, a string, and `reason`, a string or null, on
+ * `REVERSAL_CREDIT` and `REVERSAL_DEBIT`; `holdId`, a string, on `HOLD`, `HOLD_CAPTURE` and
+ * `HOLD_RELEASE`). They must hash to its `hash`, so the history item verifies on its own.
  *
  * @throws {JournalDocumentError} `INVALID_JOURNAL_DOCUMENT` for a revision without data or a
  *   document that is not a journal entry; `JOURNAL_HASH_MISMATCH` when `hashEntry` of the
@@ -68,7 +74,10 @@ export function journalEntryFromRevision(record: RevisionDetailsRecord): Journal
  */
 export function journalEntryFromDocument(document: JsonObject): JournalEntry {
   for (const field in document) {
-    if (!JOURNAL_FIELD_SET.has(field)) throw invalid(`unexpected field ${JSON.stringify(field)}`);
+    // The type's own fields are checked once the type is known.
+    if (!JOURNAL_FIELD_SET.has(field) && !TYPE_FIELD_SET.has(field)) {
+      throw invalid(`unexpected field ${JSON.stringify(field)}`);
+    }
   }
   // Named reads: keyed reads with a varying key were a good part of a record's cost.
   const { transactionId, accountId, currency, idempotencyKey, counterparty } = document;
@@ -89,6 +98,13 @@ export function journalEntryFromDocument(document: JsonObject): JournalEntry {
     prevHash: sha256Hex(prevHash, 'prevHash'),
     hash: sha256Hex(hash, 'hash'),
   };
+  const problem = typeFieldsProblem(entry.type, document);
+  if (problem !== undefined) throw invalid(problem);
+  // Set only when the type carries them, so every other entry has no such member at all.
+  const { reverses, reason, holdId } = document;
+  if (reverses !== undefined) entry.reverses = text(reverses, 'reverses');
+  if (reason !== undefined) entry.reason = nullableText(reason, 'reason');
+  if (holdId !== undefined) entry.holdId = text(holdId, 'holdId');
   const computed = hashEntry(entry);
   if (computed !== entry.hash) {
     throw new JournalDocumentError(
@@ -109,6 +125,35 @@ export function journalEntryFromDocument(document: JsonObject): JournalEntry {
 export function toHistoryItem(entry: JournalEntry, ttlDays?: number): JournalHistoryItem {
   if (ttlDays === undefined) return entry;
   return { ...entry, expire_timestamp: expireTimestamp(entry.txTime, ttlDays) };
+}
+
+/**
+ * What is wrong with the fields only some entry types carry, on a document or an entry of
+ * `type`: one it must not carry (a null counts as carried), or one it lacks; `undefined` when
+ * it has exactly those core's `ENTRY_TYPE_FIELDS` gives the type.
+ *
+ * @example
+ * typeFieldsProblem('CREDIT', { holdId: 'h-1' }); // 'a CREDIT entry carries holdId'
+ */
+export function typeFieldsProblem(
+  type: EntryType,
+  fields: { readonly [field in (typeof TYPE_FIELDS)[number]]?: unknown },
+): string | undefined {
+  const expected = ENTRY_TYPE_FIELDS[type];
+  if (expected === undefined) {
+    // The common case: a type that carries none of them.
+    if (fields.reverses === undefined && fields.reason === undefined && fields.holdId === undefined)
+      return undefined;
+    const carried = TYPE_FIELDS.filter((field) => fields[field] !== undefined);
+    return `a ${type} entry carries ${carried.join(', ')}`;
+  }
+  for (const field of TYPE_FIELDS) {
+    const present = fields[field] !== undefined;
+    if (present !== expected.includes(field)) {
+      return `a ${type} entry ${present ? 'carries' : 'lacks'} ${field}`;
+    }
+  }
+  return undefined;
 }
 
 function text(value: JsonValue | undefined, field: string): string {

@@ -1,6 +1,6 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { createWalletService, type JournalEntry } from '@wallet/core';
+import { createWalletService, ENTRY_TYPES, type JournalEntry } from '@wallet/core';
 import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
 import {
   createStream,
@@ -44,7 +44,8 @@ describe('ledger journal → QLDB-shaped Kinesis stream → handler → DynamoDB
   });
 
   it('leaves a history equal to the ledger’s journal, from aggregated, plain, duplicated and reordered records', async () => {
-    // The ledger: every kind of operation, then a seeded run of more of them.
+    // The ledger: every kind of operation (reversals, holds and a posting included), then a
+    // seeded run of more of them.
     const { wallets, ledger } = walletFixture();
     await runOperations(wallets, 'alice', 'bob');
     await wallets.createWallet({ accountId: 'carol' });
@@ -73,6 +74,7 @@ describe('ledger journal → QLDB-shaped Kinesis stream → handler → DynamoDB
     }
     const journal = await journalOf(ledger, ACCOUNTS);
     expect(journal.length).toBeGreaterThan(100);
+    expect(new Set(journal.map((entry) => entry.type))).toEqual(new Set(ENTRY_TYPES));
 
     // The stream: the journal shuffled, some entries sent twice, some KPL-aggregated, and a
     // revision of another table in between, as a QLDB stream would carry it.
@@ -128,7 +130,8 @@ describe('ledger journal → QLDB-shaped Kinesis stream → handler → DynamoDB
     const reader = createWalletService({ ledger, history, currencies: CURRENCIES });
     for (const accountId of ACCOUNTS) {
       const expected = await ledger.queryEntries({ accountId, order: 'asc', limit: 1000 });
-      expect(await history.queryEntries({ accountId, order: 'asc', limit: 1000 })).toEqual(
+      // Strictly: reversals and holds keep their own fields, and no other entry gains one.
+      expect(await history.queryEntries({ accountId, order: 'asc', limit: 1000 })).toStrictEqual(
         expected,
       );
       expect(await reader.verifyWallet({ accountId })).toMatchObject({

@@ -1,4 +1,11 @@
-import { hashEntry, type JournalEntry } from '@wallet/core';
+import {
+  ENTRY_TYPE_FIELDS,
+  ENTRY_TYPES,
+  type EntryType,
+  hashEntry,
+  JOURNAL_ENTRY_FIELDS,
+  type JournalEntry,
+} from '@wallet/core';
 import { expireTimestamp as dynamoExpireTimestamp } from '@wallet/dynamo-history';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,19 +18,27 @@ import {
   toHistoryItem,
 } from '../src/index.js';
 import { ionBinary } from './support/fixtures.js';
-import { journalOf, runOperations, walletFixture } from './support/journal.js';
+import {
+  journalOf,
+  runOperations,
+  type SpecialTransactions,
+  walletFixture,
+} from './support/journal.js';
 
 const SOURCE = { ledgerName: 'wallet', tableId: 'AYj94Ipn0re4Fr2PDgadpl' };
 
-/** A REVISION_DETAILS of JournalEntries whose document is the given Ion struct text. */
-function revisionOf(documentText: string): RevisionDetailsRecord {
-  const record = decodeQldbRecord(
-    ionBinary(`{
+/** A REVISION_DETAILS of JournalEntries, as Ion text, whose document is the given Ion struct text. */
+function revisionText(documentText: string): string {
+  return `{
       qldbStreamArn: "arn:aws:qldb:us-east-1:000000000000:stream/wallet/s", recordType: "REVISION_DETAILS",
       payload: { tableInfo: { tableName: "JournalEntries", tableId: "t" }, revision: {
         blockAddress: { strandId: "s", sequenceNo: 1 }, hash: {{AQID}}, data: ${documentText},
-        metadata: { id: "d", version: 0, txTime: 2030-01-01T00:00:00.000Z, txId: "x" } } } }`),
-  );
+        metadata: { id: "d", version: 0, txTime: 2030-01-01T00:00:00.000Z, txId: "x" } } } }`;
+}
+
+/** A REVISION_DETAILS of JournalEntries whose document is the given Ion struct text. */
+function revisionOf(documentText: string): RevisionDetailsRecord {
+  const record = decodeQldbRecord(ionBinary(revisionText(documentText)));
   if (record.recordType !== 'REVISION_DETAILS') throw new Error(record.recordType);
   return record;
 }
@@ -87,15 +102,17 @@ describe('journal revisions', () => {
 
   it('map every entry the wallet service wrote, encoded as a REVISION_DETAILS, back to the same entry, which verifies', () => {
     expect(entries.length).toBeGreaterThanOrEqual(9);
-    expect(new Set(entries.map((e) => e.type))).toEqual(
-      new Set(['CREDIT', 'DEBIT', 'TRANSFER_IN', 'TRANSFER_OUT', 'EXCHANGE_IN', 'EXCHANGE_OUT']),
-    );
+    expect(new Set(entries.map((e) => e.type))).toEqual(new Set(ENTRY_TYPES));
     for (const entry of entries) {
       const record = decodeQldbRecord(encodeJournalRevision(entry, SOURCE));
       if (record.recordType !== 'REVISION_DETAILS') throw new Error(record.recordType);
       const mapped = journalEntryFromRevision(record);
-      expect(mapped).toEqual(entry);
+      expect(mapped).toStrictEqual(entry);
       expect(hashEntry(mapped)).toBe(mapped.hash);
+      // Exactly the fields of its type: the others are not even undefined members.
+      expect(Object.keys(mapped).sort()).toEqual(
+        [...JOURNAL_ENTRY_FIELDS, ...(ENTRY_TYPE_FIELDS[entry.type] ?? [])].sort(),
+      );
     }
   });
 
@@ -241,5 +258,149 @@ describe('journal revisions', () => {
     expect(expireTimestamp(entry.txTime, 0.5)).toBe(dynamoExpireTimestamp(entry.txTime, 0.5));
     expect(toHistoryItem(entry)).toBe(entry);
     expect(() => expireTimestamp(entry.txTime, 0)).toThrow(RangeError);
+  });
+});
+
+/** An amount as Ion decimal text: `7` would be an Ion int, so it is written `7.`. */
+const ionDecimal = (amount: string) => (amount.includes('.') ? amount : `${amount}.`);
+
+/**
+ * An entry as a `JournalEntries` document in Ion text, written by hand from its fields: every
+ * field it has (its type's own ones included), amounts as Ion decimals, `txTime` an Ion
+ * timestamp, everything else as its JSON text (valid Ion for strings, null, ints and structs;
+ * a metadata number with a fraction would become an Ion decimal, so the entries here have
+ * none). `omit` leaves fields out and `extra` adds Ion text after the rest.
+ */
+function ionDocument(
+  entry: JournalEntry,
+  { omit = [], extra }: { omit?: readonly string[]; extra?: string } = {},
+): string {
+  const fields = Object.entries(entry)
+    .filter(([name]) => !omit.includes(name))
+    .map(([name, value]) => {
+      if (name === 'amount' || name === 'balanceBefore' || name === 'balanceAfter') {
+        return `${name}: ${ionDecimal(value as string)}`;
+      }
+      return name === 'txTime' ? `${name}: ${value}` : `${name}: ${JSON.stringify(value)}`;
+    });
+  return `{ ${[...fields, ...(extra === undefined ? [] : [extra])].join(', ')} }`;
+}
+
+describe('journal revisions of reversals and holds', () => {
+  let special: SpecialTransactions;
+  let transactions: Map<string, JournalEntry[]>;
+  beforeAll(async () => {
+    const { wallets } = walletFixture();
+    special = await runOperations(wallets, 'alice', 'bob');
+    transactions = new Map();
+    for (const transactionId of Object.values(special)) {
+      transactions.set(transactionId, (await wallets.getTransaction({ transactionId })).entries);
+    }
+  });
+  const entriesOf = (transactionId: string) => transactions.get(transactionId)!;
+  const special3 = () => [special.transferReversal, special.debitReversal, special.holdCapture];
+
+  it('come from a reversal with a reason, one without, and a hold captured in part to another wallet', () => {
+    const transfer = entriesOf(special.transferReversal);
+    expect(transfer.map((e) => [e.accountId, e.type, e.amount])).toEqual([
+      ['bob', 'REVERSAL_DEBIT', '2.00'],
+      ['alice', 'REVERSAL_CREDIT', '2.00'],
+    ]);
+    for (const entry of transfer) {
+      expect(entry).toMatchObject({ reason: 'support: sent to the wrong player "bob" ✓' });
+      expect(entry.reverses).toMatch(/./);
+    }
+    expect(entriesOf(special.debitReversal)).toMatchObject([
+      { type: 'REVERSAL_CREDIT', amount: '0.50', reason: null },
+    ]);
+    const capture = entriesOf(special.holdCapture);
+    expect(capture.map((e) => [e.accountId, e.type, e.amount, e.holdId])).toEqual([
+      ['alice', 'HOLD_CAPTURE', '3.00', expect.any(String)],
+      ['bob', 'TRANSFER_IN', '3.00', undefined],
+      ['alice', 'HOLD_RELEASE', '1.00', expect.any(String)],
+    ]);
+    expect(capture[0]!.holdId).toBe(capture[2]!.holdId);
+    expect('holdId' in capture[1]!).toBe(false);
+  });
+
+  it.each([
+    [
+      'Ion binary, as encodeJournalRevision writes it',
+      (e: JournalEntry) => encodeJournalRevision(e, SOURCE),
+    ],
+    [
+      'Ion binary, converted from Ion text',
+      (e: JournalEntry) => ionBinary(revisionText(ionDocument(e))),
+    ],
+    ['Ion text', (e: JournalEntry) => Buffer.from(revisionText(ionDocument(e)), 'utf8')],
+  ])(
+    'map the reversals and the hold capture from %s to their entries, which verify',
+    (_, encode) => {
+      for (const transactionId of special3()) {
+        for (const entry of entriesOf(transactionId)) {
+          const record = decodeQldbRecord(encode(entry));
+          if (record.recordType !== 'REVISION_DETAILS') throw new Error(record.recordType);
+          const mapped = journalEntryFromRevision(record);
+          expect(mapped).toStrictEqual(entry);
+          expect(hashEntry(mapped)).toBe(mapped.hash);
+          expect(Object.keys(mapped).sort()).toEqual(
+            [...JOURNAL_ENTRY_FIELDS, ...(ENTRY_TYPE_FIELDS[entry.type] ?? [])].sort(),
+          );
+        }
+      }
+    },
+  );
+
+  const typed = (type: EntryType, fields: Partial<JournalEntry>) => entryWith({ type, ...fields });
+  const reversal = typed('REVERSAL_CREDIT', { reverses: 'tx-0', reason: null });
+  const reversalDebit = typed('REVERSAL_DEBIT', { reverses: 'tx-0', reason: 'chargeback' });
+  const hold = typed('HOLD', { holdId: 'h-1', balanceAfter: '0.00' });
+  const capture = typed('HOLD_CAPTURE', { holdId: 'h-1' });
+  const release = typed('HOLD_RELEASE', { holdId: 'h-1', balanceAfter: '0.00' });
+
+  it('accept documents of every type with exactly its fields', () => {
+    for (const entry of [reversal, reversalDebit, hold, capture, release]) {
+      expect(journalEntryFromRevision(revisionOf(ionDocument(entry)))).toStrictEqual(entry);
+    }
+  });
+
+  it.each([
+    ['a CREDIT that carries holdId', entryWith({}), { extra: 'holdId: "h-1"' }],
+    ['a CREDIT that carries a null reason', entryWith({}), { extra: 'reason: null' }],
+    [
+      'a TRANSFER_IN that carries reverses',
+      typed('TRANSFER_IN', { counterparty: 'p2' }),
+      { extra: 'reverses: "tx-0"' },
+    ],
+    ['a REVERSAL_CREDIT without reason', reversal, { omit: ['reason'] }],
+    ['a REVERSAL_CREDIT without reverses', reversal, { omit: ['reverses'] }],
+    ['a REVERSAL_DEBIT that carries holdId', reversalDebit, { extra: 'holdId: "h-1"' }],
+    ['a HOLD without holdId', hold, { omit: ['holdId'] }],
+    ['a HOLD_CAPTURE that carries reason', capture, { extra: 'reason: "x"' }],
+    ['a HOLD_RELEASE whose holdId is an int', release, { omit: ['holdId'], extra: 'holdId: 5' }],
+    ['a HOLD_RELEASE whose holdId is null', release, { omit: ['holdId'], extra: 'holdId: null' }],
+    [
+      'a REVERSAL_CREDIT whose reverses is empty',
+      reversal,
+      { omit: ['reverses'], extra: 'reverses: ""' },
+    ],
+    [
+      'a REVERSAL_DEBIT whose reason is an int',
+      reversalDebit,
+      { omit: ['reason'], extra: 'reason: 5' },
+    ],
+  ])('reject %s as INVALID_JOURNAL_DOCUMENT', (_, entry, ion) => {
+    expect(codeOf(() => journalEntryFromRevision(revisionOf(ionDocument(entry, ion))))).toBe(
+      'INVALID_JOURNAL_DOCUMENT',
+    );
+  });
+
+  it('reject a reversal whose reason is not the one hashed as JOURNAL_HASH_MISMATCH', () => {
+    for (const reason of ['"chargeback!"', 'null']) {
+      const text = ionDocument(reversalDebit, { omit: ['reason'], extra: `reason: ${reason}` });
+      expect(codeOf(() => journalEntryFromRevision(revisionOf(text)))).toBe(
+        'JOURNAL_HASH_MISMATCH',
+      );
+    }
   });
 });

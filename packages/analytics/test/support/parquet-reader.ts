@@ -41,6 +41,9 @@ interface FooterMetadata {
 /** parquet-format's ConvertedType codes the exporter uses. */
 export const CONVERTED = { UTF8: 0, DECIMAL: 5, TIMESTAMP_MILLIS: 9 } as const;
 
+/** parquet-format's FieldRepetitionType codes. */
+export const REPETITION = { REQUIRED: 0, OPTIONAL: 1 } as const;
+
 /**
  * Reads a Parquet file with parquetjs-lite, a reader written independently of the exporter's
  * writer. parquetjs-lite 0.8.7 predates three things the files use: footers of format version 2,
