@@ -1,9 +1,15 @@
 import type { CurrencyConfig } from '@wallet/core';
 import { HISTORY_ATTRIBUTES } from '@wallet/dynamo-history';
-import { LEDGER_KEYS } from '@wallet/dynamodb-ledger';
+import { LEDGER_INDEXES, LEDGER_KEYS } from '@wallet/dynamodb-ledger';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -109,6 +115,18 @@ export class WalletStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
         kinesisStream: this.changeStream,
       });
+      // The ledger's queries: a transaction's entries, wallets by account id, and wallets by
+      // their earliest hold expiry (@wallet/dynamodb-ledger's LEDGER_INDEXES, all KEYS_ONLY).
+      for (const index of Object.values(LEDGER_INDEXES)) {
+        this.ledgerTable.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          ...('sortKey' in index
+            ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } }
+            : {}),
+          projectionType: ProjectionType.KEYS_ONLY,
+        });
+      }
       this.api = new WalletApi(this, 'Api', {
         ledgerTable: this.ledgerTable,
         historyTable: this.historyTable,

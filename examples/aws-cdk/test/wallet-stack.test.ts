@@ -1,3 +1,4 @@
+import { LEDGER_INDEXES, LEDGER_KEYS } from '@wallet/dynamodb-ledger';
 import type { Scope } from '@wallet/http';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -132,6 +133,38 @@ describe('the DynamoDB wallet stack', () => {
       ],
       [historyId]: ['dynamodb:Query'],
     });
+  });
+
+  it("gives the ledger table the ledger's three KEYS_ONLY indexes, and lets the API Lambda query them", () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table')).filter(
+      (resource) =>
+        (resource.Properties.KeySchema as { AttributeName: string }[]).some(
+          (key) => key.AttributeName === LEDGER_KEYS.partitionKey,
+        ),
+    );
+    const indexes = (
+      table!.Properties.GlobalSecondaryIndexes as {
+        IndexName: string;
+        KeySchema: { AttributeName: string; KeyType: string }[];
+        Projection: { ProjectionType: string };
+      }[]
+    ).map((index) => [
+      index.IndexName,
+      index.KeySchema.map((key) => key.AttributeName),
+      index.Projection.ProjectionType,
+    ]);
+    expect(indexes).toEqual(
+      Object.values(LEDGER_INDEXES).map((index) => [
+        index.name,
+        'sortKey' in index ? [index.partitionKey, index.sortKey] : [index.partitionKey],
+        'KEYS_ONLY',
+      ]),
+    );
+    const statements = statementsOf(template, functionWithVariable(template, 'LEDGER_TABLE'));
+    const query = statements.find(
+      (s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s).includes(ledgerId),
+    );
+    expect(JSON.stringify(query?.Resource)).toContain('/index/*');
   });
 
   it('lets the transformer write history and read the stream, and never touch the ledger table', () => {
