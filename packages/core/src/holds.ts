@@ -1,11 +1,7 @@
 import { decimalToUnits, parseAmount } from './amount.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Currency } from './currency.js';
-import {
-  HoldNotActiveError,
-  HoldNotFoundError,
-  ValidationError,
-} from './errors.js';
+import { HoldNotActiveError, HoldNotFoundError, ValidationError } from './errors.js';
 import { requestKeys } from './idempotency.js';
 import { heldOf, type LedgerDraft, type Leg } from './ledger-draft.js';
 import type { Operation, OperationContext } from './operation.js';

@@ -106,7 +106,8 @@ export function createMemoryLedger(): MemoryLedger {
       legs.push(stored);
     }
     for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
-    for (const record of write.records) records.set(record.key, deepFreeze(structuredClone(record)));
+    for (const record of write.records)
+      records.set(record.key, deepFreeze(structuredClone(record)));
   }
 
   return {

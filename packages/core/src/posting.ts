@@ -51,11 +51,7 @@ export function postingOperation(
 ): Operation<PostingResult> {
   const request = check.requestObject(input);
   const raw: unknown = request.legs;
-  if (
-    !Array.isArray(raw) ||
-    raw.length < MIN_POSTING_LEGS ||
-    raw.length > MAX_POSTING_LEGS
-  ) {
+  if (!Array.isArray(raw) || raw.length < MIN_POSTING_LEGS || raw.length > MAX_POSTING_LEGS) {
     throw new ValidationError(
       `legs must be an array of ${MIN_POSTING_LEGS} to ${MAX_POSTING_LEGS} legs`,
       { field: 'legs' },

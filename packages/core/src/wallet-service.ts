@@ -6,13 +6,13 @@ import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency
 import { ValidationError, WalletNotFoundError } from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
-import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
 import {
   captureHoldOperation,
   holdDetails,
   placeHoldOperation,
   releaseHoldOperation,
 } from './holds.js';
+import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
 import {
   applyOperation,
@@ -548,10 +548,9 @@ const PREFIX_PATTERN = /^[A-Za-z0-9._:@-]{0,128}$/;
 function walletPrefix(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string' || !PREFIX_PATTERN.test(value)) {
-    throw new ValidationError(
-      'prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -',
-      { field: 'prefix' },
-    );
+    throw new ValidationError('prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -', {
+      field: 'prefix',
+    });
   }
   return value;
 }

@@ -5,7 +5,7 @@ import { DriverError, sqlStateOf } from './driver-error.js';
  * SQLSTATEs that mean "another transaction got there first": the work is safe to run again on
  * a fresh snapshot. A unique violation can only be a conflict here, because every unique
  * index of the schema guards a conflict the port defines (a wallet inserted twice, a taken
- * `(account_id, sequence)`, an idempotency key committed twice).
+ * `(account_id, sequence)`, an idempotency key committed twice, a ledger record inserted twice).
  */
 const CONFLICT_STATES = new Set([
   '40001', // serialization_failure
@@ -58,15 +58,27 @@ const REFUSED_DATA_STATES = new Set([
 ]);
 
 /**
- * True when a failed statement refused the data it was given. One 22P02 is not about data: the
- * version guard of `updateWallet` raises it ("stale wallet version") when a write finds a version
- * it did not read, which only a defect can cause. A `SQL_ASCII` database refuses the `\u` escapes
- * of non-ASCII text with 0A000 ("conversion between UTF8 and SQL_ASCII is not supported").
+ * True when a failed statement refused the data it was given. Two 22P02s are not about data:
+ * the version guard of `updateWallet` raises it ("stale wallet version") when a write finds a
+ * version it did not read, which only a defect can cause (the wallet is locked); that of
+ * `updateRecord` ("stale record version") when a record changed since it was read, a conflict
+ * (see {@link isStaleRecord}). A `SQL_ASCII` database refuses the `\u` escapes of non-ASCII
+ * text with 0A000 ("conversion between UTF8 and SQL_ASCII is not supported").
  */
 function isRefusedData(state: string, cause: unknown): boolean {
   const message = messageOf(cause);
   if (state === '0A000') return /conversion between/i.test(message);
-  return REFUSED_DATA_STATES.has(state) && !/stale wallet version/.test(message);
+  return REFUSED_DATA_STATES.has(state) && !/stale (wallet|record) version/.test(message);
+}
+
+/**
+ * True when the version guard of `updateRecord` refused a write: the ledger record is not at
+ * the version the transaction read, because another transaction replaced it since (records are
+ * read, not locked), so the work runs again on a fresh snapshot. The text is the guard's own,
+ * quoted in the server's message whatever language the server speaks.
+ */
+function isStaleRecord(state: string, cause: unknown): boolean {
+  return state === '22P02' && /"stale record version: /.test(messageOf(cause));
 }
 
 function messageOf(error: unknown): string {
@@ -93,7 +105,12 @@ export function translateError(error: unknown): Translation {
   if (!(error instanceof DriverError)) return { retry: false, error };
   const cause = error.cause;
   const state = sqlStateOf(cause);
-  if (state !== undefined && (CONFLICT_STATES.has(state) || PREPARED_STATEMENT_STATES.has(state))) {
+  if (
+    state !== undefined &&
+    (CONFLICT_STATES.has(state) ||
+      PREPARED_STATEMENT_STATES.has(state) ||
+      isStaleRecord(state, cause))
+  ) {
     return { retry: true, cause };
   }
   if (state === undefined || state.startsWith('08') || UNAVAILABLE_STATES.has(state)) {

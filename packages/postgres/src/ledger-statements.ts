@@ -1,6 +1,6 @@
 import { ENTRY_INSERT_COLUMNS } from './journal-rows.js';
 import { type PreparedStatement, preparedStatement } from './prepared-statement.js';
-import { KEY_COLUMNS, WALLET_COLUMNS } from './snapshot-rows.js';
+import { KEY_COLUMNS, RECORD_COLUMNS, WALLET_COLUMNS } from './snapshot-rows.js';
 
 /**
  * The statements a ledger transaction runs, for one schema. Each is parsed and planned once
@@ -25,10 +25,17 @@ export interface LedgerStatements {
   readonly readKey: PreparedStatement;
   /** Reads the idempotency records whose keys are in `$1` (text[]). */
   readonly readKeys: PreparedStatement;
-  /** Inserts a wallet: account, version, sequence, head hash, currencies, balances, times, metadata. */
+  /** Reads the ledger record under key `$1`. */
+  readonly readRecord: PreparedStatement;
+  /** Reads the ledger records whose keys are in `$1` (text[]). */
+  readonly readRecords: PreparedStatement;
+  /**
+   * Inserts a wallet: account, version, sequence, head hash, currencies, balances, times,
+   * metadata, holds (a JSON array, NULL for none) and the earliest of their expiries.
+   */
   readonly insertWallet: PreparedStatement;
   /**
-   * Updates a wallet as `insertWallet` writes it, where `$10` is the version the snapshot read.
+   * Updates a wallet as `insertWallet` writes it, where `$12` is the version the snapshot read.
    * The transaction holds the row's lock since it read it, so the version cannot have moved;
    * if it ever has (a bug), the update raises SQLSTATE 22P02 and the transaction rolls back,
    * because the write is sent together with its COMMIT and no row count can be checked first.
@@ -46,6 +53,20 @@ export interface LedgerStatements {
   readonly updateWalletWithEntryAndKey: PreparedStatement;
   /** `updateWallet` and `insertEntry` as one statement: a deposit or withdrawal without a key. */
   readonly updateWalletWithEntry: PreparedStatement;
+  /**
+   * Inserts a ledger record at version 1: key, version, data. A key taken by then is a unique
+   * violation, which the ledger retries as a conflict.
+   */
+  readonly insertRecord: PreparedStatement;
+  /**
+   * Replaces the ledger record under key `$1` with version `$2` and data `$3`, only if the
+   * stored one has version `$2 - 1`. Records are not locked by the read (like idempotency
+   * keys), so another transaction may have replaced it since: then, or if the record is gone,
+   * the statement raises SQLSTATE 22P02 with "stale record version" in its message, which
+   * the ledger retries as a conflict. (It cannot return a row count to check instead: the
+   * write travels with its COMMIT.)
+   */
+  readonly updateRecord: PreparedStatement;
 }
 
 /** The types of a wallet row's columns, as `insertWallet` takes them. */
@@ -59,6 +80,8 @@ const WALLET_TYPES = [
   'timestamptz',
   'timestamptz',
   'jsonb',
+  'jsonb',
+  'timestamptz',
 ];
 /** `updateWallet` takes the version it read after the wallet row. */
 const UPDATE_TYPES = [...WALLET_TYPES, 'bigint'];
@@ -78,8 +101,13 @@ const ENTRY_TYPES = [
   'jsonb',
   'text',
   'text',
+  'text',
+  'text',
+  'text',
 ];
 const KEY_TYPES = ['text', 'text', 'text', 'jsonb', 'timestamptz'];
+/** A ledger record's key, version and data. */
+const RECORD_TYPES = ['text', 'bigint', 'jsonb'];
 
 /** `$at, $at+1, ...`: `count` placeholders from `at`, so statements can be chained in a `WITH`. */
 function placeholders(at: number, count: number): string[] {
@@ -87,11 +115,24 @@ function placeholders(at: number, count: number): string[] {
 }
 
 function updateWalletText(schema: string, at: number): string {
-  const [account, version, sequence, head, currencies, balances, created, updated, metadata, read] =
-    placeholders(at, UPDATE_TYPES.length);
+  const [
+    account,
+    version,
+    sequence,
+    head,
+    currencies,
+    balances,
+    created,
+    updated,
+    metadata,
+    holds,
+    expiry,
+    read,
+  ] = placeholders(at, UPDATE_TYPES.length);
   return `UPDATE ${schema}.wallets SET version = ${version}, sequence = ${sequence},
       head_hash = ${head}, currencies = ${currencies}::text[], balances = ${balances}::numeric[],
-      created_at = ${created}, updated_at = ${updated}, metadata = ${metadata}::jsonb
+      created_at = ${created}, updated_at = ${updated}, metadata = ${metadata}::jsonb,
+      holds = ${holds}::jsonb, next_hold_expiry = ${expiry}::timestamptz
     WHERE account_id = ${account} AND CASE WHEN version = ${read} THEN true
       ELSE ('stale wallet version ' || version || ', the write read ' || ${read})::boolean END`;
 }
@@ -146,12 +187,23 @@ export function ledgerStatements(schema: string): LedgerStatements {
       ['text[]'],
       `SELECT ${KEY_COLUMNS} FROM ${schema}.idempotency_keys WHERE key = ANY ($1::text[])`,
     ),
+    readRecord: preparedStatement(
+      'record',
+      ['text'],
+      `SELECT ${RECORD_COLUMNS} FROM ${schema}.records WHERE key = $1`,
+    ),
+    readRecords: preparedStatement(
+      'records',
+      ['text[]'],
+      `SELECT ${RECORD_COLUMNS} FROM ${schema}.records WHERE key = ANY ($1::text[])`,
+    ),
     insertWallet: preparedStatement(
       'insert_wallet',
       WALLET_TYPES,
       `INSERT INTO ${schema}.wallets (account_id, version, sequence, head_hash, currencies,
-        balances, created_at, updated_at, metadata)
-        VALUES ($1, $2, $3, $4, $5::text[], $6::numeric[], $7, $8, $9::jsonb)`,
+        balances, created_at, updated_at, metadata, holds, next_hold_expiry)
+        VALUES ($1, $2, $3, $4, $5::text[], $6::numeric[], $7, $8, $9::jsonb, $10::jsonb,
+          $11::timestamptz)`,
     ),
     updateWallet: preparedStatement('update_wallet', UPDATE_TYPES, updateWalletText(schema, 1)),
     insertEntry: preparedStatement('insert_entry', ENTRY_TYPES, insertEntryText(schema, 1)),
@@ -168,6 +220,25 @@ export function ledgerStatements(schema: string): LedgerStatements {
       'write',
       [...UPDATE_TYPES, ...ENTRY_TYPES],
       `WITH wallet AS (${updateWalletText(schema, 1)}) ${insertEntryText(schema, entryAt)}`,
+    ),
+    insertRecord: preparedStatement(
+      'insert_record',
+      RECORD_TYPES,
+      `INSERT INTO ${schema}.records (key, version, data) VALUES ($1, $2, $3::jsonb)`,
+    ),
+    // The message counts the rows updated: an expression of constants alone would be cast
+    // (and raise) when the statement is planned, whatever it then updates.
+    updateRecord: preparedStatement(
+      'update_record',
+      RECORD_TYPES,
+      `WITH updated AS (
+        UPDATE ${schema}.records SET version = $2, data = $3::jsonb
+          WHERE key = $1 AND version = $2 - 1
+          RETURNING key
+      )
+      SELECT ('stale record version: ' || count(*) || ' of ' || $1 || ' at version '
+        || ($2 - 1))::boolean
+      FROM updated HAVING count(*) = 0`,
     ),
   };
 }

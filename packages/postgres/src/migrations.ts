@@ -117,6 +117,52 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE COALESCE(result->'from'->>'accountId', result->>'accountId') IS NOT NULL`,
     ],
   },
+  {
+    version: 4,
+    name: 'holds, ledger records, reversal and hold fields, transaction and expiry indexes',
+    // Every new column is nullable without a default, so adding it rewrites no table, and rows
+    // written before read as they did: a wallet without holds (NULL), an entry without the
+    // fields of the new types. The two indexes are built inside this step's transaction, which
+    // holds off writes to their tables while they build; IF NOT EXISTS lets an operator build
+    // them beforehand with CREATE INDEX CONCURRENTLY under the same names (docs/postgres.md).
+    statements: (s) => [
+      // `holds` is the wallet's active holds as the JSON array core writes (NULL for none);
+      // `next_hold_expiry` the earliest of their expiries, written with them, so that wallets
+      // with expired holds are found through a small partial index, not by reading every row.
+      `ALTER TABLE ${s}.wallets
+        ADD COLUMN holds jsonb,
+        ADD COLUMN next_hold_expiry timestamptz`,
+      `CREATE INDEX IF NOT EXISTS wallets_by_next_hold_expiry ON ${s}.wallets (next_hold_expiry)
+        WHERE next_hold_expiry IS NOT NULL`,
+      // The fields only some entry types carry (core's ENTRY_TYPE_FIELDS): NULL on the others.
+      `ALTER TABLE ${s}.journal_entries
+        ADD COLUMN reverses text,
+        ADD COLUMN reason text,
+        ADD COLUMN hold_id text`,
+      `CREATE INDEX IF NOT EXISTS journal_entries_by_transaction
+        ON ${s}.journal_entries (transaction_id)`,
+      // Small versioned documents beside the wallets (`hold:<id>`, `reversals:<transaction>`).
+      `CREATE TABLE ${s}.records (
+        key text COLLATE "C" PRIMARY KEY,
+        version bigint NOT NULL,
+        data jsonb NOT NULL
+      )`,
+      // The same view, its document now with the wallet's holds.
+      `CREATE OR REPLACE VIEW ${s}.wallet_documents AS
+        SELECT w.account_id, jsonb_build_object(
+          'accountId', w.account_id,
+          'version', w.version,
+          'sequence', w.sequence,
+          'headHash', w.head_hash,
+          'createdAt', ${isoText('w.created_at')},
+          'updatedAt', ${isoText('w.updated_at')},
+          'metadata', w.metadata,
+          'balances', (SELECT COALESCE(jsonb_object_agg(c.currency, c.balance::text), '{}'::jsonb)
+            FROM unnest(w.currencies, w.balances) AS c(currency, balance)),
+          'holds', COALESCE(w.holds, '[]'::jsonb)) AS document
+        FROM ${s}.wallets w`,
+    ],
+  },
 ];
 
 /** Any constant shared by every process that migrates; the schema name is the second key. */

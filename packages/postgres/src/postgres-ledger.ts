@@ -6,6 +6,7 @@ import {
   type LedgerStore,
   type LedgerTransaction,
   ValidationError,
+  type WalletQuery,
 } from '@wallet/core';
 import { backoffDelay, sleep } from './backoff.js';
 import type { PostgresClient } from './client.js';
@@ -15,6 +16,7 @@ import { translateError } from './errors.js';
 import {
   ENTRY_COLUMNS,
   ENTRY_INSERT_COLUMNS,
+  ENTRY_RECORDSET_COLUMNS,
   entryFromRow,
   entryToRecord,
 } from './journal-rows.js';
@@ -22,7 +24,13 @@ import { ledgerStatements } from './ledger-statements.js';
 import { migrateSchema } from './migrations.js';
 import type { StatementCall } from './prepared-statement.js';
 import type { Rows } from './session.js';
-import { keyFromRow, WALLET_COLUMNS, walletFromRow } from './snapshot-rows.js';
+import {
+  keyFromRow,
+  RECORD_COLUMNS,
+  recordFromRow,
+  WALLET_COLUMNS,
+  walletFromRow,
+} from './snapshot-rows.js';
 import { sqlText, sqlTextArray } from './sql-literal.js';
 import { writeCalls } from './write-calls.js';
 
@@ -84,11 +92,11 @@ const DEFAULT_MAX_ATTEMPTS = 10;
 /**
  * Builds the ledger over a `pg.Pool` (PostgreSQL, Aurora PostgreSQL) or a PGlite instance.
  *
- * Each transaction is one database transaction of three round trips on `pg`: BEGIN with the
+ * Each transaction is one database transaction of two round trips on `pg`: BEGIN with the
  * read, which locks the named wallets in account order and reads them with the named
- * idempotency keys; the write, under version guards; COMMIT. Conflicts (serialization
- * failures, deadlocks, unique violations, stale versions) are retried with jittered backoff on
- * a fresh snapshot.
+ * idempotency keys and ledger records; then the write, under version guards, with COMMIT.
+ * Conflicts (serialization failures, deadlocks, unique violations, stale record versions) are
+ * retried with jittered backoff on a fresh snapshot.
  *
  * @example
  * import pg from 'pg';
@@ -111,11 +119,14 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
 
   const sql = {
     wallet: `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets WHERE account_id = $1`,
+    record: `SELECT ${RECORD_COLUMNS} FROM ${schema}.records WHERE key = $1`,
+    transaction: `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
+      WHERE transaction_id = $1 ORDER BY account_id, sequence`,
+    // Through the partial index on next_hold_expiry, earliest first.
+    expiredHolds: `SELECT account_id FROM ${schema}.wallets
+      WHERE next_hold_expiry <= $1::timestamptz ORDER BY next_hold_expiry LIMIT $2`,
     import: `WITH incoming AS (
-        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(account_id text, sequence bigint,
-          transaction_id text, type text, currency text, amount numeric, balance_before numeric,
-          balance_after numeric, tx_time timestamptz, idempotency_key text, counterparty text,
-          metadata jsonb, prev_hash text, hash text)
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${ENTRY_RECORDSET_COLUMNS})
       ), refused AS (
         SELECT i.account_id, i.sequence FROM incoming i
         WHERE EXISTS (SELECT 1 FROM ${schema}.wallets w WHERE w.account_id = i.account_id)
@@ -145,13 +156,18 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   const prepare = options.preparedStatements === false ? undefined : Object.values(statements);
 
   /**
-   * The calls that lock the named wallets and read them with the named keys. The lock is
-   * taken in account order, so transfers in opposite directions cannot deadlock; a row locked
-   * after a wait is read as last committed (READ COMMITTED re-reads it), and the keys are read
-   * by a second statement, whose fresh snapshot sees what the transactions it waited for
-   * committed.
+   * The calls that lock the named wallets and read them with the named keys and records. The
+   * lock is taken in account order, so transfers in opposite directions cannot deadlock; a row
+   * locked after a wait is read as last committed (READ COMMITTED re-reads it), and the keys
+   * and records are read by later statements, whose fresh snapshots see what the transactions
+   * they waited for committed. Records are read, not locked: a record that changes before the
+   * write is a conflict its version guard catches.
    */
-  function lockingRead(accountIds: readonly string[], keys: readonly string[]): StatementCall[] {
+  function lockingRead(
+    accountIds: readonly string[],
+    keys: readonly string[],
+    recordKeys: readonly string[],
+  ): StatementCall[] {
     const calls: StatementCall[] = [];
     if (accountIds.length === 1) {
       calls.push({ statement: statements.lockWallet, args: [sqlText(accountIds[0]!)] });
@@ -165,21 +181,31 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     } else if (keys.length > 1) {
       calls.push({ statement: statements.readKeys, args: [sqlTextArray(keys)] });
     }
+    if (recordKeys.length === 1) {
+      calls.push({ statement: statements.readRecord, args: [sqlText(recordKeys[0]!)] });
+    } else if (recordKeys.length > 1) {
+      calls.push({ statement: statements.readRecords, args: [sqlTextArray(recordKeys)] });
+    }
     return calls;
   }
 
   async function attempt<T>(transaction: LedgerTransaction<T>): Promise<T> {
     const { accountIds, idempotencyKeys } = transaction;
-    const read = lockingRead(accountIds, idempotencyKeys);
+    const recordKeys = transaction.recordKeys ?? [];
+    const read = lockingRead(accountIds, idempotencyKeys, recordKeys);
     return database.transaction(async (session) => {
       const results = read.length === 0 ? [] : await session.run(read);
-      const walletRows = accountIds.length > 0 ? results[0]!.rows : [];
-      const keyRows = idempotencyKeys.length > 0 ? results[results.length - 1]!.rows : [];
+      // One result per kind read, in the order lockingRead lists them.
+      let next = 0;
+      const walletRows = accountIds.length > 0 ? results[next++]!.rows : [];
+      const keyRows = idempotencyKeys.length > 0 ? results[next++]!.rows : [];
+      const recordRows = recordKeys.length > 0 ? results[next++]!.rows : [];
       const wallets = new Map(
         walletRows.map((row) => [row.account_id as string, walletFromRow(row)]),
       );
       const idempotency = new Map(keyRows.map((row) => [row.key as string, keyFromRow(row)]));
-      const decision = transaction.decide({ wallets, idempotency });
+      const records = new Map(recordRows.map((row) => [row.key as string, recordFromRow(row)]));
+      const decision = transaction.decide({ wallets, idempotency, records });
       const write = decision.write;
       if (write) await session.commit(writeCalls(statements, write, wallets));
       return decision.result;
@@ -215,6 +241,51 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       return row ? walletFromRow(row) : null;
     },
 
+    async getRecord(key) {
+      const [row] = await read(sql.record, [key]);
+      return row ? recordFromRow(row) : null;
+    },
+
+    async queryTransaction(transactionId) {
+      return (await read(sql.transaction, [transactionId])).map(entryFromRow);
+    },
+
+    async listWallets(query: WalletQuery) {
+      const values: unknown[] = [];
+      const where: string[] = [];
+      const prefix = query.prefix ?? '';
+      if (prefix !== '') {
+        // A range of the primary key ("C" collation: code point order), not LIKE, whose `_`
+        // and `%` are wildcards: every id from the prefix up to its upper bound starts with it.
+        values.push(prefix);
+        const at = values.length;
+        const upper = prefixUpperBound(prefix);
+        if (upper === null) {
+          where.push(`account_id >= $${at}`, `starts_with(account_id, $${at})`);
+        } else {
+          values.push(upper);
+          where.push(`account_id >= $${at}`, `account_id < $${values.length}`);
+        }
+      }
+      if (query.startAfter !== undefined) {
+        values.push(query.startAfter);
+        where.push(`account_id > $${values.length}`);
+      }
+      values.push(query.limit);
+      const rows = await read(
+        `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets
+          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY account_id LIMIT $${values.length}`,
+        values,
+      );
+      return rows.map(walletFromRow);
+    },
+
+    async listWalletsWithExpiredHolds({ dueBy, limit }) {
+      const rows = await read(sql.expiredHolds, [dueBy, limit]);
+      return rows.map((row) => row.account_id as string);
+    },
+
     async queryEntries(query: EntryQuery) {
       const values: unknown[] = [query.accountId];
       let where = 'account_id = $1';
@@ -247,4 +318,35 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       }
     },
   };
+}
+
+/**
+ * The least string above every string that starts with `prefix`, in code point order (the
+ * "C" collation's order in UTF-8): the prefix with its last character raised by one, or null
+ * when there is none above it (U+10FFFF), and then the range has no upper bound.
+ *
+ * @example
+ * prefixUpperBound('team_'); // 'team`'
+ */
+export function prefixUpperBound(prefix: string): string | null {
+  let end = prefix.length - 1;
+  if (
+    end > 0 &&
+    isLowSurrogate(prefix.charCodeAt(end)) &&
+    isHighSurrogate(prefix.charCodeAt(end - 1))
+  ) {
+    end--;
+  }
+  let next = prefix.codePointAt(end)! + 1;
+  if (next === 0xd800) next = 0xe000; // no character is a surrogate
+  if (next > 0x10ffff) return null;
+  return prefix.slice(0, end) + String.fromCodePoint(next);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

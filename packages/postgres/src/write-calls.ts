@@ -1,15 +1,24 @@
-import type { IdempotencyRecord, JournalEntry, LedgerWrite, WalletRecord } from '@wallet/core';
+import type {
+  IdempotencyRecord,
+  JournalEntry,
+  LedgerRecord,
+  LedgerWrite,
+  WalletHold,
+  WalletRecord,
+} from '@wallet/core';
 import type { LedgerStatements } from './ledger-statements.js';
 import type { StatementCall } from './prepared-statement.js';
 import { sqlInteger, sqlJson, sqlNullableText, sqlText, sqlTextArray } from './sql-literal.js';
 
 /**
  * The statement calls that write a {@link LedgerWrite}, sent together as one script with the
- * transaction's COMMIT (one round trip). The first `write.wallets.length` calls write one wallet each, in account order:
- * an insert for a wallet the snapshot did not hold (a duplicate is a unique violation),
- * otherwise an update guarded by the version the snapshot read. Then one insert per entry and
- * per idempotency record. A write of one held wallet with one entry (and at most one key) is
- * one call of a statement that does all three.
+ * transaction's COMMIT (one round trip). The first `write.wallets.length` calls write one
+ * wallet each, in account order: an insert for a wallet the snapshot did not hold (a duplicate
+ * is a unique violation), otherwise an update guarded by the version the snapshot read. Then
+ * one insert per entry and per idempotency record, then the ledger records in key order: an
+ * insert for version 1 (a taken key is a unique violation), else an update guarded by the
+ * version before it. A write of one held wallet with one entry (and at most one key, and no
+ * record) is one call of a statement that does all three.
  *
  * @example
  * await session.commit(writeCalls(statements, write, snapshot.wallets));
@@ -29,6 +38,11 @@ export function writeCalls(
   }
   for (const record of write.idempotency) {
     calls.push({ statement: statements.insertKey, args: keyArgs(record) });
+  }
+  if (write.records.length > 0) {
+    // In key order, so two transactions writing the same records cannot deadlock on them.
+    const records = [...write.records].sort((a, b) => compareAccountIds(a.key, b.key));
+    for (const record of records) calls.push(recordCall(statements, record));
   }
   return calls;
 }
@@ -65,7 +79,8 @@ function singleWalletCall(
     !held ||
     write.wallets.length !== 1 ||
     write.entries.length !== 1 ||
-    write.idempotency.length > 1
+    write.idempotency.length > 1 ||
+    write.records.length > 0
   ) {
     return undefined;
   }
@@ -92,6 +107,8 @@ function walletCall(
     sqlText(record.createdAt),
     sqlText(record.updatedAt),
     sqlJson(record.metadata),
+    record.holds.length === 0 ? 'NULL' : sqlJson(record.holds),
+    sqlNullableText(nextHoldExpiry(record.holds)),
   ];
   if (held === undefined) return { statement: statements.insertWallet, args };
   args.push(sqlInteger(held.version));
@@ -114,7 +131,32 @@ function entryArgs(entry: JournalEntry): string[] {
     sqlJson(entry.metadata),
     sqlText(entry.prevHash),
     sqlText(entry.hash),
+    // Undefined on every entry type but those that carry the field (core's ENTRY_TYPE_FIELDS).
+    entry.reverses === undefined ? 'NULL' : sqlText(entry.reverses),
+    entry.reason == null ? 'NULL' : sqlText(entry.reason),
+    entry.holdId === undefined ? 'NULL' : sqlText(entry.holdId),
   ];
+}
+
+/**
+ * The earliest `expiresAt` of a wallet's holds, or null for none: the indexed
+ * `next_hold_expiry` that finds wallets with expired holds.
+ */
+function nextHoldExpiry(holds: readonly WalletHold[]): string | null {
+  let earliest: WalletHold | undefined;
+  for (const hold of holds) {
+    if (earliest === undefined || Date.parse(hold.expiresAt) < Date.parse(earliest.expiresAt)) {
+      earliest = hold;
+    }
+  }
+  return earliest === undefined ? null : earliest.expiresAt;
+}
+
+function recordCall(statements: LedgerStatements, record: LedgerRecord): StatementCall {
+  return {
+    statement: record.version === 1 ? statements.insertRecord : statements.updateRecord,
+    args: [sqlText(record.key), sqlInteger(record.version), sqlJson(record.data)],
+  };
 }
 
 function keyArgs(record: IdempotencyRecord): string[] {

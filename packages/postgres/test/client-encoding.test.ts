@@ -265,6 +265,7 @@ describe('a ledger on a pool whose connections speak Shift-JIS', () => {
       ledger.transact({
         accountIds: [ids.account()],
         idempotencyKeys: [],
+        recordKeys: [],
         decide: () => {
           throw refused;
         },
@@ -297,6 +298,7 @@ describe('a ledger on a pool whose connections speak Shift-JIS', () => {
     await ledger.transact({
       accountIds: [accountId],
       idempotencyKeys: [],
+      recordKeys: [],
       decide: () => ({
         write: {
           wallets: [
@@ -309,10 +311,12 @@ describe('a ledger on a pool whose connections speak Shift-JIS', () => {
               createdAt: '2030-01-01T00:00:00.000Z',
               updatedAt: '2030-01-01T00:00:00.000Z',
               metadata,
+              holds: [],
             },
           ],
           entries: [],
           idempotency: [],
+          records: [],
         },
         result: null,
       }),

@@ -139,6 +139,7 @@ describe('the journal in PostgreSQL (on PGlite)', () => {
       ledger.transact({
         accountIds: ['template'],
         idempotencyKeys: [],
+        recordKeys: [],
         decide: () => {
           throw thrown;
         },

@@ -31,6 +31,7 @@ describe('migrate() on PostgreSQL', () => {
     await ledger.transact({
       accountIds: ['kept'],
       idempotencyKeys: [],
+      recordKeys: [],
       decide: () => ({
         write: {
           wallets: [
@@ -43,10 +44,12 @@ describe('migrate() on PostgreSQL', () => {
               createdAt: '2030-01-01T00:00:00.000Z',
               updatedAt: '2030-01-01T00:00:00.000Z',
               metadata: null,
+              holds: [],
             },
           ],
           entries: [],
           idempotency: [],
+          records: [],
         },
         result: null,
       }),

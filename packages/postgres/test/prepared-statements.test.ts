@@ -150,7 +150,8 @@ describe('prepared statements', () => {
     } finally {
       await db.close();
     }
-  });
+    // PGlite alone takes several seconds to start on a busy machine.
+  }, 60_000);
 
   describe('a write whose wallet version is not the one its lock read (a bug)', () => {
     const statements = ledgerStatements(`"${schema}"`);
@@ -191,7 +192,12 @@ describe('prepared statements', () => {
             await session.commit(
               writeCalls(
                 statements,
-                { wallets: [next], entries: withEntry ? [entry] : [], idempotency: [] },
+                {
+                  wallets: [next],
+                  entries: withEntry ? [entry] : [],
+                  idempotency: [],
+                  records: [],
+                },
                 new Map([[wallet.accountId, stale]]),
               ),
             );

@@ -126,7 +126,7 @@ describe('SQL literals', () => {
   });
 });
 
-describe('a ledger given hostile account ids and keys', () => {
+describe('a ledger given hostile account ids, keys, records and holds', () => {
   const schema = uniqueSchema('literals');
   let pool: pg.Pool;
 
@@ -154,8 +154,10 @@ describe('a ledger given hostile account ids and keys', () => {
         await ledger.transact({
           accountIds: tagged,
           idempotencyKeys: tagged,
+          recordKeys: tagged,
           decide: (snapshot) => {
             expect(snapshot.wallets.size).toBe(0);
+            expect(snapshot.records.size).toBe(0);
             return {
               write: {
                 wallets: tagged.map((accountId) => ({
@@ -167,6 +169,14 @@ describe('a ledger given hostile account ids and keys', () => {
                   createdAt: '2030-01-01T00:00:00.000Z',
                   updatedAt: '2030-01-01T00:00:00.000Z',
                   metadata: { note: accountId },
+                  holds: [
+                    {
+                      holdId: accountId,
+                      currency: accountId,
+                      amount: '1.00',
+                      expiresAt: '2030-01-01T00:15:00.000Z',
+                    },
+                  ],
                 })),
                 entries: [],
                 idempotency: tagged.map((key) => ({
@@ -176,6 +186,7 @@ describe('a ledger given hostile account ids and keys', () => {
                   result: { key },
                   createdAt: '2030-01-01T00:00:00.000Z',
                 })),
+                records: tagged.map((key) => ({ key, version: 1, data: { [key]: key } })),
               },
               result: null,
             };
@@ -184,6 +195,7 @@ describe('a ledger given hostile account ids and keys', () => {
         const snapshot = await ledger.transact({
           accountIds: tagged,
           idempotencyKeys: tagged,
+          recordKeys: tagged,
           decide: (read) => ({ write: null, result: read }),
         });
         expect(snapshot.wallets.size).toBe(tagged.length);
@@ -196,6 +208,11 @@ describe('a ledger given hostile account ids and keys', () => {
             fingerprint: id,
             result: { key: id },
           });
+          expect(snapshot.wallets.get(id)?.holds).toEqual([
+            { holdId: id, currency: id, amount: '1.00', expiresAt: '2030-01-01T00:15:00.000Z' },
+          ]);
+          expect(snapshot.records.get(id)).toEqual({ key: id, version: 1, data: { [id]: id } });
+          expect(await ledger.getRecord(id)).toEqual(snapshot.records.get(id));
           expect(await ledger.getWallet(id)).toEqual(snapshot.wallets.get(id));
         }
       });

@@ -5,7 +5,6 @@ import {
   hashEntry,
   type JournalEntry,
   type LedgerStore,
-  type WalletErrorCode,
   type WalletService,
   type WalletServiceOptions,
 } from '@wallet/core';

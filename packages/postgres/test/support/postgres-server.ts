@@ -3,7 +3,13 @@ import type { JournalEntry } from '@wallet/core';
 import type { TamperHooks } from '@wallet/testing';
 import pg from 'pg';
 import type { QueryableLike } from '../../src/client.js';
-import { ENTRY_COLUMNS, entryFromRow, entryToRecord } from '../../src/journal-rows.js';
+import {
+  ENTRY_COLUMNS,
+  ENTRY_INSERT_COLUMNS,
+  ENTRY_RECORDSET_COLUMNS,
+  entryFromRow,
+  entryToRecord,
+} from '../../src/journal-rows.js';
 
 /** The test server: `WALLET_TEST_PG_URL`, else the local PostgreSQL with trust auth. */
 export const SERVER_URL =
@@ -61,13 +67,8 @@ export function sqlTamperHooks(
       await client.query(`DELETE FROM ${s}.journal_entries WHERE account_id = $1`, [accountId]);
       // Reordered entries keep their sequence numbers; the sequence is what a reader sorts by.
       await client.query(
-        `INSERT INTO ${s}.journal_entries (account_id, sequence, transaction_id, type, currency,
-            amount, balance_before, balance_after, tx_time, idempotency_key, counterparty,
-            metadata, prev_hash, hash)
-          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(account_id text, sequence bigint,
-            transaction_id text, type text, currency text, amount numeric,
-            balance_before numeric, balance_after numeric, tx_time timestamptz,
-            idempotency_key text, counterparty text, metadata jsonb, prev_hash text, hash text)`,
+        `INSERT INTO ${s}.journal_entries (${ENTRY_INSERT_COLUMNS})
+          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${ENTRY_RECORDSET_COLUMNS})`,
         [JSON.stringify(edited.map(entryToRecord))],
       );
     },
