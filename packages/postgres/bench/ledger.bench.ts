@@ -137,6 +137,49 @@ function adapter(service: WalletService, label: string): Withdraw {
     service.withdrawFunds({ accountId, amount: '1.00', idempotencyKey: `${prefix}:${n}` });
 }
 
+/** Another wallet than `accountId`, at random. */
+function otherThan(ids: string[], accountId: string): string {
+  for (;;) {
+    const id = ids[Math.floor(Math.random() * ids.length)]!;
+    if (id !== accountId) return id;
+  }
+}
+
+/**
+ * The everyday operations as one call each, keyed like the withdrawal: a transfer to another
+ * wallet, a hold and its capture (one call of this counts the pair), a 3-leg posting (a trade
+ * with a fee).
+ */
+function operations(service: WalletService, label: string, ids: string[]) {
+  const key = (kind: string, n: number) => `${label.replace(/[^\x21-\x7e]/g, '-')}:${kind}:${n}`;
+  return {
+    transfer: ((accountId, n) =>
+      service.transfer({
+        fromAccountId: accountId,
+        toAccountId: otherThan(ids, accountId),
+        amount: '1.00',
+        idempotencyKey: key('t', n),
+      })) as Withdraw,
+    'hold + capture': (async (accountId, n) => {
+      const hold = await service.placeHold({
+        accountId,
+        amount: '1.00',
+        idempotencyKey: key('h', n),
+      });
+      await service.captureHold({ holdId: hold.holdId, idempotencyKey: key('c', n) });
+    }) as Withdraw,
+    '3-leg posting': ((accountId, n) =>
+      service.post({
+        legs: [
+          { accountId, direction: 'debit', amount: '1.00' },
+          { accountId: otherThan(ids, accountId), direction: 'credit', amount: '0.95' },
+          { accountId: otherThan(ids, accountId), direction: 'credit', amount: '0.05' },
+        ],
+        idempotencyKey: key('p', n),
+      })) as Withdraw,
+  };
+}
+
 const workloads = (ids: string[]) => ({
   [`random of ${ids.length.toLocaleString('en')}`]: () =>
     ids[Math.floor(Math.random() * ids.length)]!,
@@ -146,6 +189,7 @@ const workloads = (ids: string[]) => ({
 async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
   const results: Result[] = [];
+  let costSummary: string[] = [];
   const ids = Array.from({ length: WALLETS }, (_, i) => `bench-${run}-${i}`);
 
   const pool = new pg.Pool({ connectionString: URL, max: CLIENTS });
@@ -206,6 +250,35 @@ async function main(): Promise<void> {
         ),
       );
     }
+    // The everyday operations on random wallets, beside a withdrawal measured again right before
+    // them: their cost per call against a withdrawal and a transfer.
+    const random = Object.values(workloads(ids))[0]!;
+    const everyday = operations(service, `${run}:ops`, ids);
+    const withdrawal = await pgCase(
+      '@wallet/postgres: withdrawal',
+      'random of 10,000',
+      CLIENTS,
+      adapter(service, `${run}:opsw`),
+      random,
+    );
+    results.push(withdrawal);
+    const costs: { operation: string; ops: number; reference: Result }[] = [];
+    for (const [name, call] of Object.entries(everyday)) {
+      const result = await pgCase(
+        `@wallet/postgres: ${name}`,
+        'random of 10,000',
+        CLIENTS,
+        call,
+        random,
+      );
+      results.push(result);
+      costs.push({ operation: name, ops: result.ops, reference: withdrawal });
+    }
+    const transferOps = costs.find((c) => c.operation === 'transfer')!.ops;
+    costSummary = [
+      `hold + capture (a pair) costs ${(withdrawal.ops / costs.find((c) => c.operation === 'hold + capture')!.ops).toFixed(2)}x a withdrawal (bar: 2.2x)`,
+      `a 3-leg posting costs ${(transferOps / costs.find((c) => c.operation === '3-leg posting')!.ops).toFixed(2)}x a transfer (bar: 1.5x)`,
+    ];
     // Issue 7: one hot wallet, group commit on and off, beside the raw baseline.
     const coalesced = createWalletService({ ledger, currencies, coalesce: { maxBatch: 256 } });
     const hot = () => ids[1]!;
@@ -256,6 +329,8 @@ async function main(): Promise<void> {
   }
 
   print(results);
+  console.log('');
+  for (const line of costSummary) console.log(`- ${line}`);
 }
 
 function print(results: Result[]): void {
