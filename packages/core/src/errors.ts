@@ -426,7 +426,7 @@ export class TransactionNotFoundError extends WalletError {
  * No hold has the id.
  *
  * @example
- * new HoldNotFoundError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79');
+ * new HoldNotFoundError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1');
  */
 export class HoldNotFoundError extends WalletError {
   readonly code = 'HOLD_NOT_FOUND' as const;
@@ -447,7 +447,7 @@ export class HoldNotFoundError extends WalletError {
  * A capture or release of a hold that was already captured, released or has expired.
  *
  * @example
- * new HoldNotActiveError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79', 'captured');
+ * new HoldNotActiveError('0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1', 'captured');
  */
 export class HoldNotActiveError extends WalletError {
   readonly code = 'HOLD_NOT_ACTIVE' as const;

@@ -19,41 +19,24 @@ export function hashEntry(entry: Omit<JournalEntry, 'hash'> | JournalEntry): str
 }
 
 /**
- * The hashed fields of an entry with the fields only some types carry (`reverses`, `reason`,
- * `holdId`), for the generic JCS writer: the fast writer below knows only the common fields.
- */
-function withTypeFields(entry: Omit<JournalEntry, 'hash'>): { [key: string]: unknown } {
-  const fields: { [key: string]: unknown } = {};
-  for (const name of HASHED_FIELDS) fields[name] = entry[name];
-  // Left out when absent: canonicalJson skips undefined members.
-  fields.reverses = entry.reverses;
-  fields.reason = entry.reason;
-  fields.holdId = entry.holdId;
-  return fields;
-}
-
-/** Every common field but `hash`. */
-const HASHED_FIELDS = JOURNAL_ENTRY_FIELDS.filter(
-  (name): name is Exclude<(typeof JOURNAL_ENTRY_FIELDS)[number], 'hash'> => name !== 'hash',
-);
-
-/**
  * The RFC 8785 text of an entry without `hash`, written field by field in the order JCS sorts
  * the names, because hashing is on every write's and every stream record's path. It is the
  * `canonicalJson` text of the same fields (a property test holds them equal).
  */
 function canonicalEntry(entry: Omit<JournalEntry, 'hash'>): string {
-  if (entry.holdId !== undefined || entry.reverses !== undefined || entry.reason !== undefined) {
-    return canonicalJson(withTypeFields(entry));
-  }
-  const { counterparty, idempotencyKey, metadata } = entry;
+  const { counterparty, idempotencyKey, metadata, holdId, reason, reverses } = entry;
+  // The fields only some types carry sit where JCS sorts them, and only when present: an entry
+  // without them is the text it always was.
   return (
     `{"accountId":${quoteJson(entry.accountId)},"amount":${quoteJson(entry.amount)}` +
     `,"balanceAfter":${quoteJson(entry.balanceAfter)},"balanceBefore":${quoteJson(entry.balanceBefore)}` +
     `,"counterparty":${counterparty === null ? 'null' : quoteJson(counterparty)}` +
     `,"currency":${quoteJson(entry.currency)}` +
+    (holdId === undefined ? '' : `,"holdId":${quoteJson(holdId)}`) +
     `,"idempotencyKey":${idempotencyKey === null ? 'null' : quoteJson(idempotencyKey)}` +
     `,"metadata":${canonicalJson(metadata)},"prevHash":${quoteJson(entry.prevHash)}` +
+    (reason === undefined ? '' : `,"reason":${reason === null ? 'null' : quoteJson(reason)}`) +
+    (reverses === undefined ? '' : `,"reverses":${quoteJson(reverses)}`) +
     `,"sequence":${canonicalJson(entry.sequence)},"transactionId":${quoteJson(entry.transactionId)}` +
     `,"txTime":${quoteJson(entry.txTime)},"type":${quoteJson(entry.type)}}`
   );

@@ -1,5 +1,5 @@
-import { decimalToUnits, parseAmount } from './amount.js';
-import { canonicalJson } from './canonical-json.js';
+import { decimalToUnits, parseAmount, renderAmount } from './amount.js';
+import { canonicalJson, quoteJson } from './canonical-json.js';
 import type { Currency } from './currency.js';
 import { HoldNotActiveError, HoldNotFoundError, ValidationError } from './errors.js';
 import { requestKeys } from './idempotency.js';
@@ -73,9 +73,19 @@ function holdStatus(
   return hold !== undefined && hold.expiresAt > time ? 'active' : 'expired';
 }
 
+// The last expiry written: holds placed in one millisecond with one duration share it, and
+// `toISOString` costs about as much as hashing an entry.
+let expiryMs = Number.NaN;
+let expiryIso = '';
+
 /** `epochMs` plus `seconds` as ISO 8601 with milliseconds. */
 function expiryTime(epochMs: number, seconds: number): string {
-  return new Date(epochMs + seconds * 1000).toISOString();
+  const ms = epochMs + seconds * 1000;
+  if (ms !== expiryMs) {
+    expiryIso = new Date(ms).toISOString();
+    expiryMs = ms;
+  }
+  return expiryIso;
 }
 
 function holdSeconds(value: unknown): number {
@@ -112,7 +122,9 @@ export function placeHoldOperation(
   const seconds = holdSeconds(request.expiresInSeconds);
   const metadata = check.metadata(request.metadata);
   const { idempotencyKey, scopedKey } = requestKeys(request, accountId);
-  const holdId = newTransactionId(Date.now());
+  const holdId = newHoldId(accountId);
+  /** What `result` answers, as `apply` left it (it runs right before, in the same decide). */
+  let placed: { expiresAt: string; available: string } | undefined;
   return {
     accountIds: [accountId],
     idempotencyKey,
@@ -122,14 +134,13 @@ export function placeHoldOperation(
     metadata,
     legs: null,
     canonicalRequest() {
-      return canonicalJson({
-        operation: 'placeHold',
-        accountId,
-        currency: currency.code,
-        amount: currency.render(units),
-        expiresInSeconds: seconds,
-        metadata,
-      });
+      // `canonicalJson` of { operation, accountId, currency, amount, expiresInSeconds,
+      // metadata }, written in JCS order (a test holds them equal).
+      return (
+        `{"accountId":${quoteJson(accountId)},"amount":${quoteJson(currency.render(units))}` +
+        `,"currency":${quoteJson(currency.code)},"expiresInSeconds":${seconds}` +
+        `,"metadata":${canonicalJson(metadata)},"operation":"placeHold"}`
+      );
     },
     apply(draft, transactionId) {
       const { holds } = draft.walletState(accountId, currency);
@@ -166,24 +177,60 @@ export function placeHoldOperation(
         placedBy: transactionId,
       };
       draft.putRecord(holdRecordKey(holdId), recordData(data));
+      placed = { expiresAt, available: available(draft, accountId, currency) };
       return entries;
     },
-    result(_entries, _transactionId, txTime, draft) {
-      const { holds } = draft.walletState(accountId, currency);
-      const expiresAt = holds.find((hold) => hold.holdId === holdId)!.expiresAt;
+    result(_entries, _transactionId, txTime) {
       return {
         holdId,
         accountId,
         currency: currency.code,
         amount: currency.render(units),
         status: 'active',
-        expiresAt,
-        available: available(draft, accountId, currency),
+        expiresAt: placed!.expiresAt,
+        available: placed!.available,
         txTime,
         replayed: false,
       };
     },
   };
+}
+
+/**
+ * A new hold id: a UUID version 7 and, after a `~`, the holder's account id (which cannot hold a
+ * `~`), so a capture or release knows which wallet to lock without reading the hold first.
+ */
+function newHoldId(accountId: string): string {
+  return `${newTransactionId(Date.now())}~${accountId}`;
+}
+
+const HOLD_ID_PATTERN = /^[0-9a-f-]{36}~([A-Za-z0-9][A-Za-z0-9._:@-]{0,127})$/;
+
+/** The longest hold id: a UUID, `~` and the longest account id. */
+const MAX_HOLD_ID_LENGTH = 36 + 1 + 128;
+
+/**
+ * The holder's account id, read from a hold id.
+ *
+ * @throws {ValidationError} for text that is not an id; {@link HoldNotFoundError} for an id no
+ *   hold can have
+ */
+function holderOf(holdId: string): string {
+  const holder = HOLD_ID_PATTERN.exec(holdId)?.[1];
+  if (holder === undefined) throw new HoldNotFoundError(holdId);
+  return holder;
+}
+
+/**
+ * An amount as given, normalized without knowing its currency (the hold's, read in the
+ * transaction): `1.5` and `"1.50"` are one request.
+ *
+ * @throws {InvalidAmountError}
+ */
+function amountText(value: unknown, field: string): string {
+  const units = parseAmount(value, 18, field);
+  const text = renderAmount(units, 18);
+  return text.replace(/\.?0+$/, '');
 }
 
 /** A hold as its record says, read before the transaction to learn its wallet. */
@@ -199,15 +246,16 @@ async function heldBy(
 }
 
 /** The hold as the transaction reads it, or the error of a hold that cannot be settled now. */
-function activeHold(draft: LedgerDraft, holdId: string, currency: Currency) {
+function activeHold(draft: LedgerDraft, holdId: string, context: OperationContext) {
   const record = draft.record(holdRecordKey(holdId));
   if (!record) throw new HoldNotFoundError(holdId);
   const data = holdData(record);
+  const currency = context.currencies.get(data.currency);
   const { holds } = draft.walletState(data.accountId, currency);
   const status = holdStatus(data, holds, holdId, draft.txTime);
   if (status !== 'active') throw new HoldNotActiveError(holdId, status);
   const units = decimalToUnits(data.amount, currency.scale)!;
-  return { data, units };
+  return { data, units, currency };
 }
 
 function side(entry: JournalEntry): CaptureSide {
@@ -220,26 +268,24 @@ function side(entry: JournalEntry): CaptureSide {
 
 /**
  * The operation of `captureHold`: debit all or part of a hold from its wallet (crediting
- * another wallet when `toAccountId` is given) and release the rest. Reads the hold's record
- * first, to know which wallet to lock.
+ * another wallet when `toAccountId` is given) and release the rest. The hold id names the
+ * holder; the hold itself (its currency, amount and state) is read in the transaction.
  *
- * @throws {HoldNotFoundError} when no hold has the id
+ * @throws {HoldNotFoundError} for an id no hold can have
  * @example
- * const operation = await captureHoldOperation(input, context, ledger);
+ * const operation = captureHoldOperation(input);
  */
-export async function captureHoldOperation(
+export function captureHoldOperation(
   input: CaptureHoldInput,
   context: OperationContext,
-  ledger: LedgerStore,
-): Promise<Operation<CaptureResult>> {
+): Operation<CaptureResult> {
   const request = check.requestObject(input);
-  const holdId = check.identifier(request.holdId, 'holdId');
+  const holdId = check.identifier(request.holdId, 'holdId', MAX_HOLD_ID_LENGTH);
+  const holder = holderOf(holdId);
   const to =
     request.toAccountId === undefined || request.toAccountId === null
       ? null
       : check.accountId(request.toAccountId, 'toAccountId');
-  const { data, currency } = await heldBy(ledger, holdId, context);
-  const holder = data.accountId;
   if (to === holder) {
     throw new ValidationError('toAccountId must be another wallet than the holder', {
       field: 'toAccountId',
@@ -248,7 +294,7 @@ export async function captureHoldOperation(
   const asked =
     request.amount === undefined || request.amount === null
       ? null
-      : parseAmount(request.amount, currency.scale);
+      : amountText(request.amount, 'amount');
   const metadata = check.metadata(request.metadata);
   const { idempotencyKey, scopedKey } = requestKeys(request, holder);
   const key = holdRecordKey(holdId);
@@ -261,17 +307,19 @@ export async function captureHoldOperation(
     metadata,
     legs: null,
     canonicalRequest() {
-      return canonicalJson({
-        operation: 'captureHold',
-        holdId,
-        amount: asked === null ? null : currency.render(asked),
-        toAccountId: to,
-        metadata,
-      });
+      // `canonicalJson` of { operation, holdId, amount, toAccountId, metadata }, in JCS order.
+      return (
+        `{"amount":${asked === null ? 'null' : quoteJson(asked)}` +
+        `,"holdId":${quoteJson(holdId)},"metadata":${canonicalJson(metadata)}` +
+        `,"operation":"captureHold","toAccountId":${to === null ? 'null' : quoteJson(to)}}`
+      );
     },
     apply(draft, transactionId) {
-      const hold = activeHold(draft, holdId, currency);
-      const captured = asked ?? hold.units;
+      const hold = activeHold(draft, holdId, context);
+      const { currency } = hold;
+      // The amount as given, against the hold's scale: "1.0" of a whole currency is refused.
+      const captured =
+        asked === null ? hold.units : parseAmount(request.amount, currency.scale, 'amount');
       if (captured > hold.units) {
         throw new ValidationError(
           `amount ${currency.render(captured)} exceeds the hold of ${currency.render(hold.units)}`,
@@ -331,7 +379,7 @@ export async function captureHoldOperation(
         txTime,
         replayed: false,
         captured: capture!.amount,
-        released: released?.amount ?? currency.render(0n),
+        released: released?.amount ?? context.currencies.get(capture!.currency).render(0n),
         from: side(capture!),
         to: credited === undefined ? null : side(credited),
       };
@@ -342,21 +390,20 @@ export async function captureHoldOperation(
 /**
  * The operation of `releaseHold`: free all of a hold's funds.
  *
- * @throws {HoldNotFoundError} when no hold has the id
+ * @throws {HoldNotFoundError} for an id no hold can have
  * @example
- * const operation = await releaseHoldOperation(input, context, ledger);
+ * const operation = releaseHoldOperation(input, context);
  */
-export async function releaseHoldOperation(
+export function releaseHoldOperation(
   input: ReleaseHoldInput,
   context: OperationContext,
-  ledger: LedgerStore,
-): Promise<Operation<HoldResult>> {
+): Operation<HoldResult> {
   const request = check.requestObject(input);
-  const holdId = check.identifier(request.holdId, 'holdId');
-  const { data, currency } = await heldBy(ledger, holdId, context);
-  const holder = data.accountId;
+  const holdId = check.identifier(request.holdId, 'holdId', MAX_HOLD_ID_LENGTH);
+  const holder = holderOf(holdId);
   const { idempotencyKey, scopedKey } = requestKeys(request, holder);
   const key = holdRecordKey(holdId);
+  let released: { data: HoldRecordData; available: string } | undefined;
   return {
     accountIds: [holder],
     idempotencyKey,
@@ -366,10 +413,10 @@ export async function releaseHoldOperation(
     metadata: null,
     legs: null,
     canonicalRequest() {
-      return canonicalJson({ operation: 'releaseHold', holdId });
+      return `{"holdId":${quoteJson(holdId)},"operation":"releaseHold"}`;
     },
     apply(draft, transactionId) {
-      const hold = activeHold(draft, holdId, currency);
+      const hold = activeHold(draft, holdId, context);
       const entries = draft.post({
         transactionId,
         idempotencyKey,
@@ -377,7 +424,7 @@ export async function releaseHoldOperation(
         legs: [
           {
             accountId: holder,
-            currency,
+            currency: hold.currency,
             units: hold.units,
             type: 'HOLD_RELEASE',
             counterparty: null,
@@ -394,17 +441,18 @@ export async function releaseHoldOperation(
           settledBy: transactionId,
         }),
       );
+      released = { data: hold.data, available: available(draft, holder, hold.currency) };
       return entries;
     },
-    result(entries, _transactionId, txTime, draft) {
+    result(entries, _transactionId, txTime) {
       return {
         holdId,
         accountId: holder,
-        currency: currency.code,
+        currency: released!.data.currency,
         amount: entries[0]!.amount,
         status: 'released',
-        expiresAt: data.expiresAt,
-        available: available(draft, holder, currency),
+        expiresAt: released!.data.expiresAt,
+        available: released!.available,
         txTime,
         replayed: false,
       };
@@ -426,7 +474,7 @@ export async function holdDetails(
   holdId: unknown,
   now: string,
 ): Promise<HoldResult> {
-  const id = check.identifier(holdId, 'holdId');
+  const id = check.identifier(holdId, 'holdId', MAX_HOLD_ID_LENGTH);
   const { data, currency } = await heldBy(ledger, id, context);
   const wallet = await ledger.getWallet(data.accountId);
   const holds = wallet?.holds ?? [];

@@ -187,13 +187,20 @@ export class LedgerDraft {
     currency: Currency,
   ): { balance: bigint; held: bigint; holds: readonly WalletHold[] } {
     const drafted = this.#wallets.get(accountId);
-    const record = drafted?.record ?? this.#snapshot.wallets.get(accountId);
+    if (drafted) {
+      return {
+        balance: balanceOf(drafted, currency),
+        held: heldOf(drafted.holds, currency, this.#txTime),
+        holds: drafted.holds,
+      };
+    }
+    const record = this.#snapshot.wallets.get(accountId);
     if (!record) throw new WalletNotFoundError(accountId);
-    const draft = drafted ?? readOnlyDraft(record);
+    const holds = record.holds ?? [];
     return {
-      balance: balanceOf(draft, currency),
-      held: heldOf(draft.holds, currency, this.#txTime),
-      holds: draft.holds,
+      balance: storedBalance(record, currency),
+      held: heldOf(holds, currency, this.#txTime),
+      holds,
     };
   }
 
@@ -414,26 +421,18 @@ function isoTime(epochMs: number): string {
   return iso;
 }
 
-/** A wallet as read, in the shape of a draft, for reading only. */
-function readOnlyDraft(record: WalletRecord): WalletDraft {
-  return {
-    record,
-    balances: new Map(),
-    sequence: record.sequence,
-    headHash: record.headHash,
-    postings: 0,
-    holds: record.holds ?? [],
-  };
-}
-
 function balanceOf(draft: WalletDraft, currency: Currency): bigint {
   const changed = draft.balances.get(currency.code);
-  if (changed !== undefined) return changed.units;
-  const stored = draft.record.balances[currency.code];
+  return changed !== undefined ? changed.units : storedBalance(draft.record, currency);
+}
+
+/** A wallet record's balance in `currency`, as stored. */
+function storedBalance(record: WalletRecord, currency: Currency): bigint {
+  const stored = record.balances[currency.code];
   const units = stored === undefined ? 0n : decimalToUnits(stored, currency.scale);
   if (units === undefined) {
     throw new Error(
-      `wallet ${draft.record.accountId} holds ${stored} ${currency.code}, not a decimal at scale ${currency.scale}`,
+      `wallet ${record.accountId} holds ${stored} ${currency.code}, not a decimal at scale ${currency.scale}`,
     );
   }
   return units;
@@ -450,11 +449,26 @@ export function heldOf(holds: readonly WalletHold[], currency: Currency, time: s
   let held = 0n;
   for (const hold of holds) {
     if (hold.currency === currency.code && hold.expiresAt > time) {
-      held += decimalToUnits(hold.amount, currency.scale) ?? 0n;
+      held += holdUnits(hold, currency);
     }
   }
   return held;
 }
+
+/**
+ * A hold's amount in minor units. Holds are frozen once stored and read on every debit of their
+ * wallet, so each one's parse is remembered beside it (a weak map: it goes with the hold).
+ */
+function holdUnits(hold: WalletHold, currency: Currency): bigint {
+  let units = parsedHolds.get(hold);
+  if (units === undefined) {
+    units = decimalToUnits(hold.amount, currency.scale) ?? 0n;
+    parsedHolds.set(hold, units);
+  }
+  return units;
+}
+
+const parsedHolds = new WeakMap<WalletHold, bigint>();
 
 function withoutHold(holds: readonly WalletHold[], holdId: string): readonly WalletHold[] {
   return holds.filter((hold) => hold.holdId !== holdId);

@@ -52,17 +52,11 @@ export function createMemoryLedger(): MemoryLedger {
       const record = wallets.get(id);
       if (record) read.set(id, record);
     }
-    const idempotency = new Map<string, IdempotencyRecord>();
-    for (const key of transaction.idempotencyKeys) {
-      const record = keys.get(key);
-      if (record) idempotency.set(key, record);
-    }
-    const readRecords = new Map<string, LedgerRecord>();
-    for (const key of transaction.recordKeys ?? []) {
-      const record = records.get(key);
-      if (record) readRecords.set(key, record);
-    }
-    return { wallets: read, idempotency, records: readRecords };
+    return {
+      wallets: read,
+      idempotency: selected(keys, transaction.idempotencyKeys),
+      records: selected(records, transaction.recordKeys ?? []),
+    };
   }
 
   function assertApplicable(write: LedgerWrite, read: LedgerSnapshot): void {
@@ -106,8 +100,15 @@ export function createMemoryLedger(): MemoryLedger {
       legs.push(stored);
     }
     for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
-    for (const record of write.records)
-      records.set(record.key, deepFreeze(structuredClone(record)));
+    // The draft built these records for this write alone: nothing else holds them. Their data
+    // is flat but for lists of ids, so two levels of freezing make them immutable.
+    for (const record of write.records) {
+      for (const value of Object.values(record.data)) {
+        if (Array.isArray(value)) Object.freeze(value);
+      }
+      Object.freeze(record.data);
+      records.set(record.key, Object.freeze(record));
+    }
   }
 
   return {
@@ -186,6 +187,23 @@ export function selectEntries(journal: readonly JournalEntry[], query: EntryQuer
     }
   }
   return page;
+}
+
+/** An empty map, shared by every snapshot that reads no keys or no records. */
+const NOTHING: ReadonlyMap<string, unknown> = new Map<string, unknown>();
+
+/** The entries of `stored` under `keys`; most transactions name none, and share one empty map. */
+function selected<T>(
+  stored: ReadonlyMap<string, T>,
+  keys: readonly string[],
+): ReadonlyMap<string, T> {
+  if (keys.length === 0) return NOTHING as ReadonlyMap<string, T>;
+  const found = new Map<string, T>();
+  for (const key of keys) {
+    const value = stored.get(key);
+    if (value !== undefined) found.set(key, value);
+  }
+  return found;
 }
 
 /** Inserts `id` into the ascending list `ids`. */

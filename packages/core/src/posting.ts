@@ -1,5 +1,5 @@
 import { parseAmount } from './amount.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, quoteJson } from './canonical-json.js';
 import type { Currency } from './currency.js';
 import { ValidationError } from './errors.js';
 import { requestKeys } from './idempotency.js';
@@ -91,16 +91,17 @@ export function postingOperation(
     metadata,
     legs: postingLegs,
     canonicalRequest() {
-      return canonicalJson({
-        operation: 'post',
-        legs: legs.map((leg) => ({
-          accountId: leg.accountId,
-          currency: leg.currency.code,
-          direction: leg.direction,
-          amount: leg.currency.render(leg.units),
-        })),
-        metadata,
-      });
+      // `canonicalJson` of { operation, legs: [{ accountId, currency, direction, amount }],
+      // metadata }, in JCS order (a test holds them equal).
+      let text = '{"legs":[';
+      for (let i = 0; i < legs.length; i++) {
+        const leg = legs[i]!;
+        text +=
+          `${i === 0 ? '' : ','}{"accountId":${quoteJson(leg.accountId)}` +
+          `,"amount":${quoteJson(leg.currency.render(leg.units))}` +
+          `,"currency":${quoteJson(leg.currency.code)},"direction":"${leg.direction}"}`;
+      }
+      return `${text}],"metadata":${canonicalJson(metadata)},"operation":"post"}`;
     },
     result(entries, transactionId, txTime) {
       return {

@@ -1,5 +1,5 @@
 import { decimalToUnits, parseAmount } from './amount.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, quoteJson } from './canonical-json.js';
 import { TransactionNotFoundError, ValidationError } from './errors.js';
 import { requestKeys } from './idempotency.js';
 import { isCreditType, isDebitType, type Leg } from './ledger-draft.js';
@@ -144,13 +144,13 @@ export async function reverseOperation(
     metadata,
     legs: null,
     canonicalRequest() {
-      return canonicalJson({
-        operation: 'reverseTransaction',
-        transactionId: reverses,
-        amount: asked === null ? null : currency.render(asked),
-        reason,
-        metadata,
-      });
+      // `canonicalJson` of { operation, transactionId, amount, reason, metadata }, in JCS order.
+      return (
+        `{"amount":${asked === null ? 'null' : quoteJson(currency.render(asked))}` +
+        `,"metadata":${canonicalJson(metadata)},"operation":"reverseTransaction"` +
+        `,"reason":${reason === null ? 'null' : quoteJson(reason)}` +
+        `,"transactionId":${quoteJson(reverses)}}`
+      );
     },
     apply(draft, transactionId) {
       const done = reversalsOf(draft.record(key));

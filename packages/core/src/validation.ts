@@ -54,19 +54,22 @@ export function idempotencyKey(value: unknown): string | null {
   return value;
 }
 
-/** A transaction or hold id: 1..64 printable ASCII characters (the SDK makes UUIDs). */
-const IDENTIFIER_PATTERN = /^[\x21-\x7e]{1,64}$/;
+/** A transaction or hold id: printable ASCII characters (the SDK makes them). */
+const IDENTIFIER_PATTERN = /^[\x21-\x7e]+$/;
 
 /**
- * Checks a transaction or hold id: 1..64 printable ASCII characters.
+ * Checks a transaction or hold id: 1..`max` printable ASCII characters (transaction ids are
+ * UUIDs, hold ids a UUID and the holder's account id).
  *
  * @throws {ValidationError}
  * @example
- * identifier(input.holdId, 'holdId');
+ * identifier(input.holdId, 'holdId', 200);
  */
-export function identifier(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !IDENTIFIER_PATTERN.test(value)) {
-    throw new ValidationError(`${field} must be 1 to 64 printable ASCII characters`, { field });
+export function identifier(value: unknown, field: string, max = 64): string {
+  if (typeof value !== 'string' || value.length > max || !IDENTIFIER_PATTERN.test(value)) {
+    throw new ValidationError(`${field} must be 1 to ${max} printable ASCII characters`, {
+      field,
+    });
   }
   return value;
 }

@@ -478,9 +478,9 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
     placeHold: async (input) => run(placeHoldOperation(input, context)),
 
-    captureHold: async (input) => run(await captureHoldOperation(input, context, ledger)),
+    captureHold: async (input) => run(captureHoldOperation(input, context)),
 
-    releaseHold: async (input) => run(await releaseHoldOperation(input, context, ledger)),
+    releaseHold: async (input) => run(releaseHoldOperation(input, context)),
 
     getHold: async (input) =>
       holdDetails(ledger, context, check.requestObject(input).holdId, now()),

@@ -119,6 +119,9 @@ describe('hashEntry fast path', () => {
       counterparty: fc.option(text, { nil: null }),
       metadata: fc.option(fc.dictionary(text, fc.jsonValue()), { nil: null }),
       prevHash: text,
+      holdId: fc.option(text, { nil: undefined }),
+      reason: fc.option(fc.option(text, { nil: null }), { nil: undefined }),
+      reverses: fc.option(text, { nil: undefined }),
     });
     fc.assert(
       fc.property(entries, (entry) => {

@@ -165,6 +165,89 @@ describe('request fingerprints', () => {
       }),
     ]);
   });
+
+  it('are requestFingerprint of the normalized request for holds, reversals and postings', async () => {
+    const { ledger, keys } = recordingLedger();
+    const service = createWalletService({ ledger, currencies });
+    await service.createWallet({ accountId: 'a' });
+    await service.createWallet({ accountId: 'b' });
+    await service.addFunds({ accountId: 'a', amount: '10' });
+    const metadata = { z: [1, 'é\u2028'], a: { '"': null } };
+    const hold = await service.placeHold({
+      accountId: 'a',
+      amount: 1.5,
+      expiresInSeconds: 60,
+      metadata,
+      idempotencyKey: 'h',
+    });
+    await service.captureHold({
+      holdId: hold.holdId,
+      amount: '1',
+      toAccountId: 'b',
+      metadata,
+      idempotencyKey: 'c',
+    });
+    const other = await service.placeHold({ accountId: 'a', amount: '1', idempotencyKey: 'h2' });
+    await service.releaseHold({ holdId: other.holdId, idempotencyKey: 'r' });
+    const credit = await service.addFunds({ accountId: 'a', amount: '3' });
+    await service.reverseTransaction({
+      transactionId: credit.transactionId,
+      amount: '1',
+      reason: 'refund "4471" \\ ok',
+      metadata,
+      idempotencyKey: 'v',
+    });
+    await service.post({
+      legs: [
+        { accountId: 'a', direction: 'debit', amount: '2' },
+        { accountId: 'b', currency: 'GOLD', direction: 'credit', amount: 2 },
+      ],
+      metadata,
+      idempotencyKey: 'p',
+    });
+    expect(keys.map((record) => record.fingerprint)).toEqual([
+      requestFingerprint({
+        operation: 'placeHold',
+        accountId: 'a',
+        currency: 'GOLD',
+        amount: '1.50',
+        expiresInSeconds: 60,
+        metadata,
+      }),
+      // The capture's amount is normalized before the hold's currency is read: no trailing zeros.
+      requestFingerprint({
+        operation: 'captureHold',
+        holdId: hold.holdId,
+        amount: '1',
+        toAccountId: 'b',
+        metadata,
+      }),
+      requestFingerprint({
+        operation: 'placeHold',
+        accountId: 'a',
+        currency: 'GOLD',
+        amount: '1.00',
+        expiresInSeconds: 900,
+        metadata: null,
+      }),
+      requestFingerprint({ operation: 'releaseHold', holdId: other.holdId }),
+      requestFingerprint({
+        operation: 'reverseTransaction',
+        transactionId: credit.transactionId,
+        amount: '1.00',
+        reason: 'refund "4471" \\ ok',
+        metadata,
+      }),
+      requestFingerprint({
+        operation: 'post',
+        legs: [
+          { accountId: 'a', currency: 'GOLD', direction: 'debit', amount: '2.00' },
+          { accountId: 'b', currency: 'GOLD', direction: 'credit', amount: '2.00' },
+        ],
+        metadata,
+      }),
+    ]);
+  });
 });
 
 describe('WalletService on the memory ledger', () => {

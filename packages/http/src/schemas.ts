@@ -159,8 +159,9 @@ const IDENTIFIER_DOC = '1 to 64 printable ASCII characters (the SDK makes UUIDs)
 export const TransactionParams = z.object({
   transactionId: z.string().openapi({
     param: { name: 'transactionId', in: 'path' },
-    description: IDENTIFIER_DOC,
-    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
+    description:
+      'The `holdId` placeHold answered: a UUID, `~`, and the account id of the wallet holding it.',
+    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1',
   }),
 });
 
