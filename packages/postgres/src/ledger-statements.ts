@@ -30,6 +30,12 @@ export interface LedgerStatements {
   /** Reads the ledger records whose keys are in `$1` (text[]). */
   readonly readRecords: PreparedStatement;
   /**
+   * Reads the idempotency record of key `$1` and the ledger record under key `$2` as one row
+   * (a capture or release with a key): the key's columns as `readKey` names them, NULL when
+   * there is none, then the record's with its key as `record_key`, NULL when there is none.
+   */
+  readonly readKeyAndRecord: PreparedStatement;
+  /**
    * Inserts a wallet: account, version, sequence, head hash, currencies, balances, times,
    * metadata, holds (a JSON array, NULL for none) and the earliest of their expiries.
    */
@@ -53,6 +59,21 @@ export interface LedgerStatements {
   readonly updateWalletWithEntryAndKey: PreparedStatement;
   /** `updateWallet` and `insertEntry` as one statement: a deposit or withdrawal without a key. */
   readonly updateWalletWithEntry: PreparedStatement;
+  /**
+   * `updateWallet`, `insertEntry`, `insertKey` and `insertRecord` as one statement, their
+   * arguments one after the other: a hold placed with a key (the hold's record at version 1).
+   */
+  readonly updateWalletWithEntryKeyAndNewRecord: PreparedStatement;
+  /** `updateWallet`, `insertEntry` and `insertRecord` as one statement: a hold placed without a key. */
+  readonly updateWalletWithEntryAndNewRecord: PreparedStatement;
+  /**
+   * `updateWallet`, `insertEntry`, `insertKey` and `updateRecord` as one statement, their
+   * arguments one after the other: a hold captured in full or released, with a key. The
+   * record's version guard raises as `updateRecord`'s does ("stale record version").
+   */
+  readonly updateWalletWithEntryKeyAndRecord: PreparedStatement;
+  /** `updateWallet`, `insertEntry` and `updateRecord` as one statement: the same without a key. */
+  readonly updateWalletWithEntryAndRecord: PreparedStatement;
   /**
    * Inserts a ledger record at version 1: key, version, data. A key taken by then is a unique
    * violation, which the ledger retries as a conflict.
@@ -144,6 +165,28 @@ function insertEntryText(schema: string, at: number): string {
     VALUES (${values.join(', ')})`;
 }
 
+function insertRecordText(schema: string, at: number): string {
+  const [key, version, data] = placeholders(at, RECORD_TYPES.length);
+  return `INSERT INTO ${schema}.records (key, version, data) VALUES (${key}, ${version}, ${data}::jsonb)`;
+}
+
+/**
+ * The record update of `updateRecord`, whose main query raises when it updated no row. As the
+ * last part of a `WITH` whose other parts write the wallet, the entry and the key, it is the
+ * query that reads `updated`: the other parts run whether or not anything reads them.
+ */
+function updateRecordText(schema: string, at: number, before = ''): string {
+  const [key, version, data] = placeholders(at, RECORD_TYPES.length);
+  return `WITH ${before}updated AS (
+        UPDATE ${schema}.records SET version = ${version}, data = ${data}::jsonb
+          WHERE key = ${key} AND version = ${version} - 1
+          RETURNING key
+      )
+      SELECT ('stale record version: ' || count(*) || ' of ' || ${key} || ' at version '
+        || (${version} - 1))::boolean
+      FROM updated HAVING count(*) = 0`;
+}
+
 function insertKeyText(schema: string, at: number): string {
   const [key, fingerprint, transaction, result, created] = placeholders(at, KEY_TYPES.length);
   return `INSERT INTO ${schema}.idempotency_keys (key, fingerprint, transaction_id, result, created_at)
@@ -159,6 +202,13 @@ function insertKeyText(schema: string, at: number): string {
 export function ledgerStatements(schema: string): LedgerStatements {
   const entryAt = UPDATE_TYPES.length + 1;
   const keyAt = entryAt + ENTRY_TYPES.length;
+  /** Where a record's arguments start after a key's, and without one. */
+  const keyedRecordAt = keyAt + KEY_TYPES.length;
+  const recordAt = keyAt;
+  const wallet = `wallet AS (${updateWalletText(schema, 1)}),
+        entry AS (${insertEntryText(schema, entryAt)})`;
+  const walletAndKey = `${wallet},
+        idempotency AS (${insertKeyText(schema, keyAt)})`;
   return {
     lockWallet: preparedStatement(
       'lock',
@@ -197,6 +247,15 @@ export function ledgerStatements(schema: string): LedgerStatements {
       ['text[]'],
       `SELECT ${RECORD_COLUMNS} FROM ${schema}.records WHERE key = ANY ($1::text[])`,
     ),
+    // One row whatever is stored: each side is a lookup of the primary key, NULLs when absent.
+    readKeyAndRecord: preparedStatement(
+      'key_record',
+      ['text', 'text'],
+      `SELECT k.*, r.* FROM (SELECT) AS one
+        LEFT JOIN (SELECT ${KEY_COLUMNS} FROM ${schema}.idempotency_keys WHERE key = $1) AS k ON true
+        LEFT JOIN (SELECT key AS record_key, version, data FROM ${schema}.records WHERE key = $2)
+          AS r ON true`,
+    ),
     insertWallet: preparedStatement(
       'insert_wallet',
       WALLET_TYPES,
@@ -221,24 +280,31 @@ export function ledgerStatements(schema: string): LedgerStatements {
       [...UPDATE_TYPES, ...ENTRY_TYPES],
       `WITH wallet AS (${updateWalletText(schema, 1)}) ${insertEntryText(schema, entryAt)}`,
     ),
-    insertRecord: preparedStatement(
-      'insert_record',
-      RECORD_TYPES,
-      `INSERT INTO ${schema}.records (key, version, data) VALUES ($1, $2, $3::jsonb)`,
+    updateWalletWithEntryKeyAndNewRecord: preparedStatement(
+      'keyed_write_insert_record',
+      [...UPDATE_TYPES, ...ENTRY_TYPES, ...KEY_TYPES, ...RECORD_TYPES],
+      `WITH ${walletAndKey}
+      ${insertRecordText(schema, keyedRecordAt)}`,
     ),
+    updateWalletWithEntryAndNewRecord: preparedStatement(
+      'write_insert_record',
+      [...UPDATE_TYPES, ...ENTRY_TYPES, ...RECORD_TYPES],
+      `WITH ${wallet}
+      ${insertRecordText(schema, recordAt)}`,
+    ),
+    updateWalletWithEntryKeyAndRecord: preparedStatement(
+      'keyed_write_update_record',
+      [...UPDATE_TYPES, ...ENTRY_TYPES, ...KEY_TYPES, ...RECORD_TYPES],
+      updateRecordText(schema, keyedRecordAt, `${walletAndKey},\n        `),
+    ),
+    updateWalletWithEntryAndRecord: preparedStatement(
+      'write_update_record',
+      [...UPDATE_TYPES, ...ENTRY_TYPES, ...RECORD_TYPES],
+      updateRecordText(schema, recordAt, `${wallet},\n        `),
+    ),
+    insertRecord: preparedStatement('insert_record', RECORD_TYPES, insertRecordText(schema, 1)),
     // The message counts the rows updated: an expression of constants alone would be cast
     // (and raise) when the statement is planned, whatever it then updates.
-    updateRecord: preparedStatement(
-      'update_record',
-      RECORD_TYPES,
-      `WITH updated AS (
-        UPDATE ${schema}.records SET version = $2, data = $3::jsonb
-          WHERE key = $1 AND version = $2 - 1
-          RETURNING key
-      )
-      SELECT ('stale record version: ' || count(*) || ' of ' || $1 || ' at version '
-        || ($2 - 1))::boolean
-      FROM updated HAVING count(*) = 0`,
-    ),
+    updateRecord: preparedStatement('update_record', RECORD_TYPES, updateRecordText(schema, 1)),
   };
 }

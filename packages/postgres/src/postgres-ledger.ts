@@ -161,7 +161,8 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
    * locked after a wait is read as last committed (READ COMMITTED re-reads it), and the keys
    * and records are read by later statements, whose fresh snapshots see what the transactions
    * they waited for committed. Records are read, not locked: a record that changes before the
-   * write is a conflict its version guard catches.
+   * write is a conflict its version guard catches. One key and one record (a capture or release
+   * with a key) are read by one statement, still after the lock.
    */
   function lockingRead(
     accountIds: readonly string[],
@@ -175,6 +176,13 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       calls.push({ statement: statements.lockWalletPair, args: accountIds.map(sqlText) });
     } else if (accountIds.length > 2) {
       calls.push({ statement: statements.lockWallets, args: [sqlTextArray(accountIds)] });
+    }
+    if (keys.length === 1 && recordKeys.length === 1) {
+      calls.push({
+        statement: statements.readKeyAndRecord,
+        args: [sqlText(keys[0]!), sqlText(recordKeys[0]!)],
+      });
+      return calls;
     }
     if (keys.length === 1) {
       calls.push({ statement: statements.readKey, args: [sqlText(keys[0]!)] });
@@ -195,11 +203,18 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     const read = lockingRead(accountIds, idempotencyKeys, recordKeys);
     return database.transaction(async (session) => {
       const results = read.length === 0 ? [] : await session.run(read);
-      // One result per kind read, in the order lockingRead lists them.
+      // One result per kind read, in the order lockingRead lists them (a key and a record
+      // share one).
       let next = 0;
       const walletRows = accountIds.length > 0 ? results[next++]!.rows : [];
-      const keyRows = idempotencyKeys.length > 0 ? results[next++]!.rows : [];
-      const recordRows = recordKeys.length > 0 ? results[next++]!.rows : [];
+      let keyRows: Rows;
+      let recordRows: Rows;
+      if (idempotencyKeys.length === 1 && recordKeys.length === 1) {
+        [keyRows, recordRows] = splitKeyAndRecord(results[next]!.rows[0]!);
+      } else {
+        keyRows = idempotencyKeys.length > 0 ? results[next++]!.rows : [];
+        recordRows = recordKeys.length > 0 ? results[next++]!.rows : [];
+      }
       const wallets = new Map(
         walletRows.map((row) => [row.account_id as string, walletFromRow(row)]),
       );
@@ -318,6 +333,17 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       }
     },
   };
+}
+
+/**
+ * The row of `readKeyAndRecord` as the rows `readKey` and `readRecord` would have returned:
+ * none for a side that is NULL (a key and a record are never NULL when stored).
+ */
+function splitKeyAndRecord(row: Rows[number]): [Rows, Rows] {
+  return [
+    row.key == null ? [] : [row],
+    row.record_key == null ? [] : [{ key: row.record_key, version: row.version, data: row.data }],
+  ];
 }
 
 /**

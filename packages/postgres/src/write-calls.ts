@@ -7,7 +7,7 @@ import type {
   WalletRecord,
 } from '@wallet/core';
 import type { LedgerStatements } from './ledger-statements.js';
-import type { StatementCall } from './prepared-statement.js';
+import type { PreparedStatement, StatementCall } from './prepared-statement.js';
 import { sqlInteger, sqlJson, sqlNullableText, sqlText, sqlTextArray } from './sql-literal.js';
 
 /**
@@ -17,8 +17,9 @@ import { sqlInteger, sqlJson, sqlNullableText, sqlText, sqlTextArray } from './s
  * is a unique violation), otherwise an update guarded by the version the snapshot read. Then
  * one insert per entry and per idempotency record, then the ledger records in key order: an
  * insert for version 1 (a taken key is a unique violation), else an update guarded by the
- * version before it. A write of one held wallet with one entry (and at most one key, and no
- * record) is one call of a statement that does all three.
+ * version before it. A write of one held wallet with one entry, at most one key and at most
+ * one record (a deposit or withdrawal; a hold placed, captured in full or released) is one call
+ * of a statement that does them all.
  *
  * @example
  * await session.commit(writeCalls(statements, write, snapshot.wallets));
@@ -80,15 +81,37 @@ function singleWalletCall(
     write.wallets.length !== 1 ||
     write.entries.length !== 1 ||
     write.idempotency.length > 1 ||
-    write.records.length > 0
+    write.records.length > 1
   ) {
     return undefined;
   }
   const args = [...walletCall(statements, wallet, held).args, ...entryArgs(entry!)];
   const [key] = write.idempotency;
-  if (key === undefined) return { statement: statements.updateWalletWithEntry, args };
-  args.push(...keyArgs(key));
-  return { statement: statements.updateWalletWithEntryAndKey, args };
+  if (key !== undefined) args.push(...keyArgs(key));
+  const [record] = write.records;
+  if (record === undefined) {
+    return {
+      statement:
+        key === undefined
+          ? statements.updateWalletWithEntry
+          : statements.updateWalletWithEntryAndKey,
+      args,
+    };
+  }
+  args.push(...recordArgs(record));
+  let statement: PreparedStatement;
+  if (record.version === 1) {
+    statement =
+      key === undefined
+        ? statements.updateWalletWithEntryAndNewRecord
+        : statements.updateWalletWithEntryKeyAndNewRecord;
+  } else {
+    statement =
+      key === undefined
+        ? statements.updateWalletWithEntryAndRecord
+        : statements.updateWalletWithEntryKeyAndRecord;
+  }
+  return { statement, args };
 }
 
 function walletCall(
@@ -155,8 +178,12 @@ function nextHoldExpiry(holds: readonly WalletHold[]): string | null {
 function recordCall(statements: LedgerStatements, record: LedgerRecord): StatementCall {
   return {
     statement: record.version === 1 ? statements.insertRecord : statements.updateRecord,
-    args: [sqlText(record.key), sqlInteger(record.version), sqlJson(record.data)],
+    args: recordArgs(record),
   };
+}
+
+function recordArgs(record: LedgerRecord): string[] {
+  return [sqlText(record.key), sqlInteger(record.version), sqlJson(record.data)];
 }
 
 function keyArgs(record: IdempotencyRecord): string[] {

@@ -14,6 +14,7 @@ import { expectWalletError, SUITE_CURRENCIES, steppingClock } from '@wallet/test
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryableLike } from '../src/client.js';
+import { openDatabase } from '../src/database.js';
 import { DriverError } from '../src/driver-error.js';
 import { translateError } from '../src/errors.js';
 import { createPostgresLedger, type PostgresClient, type PostgresLedger } from '../src/index.js';
@@ -22,6 +23,7 @@ import { MIGRATIONS } from '../src/migrations.js';
 import { prefixUpperBound } from '../src/postgres-ledger.js';
 import { renderCall } from '../src/prepared-statement.js';
 import { sqlJson, sqlText } from '../src/sql-literal.js';
+import { writeCalls } from '../src/write-calls.js';
 import {
   dropSchema,
   requireServer,
@@ -66,6 +68,16 @@ async function insertWallets(ledger: PostgresLedger, wallets: WalletRecord[]): P
     idempotencyKeys: [],
     recordKeys: [],
     decide: () => ({ write: write({ wallets }), result: null }),
+  });
+}
+
+/** Stores `record` as one transaction that read nothing. */
+async function putRecord(ledger: PostgresLedger, record: LedgerRecord): Promise<void> {
+  await ledger.transact({
+    accountIds: [],
+    idempotencyKeys: [],
+    recordKeys: [record.key],
+    decide: () => ({ write: write({ records: [record] }), result: null }),
   });
 }
 
@@ -456,6 +468,300 @@ describe('ledger records on PostgreSQL', () => {
     expect(await ledger.getRecord(key)).toMatchObject({ version: writers });
     // Each waited for the lock, then read what the one before it committed: no retries.
     expect(decisions).toBe(writers);
+  });
+});
+
+describe('one statement for a wallet, an entry, a key and a record (holds) on PostgreSQL', () => {
+  const schema = uniqueSchema('fused');
+  const statements = ledgerStatements(`"${schema}"`);
+  let admin: pg.Pool;
+
+  beforeAll(async () => {
+    admin = testPool(2);
+    await createPostgresLedger({ client: admin, schema }).migrate();
+  });
+
+  afterAll(async () => {
+    await dropSchema(admin, schema);
+    await admin.end();
+  });
+
+  /** How many times the one connection of `pool` ran each ledger statement, by statement. */
+  async function runs(pool: pg.Pool): Promise<Map<string, number>> {
+    const { rows } = await pool.query<{ name: string; runs: string }>(
+      `SELECT name, (generic_plans + custom_plans)::text AS runs FROM pg_prepared_statements
+        WHERE name LIKE 'wallet\\_%'`,
+    );
+    return new Map(rows.map((row) => [row.name, Number(row.runs)]));
+  }
+
+  /** Runs `work` and answers which statements it ran, how many times each, by their field. */
+  async function ran(pool: pg.Pool, work: () => Promise<unknown>) {
+    const before = await runs(pool);
+    await work();
+    const after = await runs(pool);
+    const counts: Record<string, number> = {};
+    for (const [field, statement] of Object.entries(statements)) {
+      const count = (after.get(statement.name) ?? 0) - (before.get(statement.name) ?? 0);
+      if (count > 0) counts[field] = count;
+    }
+    return counts;
+  }
+
+  it('places a hold and captures or releases it with one write statement each, the capture reading its key and record with one', async () => {
+    const pool = testPool(1);
+    try {
+      const ledger = createPostgresLedger({ client: pool, schema });
+      const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+      await service.createWallet({ accountId: 'holder' });
+      await service.addFunds({ accountId: 'holder', amount: '100' });
+
+      let placed: Awaited<ReturnType<typeof service.placeHold>> | undefined;
+      expect(
+        await ran(pool, async () => {
+          placed = await service.placeHold({
+            accountId: 'holder',
+            amount: '10',
+            idempotencyKey: 'place',
+          });
+        }),
+      ).toEqual({ lockWallet: 1, readKey: 1, updateWalletWithEntryKeyAndNewRecord: 1 });
+      const capture = { holdId: placed!.holdId, idempotencyKey: 'capture' };
+      expect(await ran(pool, () => service.captureHold(capture))).toEqual({
+        lockWallet: 1,
+        readKeyAndRecord: 1,
+        updateWalletWithEntryKeyAndRecord: 1,
+      });
+      // A replay reads the key (and the record) and writes nothing.
+      expect(await ran(pool, () => service.captureHold(capture))).toEqual({
+        lockWallet: 1,
+        readKeyAndRecord: 1,
+      });
+
+      // Without keys.
+      let unkeyed: Awaited<ReturnType<typeof service.placeHold>> | undefined;
+      expect(
+        await ran(pool, async () => {
+          unkeyed = await service.placeHold({ accountId: 'holder', amount: '5' });
+        }),
+      ).toEqual({ lockWallet: 1, updateWalletWithEntryAndNewRecord: 1 });
+      expect(await ran(pool, () => service.releaseHold({ holdId: unkeyed!.holdId }))).toEqual({
+        lockWallet: 1,
+        readRecord: 1,
+        updateWalletWithEntryAndRecord: 1,
+      });
+
+      // A partial capture writes two entries: the general path, a statement per row.
+      const partial = await service.placeHold({ accountId: 'holder', amount: '7' });
+      expect(
+        await ran(pool, () =>
+          service.captureHold({ holdId: partial.holdId, amount: '3', idempotencyKey: 'part' }),
+        ),
+      ).toEqual({
+        lockWallet: 1,
+        readKeyAndRecord: 1,
+        updateWallet: 1,
+        insertEntry: 2,
+        insertKey: 1,
+        updateRecord: 1,
+      });
+
+      expect(await service.getFunds({ accountId: 'holder' })).toMatchObject({
+        balances: { GEMS: '87' },
+        held: {},
+      });
+      expect((await service.verifyWallet({ accountId: 'holder' })).ok).toBe(true);
+      expect(await ledger.getRecord(`hold:${placed!.holdId}`)).toMatchObject({
+        version: 2,
+        data: { status: 'captured', captured: '10' },
+      });
+      expect(await ledger.getRecord(`hold:${unkeyed!.holdId}`)).toMatchObject({
+        version: 2,
+        data: { status: 'released' },
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  /**
+   * A write of the held wallet with one credit entry, the key `key` and `record`, as a
+   * transaction that decided on `read` would write it.
+   */
+  function walletWrite(read: WalletRecord, key: string, record: LedgerRecord): LedgerWrite {
+    const transactionId = `tx-${key}`;
+    const balance = String(Number(read.balances.GEMS ?? '0') + 1);
+    const updatedAt = '2030-01-01T00:00:01.000Z';
+    return write({
+      wallets: [
+        {
+          ...read,
+          version: read.version + 1,
+          sequence: read.sequence + 1,
+          balances: { GEMS: balance },
+          updatedAt,
+        },
+      ],
+      entries: [
+        {
+          transactionId,
+          accountId: read.accountId,
+          sequence: read.sequence + 1,
+          type: 'CREDIT',
+          currency: 'GEMS',
+          amount: '1',
+          balanceBefore: read.balances.GEMS ?? '0',
+          balanceAfter: balance,
+          txTime: updatedAt,
+          idempotencyKey: key,
+          counterparty: null,
+          metadata: null,
+          prevHash: read.headHash,
+          hash: 'e'.repeat(64),
+        },
+      ],
+      idempotency: [
+        { key, fingerprint: 'f', transactionId, result: { ok: true }, createdAt: updatedAt },
+      ],
+      records: [record],
+    });
+  }
+
+  for (const preparedStatements of [true, false]) {
+    it(`retries a record replaced since it was read, caught by the fused write's version guard (${preparedStatements ? 'prepared' : 'plain'})`, async () => {
+      const pool = testPool(1);
+      const accountId = `stale-${preparedStatements}`;
+      const key = `counter:${accountId}`;
+      try {
+        const ledger = createPostgresLedger({ client: pool, schema, preparedStatements });
+        await insertWallets(ledger, [newWallet(accountId)]);
+        await putRecord(ledger, { key, version: 1, data: {} });
+        let decisions = 0;
+        const counts = await ran(pool, () =>
+          ledger.transact({
+            accountIds: [accountId],
+            idempotencyKeys: [`key-${accountId}`],
+            recordKeys: [key],
+            decide: (snapshot) => {
+              decisions++;
+              const read = snapshot.records.get(key);
+              // The first decision writes version 3, as if it had read a version 2 that
+              // another transaction wrote; then what it read. Version 1 is stored.
+              const version = decisions === 1 ? 3 : (read?.version ?? 0) + 1;
+              const data = { decision: decisions };
+              const wallet = snapshot.wallets.get(accountId)!;
+              return {
+                write: walletWrite(wallet, `key-${accountId}`, { key, version, data }),
+                result: null,
+              };
+            },
+          }),
+        );
+        // Both attempts ran the fused statement, the first raising and rolling back.
+        expect(decisions).toBe(2);
+        if (preparedStatements) {
+          expect(counts).toEqual({
+            lockWallet: 2,
+            readKeyAndRecord: 2,
+            updateWalletWithEntryKeyAndRecord: 2,
+          });
+        }
+        expect(await ledger.getRecord(key)).toStrictEqual({
+          key,
+          version: 2,
+          data: { decision: 2 },
+        });
+        const wallet = await ledger.getWallet(accountId);
+        expect(wallet).toMatchObject({ version: 1, sequence: 1, balances: { GEMS: '1' } });
+        const entries = await ledger.queryEntries({ accountId, order: 'asc', limit: 10 });
+        expect(entries.map((entry) => entry.sequence)).toEqual([1]);
+      } finally {
+        await pool.end();
+      }
+    });
+  }
+
+  it('raises the record version guard of the fused write in the server, prepared and plain, and writes nothing', async () => {
+    const accountId = 'guarded-fused';
+    const key = `counter:${accountId}`;
+    const ledger = createPostgresLedger({ client: admin, schema });
+    await insertWallets(ledger, [newWallet(accountId)]);
+    await putRecord(ledger, { key, version: 1, data: {} });
+    const read = (await ledger.getWallet(accountId))!;
+    const stale = walletWrite(read, `key-${accountId}`, { key, version: 3, data: {} });
+    const [call, ...others] = writeCalls(statements, stale, new Map([[accountId, read]]));
+    expect(others).toEqual([]);
+    expect(call!.statement).toBe(statements.updateWalletWithEntryKeyAndRecord);
+    const database = openDatabase(admin);
+    for (const prepared of [true, false]) {
+      let raised: unknown;
+      try {
+        await database.transaction(
+          async (session) => {
+            await session.run([{ statement: statements.lockWallet, args: [sqlText(accountId)] }]);
+            await session.commit([call!]);
+          },
+          prepared ? Object.values(statements) : undefined,
+        );
+      } catch (error) {
+        raised = error;
+      }
+      expect(raised).toMatchObject({
+        cause: {
+          code: '22P02',
+          message: expect.stringContaining(`stale record version: 0 of ${key} at version 2`),
+        },
+      });
+      expect(translateError(raised)).toMatchObject({ retry: true });
+    }
+    // Nothing of the write was kept: not the wallet, the entry, the key nor the record.
+    expect(await ledger.getWallet(accountId)).toStrictEqual(read);
+    expect(await ledger.queryEntries({ accountId, order: 'asc', limit: 10 })).toEqual([]);
+    expect(await ledger.getRecord(key)).toStrictEqual({ key, version: 1, data: {} });
+    const { rows } = await admin.query(
+      `SELECT key FROM "${schema}".idempotency_keys WHERE key = $1`,
+      [`key-${accountId}`],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('retries a record another transaction created since the read, caught by the fused insert', async () => {
+    const pool = testPool(1);
+    const accountId = 'taken-fused';
+    const key = `counter:${accountId}`;
+    try {
+      const ledger = createPostgresLedger({ client: pool, schema });
+      await insertWallets(ledger, [newWallet(accountId)]);
+      await putRecord(ledger, { key, version: 1, data: {} });
+      let decisions = 0;
+      const counts = await ran(pool, () =>
+        ledger.transact({
+          accountIds: [accountId],
+          idempotencyKeys: [`key-${accountId}`],
+          recordKeys: [key],
+          decide: (snapshot) => {
+            decisions++;
+            // The first decision inserts version 1, as if it had read no record (another
+            // transaction created it in between): a unique violation, retried.
+            const read = decisions === 1 ? undefined : snapshot.records.get(key);
+            const record = { key, version: (read?.version ?? 0) + 1, data: { n: decisions } };
+            const wallet = snapshot.wallets.get(accountId)!;
+            return { write: walletWrite(wallet, `key-${accountId}`, record), result: null };
+          },
+        }),
+      );
+      expect(decisions).toBe(2);
+      expect(counts).toEqual({
+        lockWallet: 2,
+        readKeyAndRecord: 2,
+        updateWalletWithEntryKeyAndNewRecord: 1,
+        updateWalletWithEntryKeyAndRecord: 1,
+      });
+      expect(await ledger.getRecord(key)).toStrictEqual({ key, version: 2, data: { n: 2 } });
+      expect(await ledger.getWallet(accountId)).toMatchObject({ version: 1, sequence: 1 });
+    } finally {
+      await pool.end();
+    }
   });
 });
 
