@@ -41,8 +41,11 @@ export function createMemoryLedger(): MemoryLedger {
   const journals = new Map<string, JournalEntry[]>();
   const keys = new Map<string, IdempotencyRecord>();
   const records = new Map<string, LedgerRecord>();
-  /** Each transaction's entries, by transaction id. */
-  const transactions = new Map<string, JournalEntry[]>();
+  /**
+   * Each transaction's entries, by transaction id: the entry itself for a transaction of one
+   * (most are), else their list, so the index costs no array for a deposit or a withdrawal.
+   */
+  const transactions = new Map<string, JournalEntry | JournalEntry[]>();
   /** Account ids in ascending order, for listing; kept sorted on insert. */
   const accountIds: string[] = [];
 
@@ -92,12 +95,10 @@ export function createMemoryLedger(): MemoryLedger {
       }
       const stored = freezeWithMetadata(entry);
       journal.push(stored);
-      let legs = transactions.get(entry.transactionId);
-      if (!legs) {
-        legs = [];
-        transactions.set(entry.transactionId, legs);
-      }
-      legs.push(stored);
+      const legs = transactions.get(entry.transactionId);
+      if (legs === undefined) transactions.set(entry.transactionId, stored);
+      else if (Array.isArray(legs)) legs.push(stored);
+      else transactions.set(entry.transactionId, [legs, stored]);
     }
     for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
     // The draft built these records for this write alone: nothing else holds them. Their data
@@ -134,7 +135,8 @@ export function createMemoryLedger(): MemoryLedger {
     },
 
     async queryTransaction(transactionId) {
-      return [...(transactions.get(transactionId) ?? [])];
+      const legs = transactions.get(transactionId);
+      return legs === undefined ? [] : Array.isArray(legs) ? [...legs] : [legs];
     },
 
     async listWallets({ prefix = '', startAfter, limit }) {
