@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson, quoteJson } from './canonical-json.js';
-import { JOURNAL_ENTRY_FIELDS, type JournalEntry } from './types.js';
+import type { JournalEntry } from './types.js';
 
 /** The `prevHash` of a wallet's first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
