@@ -53,8 +53,34 @@ function holdData(record: LedgerRecord): HoldRecordData {
   return record.data as unknown as HoldRecordData;
 }
 
+/** The data to store: the object itself, built for this write alone. */
 function recordData(data: HoldRecordData): { [key: string]: JsonValue } {
-  return { ...data } as unknown as { [key: string]: JsonValue };
+  return data as unknown as { [key: string]: JsonValue };
+}
+
+/**
+ * A hold's data once captured or released. Every field is named rather than spread from the
+ * active hold's: a spread plus new properties gives each such object a hidden class of its own.
+ */
+function settledData(
+  data: HoldRecordData,
+  status: 'captured' | 'released',
+  txTime: string,
+  settledBy: string,
+  captured?: string,
+): HoldRecordData {
+  const settled: HoldRecordData = {
+    accountId: data.accountId,
+    currency: data.currency,
+    amount: data.amount,
+    expiresAt: data.expiresAt,
+    status,
+    txTime,
+    placedBy: data.placedBy,
+    settledBy,
+  };
+  if (captured !== undefined) settled.captured = captured;
+  return settled;
 }
 
 /**
@@ -100,8 +126,7 @@ function holdSeconds(value: unknown): number {
 }
 
 function available(draft: LedgerDraft, accountId: string, currency: Currency): string {
-  const { balance, held } = draft.walletState(accountId, currency);
-  return currency.render(balance - held);
+  return currency.render(draft.available(accountId, currency));
 }
 
 /**
@@ -143,8 +168,9 @@ export function placeHoldOperation(
       );
     },
     apply(draft, transactionId) {
-      const { holds } = draft.walletState(accountId, currency);
-      const active = holds.filter((hold) => hold.expiresAt > draft.txTime).length;
+      const holds = draft.holdsOf(accountId);
+      let active = 0;
+      for (const hold of holds) if (hold.expiresAt > draft.txTime) active++;
       if (active >= MAX_ACTIVE_HOLDS) {
         throw new ValidationError(
           `wallet ${accountId} already has ${MAX_ACTIVE_HOLDS} active holds, the most it may have`,
@@ -251,8 +277,7 @@ function activeHold(draft: LedgerDraft, holdId: string, context: OperationContex
   if (!record) throw new HoldNotFoundError(holdId);
   const data = holdData(record);
   const currency = context.currencies.get(data.currency);
-  const { holds } = draft.walletState(data.accountId, currency);
-  const status = holdStatus(data, holds, holdId, draft.txTime);
+  const status = holdStatus(data, draft.holdsOf(data.accountId), holdId, draft.txTime);
   if (status !== 'active') throw new HoldNotActiveError(holdId, status);
   const units = decimalToUnits(data.amount, currency.scale)!;
   return { data, units, currency };
@@ -359,13 +384,15 @@ export function captureHoldOperation(
       const entries = draft.post({ transactionId, idempotencyKey, metadata, legs });
       draft.putRecord(
         key,
-        recordData({
-          ...hold.data,
-          status: 'captured',
-          txTime: draft.txTime,
-          settledBy: transactionId,
-          captured: currency.render(captured),
-        }),
+        recordData(
+          settledData(
+            hold.data,
+            'captured',
+            draft.txTime,
+            transactionId,
+            currency.render(captured),
+          ),
+        ),
       );
       return entries;
     },
@@ -434,12 +461,7 @@ export function releaseHoldOperation(
       });
       draft.putRecord(
         key,
-        recordData({
-          ...hold.data,
-          status: 'released',
-          txTime: draft.txTime,
-          settledBy: transactionId,
-        }),
+        recordData(settledData(hold.data, 'released', draft.txTime, transactionId)),
       );
       released = { data: hold.data, available: available(draft, holder, hold.currency) };
       return entries;

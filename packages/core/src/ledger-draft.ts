@@ -79,7 +79,7 @@ interface Balance {
 
 interface WalletDraft {
   readonly record: WalletRecord;
-  /** Balances changed so far, by currency code. */
+  /** Balances as this draft's postings left them, by currency code. */
   balances: Map<string, Balance>;
   sequence: number;
   headHash: string;
@@ -177,31 +177,33 @@ export class LedgerDraft {
   }
 
   /**
-   * A wallet as this draft has it: its balance and the funds its unexpired holds reserve in
-   * `currency`, and its active holds.
+   * A wallet's active holds as this draft has them (some may have expired since).
    *
    * @throws {WalletNotFoundError}
    */
-  walletState(
-    accountId: string,
-    currency: Currency,
-  ): { balance: bigint; held: bigint; holds: readonly WalletHold[] } {
+  holdsOf(accountId: string): readonly WalletHold[] {
     const drafted = this.#wallets.get(accountId);
-    if (drafted) {
-      return {
-        balance: balanceOf(drafted, currency),
-        held: heldOf(drafted.holds, currency, this.#txTime),
-        holds: drafted.holds,
-      };
-    }
+    if (drafted) return drafted.holds;
     const record = this.#snapshot.wallets.get(accountId);
     if (!record) throw new WalletNotFoundError(accountId);
-    const holds = record.holds ?? [];
-    return {
-      balance: storedBalance(record, currency),
-      held: heldOf(holds, currency, this.#txTime),
-      holds,
-    };
+    return record.holds ?? NO_HOLDS;
+  }
+
+  /**
+   * What a wallet may spend in `currency` as this draft has it: its balance less what its
+   * unexpired holds reserve, in minor units.
+   *
+   * @throws {WalletNotFoundError}
+   */
+  available(accountId: string, currency: Currency): bigint {
+    const drafted = this.#wallets.get(accountId);
+    if (drafted)
+      return balanceOf(drafted, currency) - heldOf(drafted.holds, currency, this.#txTime);
+    const record = this.#snapshot.wallets.get(accountId);
+    if (!record) throw new WalletNotFoundError(accountId);
+    return (
+      storedBalance(record, currency) - heldOf(record.holds ?? NO_HOLDS, currency, this.#txTime)
+    );
   }
 
   /**
@@ -279,7 +281,7 @@ export class LedgerDraft {
       sequence: record.sequence,
       headHash: record.headHash,
       postings: 0,
-      holds: record.holds ?? [],
+      holds: record.holds ?? NO_HOLDS,
     };
     if (draft.holds.length > 0) this.#expire(draft, expiries);
     return draft;
@@ -287,6 +289,8 @@ export class LedgerDraft {
 
   /** Journals the release of the draft wallet's expired holds, oldest first, a few at most. */
   #expire(draft: WalletDraft, expiries: JournalEntry[]): void {
+    // Most wallets with holds have none due: find that out without building a list.
+    if (!draft.holds.some((hold) => hold.expiresAt <= this.#txTime)) return;
     const due = draft.holds.filter((hold) => hold.expiresAt <= this.#txTime);
     const count = Math.max(0, Math.min(due.length, MAX_EXPIRIES_PER_WRITE, this.#expiryBudget));
     this.#expiryBudget -= count;
@@ -386,7 +390,9 @@ export class LedgerDraft {
       entry.reason = leg.reversal.reason;
     }
     entry.hash = hashEntry(entry);
-    if (after !== before) draft.balances.set(currency.code, { units: after, text: balanceAfter });
+    // Kept even when unchanged: a later read of this balance in the draft (a hold's result
+    // reports what is still available) then needs no parse of the stored text.
+    draft.balances.set(currency.code, { units: after, text: balanceAfter });
     draft.sequence = entry.sequence;
     draft.headHash = entry.hash;
     return entry;
@@ -449,28 +455,17 @@ export function heldOf(holds: readonly WalletHold[], currency: Currency, time: s
   let held = 0n;
   for (const hold of holds) {
     if (hold.currency === currency.code && hold.expiresAt > time) {
-      held += holdUnits(hold, currency);
+      held += decimalToUnits(hold.amount, currency.scale) ?? 0n;
     }
   }
   return held;
 }
 
-/**
- * A hold's amount in minor units. Holds are frozen once stored and read on every debit of their
- * wallet, so each one's parse is remembered beside it (a weak map: it goes with the hold).
- */
-function holdUnits(hold: WalletHold, currency: Currency): bigint {
-  let units = parsedHolds.get(hold);
-  if (units === undefined) {
-    units = decimalToUnits(hold.amount, currency.scale) ?? 0n;
-    parsedHolds.set(hold, units);
-  }
-  return units;
-}
-
-const parsedHolds = new WeakMap<WalletHold, bigint>();
+/** No holds: the list of most wallets, shared rather than made anew for each. */
+const NO_HOLDS: readonly WalletHold[] = Object.freeze([]);
 
 function withoutHold(holds: readonly WalletHold[], holdId: string): readonly WalletHold[] {
+  if (holds.length === 1 && holds[0]!.holdId === holdId) return NO_HOLDS;
   return holds.filter((hold) => hold.holdId !== holdId);
 }
 

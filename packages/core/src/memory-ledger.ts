@@ -83,7 +83,7 @@ export function createMemoryLedger(): MemoryLedger {
     assertApplicable(write, read);
     for (const record of write.wallets) {
       Object.freeze(record.balances);
-      deepFreeze(record.holds);
+      freezeHolds(record.holds);
       if (!wallets.has(record.accountId)) insertSorted(accountIds, record.accountId);
       wallets.set(record.accountId, freezeWithMetadata(record));
     }
@@ -255,10 +255,18 @@ function freezeWithMetadata<T extends { metadata: unknown }>(record: T): T {
   return Object.freeze(record);
 }
 
+/** Freezes a wallet's list of holds: an array of flat objects, most of them frozen already. */
+function freezeHolds(holds: readonly object[]): void {
+  if (Object.isFrozen(holds)) return;
+  for (const hold of holds) Object.freeze(hold);
+  Object.freeze(holds);
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    // `for...in` rather than `Object.values`: no array per object frozen.
+    for (const name in value) deepFreeze(value[name]);
   }
   return value;
 }
