@@ -68,7 +68,7 @@ ORDER BY dt, currency, type`;
  * journal entries (as rows of `JOURNAL_GLUE_COLUMNS`, partitioned by the UTC date of `txTime`),
  * Firehose converts them to Parquet with the Glue table's schema and writes
  * `s3://<bucket>/journal/dt=YYYY-MM-DD/`. The Glue table uses partition projection, so new days
- * are queryable without a crawler; `wallet-export` files copied under the same prefix (a
+ * are queryable without a crawler; `wallet export` files copied under the same prefix (a
  * backfill) are read by the same table. An Athena workgroup (results in the bucket, encrypted,
  * a per-query scan limit) holds a saved example query.
  *

@@ -22,7 +22,28 @@ export interface ExportJournalOptions {
    * overwrite each other. Default: 8 random hex digits.
    */
   runId?: string;
+  /**
+   * Hears how far the export got: after every 10,000 entries read and after each file
+   * written. For a progress display; the export does not wait for it.
+   */
+  onProgress?: (progress: ExportProgress) => void;
 }
+
+/**
+ * How far an export got.
+ *
+ * @example
+ * const onProgress = ({ rows, files }: ExportProgress) => console.error(`${rows} entries, ${files} files`);
+ */
+export interface ExportProgress {
+  /** Entries read so far. */
+  rows: number;
+  /** Files written so far. */
+  files: number;
+}
+
+/** Entries between two progress reports while reading. */
+const PROGRESS_EVERY = 10_000;
 
 /**
  * One file an export wrote.
@@ -84,6 +105,7 @@ export async function exportJournalToParquet(
     const path = join(directory, `part-${runId}-${String(files.length).padStart(5, '0')}.parquet`);
     files.push({ path, date, rows: entries.length });
     await writeFile(path, encodeJournalParquet(entries), { flag: 'wx' });
+    options.onProgress?.({ rows, files: files.length });
   }
 
   for await (const entry of options.entries) {
@@ -97,6 +119,7 @@ export async function exportJournalToParquet(
     }
     day.push(entry);
     rows++;
+    if (rows % PROGRESS_EVERY === 0) options.onProgress?.({ rows, files: files.length });
     if (day.length >= rowsPerFile) {
       pending.delete(date);
       await flush(date, day);

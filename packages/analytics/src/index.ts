@@ -3,6 +3,7 @@ export {
   type ExportedFile,
   type ExportJournalOptions,
   type ExportJournalResult,
+  type ExportProgress,
   exportJournalToParquet,
 } from './export-journal.js';
 export {
@@ -12,4 +13,4 @@ export {
   JOURNAL_PARTITION_COLUMN,
 } from './journal-columns.js';
 export { encodeJournalParquet } from './journal-parquet.js';
-export { type ReadJournalsOptions, readJournals } from './journal-source.js';
+export { listAccountIds, type ReadJournalsOptions, readJournals } from './journal-source.js';

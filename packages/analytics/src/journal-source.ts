@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalReader } from '@wallet/core';
+import type { JournalEntry, JournalReader, LedgerStore } from '@wallet/core';
 
 /**
  * Options of {@link readJournals}.
@@ -41,5 +41,33 @@ export async function* readJournals(
       if (page.length < limit) break;
       startAfter = page[page.length - 1]!.sequence;
     }
+  }
+}
+
+/** The most wallets one `listWallets` call of the ledger port may return. */
+const WALLET_PAGE = 1000;
+
+/**
+ * The account id of every wallet a ledger holds (those starting with `prefix`, when given), in
+ * ascending order, read a page at a time so memory stays bounded whatever the count.
+ *
+ * @example
+ * const entries = readJournals(ledger, listAccountIds(ledger));
+ * await exportJournalToParquet({ entries, outDir: './journal' });
+ */
+export async function* listAccountIds(
+  ledger: Pick<LedgerStore, 'listWallets'>,
+  prefix = '',
+): AsyncGenerator<string> {
+  let startAfter: string | undefined;
+  for (;;) {
+    const page = await ledger.listWallets({
+      prefix,
+      limit: WALLET_PAGE,
+      ...(startAfter === undefined ? {} : { startAfter }),
+    });
+    for (const wallet of page) yield wallet.accountId;
+    if (page.length < WALLET_PAGE) return;
+    startAfter = page[page.length - 1]!.accountId;
   }
 }

@@ -1,28 +1,28 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import {
+  createMemoryLedger,
   createWalletService,
   ENTRY_TYPE_FIELDS,
   ENTRY_TYPES,
   hashEntry,
   type JournalEntry,
-  type JournalReader,
+  type LedgerStore,
 } from '@wallet/core';
 import { createPostgresLedger } from '@wallet/postgres';
 import { steppingClock } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AMOUNT_DECIMAL,
+  type ExportProgress,
   exportJournalToParquet,
   JOURNAL_GLUE_COLUMNS,
+  listAccountIds,
   readJournals,
   toUnscaled,
 } from '../src/index.js';
-import { exportPostgresJournal } from '../src/postgres-export.js';
 import { CONVERTED, decimalText, REPETITION, readParquet } from './support/parquet-reader.js';
 
 const ACCOUNTS = ['alice', 'bob', 'carol'];
@@ -32,7 +32,7 @@ const ACCOUNTS = ['alice', 'bob', 'carol'];
  * every entry type: reversals with and without a reason, a hold captured in part to another
  * wallet (the rest released), a hold released, a posting.
  */
-async function fillLedger(db: PGlite): Promise<JournalReader> {
+async function fillLedger(db: PGlite): Promise<LedgerStore> {
   const ledger = createPostgresLedger({ client: db });
   await ledger.migrate();
   const wallets = createWalletService({
@@ -106,7 +106,7 @@ async function fillLedger(db: PGlite): Promise<JournalReader> {
   return ledger;
 }
 
-async function journalOf(reader: JournalReader): Promise<JournalEntry[]> {
+async function journalOf(reader: LedgerStore): Promise<JournalEntry[]> {
   const entries: JournalEntry[] = [];
   for await (const entry of readJournals(reader, ACCOUNTS)) entries.push(entry);
   return entries;
@@ -170,7 +170,7 @@ const bySequence = (a: JournalEntry, b: JournalEntry) =>
 
 describe('exportJournalToParquet from a PostgreSQL ledger (PGlite)', () => {
   let db: PGlite;
-  let ledger: JournalReader;
+  let ledger: LedgerStore;
   let journal: JournalEntry[];
   let work: string;
 
@@ -188,7 +188,11 @@ describe('exportJournalToParquet from a PostgreSQL ledger (PGlite)', () => {
 
   it('writes every journal entry once, and an independent reader gets every field back exactly', async () => {
     const outDir = join(work, 'all');
-    const result = await exportPostgresJournal({ client: db, outDir, runId: 'test' });
+    const result = await exportJournalToParquet({
+      entries: readJournals(ledger, listAccountIds(ledger)),
+      outDir,
+      runId: 'test',
+    });
     const rows = await readExport(outDir);
     expect(result.rows).toBe(journal.length);
     expect(new Set(journal.map((entry) => entry.type))).toEqual(new Set(ENTRY_TYPES));
@@ -374,34 +378,58 @@ describe('toUnscaled', () => {
   });
 });
 
-describe('the wallet-export command', () => {
-  it('exports a PGlite ledger directory to dt= partitions', async () => {
-    const work = await mkdtemp(join(tmpdir(), 'wallet-export-cli-'));
+describe('listAccountIds and progress', () => {
+  it('lists every wallet of a ledger page by page, in order, and only those with the prefix', async () => {
+    const ledger = createMemoryLedger();
+    const wallets = createWalletService({ ledger, currencies: [{ code: 'GOLD', scale: 2 }] });
+    const ids = Array.from({ length: 2_345 }, (_, i) => `p-${String(i).padStart(4, '0')}`);
+    for (const accountId of [...ids, 'other']) await wallets.createWallet({ accountId });
+    const listed: string[] = [];
+    for await (const id of listAccountIds(ledger, 'p-')) listed.push(id);
+    expect(listed).toEqual(ids);
+    const all: string[] = [];
+    for await (const id of listAccountIds(ledger)) all.push(id);
+    expect(all).toEqual(['other', ...ids]);
+  });
+
+  it('reports progress after every 10,000 entries read and after each file written', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'wallet-export-progress-'));
     try {
-      const dataDir = join(work, 'data');
-      const db = await PGlite.create(dataDir);
-      const journal = await journalOf(await fillLedger(db));
-      await db.close();
-      const outDir = join(work, 'out');
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [
-          '--conditions=@wallet/source',
-          '--import',
-          'tsx',
-          'src/cli.ts',
-          '--pglite',
-          dataDir,
-          '--out',
-          outDir,
-        ],
-        { cwd: join(import.meta.dirname, '..') },
+      const entry = (sequence: number, txTime: string): JournalEntry => ({
+        transactionId: `t-${sequence}`,
+        accountId: 'a',
+        sequence,
+        type: 'CREDIT',
+        currency: 'GOLD',
+        amount: '1.00',
+        balanceBefore: '0.00',
+        balanceAfter: '1.00',
+        txTime,
+        idempotencyKey: null,
+        counterparty: null,
+        metadata: null,
+        prevHash: '0'.repeat(64),
+        hash: '0'.repeat(64),
+      });
+      const entries = Array.from({ length: 25_000 }, (_, i) =>
+        entry(i + 1, i < 20_000 ? '2026-01-01T00:00:00.000Z' : '2026-01-02T00:00:00.000Z'),
       );
-      const rows = await readExport(outDir);
-      expect(rows.map((row) => row.entry).sort(bySequence)).toEqual(journal.sort(bySequence));
-      expect(stdout.trim().split('\n')).toHaveLength((await readdir(outDir)).length);
+      const progress: ExportProgress[] = [];
+      await exportJournalToParquet({
+        entries,
+        outDir: work,
+        rowsPerFile: 15_000,
+        onProgress: (step) => progress.push(step),
+      });
+      expect(progress).toEqual([
+        { rows: 10_000, files: 0 },
+        { rows: 15_000, files: 1 },
+        { rows: 20_000, files: 1 },
+        { rows: 25_000, files: 2 },
+        { rows: 25_000, files: 3 },
+      ]);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

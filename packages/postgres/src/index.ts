@@ -7,8 +7,10 @@ export type {
   QueryableLike,
   QueryResultLike,
 } from './client.js';
+export type { MigrationProgress } from './migrations.js';
 export {
   createPostgresLedger,
+  type MigrateOptions,
   type PostgresLedger,
   type PostgresLedgerOptions,
 } from './postgres-ledger.js';

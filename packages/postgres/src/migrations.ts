@@ -180,8 +180,10 @@ export async function migrateSchema(
   database: Database,
   schemaName: string,
   schema: string,
+  onProgress?: (progress: MigrationProgress) => void,
 ): Promise<void> {
-  for (const migration of MIGRATIONS) {
+  for (const [index, migration] of MIGRATIONS.entries()) {
+    let applied = false;
     await database.transaction(async (session) => {
       await session.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         MIGRATION_LOCK_CLASS,
@@ -200,16 +202,41 @@ export async function migrateSchema(
           applied_at timestamptz NOT NULL DEFAULT now()
         )`,
       );
-      const applied = await session.query(
+      const done = await session.query(
         `SELECT 1 FROM ${schema}.schema_migrations WHERE version = $1`,
         [migration.version],
       );
-      if (applied.length > 0) return;
+      if (done.length > 0) return;
       for (const statement of migration.statements(schema)) await session.query(statement);
       await session.query(
         `INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`,
         [migration.version, migration.name],
       );
+      applied = true;
+    });
+    onProgress?.({
+      version: migration.version,
+      name: migration.name,
+      applied,
+      done: index + 1,
+      total: MIGRATIONS.length,
     });
   }
+}
+
+/**
+ * One step of `migrate()`: a migration found already applied, or applied now.
+ *
+ * @example
+ * await ledger.migrate({ onProgress: (p) => console.log(`${p.done}/${p.total} ${p.name}`) });
+ */
+export interface MigrationProgress {
+  /** The migration's number, from 1. */
+  version: number;
+  name: string;
+  /** True when this call applied it; false when the schema already had it. */
+  applied: boolean;
+  /** Migrations checked so far, this one included. */
+  done: number;
+  total: number;
 }

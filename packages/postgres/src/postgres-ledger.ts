@@ -21,7 +21,7 @@ import {
   entryToRecord,
 } from './journal-rows.js';
 import { ledgerStatements } from './ledger-statements.js';
-import { migrateSchema } from './migrations.js';
+import { type MigrationProgress, migrateSchema } from './migrations.js';
 import type { StatementCall } from './prepared-statement.js';
 import type { Rows } from './session.js';
 import {
@@ -60,6 +60,17 @@ export interface PostgresLedgerOptions {
 }
 
 /**
+ * Options of {@link PostgresLedger.migrate}.
+ *
+ * @example
+ * await ledger.migrate({ onProgress: ({ done, total, name }) => console.log(`${done}/${total} ${name}`) });
+ */
+export interface MigrateOptions {
+  /** Called after each migration, applied now or found applied, in order. */
+  onProgress?: (progress: MigrationProgress) => void;
+}
+
+/**
  * A {@link LedgerStore} on PostgreSQL that also serves as the {@link HistoryStore}: history is
  * read from the journal the ledger writes.
  *
@@ -72,8 +83,9 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
   /**
    * Creates or upgrades the schema. Idempotent, each migration in its own transaction, and
    * safe when several processes call it at once. Call it before the first transaction.
+   * `onProgress` hears of each migration in turn, applied now or found applied.
    */
-  migrate(): Promise<void>;
+  migrate(options?: MigrateOptions): Promise<void>;
   /**
    * Stores entries of wallets this ledger does not hold (importing another ledger's history);
    * entries already in the journal (same account and sequence) are left as they are, so the
@@ -230,8 +242,8 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   return {
     schema: schemaName,
 
-    migrate: () =>
-      migrateSchema(database, schemaName, schema).catch((error: unknown) => {
+    migrate: (options = {}) =>
+      migrateSchema(database, schemaName, schema, options.onProgress).catch((error: unknown) => {
         const outcome = translateError(error);
         throw outcome.retry ? outcome.cause : outcome.error;
       }),

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createWalletService } from '@wallet/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QueryableLike } from '../src/client.js';
-import { createPostgresLedger, type PostgresClient } from '../src/index.js';
+import { createPostgresLedger, type MigrationProgress, type PostgresClient } from '../src/index.js';
 import { MIGRATIONS } from '../src/migrations.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
 
@@ -24,6 +24,28 @@ describe('migrate() on PostgreSQL', () => {
       `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
     );
     expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('reports each migration in order: applied on a new schema, found applied on the next run', async () => {
+    const fresh = uniqueSchema('migrate_progress');
+    const ledger = createPostgresLedger({ client: pools[0]!, schema: fresh });
+    try {
+      const first: MigrationProgress[] = [];
+      await ledger.migrate({ onProgress: (progress) => first.push(progress) });
+      const expected = MIGRATIONS.map((migration, index) => ({
+        version: migration.version,
+        name: migration.name,
+        applied: true,
+        done: index + 1,
+        total: MIGRATIONS.length,
+      }));
+      expect(first).toEqual(expected);
+      const again: MigrationProgress[] = [];
+      await ledger.migrate({ onProgress: (progress) => again.push(progress) });
+      expect(again).toEqual(expected.map((step) => ({ ...step, applied: false })));
+    } finally {
+      await dropSchema(pools[0]!, fresh);
+    }
   });
 
   it('is a no-op when run again, keeping the data', async () => {

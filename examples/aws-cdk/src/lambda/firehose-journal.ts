@@ -8,7 +8,7 @@ const changeRecords = dynamodbChangeRecords(journalEntryOfImage);
 /**
  * The Firehose processor of the analytics stream: each DynamoDB change record of a journal
  * entry becomes one JSON row of the journal table, partitioned (`dt`) by the UTC date of its
- * `txTime` like `wallet-export`'s files; every other change is dropped. A record that does not
+ * `txTime` like the files of `wallet export`; every other change is dropped. A record that does not
  * map is marked failed and lands under the bucket's `errors/` prefix, never silently lost.
  *
  * @example

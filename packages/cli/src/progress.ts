@@ -1,0 +1,84 @@
+/** Where progress goes: standard error, and whether it is a terminal. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * Shows how far a long command got, on standard error: a bar redrawn in place on a terminal, at
+ * most ten times a second; plain lines otherwise (a log, a CI job), one each time another tenth
+ * of the total is done, so a piped run stays short and readable.
+ *
+ * @example
+ * const progress = new Progress(process.stderr, 'verified', 'wallets', 1_000);
+ * progress.update(250);
+ * progress.done();
+ */
+export class Progress {
+  readonly #stream: ProgressStream;
+  readonly #verb: string;
+  readonly #unit: string;
+  readonly #total: number;
+  readonly #started = performance.now();
+  #drawnAt = 0;
+  #nextLine: number;
+  /** The count the last plain line showed; -1 before the first. */
+  #printed = -1;
+  #count = 0;
+
+  constructor(stream: ProgressStream, verb: string, unit: string, total: number) {
+    this.#stream = stream;
+    this.#verb = verb;
+    this.#unit = unit;
+    this.#total = total;
+    this.#nextLine = this.#step();
+  }
+
+  /** Records that `count` items are done in all. */
+  update(count: number): void {
+    this.#count = count;
+    if (this.#stream.isTTY) {
+      const now = performance.now();
+      if (now - this.#drawnAt < 100) return;
+      this.#drawnAt = now;
+      this.#stream.write(`\r${this.#bar()}`);
+      return;
+    }
+    if (count < this.#nextLine) return;
+    while (this.#nextLine <= count) this.#nextLine += this.#step();
+    this.#print();
+  }
+
+  /** Ends the display: the bar's last state, on a line of its own. */
+  done(): void {
+    if (this.#stream.isTTY) this.#stream.write(`\r${this.#bar()}\n`);
+    else if (this.#printed !== this.#count) this.#print();
+  }
+
+  #print(): void {
+    this.#printed = this.#count;
+    this.#stream.write(`${this.#line()}\n`);
+  }
+
+  #step(): number {
+    return Math.max(1, Math.ceil(this.#total / 10));
+  }
+
+  #line(): string {
+    const rate = this.#count / Math.max(0.001, (performance.now() - this.#started) / 1000);
+    return `${this.#verb} ${count(this.#count)}/${count(this.#total)} ${this.#unit} (${count(Math.round(rate))}/s)`;
+  }
+
+  #bar(): string {
+    const width = 30;
+    const share = this.#total === 0 ? 1 : Math.min(1, this.#count / this.#total);
+    const filled = Math.round(share * width);
+    const percent = `${Math.floor(share * 100)}%`.padStart(4);
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent} ${this.#line()}`;
+  }
+}
+
+/** A count with thousands separators, as every table of the command shows it. */
+export function count(value: number): string {
+  return value.toLocaleString('en-US');
+}

@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createWalletService, type WalletService } from '@wallet/core';
+import { createPostgresLedger } from '@wallet/postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWallet, type WalletRun } from './support/run-wallet.js';
+
+const SERVER_URL = process.env.WALLET_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const currencies = [
+  { code: 'GEMS', scale: 0 },
+  { code: 'GOLD', scale: 2 },
+];
+
+/** A ledger the command runs against, and the test's own way into the same database. */
+interface Target {
+  name: string;
+  /** The connection flags every run gets. */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** Runs `use` on a service over the same ledger, from the test (never while the command runs). */
+  withService<T>(use: (service: WalletService) => Promise<T>): Promise<T>;
+  /** Runs SQL on the ledger's schema (`$schema` in `text` names it). */
+  sql(text: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+async function pgliteTarget(): Promise<Target> {
+  const work = await mkdtemp(join(tmpdir(), 'wallet-cli-'));
+  const dataDir = join(work, 'data');
+  const open = async <T>(use: (db: PGlite) => Promise<T>) => {
+    const db = await PGlite.create(dataDir);
+    try {
+      return await use(db);
+    } finally {
+      await db.close();
+    }
+  };
+  return {
+    name: 'PGlite (--data-dir)',
+    args: ['--data-dir', dataDir],
+    env: {},
+    withService: (use) =>
+      open((db) =>
+        use(createWalletService({ ledger: createPostgresLedger({ client: db }), currencies })),
+      ),
+    sql: (text) => open(async (db) => void (await db.exec(text.replaceAll('$schema', 'wallet')))),
+    cleanup: () => rm(work, { recursive: true, force: true }),
+  };
+}
+
+async function postgresTarget(): Promise<Target> {
+  const schema = `wallet_test_cli_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const pool = new pg.Pool({ connectionString: SERVER_URL, max: 4 });
+  await pool.query('SELECT 1').catch((error: unknown) => {
+    throw new Error(`these tests need PostgreSQL at ${SERVER_URL}`, { cause: error });
+  });
+  return {
+    name: 'PostgreSQL (DATABASE_URL)',
+    args: ['--schema', schema],
+    env: { DATABASE_URL: SERVER_URL },
+    withService: (use) =>
+      use(
+        createWalletService({ ledger: createPostgresLedger({ client: pool, schema }), currencies }),
+      ),
+    sql: async (text) => void (await pool.query(text.replaceAll('$schema', `"${schema}"`))),
+    cleanup: async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
+}
+
+/** Asserts that a run failed with exactly one line on standard error, naming `code`. */
+function expectOneLineError(run: WalletRun, status: number, code: string): void {
+  expect(run.code).toBe(status);
+  expect(run.stderr).toMatch(new RegExp(`^wallet: ${code}: [^\\n]+\\n$`));
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe.each([
+  ['PGlite (--data-dir)', pgliteTarget],
+  ['PostgreSQL (DATABASE_URL)', postgresTarget],
+])('the wallet command on %s', (_name, makeTarget) => {
+  let target: Target;
+  const wallet = (...args: string[]) => runWallet([...target.args, ...args], target.env);
+  const json = async <T>(...args: string[]): Promise<T> => {
+    const run = await wallet(...args, '--json');
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('wallet:'))).toEqual([]);
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout) as T;
+  };
+
+  beforeAll(async () => {
+    target = await makeTarget();
+  });
+  afterAll(async () => {
+    await target.cleanup();
+  });
+
+  it('migrate creates the schema reporting each migration, and finds every one applied the next time', async () => {
+    const first = await wallet('migrate');
+    expect(first.code).toBe(0);
+    const steps = first.stderr.trim().split('\n');
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+    steps.forEach((line, i) => {
+      expect(line).toMatch(new RegExp(`^migration ${i + 1}/${steps.length} .+: applied$`));
+    });
+    expect(first.stdout).toMatch(/is up to date: \d+ migrations, \d+ applied now/);
+    const again = await json<{ migrations: number; applied: number }>('migrate');
+    expect(again).toMatchObject({ migrations: steps.length, applied: 0 });
+  });
+
+  it('create, credit, debit, balance and history agree, as text and as JSON', async () => {
+    expect((await wallet('create', 'player-1', '--metadata', '{"region":"eu"}')).stdout).toBe(
+      'created wallet player-1\n',
+    );
+    const credit = await json<Record<string, unknown>>(
+      'credit',
+      'player-1',
+      '100',
+      '--currency',
+      'GEMS',
+      '--reason',
+      'welcome bonus',
+    );
+    expect(credit).toMatchObject({
+      accountId: 'player-1',
+      amount: '100',
+      previousBalance: '0',
+      currentBalance: '100',
+      replayed: false,
+    });
+    const debit = await wallet('debit', 'player-1', '2.5', '--currency', 'GOLD');
+    expectOneLineError(debit, 1, 'INSUFFICIENT_FUNDS');
+    const spent = await wallet('debit', 'player-1', '30', '--currency', 'GEMS');
+    expect(spent.code).toBe(0);
+    expect(spent.stdout).toMatch(
+      /^debited 30 GEMS from player-1: 100 -> 70, transaction [0-9a-f-]{36}\n$/,
+    );
+
+    const balance = await json<{
+      balances: Record<string, string>;
+      held: Record<string, string>;
+      metadata: unknown;
+    }>('balance', 'player-1');
+    expect(balance).toMatchObject({
+      balances: { GEMS: '70', GOLD: '0.00' },
+      held: { GEMS: '0', GOLD: '0.00' },
+      metadata: { region: 'eu' },
+    });
+    const text = await wallet('balance', 'player-1');
+    expect(text.stdout).toMatch(
+      /CURRENCY\s+BALANCE\s+HELD\nGEMS\s+70\s+0\nGOLD\s+0\.00\s+0\.00\n$/,
+    );
+
+    const history = await json<{
+      items: { type: string; amount: string; metadata: unknown }[];
+      nextCursor: string | null;
+    }>('history', 'player-1');
+    expect(history.items.map((entry) => [entry.type, entry.amount])).toEqual([
+      ['DEBIT', '30'],
+      ['CREDIT', '100'],
+    ]);
+    expect(history.items[1]!.metadata).toEqual({ reason: 'welcome bonus' });
+    const lines = (await wallet('history', 'player-1')).stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^SEQ\s+TIME\s+TYPE\s+AMOUNT\s+CURRENCY\s+BALANCE\s+TRANSACTION$/);
+    const rows = lines.slice(1).map((line) => line.trim().split(/\s+/));
+    expect(rows.map((row) => [row[0], row[2], row[3], row[4], row[5]])).toEqual([
+      ['2', 'DEBIT', '30', 'GEMS', '70'],
+      ['1', 'CREDIT', '100', 'GEMS', '100'],
+    ]);
+  });
+
+  it('pages history with the cursor it prints, and filters it by currency', async () => {
+    for (const amount of ['1.25', '2.50']) {
+      expect((await wallet('credit', 'player-1', amount, '--currency', 'GOLD')).code).toBe(0);
+    }
+    const first = await wallet('history', 'player-1', '--limit', '3');
+    const cursor = /\nmore: --cursor (\S+)\n$/.exec(first.stdout)?.[1];
+    expect(cursor).toBeDefined();
+    const rest = await json<{ items: { sequence: number }[]; nextCursor: string | null }>(
+      'history',
+      'player-1',
+      '--limit',
+      '3',
+      '--cursor',
+      cursor!,
+    );
+    expect(rest).toEqual({ items: [expect.objectContaining({ sequence: 1 })], nextCursor: null });
+    const gold = await json<{ items: { currency: string }[] }>(
+      'history',
+      'player-1',
+      '--currency',
+      'GOLD',
+    );
+    expect(gold.items.map((entry) => entry.currency)).toEqual(['GOLD', 'GOLD']);
+  });
+
+  it('applies an idempotency key once: the second debit with it answers the first result', async () => {
+    const first = await json<{ transactionId: string; replayed: boolean }>(
+      'debit',
+      'player-1',
+      '5',
+      '--currency',
+      'GEMS',
+      '--key',
+      'order-77',
+    );
+    const again = await wallet('debit', 'player-1', '5', '--currency', 'GEMS', '--key', 'order-77');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`transaction ${first.transactionId} (replayed`);
+    expect(
+      (await json<{ balances: Record<string, string> }>('balance', 'player-1')).balances.GEMS,
+    ).toBe('65');
+  });
+
+  it('reverses a credit in part, then refuses to reverse more than remains, changing nothing', async () => {
+    const credit = await json<{ transactionId: string }>(
+      'credit',
+      'player-1',
+      '40',
+      '--currency',
+      'GEMS',
+    );
+    const reversal = await json<{
+      reverses: string;
+      legs: { amount: string; currentBalance: string }[];
+    }>('reverse', credit.transactionId, '--amount', '15', '--reason', 'refund 4711');
+    expect(reversal).toMatchObject({
+      reverses: credit.transactionId,
+      legs: [{ amount: '15', currentBalance: '90' }],
+    });
+    expectOneLineError(
+      await wallet('reverse', credit.transactionId, '--amount', '26'),
+      1,
+      'VALIDATION_ERROR',
+    );
+    expect(
+      (await json<{ balances: Record<string, string> }>('balance', 'player-1')).balances.GEMS,
+    ).toBe('90');
+    expectOneLineError(await wallet('reverse', randomUUID()), 1, 'TRANSACTION_NOT_FOUND');
+  });
+
+  it('lists every wallet with a prefix in account order, page after page, as lines and as one JSON array', async () => {
+    const ids = Array.from({ length: 1_205 }, (_, i) => `guild-${String(i).padStart(4, '0')}`);
+    await target.withService(async (service) => {
+      for (const accountId of ids) await service.createWallet({ accountId });
+    });
+    const listed = await json<{ accountId: string }[]>('list', '--prefix', 'guild-');
+    expect(listed.map((item) => item.accountId)).toEqual(ids);
+    const text = await wallet('list', '--prefix', 'guild-00', '--limit', '3');
+    expect(text.stdout).toBe(
+      ['guild-0000', 'guild-0001', 'guild-0002'].map((id) => `${id}  GEMS 0  GOLD 0.00\n`).join(''),
+    );
+    expect(text.stderr).toBe('3 wallets\n');
+    expect(await json<unknown[]>('list', '--prefix', 'nobody-')).toEqual([]);
+  });
+
+  it('verify --all checks every wallet with progress lines, and exits 1 naming a tampered one', async () => {
+    const clean = await wallet('verify', '--all', '--concurrency', '4');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^wallets\s+1,206\nok\s+1,206\nfailed\s+0\nentries\s+7\n/);
+    const progress = clean.stderr.trim().split('\n');
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.length).toBeLessThanOrEqual(11);
+    expect(progress.at(-1)).toMatch(/^verified 1,206\/1,206 wallets \(/);
+
+    await target.sql(
+      `UPDATE $schema.journal_entries SET amount = 1000 WHERE account_id = 'player-1' AND sequence = 1`,
+    );
+    const one = await wallet('verify', 'player-1');
+    expect(one.code).toBe(1);
+    expect(one.stdout).toMatch(/^player-1: FAILED\n {2}- /);
+    // A failed check exits 1 with --json too, its report on standard output.
+    const run = await wallet('verify', '--all', '--json');
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      wallets: 1_206,
+      ok: 1_205,
+      failed: 1,
+      failures: [
+        {
+          accountId: 'player-1',
+          problems: expect.arrayContaining([expect.stringContaining('hash does not match')]),
+        },
+      ],
+    });
+  });
+
+  it('exports every entry to Parquet partitions by day', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'wallet-cli-export-'));
+    try {
+      const result = await json<{ rows: number; files: { path: string; rows: number }[] }>(
+        'export',
+        '--out',
+        out,
+        '--prefix',
+        'player-',
+        '--run-id',
+        'cli',
+      );
+      const journal = await json<{ items: unknown[] }>('history', 'player-1', '--limit', '1000');
+      expect(result.rows).toBe(journal.items.length);
+      expect(result.files.reduce((sum, file) => sum + file.rows, 0)).toBe(result.rows);
+      for (const file of result.files) {
+        expect(file.path).toMatch(/dt=\d{4}-\d{2}-\d{2}\/part-cli-\d{5}\.parquet$/);
+        expect((await readFile(file.path)).subarray(0, 4).toString()).toBe('PAR1');
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the wallet command line', () => {
+  it('shows an example in the help of every command', async () => {
+    const commands = [
+      'migrate',
+      'create',
+      'balance',
+      'history',
+      'credit',
+      'debit',
+      'reverse',
+      'list',
+      'verify',
+      'export',
+    ];
+    const main = await runWallet(['--help']);
+    expect(main.code).toBe(0);
+    for (const command of commands) expect(main.stdout).toMatch(new RegExp(`\\n\\s+${command}\\b`));
+    for (const command of commands) {
+      const help = await runWallet([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`Examples?:\\n\\s+\\$ wallet ${command}`));
+    }
+  });
+
+  it('refuses a command line it cannot act on with exit 2 and one usage line', async () => {
+    const dataDir = join(tmpdir(), `wallet-cli-missing-${randomUUID()}`);
+    for (const args of [
+      ['frobnicate'],
+      ['credit', 'player-1'],
+      ['history', 'p', '--limit', 'ten', '--data-dir', dataDir],
+      ['balance', 'p'],
+      ['balance', 'p', '--data-dir', dataDir],
+      ['balance', 'p', '--data-dir', dataDir, '--database-url', SERVER_URL],
+      ['verify', '--data-dir', dataDir],
+      ['verify', 'p', '--all', '--data-dir', dataDir],
+      ['balance', 'p', '--data-dir', dataDir, '--currencies', 'GEMS'],
+    ]) {
+      expectOneLineError(await runWallet(args), 2, 'USAGE_ERROR');
+    }
+  });
+
+  it('names a PostgreSQL server that does not answer as STORE_UNAVAILABLE, in one line', async () => {
+    const run = await runWallet(['balance', 'p'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+    });
+    expectOneLineError(run, 1, 'STORE_UNAVAILABLE');
+  });
+
+  it('says to migrate when the schema was never created', async () => {
+    const run = await runWallet(['balance', 'p', '--schema', 'wallet_never_migrated'], {
+      DATABASE_URL: SERVER_URL,
+    });
+    expectOneLineError(run, 1, 'STORE_UNAVAILABLE');
+    expect(run.stderr).toContain('migrate');
+  });
+});
