@@ -26,6 +26,8 @@ export interface LocalServerConfig {
   tokens: ApiToken[];
   /** `WALLET_TOKENS_FILE` as an absolute path, when set. */
   tokensFile: string | undefined;
+  /** Serve the operators' console at `/console/`: on unless `WALLET_CONSOLE=off`. */
+  console: boolean;
 }
 
 const DEFAULT_CURRENCIES = 'GEMS:0,GOLD:2';
@@ -39,7 +41,8 @@ const DEFAULT_EXCHANGE_RATES = 'GEMS:GOLD=0.125,GOLD:GEMS=7.5';
  * default currencies, and none with others),
  * `WALLET_API_TOKEN` (the admin token) and `WALLET_TOKENS_FILE` (a JSON array of
  * `{ token, scopes, accountId?, name? }`; a relative path is resolved from `INIT_CWD`, where
- * pnpm ran (the repository's root for `npm start`), else from the current directory).
+ * pnpm ran (the repository's root for `npm start`), else from the current directory), and
+ * `WALLET_CONSOLE` (`off` serves no console at `/console/`).
  *
  * An admin token is generated only when neither `WALLET_API_TOKEN` nor `WALLET_TOKENS_FILE` is
  * set: with a tokens file and no `WALLET_API_TOKEN`, the file's tokens are the only ones.
@@ -73,6 +76,7 @@ export function readConfig(
     hostname: env.HOST ?? '127.0.0.1',
     dataDir: env.WALLET_DATA_DIR ?? join(repoRoot, '.wallet-data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    console: env.WALLET_CONSOLE !== 'off',
     currencies: currencies(env.WALLET_CURRENCIES ?? DEFAULT_CURRENCIES),
     exchangeRates: exchangeRates(
       env.WALLET_EXCHANGE_RATES ?? (env.WALLET_CURRENCIES ? '' : DEFAULT_EXCHANGE_RATES),

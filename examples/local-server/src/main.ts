@@ -39,6 +39,8 @@ try {
 }
 
 console.log(`wallet API listening on ${server.url} (ledger: ${server.ledger})`);
+if (config.console) console.log(`console: ${server.url}/console/ (sign in with a token)`);
+console.log(`API reference: ${server.url}/docs`);
 // Only a token generated here is ever printed; a supplied one is referred to by its variable.
 let bearer: string;
 if (config.tokenGenerated) {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { consoleAssets } from '@wallet/console';
 import { createMemoryLedger, createWalletService, type WalletService } from '@wallet/core';
 import { type ApiToken, createWalletApi, type WalletApi } from '@wallet/http';
 import { createPostgresLedger } from '@wallet/postgres';
@@ -81,7 +82,11 @@ function buildApi(service: WalletService, config: LocalServerConfig): WalletApi 
         : 'WALLET_API_TOKEN'
       : `WALLET_TOKENS_FILE ${config.tokensFile} entry ${index}`;
   try {
-    return createWalletApi({ service, tokens });
+    return createWalletApi({
+      service,
+      tokens,
+      ...(config.console ? { console: consoleAssets() } : {}),
+    });
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(
       /\btokens\[(\d+)\](?:\.(\w+))?(:)?/g,

@@ -66,6 +66,27 @@ describe('the local server', () => {
     }
   }, 120_000);
 
+  it('serves the console and the API reference by default, names them in its banner, and no console with WALLET_CONSOLE=off', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wallet-local-console-'));
+    try {
+      const server = await start({ WALLET_DATA_DIR: dataDir });
+      expect(server.output()).toContain(`console: ${server.url}/console/`);
+      expect(server.output()).toContain(`API reference: ${server.url}/docs`);
+      const page = await fetch(`${server.url}/console/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module" src="console.js"></script>');
+      expect((await fetch(`${server.url}/console/console.js`)).status).toBe(200);
+      expect((await fetch(`${server.url}/docs`)).status).toBe(200);
+      await stop(server.child);
+      const without = await start({ WALLET_DATA_DIR: dataDir, WALLET_CONSOLE: 'off' });
+      expect(without.output()).not.toContain('console:');
+      expect((await fetch(`${without.url}/console/`)).status).toBe(404);
+      await stop(without.child);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('runs on PostgreSQL when DATABASE_URL is set', async () => {
     const admin = new pg.Client({
       connectionString: 'postgres://postgres@127.0.0.1:5432/postgres',

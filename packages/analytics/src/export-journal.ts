@@ -52,9 +52,11 @@ const PROGRESS_EVERY = 10_000;
  * const file: ExportedFile = { path: 'journal/dt=2026-11-27/part-1a2b3c4d-00000.parquet', date: '2026-11-27', rows: 812 };
  */
 export interface ExportedFile {
+  /** Where the file is: `outDir/dt=<date>/part-<runId>-<n>.parquet`, joined onto `outDir`. */
   path: string;
   /** The partition: the UTC date of `txTime` of every row in it. */
   date: string;
+  /** How many entries the file holds. */
   rows: number;
 }
 
@@ -65,6 +67,7 @@ export interface ExportedFile {
  * const { rows, files } = await exportJournalToParquet({ entries, outDir });
  */
 export interface ExportJournalResult {
+  /** How many entries were read and written, across all files. */
   rows: number;
   /** In path order. */
   files: ExportedFile[];

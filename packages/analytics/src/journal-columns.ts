@@ -6,7 +6,12 @@
  * @example
  * `decimal(${AMOUNT_DECIMAL.precision},${AMOUNT_DECIMAL.scale})`; // 'decimal(38,18)'
  */
-export const AMOUNT_DECIMAL = { precision: 38, scale: 18 } as const;
+export const AMOUNT_DECIMAL = {
+  /** Total digits: 38. */
+  precision: 38,
+  /** Fraction digits: 18. */
+  scale: 18,
+} as const;
 
 /**
  * A column of the exported journal table, as the Glue Data Catalog declares it.
@@ -15,9 +20,11 @@ export const AMOUNT_DECIMAL = { precision: 38, scale: 18 } as const;
  * const column: GlueColumn = { name: 'currency', type: 'string', comment: 'currency code' };
  */
 export interface GlueColumn {
+  /** The column name, snake_case. */
   name: string;
   /** A Hive/Glue type name, as Athena's DDL spells it. */
   type: string;
+  /** What the column holds, for the catalog. */
   comment: string;
 }
 

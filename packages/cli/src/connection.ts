@@ -13,8 +13,6 @@ export interface ConnectionOptions {
   dataDir?: string;
   /** `--schema`, default `wallet`. */
   schema?: string;
-  /** The most connections a PostgreSQL pool opens. */
-  maxConnections?: number;
 }
 
 /** An open ledger and how to let it go. */
@@ -54,7 +52,8 @@ export async function connect(
   if (url === undefined || url === '') {
     throw new UsageError('give --database-url, DATABASE_URL or --data-dir');
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
+  // Four connections: `verify --all` reads ahead while it hashes; nothing needs more.
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
   // An idle connection the server drops must not crash the command with an unhandled event.
   pool.on('error', () => {});
   return { ledger: ledgerOn(pool, schema), close: () => pool.end() };

@@ -313,25 +313,15 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
     .argument('[accountId]')
     .option('--all', 'every wallet, with progress and a summary')
     .option('--prefix <prefix>', 'with --all: only account ids starting with this')
-    .option('--concurrency <n>', 'with --all: wallets checked at once, 1..64 (default 8)', integer)
-    .addHelpText(
-      'after',
-      examples('wallet verify player-1', 'wallet verify --all --concurrency 16'),
-    )
+    .addHelpText('after', examples('wallet verify player-1', 'wallet verify --all --prefix eu-'))
     .action(
-      act(
-        (
-          globals,
-          accountId: string | undefined,
-          options: { all?: boolean; prefix?: string; concurrency?: number },
-        ) => {
-          if ((accountId === undefined) === (options.all !== true)) {
-            throw new UsageError('name one wallet or give --all');
-          }
-          if (accountId !== undefined) return verifyOne(globals, io, accountId);
-          return verifyAll(globals, io, options);
-        },
-      ),
+      act((globals, accountId: string | undefined, options: { all?: boolean; prefix?: string }) => {
+        if ((accountId === undefined) === (options.all !== true)) {
+          throw new UsageError('name one wallet or give --all');
+        }
+        if (accountId !== undefined) return verifyOne(globals, io, accountId);
+        return verifyAll(globals, io, options);
+      }),
     );
 
   program
@@ -441,56 +431,46 @@ async function verifyOne(globals: GlobalOptions, io: WalletIo, accountId: string
 async function verifyAll(
   globals: GlobalOptions,
   io: WalletIo,
-  options: { prefix?: string; concurrency?: number },
+  options: { prefix?: string },
 ): Promise<number> {
-  const concurrency = options.concurrency ?? 8;
-  if (concurrency < 1 || concurrency > 64) {
-    throw new UsageError('--concurrency must be from 1 to 64');
-  }
-  return withService(
-    globals,
-    io,
-    async (service) => {
-      const started = performance.now();
-      let progress: Progress | undefined;
-      const result = await verifyAllWallets(service, {
-        concurrency,
-        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-        onProgress: ({ checked, total }) => {
-          progress ??= new Progress(io.stderr, 'verified', 'wallets', total);
-          progress.update(checked);
-        },
-      });
-      progress?.done();
-      const seconds = (performance.now() - started) / 1000;
-      const rate = Math.round(result.wallets / Math.max(seconds, 0.001));
-      const summary = table(
-        ['wallets', count(result.wallets)],
-        [
-          ['ok', count(result.ok)],
-          ['failed', count(result.failed)],
-          ['entries', count(result.entries)],
-          ['seconds', seconds.toFixed(1)],
-          ['wallets/s', count(rate)],
-        ],
-        new Set([1]),
-      );
-      const failures = result.failures.flatMap((failure) => [
-        `FAILED ${failure.accountId}`,
-        ...failure.problems.map((problem) => `  - ${problem}`),
-      ]);
-      const unlisted = result.failed - result.failures.length;
-      if (unlisted > 0) failures.push(`... and ${count(unlisted)} more failed wallets`);
-      print(
-        io,
-        globals,
-        { ...result, seconds: Number(seconds.toFixed(3)) },
-        [summary, ...failures].join('\n'),
-      );
-      return result.failed === 0 ? 0 : 1;
-    },
-    { maxConnections: concurrency },
-  );
+  return withService(globals, io, async (service, ledger) => {
+    const started = performance.now();
+    let progress: Progress | undefined;
+    const result = await verifyAllWallets(ledger, service.currencies, {
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      onProgress: ({ checked, total }) => {
+        progress ??= new Progress(io.stderr, 'verified', 'wallets', total);
+        progress.update(checked);
+      },
+    });
+    progress?.done();
+    const seconds = (performance.now() - started) / 1000;
+    const rate = Math.round(result.wallets / Math.max(seconds, 0.001));
+    const summary = table(
+      ['wallets', count(result.wallets)],
+      [
+        ['ok', count(result.ok)],
+        ['failed', count(result.failed)],
+        ['entries', count(result.entries)],
+        ['seconds', seconds.toFixed(1)],
+        ['wallets/s', count(rate)],
+      ],
+      new Set([1]),
+    );
+    const failures = result.failures.flatMap((failure) => [
+      `FAILED ${failure.accountId}`,
+      ...failure.problems.map((problem) => `  - ${problem}`),
+    ]);
+    const unlisted = result.failed - result.failures.length;
+    if (unlisted > 0) failures.push(`... and ${count(unlisted)} more failed wallets`);
+    print(
+      io,
+      globals,
+      { ...result, seconds: Number(seconds.toFixed(3)) },
+      [summary, ...failures].join('\n'),
+    );
+    return result.failed === 0 ? 0 : 1;
+  });
 }
 
 /** Opens the ledger, runs `use` with a service over it, and closes the ledger either way. */
@@ -498,12 +478,11 @@ async function withService(
   globals: GlobalOptions,
   io: WalletIo,
   use: (service: WalletService, ledger: PostgresLedger) => Promise<number>,
-  { maxConnections = 4 } = {},
 ): Promise<number> {
   const currencies = parseCurrencies(
     globals.currencies ?? io.env.WALLET_CURRENCIES ?? DEFAULT_CURRENCIES,
   );
-  const { ledger, close } = await connect({ ...globals, maxConnections }, io.env);
+  const { ledger, close } = await connect(globals, io.env);
   try {
     return await use(createWalletService({ ledger, currencies }), ledger);
   } finally {

@@ -1,6 +1,6 @@
-import { isWalletError, type WalletService } from '@wallet/core';
+import { type CurrencyRegistry, type VerifiableLedger, verifyWallets } from '@wallet/core';
 
-/** Wallets asked for per `listWallets` page. */
+/** Wallets asked for per listing page while counting. */
 const PAGE = 1000;
 /** Failed wallets a result lists with their problems; the rest are only counted. */
 const LISTED_FAILURES = 100;
@@ -16,7 +16,7 @@ const LISTED_PROBLEMS = 5;
 export interface VerifyAllProgress {
   /** Wallets checked so far. */
   checked: number;
-  /** Wallets to check, counted before the first is checked. */
+  /** Wallets to check, as counted while the first are checked. */
   total: number;
   failed: number;
 }
@@ -25,17 +25,15 @@ export interface VerifyAllProgress {
  * Options of {@link verifyAllWallets}.
  *
  * @example
- * const options: VerifyAllOptions = { concurrency: 8, prefix: 'eu-' };
+ * const options: VerifyAllOptions = { prefix: 'eu-', onProgress: console.error };
  */
 export interface VerifyAllOptions {
   /** Only wallets whose account id starts with this. */
   prefix?: string;
-  /** Wallets verified at once, 1..64. Default 8. */
-  concurrency?: number;
   onProgress?: (progress: VerifyAllProgress) => void;
 }
 
-/** One wallet that did not verify: its first problems, or the error that stopped its check. */
+/** One wallet that did not verify, with its first problems. */
 export interface WalletFailure {
   accountId: string;
   problems: string[];
@@ -45,7 +43,7 @@ export interface WalletFailure {
  * What {@link verifyAllWallets} found.
  *
  * @example
- * const { failed, failures } = await verifyAllWallets(service);
+ * const { failed, failures } = await verifyAllWallets(ledger, service.currencies);
  */
 export interface VerifyAllResult {
   wallets: number;
@@ -53,56 +51,46 @@ export interface VerifyAllResult {
   failed: number;
   /** Journal entries checked, over every wallet. */
   entries: number;
-  /** The first 100 failed wallets, in the order their checks ended. */
+  /** The first 100 failed wallets, in account id order. */
   failures: WalletFailure[];
 }
 
 /**
- * Verifies every wallet's hash chain and balances (`verifyWallet`), `concurrency` at a time,
- * reading the wallet list a page at a time: memory stays bounded by the page and the listed
- * failures, whatever the number of wallets. The wallets are counted first, so progress can
- * show a total; a wallet created meanwhile may be checked without being counted. A wallet whose
- * check throws (the store failed) counts as failed, its error as its problem.
+ * Verifies every wallet with core's `verifyWallets` (pages of wallets, their journals read
+ * together), counting them at the same time so progress has a total: it is reported once the
+ * count is in, and last with every wallet checked. Memory holds the pages and at most 100
+ * failures, whatever the number of wallets; a wallet created after the count is still checked,
+ * and the total grows to include it.
  *
  * @example
- * const result = await verifyAllWallets(service, { concurrency: 8 });
+ * const result = await verifyAllWallets(ledger, service.currencies, { onProgress });
  * if (result.failed > 0) process.exitCode = 1;
  */
 export async function verifyAllWallets(
-  service: WalletService,
+  ledger: VerifiableLedger,
+  currencies: CurrencyRegistry,
   options: VerifyAllOptions = {},
 ): Promise<VerifyAllResult> {
   const prefix = options.prefix ?? '';
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new RangeError('concurrency must be an integer from 1 to 64');
-  }
-  let total = 0;
-  for await (const _ of accountIds(service, prefix)) total++;
+  // Counted beside the checks rather than before them: progress is reported once the total is
+  // known, and the count's reads overlap the verification's.
+  let total: number | undefined;
+  const counting = countWallets(ledger, prefix).then((count) => {
+    total = count;
+  });
+  counting.catch(() => {});
   const result: VerifyAllResult = { wallets: 0, ok: 0, failed: 0, entries: 0, failures: [] };
-  options.onProgress?.({ checked: 0, total, failed: 0 });
-  const ids = accountIds(service, prefix);
-
-  async function worker(): Promise<void> {
-    // Concurrent `next()` calls on one async generator are queued: each id goes to one worker.
-    for (let next = await ids.next(); !next.done; next = await ids.next()) {
-      const accountId = next.value;
-      let problems: string[];
-      try {
-        const report = await service.verifyWallet({ accountId });
-        result.entries += report.entries;
-        problems = report.ok ? [] : report.problems;
-      } catch (error) {
-        problems = [describe(error)];
+  for await (const { accountId, report } of verifyWallets(ledger, currencies, { prefix })) {
+    result.wallets++;
+    result.entries += report.entries;
+    if (report.ok) result.ok++;
+    else {
+      result.failed++;
+      if (result.failures.length < LISTED_FAILURES) {
+        result.failures.push({ accountId, problems: report.problems.slice(0, LISTED_PROBLEMS) });
       }
-      result.wallets++;
-      if (problems.length === 0) result.ok++;
-      else {
-        result.failed++;
-        if (result.failures.length < LISTED_FAILURES) {
-          result.failures.push({ accountId, problems: problems.slice(0, LISTED_PROBLEMS) });
-        }
-      }
+    }
+    if (total !== undefined) {
       options.onProgress?.({
         checked: result.wallets,
         total: Math.max(total, result.wallets),
@@ -110,26 +98,22 @@ export async function verifyAllWallets(
       });
     }
   }
-
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await counting;
+  options.onProgress?.({ checked: result.wallets, total: result.wallets, failed: result.failed });
   return result;
 }
 
-/** Every account id with `prefix`, ascending, a page of wallets at a time. */
-async function* accountIds(service: WalletService, prefix: string): AsyncGenerator<string> {
-  let cursor: string | undefined;
-  do {
-    const page = await service.listWallets({
+async function countWallets(ledger: VerifiableLedger, prefix: string): Promise<number> {
+  let count = 0;
+  let startAfter: string | undefined;
+  for (;;) {
+    const page = await ledger.listWallets({
       prefix,
       limit: PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
+      ...(startAfter === undefined ? {} : { startAfter }),
     });
-    for (const wallet of page.items) yield wallet.accountId;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-}
-
-function describe(error: unknown): string {
-  if (isWalletError(error)) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+    count += page.length;
+    if (page.length < PAGE) return count;
+    startAfter = page.at(-1)!.accountId;
+  }
 }

@@ -261,7 +261,7 @@ describe.each([
   });
 
   it('verify --all checks every wallet with progress lines, and exits 1 naming a tampered one', async () => {
-    const clean = await wallet('verify', '--all', '--concurrency', '4');
+    const clean = await wallet('verify', '--all');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(/^wallets\s+1,206\nok\s+1,206\nfailed\s+0\nentries\s+7\n/);
     const progress = clean.stderr.trim().split('\n');

@@ -24,11 +24,21 @@ export interface CurrencyConfig {
   reversalOverdraft?: boolean;
 }
 
-/** A validated currency with its bounds in minor units. */
+/**
+ * A validated currency with its bounds in minor units.
+ *
+ * @example
+ * const gold = wallets.currencies.get('GOLD');
+ * gold.render(gold.maxUnits); // '999999999999999999.99' at scale 2 without a maxBalance
+ */
 export interface Currency {
+  /** The currency code, e.g. `GEMS`. */
   readonly code: string;
+  /** Fraction digits, 0..18. */
   readonly scale: number;
+  /** The lowest balance a debit may leave (`minBalance`), in minor units. */
   readonly minUnits: bigint;
+  /** The highest balance a credit may leave (`maxBalance`), in minor units. */
   readonly maxUnits: bigint;
   /** See {@link CurrencyConfig.reversalOverdraft}. */
   readonly reversalOverdraft: boolean;

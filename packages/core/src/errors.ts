@@ -28,7 +28,12 @@ export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
 /** Context a client may show or log; never contains secrets or stack traces. */
 export type WalletErrorDetails = Record<string, string | number | boolean | null>;
 
-/** Options every wallet error accepts. */
+/**
+ * Options every wallet error accepts.
+ *
+ * @example
+ * throw new StoreUnavailableError('connection refused', { cause: err });
+ */
 export interface WalletErrorOptions {
   /** The error this one translates, e.g. the database driver's. */
   cause?: unknown;
@@ -168,6 +173,7 @@ export class UnknownCurrencyError extends WalletError {
   readonly code = 'UNKNOWN_CURRENCY' as const;
 
   constructor(
+    /** The code asked for, as given (a non-string one as JSON). */
     readonly currency: string,
     options?: WalletErrorOptions,
   ) {
@@ -189,6 +195,7 @@ export class WalletNotFoundError extends WalletError {
   readonly code = 'WALLET_NOT_FOUND' as const;
 
   constructor(
+    /** The account id that has no wallet. */
     readonly accountId: string,
     options?: WalletErrorOptions,
   ) {
@@ -210,6 +217,7 @@ export class WalletAlreadyExistsError extends WalletError {
   readonly code = 'WALLET_ALREADY_EXISTS' as const;
 
   constructor(
+    /** The account id that already has a wallet. */
     readonly accountId: string,
     options?: WalletErrorOptions,
   ) {
@@ -229,7 +237,9 @@ export class WalletAlreadyExistsError extends WalletError {
  */
 export class InsufficientFundsError extends WalletError {
   readonly code = 'INSUFFICIENT_FUNDS' as const;
+  /** The wallet the debit was refused in. */
   readonly accountId: string;
+  /** The currency code of the debit. */
   readonly currency: string;
   /** The balance before the debit, rendered at the currency's scale. */
   readonly balance: string;
@@ -280,10 +290,15 @@ export class InsufficientFundsError extends WalletError {
  */
 export class BalanceLimitExceededError extends WalletError {
   readonly code = 'BALANCE_LIMIT_EXCEEDED' as const;
+  /** The wallet the credit was refused in. */
   readonly accountId: string;
+  /** The currency code of the credit. */
   readonly currency: string;
+  /** The balance before the credit, rendered at the currency's scale. */
   readonly balance: string;
+  /** The amount to credit, rendered at the currency's scale. */
   readonly requested: string;
+  /** The highest balance the currency allows, rendered at its scale. */
   readonly limit: string;
 
   constructor(
@@ -323,6 +338,7 @@ export class IdempotencyKeyReusedError extends WalletError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED' as const;
 
   constructor(
+    /** The key, as the caller sent it. */
     readonly idempotencyKey: string,
     options?: WalletErrorOptions,
   ) {
@@ -411,6 +427,7 @@ export class TransactionNotFoundError extends WalletError {
   readonly code = 'TRANSACTION_NOT_FOUND' as const;
 
   constructor(
+    /** The transaction id asked for. */
     readonly transactionId: string,
     options?: WalletErrorOptions,
   ) {
@@ -432,6 +449,7 @@ export class HoldNotFoundError extends WalletError {
   readonly code = 'HOLD_NOT_FOUND' as const;
 
   constructor(
+    /** The hold id asked for. */
     readonly holdId: string,
     options?: WalletErrorOptions,
   ) {
@@ -453,6 +471,7 @@ export class HoldNotActiveError extends WalletError {
   readonly code = 'HOLD_NOT_ACTIVE' as const;
 
   constructor(
+    /** The hold captured or released. */
     readonly holdId: string,
     /** Where the hold stands: `captured`, `released` or `expired`. */
     readonly status: string,

@@ -28,6 +28,7 @@ export {
   JOURNAL_ENTRY_FIELDS,
 } from './types.js';
 export { JournalVerifier, MAX_REPORTED_PROBLEMS, verifyJournal } from './verify-journal.js';
+export { type VerifiableLedger, verifyWallets, type WalletCheck } from './verify-wallets.js';
 export {
   createWalletService,
   type WalletService,

@@ -2,6 +2,7 @@ import { ConcurrencyConflictError } from './errors.js';
 import type {
   EntryQuery,
   IdempotencyRecord,
+  JournalsQuery,
   LedgerRecord,
   LedgerSnapshot,
   LedgerStore,
@@ -13,6 +14,10 @@ import type { JournalEntry } from './types.js';
 
 /**
  * The in-memory reference ledger, plus a hook tests use to tamper with a journal.
+ *
+ * @example
+ * const ledger: MemoryLedger = createMemoryLedger();
+ * const wallets = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
  */
 export interface MemoryLedger extends LedgerStore {
   /**
@@ -23,6 +28,8 @@ export interface MemoryLedger extends LedgerStore {
    * ledger.tamperJournal('p1', (entries) => entries.slice(1)); // delete the first entry
    */
   tamperJournal(accountId: string, edit: (entries: JournalEntry[]) => JournalEntry[]): void;
+  /** See {@link LedgerStore.queryJournals}: the memory ledger serves it. */
+  queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
 }
 
 /**
@@ -137,6 +144,21 @@ export function createMemoryLedger(): MemoryLedger {
     async queryTransaction(transactionId) {
       const legs = transactions.get(transactionId);
       return legs === undefined ? [] : Array.isArray(legs) ? [...legs] : [legs];
+    },
+
+    async queryJournals({ accountIds, after, limit }) {
+      const page: JournalEntry[] = [];
+      for (const accountId of [...accountIds].sort()) {
+        if (after !== undefined && accountId < after.accountId) continue;
+        const journal = journals.get(accountId) ?? [];
+        let i =
+          after !== undefined && accountId === after.accountId
+            ? firstAfter(journal, after.sequence)
+            : 0;
+        for (; i < journal.length && page.length < limit; i++) page.push(journal[i]!);
+        if (page.length >= limit) break;
+      }
+      return page;
     },
 
     async listWallets({ prefix = '', startAfter, limit }) {

@@ -3,9 +3,15 @@ import type { JournalEntry, JsonValue, Metadata } from './types.js';
 /**
  * The stored state of one wallet. Balances are decimal strings at their currency's scale and
  * list only the currencies the wallet has used; a missing currency is a zero balance.
+ *
+ * @example
+ * const record = await ledger.getWallet('player-1');
+ * const gems = record?.balances.GEMS ?? '0';
  */
 export interface WalletRecord {
+  /** The wallet's account id. */
   accountId: string;
+  /** Currency code to balance, for the currencies the wallet has used. */
   balances: Record<string, string>;
   /** 0 when created; +1 for every committed operation that touches the wallet. */
   version: number;
@@ -13,8 +19,11 @@ export interface WalletRecord {
   sequence: number;
   /** The `hash` of the wallet's last journal entry; 64 zeros before the first. */
   headHash: string;
+  /** When the wallet was created: ISO 8601 UTC with milliseconds. */
   createdAt: string;
+  /** When a transaction last wrote the wallet: ISO 8601 UTC with milliseconds. */
   updatedAt: string;
+  /** The metadata the wallet was created with, or null. */
   metadata: Metadata | null;
   /**
    * The wallet's active holds (at most 100), oldest first. Those past `expiresAt` no longer
@@ -24,9 +33,16 @@ export interface WalletRecord {
   holds: readonly WalletHold[];
 }
 
-/** A hold a wallet carries: funds reserved until captured, released or expired. */
+/**
+ * A hold a wallet carries: funds reserved until captured, released or expired.
+ *
+ * @example
+ * const active = record.holds.filter((hold) => hold.expiresAt > new Date().toISOString());
+ */
 export interface WalletHold {
+  /** The hold's id, as `placeHold` returned it. */
   holdId: string;
+  /** The currency code of `amount`. */
   currency: string;
   /** Rendered at the currency's scale. */
   amount: string;
@@ -38,16 +54,26 @@ export interface WalletHold {
  * A small versioned document the ledger keeps beside wallets, read and written inside
  * transactions like them: where a hold is (`hold:<holdId>`), what reversed a transaction
  * (`reversals:<transactionId>`). Stores keep it as it is, by `key`.
+ *
+ * @example
+ * const record = await ledger.getRecord(`reversals:${transactionId}`);
  */
 export interface LedgerRecord {
   /** At most 200 printable ASCII characters; opaque to stores. */
   key: string;
   /** 1 when first written; +1 for every replacement. */
   version: number;
+  /** The document itself, a JSON object; opaque to stores. */
   data: { [key: string]: JsonValue };
 }
 
-/** What a committed idempotency key remembers, so a retry gets the original answer. */
+/**
+ * What a committed idempotency key remembers, so a retry gets the original answer.
+ *
+ * @example
+ * const record = snapshot.idempotency.get(scopedKey);
+ * if (record) return record.result; // a retry: the original answer
+ */
 export interface IdempotencyRecord {
   /**
    * The key the record is filed under, unique across the ledger: the caller's key scoped to one
@@ -61,10 +87,16 @@ export interface IdempotencyRecord {
   transactionId: string;
   /** The operation's result as first returned, as JSON. */
   result: { [key: string]: JsonValue };
+  /** When the key committed (its transaction's `txTime`): ISO 8601 UTC with milliseconds. */
   createdAt: string;
 }
 
-/** What a transaction reads before it decides. */
+/**
+ * What a transaction reads before it decides.
+ *
+ * @example
+ * const decide = (snapshot: LedgerSnapshot) => ({ write: null, result: snapshot.wallets.get('p1') ?? null });
+ */
 export interface LedgerSnapshot {
   /** The requested wallets that exist, by account id. An absent id has no wallet. */
   wallets: ReadonlyMap<string, WalletRecord>;
@@ -74,7 +106,12 @@ export interface LedgerSnapshot {
   records: ReadonlyMap<string, LedgerRecord>;
 }
 
-/** What a transaction writes, all or nothing. */
+/**
+ * What a transaction writes, all or nothing.
+ *
+ * @example
+ * const write: LedgerWrite = { wallets: [updated], entries: [entry], idempotency: [], records: [] };
+ */
 export interface LedgerWrite {
   /**
    * New wallet states. A wallet the snapshot did not hold is an insert (`version` 0) and
@@ -95,7 +132,12 @@ export interface LedgerWrite {
   records: LedgerRecord[];
 }
 
-/** The outcome of {@link LedgerTransaction.decide}. */
+/**
+ * The outcome of {@link LedgerTransaction.decide}.
+ *
+ * @example
+ * const decision: LedgerDecision<boolean> = { write: null, result: true }; // commit nothing
+ */
 export interface LedgerDecision<T> {
   /** What to commit, or null to commit nothing (a read, or a replay). */
   write: LedgerWrite | null;
@@ -129,8 +171,14 @@ export interface LedgerTransaction<T> {
   decide(snapshot: LedgerSnapshot): LedgerDecision<T>;
 }
 
-/** Which entries of one wallet to read, in sequence order. */
+/**
+ * Which entries of one wallet to read, in sequence order.
+ *
+ * @example
+ * const newest: EntryQuery = { accountId: 'p1', order: 'desc', limit: 50 };
+ */
 export interface EntryQuery {
+  /** The wallet whose journal is read. */
   accountId: string;
   /** Only entries of this currency; all when absent. */
   currency?: string;
@@ -144,6 +192,10 @@ export interface EntryQuery {
 
 /**
  * Reads a wallet's journal in pages. Both the ledger and a history store serve it.
+ *
+ * @example
+ * const reader: JournalReader = history ?? ledger;
+ * const page = await reader.queryEntries({ accountId: 'p1', order: 'asc', limit: 100 });
  */
 export interface JournalReader {
   /**
@@ -210,9 +262,41 @@ export interface LedgerStore extends JournalReader {
    * `dueBy` (ISO 8601), in any order. Stores index each wallet's earliest hold expiry for it.
    */
   listWalletsWithExpiredHolds(query: { dueBy: string; limit: number }): Promise<string[]>;
+  /**
+   * Optional: the journals of several wallets in one read, for checking or exporting many
+   * wallets with few round trips. Entries of `accountIds` only, in ascending (account id,
+   * sequence) order, strictly after `after` when given, at most `limit` (1..10,000) of them,
+   * exactly as written. A store without it is read one wallet at a time with `queryEntries`.
+   */
+  queryJournals?(query: JournalsQuery): Promise<JournalEntry[]>;
 }
 
-/** Which wallets {@link LedgerStore.listWallets} returns. */
+/**
+ * Which entries {@link LedgerStore.queryJournals} returns.
+ *
+ * @example
+ * const query: JournalsQuery = { accountIds: ['p1', 'p2'], after: { accountId: 'p1', sequence: 40 }, limit: 1000 };
+ */
+export interface JournalsQuery {
+  /** The wallets, in ascending account id order. */
+  accountIds: readonly string[];
+  /** Only entries after this one in (account id, sequence) order: the last of the previous page. */
+  after?: {
+    /** The account id of that entry. */
+    accountId: string;
+    /** Its sequence. */
+    sequence: number;
+  };
+  /** At most this many entries, 1..10,000. */
+  limit: number;
+}
+
+/**
+ * Which wallets {@link LedgerStore.listWallets} returns.
+ *
+ * @example
+ * const next = await ledger.listWallets({ prefix: 'eu-', startAfter: 'eu-0042', limit: 100 });
+ */
 export interface WalletQuery {
   /** Only account ids starting with this (an empty string or absent: all). */
   prefix?: string;

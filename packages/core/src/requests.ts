@@ -10,7 +10,9 @@ export type AmountInput = string | number;
  * await wallets.createWallet({ accountId: 'player-1', metadata: { region: 'eu' } });
  */
 export interface CreateWalletInput {
+  /** The new wallet's id: 1..128 characters of `A-Z a-z 0-9 . _ : @ -`, a letter or digit first. */
   accountId: string;
+  /** Free-form JSON object kept with the wallet, at most 4 KiB; none when absent. */
   metadata?: Metadata | null;
 }
 
@@ -21,10 +23,17 @@ export interface CreateWalletInput {
  * await wallets.getFunds({ accountId: 'player-1' });
  */
 export interface AccountInput {
+  /** The wallet's account id. */
   accountId: string;
 }
 
-/** What every mutating call may carry. */
+/**
+ * What every mutating call may carry.
+ *
+ * @example
+ * const options: MutationOptions = { idempotencyKey: 'order-1001', metadata: { sku: 'gem-pack-s' } };
+ * await wallets.addFunds({ accountId: 'player-1', amount: '100', ...options });
+ */
 export interface MutationOptions {
   /**
    * 1..255 printable ASCII characters (0x21..0x7E). A retry with the same key and request
@@ -53,7 +62,9 @@ export interface MutationOptions {
  * await wallets.addFunds({ accountId: 'player-1', amount: '10.50', currency: 'GOLD', idempotencyKey: 'order-1' });
  */
 export interface FundsInput extends MutationOptions {
+  /** The wallet credited (`addFunds`) or debited (`withdrawFunds`). */
   accountId: string;
+  /** Greater than 0, with at most the currency's scale of fraction digits (never rounded). */
   amount: AmountInput;
   /** Defaults to the service's default currency. */
   currency?: string | null;
@@ -66,20 +77,37 @@ export interface FundsInput extends MutationOptions {
  * await wallets.transfer({ fromAccountId: 'p1', toAccountId: 'p2', amount: '5', idempotencyKey: 'gift-9' });
  */
 export interface TransferInput extends MutationOptions {
+  /** The wallet debited. */
   fromAccountId: string;
+  /** The wallet credited: another wallet than `fromAccountId`. */
   toAccountId: string;
+  /** Greater than 0, with at most the currency's scale of fraction digits (never rounded). */
   amount: AmountInput;
+  /** Defaults to the service's default currency. */
   currency?: string | null;
 }
 
-/** One currency leg of an exchange request. */
+/**
+ * One currency leg of an exchange request: the debited one.
+ *
+ * @example
+ * const from: ExchangeLegInput = { currency: 'GEMS', amount: '8' };
+ */
 export interface ExchangeLegInput {
+  /** A configured currency code. */
   currency: string;
+  /** Greater than 0, with at most the currency's scale of fraction digits (never rounded). */
   amount: AmountInput;
 }
 
-/** The credited leg of an exchange request: its amount is optional. */
+/**
+ * The credited leg of an exchange request: its amount is optional.
+ *
+ * @example
+ * const to: ExchangeTargetInput = { currency: 'GOLD' }; // at the configured rate
+ */
 export interface ExchangeTargetInput {
+  /** A configured currency code, other than the debited leg's. */
   currency: string;
   /**
    * Absent: `from.amount` times the configured rate, rounded down to this currency's scale.
@@ -97,8 +125,11 @@ export interface ExchangeTargetInput {
  * await wallets.exchange({ accountId: 'p1', from: { currency: 'GEMS', amount: '8' }, to: { currency: 'GOLD' } });
  */
 export interface ExchangeInput extends MutationOptions {
+  /** The wallet both legs apply to. */
   accountId: string;
+  /** The currency and amount debited. */
   from: ExchangeLegInput;
+  /** The currency credited, and optionally its amount. */
   to: ExchangeTargetInput;
 }
 
@@ -110,6 +141,7 @@ export interface ExchangeInput extends MutationOptions {
  * const next = await wallets.getTransactionHistory({ accountId: 'p1', limit: 20, cursor: page.nextCursor });
  */
 export interface HistoryInput {
+  /** The wallet whose journal is read. */
   accountId: string;
   /** Only entries of this currency. */
   currency?: string | null;
@@ -128,6 +160,7 @@ export interface HistoryInput {
  * await wallets.getTransaction({ transactionId: result.transactionId });
  */
 export interface TransactionInput {
+  /** The `transactionId` an operation returned. */
   transactionId: string;
 }
 
@@ -139,6 +172,7 @@ export interface TransactionInput {
  * await wallets.reverseTransaction({ transactionId, reason: 'app store refund 4471', idempotencyKey: 'refund-4471' });
  */
 export interface ReverseInput extends MutationOptions {
+  /** The transaction to reverse; not itself a reversal. */
   transactionId: string;
   /** A part of the original amount; all that is left of it when absent. */
   amount?: AmountInput | null;
@@ -153,8 +187,11 @@ export interface ReverseInput extends MutationOptions {
  * const hold = await wallets.placeHold({ accountId: 'p1', amount: '50', currency: 'GEMS', expiresInSeconds: 600 });
  */
 export interface PlaceHoldInput extends MutationOptions {
+  /** The wallet whose funds are reserved. */
   accountId: string;
+  /** Greater than 0, with at most the currency's scale of fraction digits (never rounded). */
   amount: AmountInput;
+  /** Defaults to the service's default currency. */
   currency?: string | null;
   /** 1 to 604,800 (7 days); default 900. */
   expiresInSeconds?: number | null;
@@ -167,6 +204,7 @@ export interface PlaceHoldInput extends MutationOptions {
  * await wallets.captureHold({ holdId: hold.holdId, amount: '30', toAccountId: 'tournament-pool' });
  */
 export interface CaptureHoldInput extends MutationOptions {
+  /** The `holdId` `placeHold` returned. */
   holdId: string;
   /** Part of the hold; all of it when absent. The rest is released. */
   amount?: AmountInput | null;
@@ -181,6 +219,7 @@ export interface CaptureHoldInput extends MutationOptions {
  * const hold = await wallets.getHold({ holdId });
  */
 export interface HoldInput {
+  /** The `holdId` `placeHold` returned. */
   holdId: string;
 }
 
@@ -191,17 +230,28 @@ export interface HoldInput {
  * await wallets.releaseHold({ holdId: hold.holdId });
  */
 export interface ReleaseHoldInput {
+  /** The `holdId` `placeHold` returned. */
   holdId: string;
+  /** As {@link MutationOptions.idempotencyKey}. */
   idempotencyKey?: string | null;
+  /** As {@link MutationOptions.idempotencyNamespace}. */
   idempotencyNamespace?: string | null;
 }
 
-/** One leg of a posting. */
+/**
+ * One leg of a posting.
+ *
+ * @example
+ * const leg: PostingLegInput = { accountId: 'seller', direction: 'credit', amount: '95' };
+ */
 export interface PostingLegInput {
+  /** The wallet this leg debits or credits. */
   accountId: string;
   /** Defaults to the service's default currency. */
   currency?: string | null;
+  /** Whether this leg takes from the wallet (`debit`) or adds to it (`credit`). */
   direction: 'debit' | 'credit';
+  /** Greater than 0, with at most the currency's scale of fraction digits (never rounded). */
   amount: AmountInput;
 }
 
@@ -216,6 +266,7 @@ export interface PostingLegInput {
  * ] });
  */
 export interface PostingInput extends MutationOptions {
+  /** 2 to 16 legs, the debits of each currency summing to its credits. */
   legs: readonly PostingLegInput[];
 }
 

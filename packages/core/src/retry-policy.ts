@@ -17,8 +17,9 @@ export interface RetryPolicy {
   maxDelayMs?: number;
   /** Makes a key for a mutating call that has none. Default: `retry:` + a random UUID. */
   newIdempotencyKey?: () => string;
-  /** Sources of randomness and waiting, replaceable in tests. */
+  /** The jitter's source of randomness, in [0, 1); replaceable in tests. Default `Math.random`. */
   random?: () => number;
+  /** Waits out a backoff of `ms`; replaceable in tests. Default: a `setTimeout` promise. */
   sleep?: (ms: number) => Promise<void>;
 }
 

@@ -200,8 +200,9 @@ function checkAmounts(
 function exact(text: string, scale: number): bigint | undefined {
   const units = typeof text === 'string' ? decimalToUnits(text, scale) : undefined;
   if (units === undefined) return undefined;
-  const fraction = text.split('.')[1] ?? '';
-  return fraction.length === scale ? units : undefined;
+  // The digits after the point, counted without splitting: this runs three times an entry.
+  const point = text.indexOf('.');
+  return (point === -1 ? 0 : text.length - point - 1) === scale ? units : undefined;
 }
 
 function checkHead(

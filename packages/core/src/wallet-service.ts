@@ -100,6 +100,11 @@ export interface WalletServiceOptions {
 /**
  * The wallet API: every rule of money lives here, stores only persist.
  * All calls are async and throw {@link WalletError} subclasses on purpose.
+ *
+ * @example
+ * const wallets: WalletService = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
+ * await wallets.createWallet({ accountId: 'player-1' });
+ * await wallets.addFunds({ accountId: 'player-1', amount: '100', idempotencyKey: 'purchase-1' });
  */
 export interface WalletService {
   /** Creates an empty wallet. Throws `WALLET_ALREADY_EXISTS` when the account has one. */

@@ -39,7 +39,10 @@ export interface DynamoHistoryOptions {
  * @example
  * const entry: HistoryEntry = { ...journalEntry, expire_timestamp: expireTimestamp(journalEntry.txTime, 30) };
  */
-export type HistoryEntry = JournalEntry & { expire_timestamp?: number };
+export type HistoryEntry = JournalEntry & {
+  /** When the item expires, in epoch seconds: the table's TTL attribute. */
+  expire_timestamp?: number;
+};
 
 /**
  * A `HistoryStore` whose `putEntries` also takes entries that carry `expire_timestamp`.

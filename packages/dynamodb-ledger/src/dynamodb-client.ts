@@ -8,5 +8,6 @@
  * const client: DynamoDbClientLike = new DynamoDBClient({ region: 'eu-west-1' });
  */
 export interface DynamoDbClientLike {
+  /** Sends one command (`new QueryCommand(...)`, ...) and resolves to its output. */
   send(command: object): Promise<unknown>;
 }

@@ -37,9 +37,13 @@ export type LedgerItem = Record<string, AttributeValue>;
  * if (image.kind?.S === ITEM_KINDS.entry) entries.push(journalEntryFromItem(image));
  */
 export const ITEM_KINDS = {
+  /** A wallet's item. */
   wallet: 'WALLET',
+  /** A journal entry's item. */
   entry: 'ENTRY',
+  /** An idempotency record's item. */
   idempotency: 'KEY',
+  /** A ledger record's item. */
   record: 'RECORD',
 } as const;
 

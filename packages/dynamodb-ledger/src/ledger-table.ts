@@ -83,7 +83,13 @@ export interface LedgerTableUpdateOptions {
   onProgress?: (message: string) => void;
 }
 
-/** What {@link updateLedgerTable} changed. */
+/**
+ * What {@link updateLedgerTable} changed.
+ *
+ * @example
+ * const update: LedgerTableUpdate = await updateLedgerTable(client, 'wallet-ledger');
+ * console.log(`${update.indexesCreated.length} indexes, ${update.walletsBackfilled} wallets`);
+ */
 export interface LedgerTableUpdate {
   /** The indexes it created, in the order it created them. */
   indexesCreated: string[];

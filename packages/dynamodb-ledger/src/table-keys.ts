@@ -10,11 +10,17 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  * const key = walletKey('player-1'); // { pk: { S: 'W#player-1' }, sk: { S: 'WALLET' } }
  */
 export const LEDGER_KEYS = {
+  /** The partition key attribute (S): `W#<accountId>`, `K#<scoped key>` or `R#<record key>`. */
   partitionKey: 'pk',
+  /** The sort key attribute (S). */
   sortKey: 'sk',
+  /** The sort key of a wallet's item, in the wallet's partition. */
   walletSortKey: 'WALLET',
+  /** The sort key of an idempotency record's item, in its own partition. */
   idempotencySortKey: 'KEY',
+  /** The sort key of a ledger record's item, in its own partition. */
   recordSortKey: 'RECORD',
+  /** Before the zero-padded sequence in a journal entry's sort key, in its wallet's partition. */
   entrySortKeyPrefix: 'E#',
 } as const;
 
@@ -34,9 +40,31 @@ export const LEDGER_KEYS = {
  * new QueryCommand({ TableName, IndexName: LEDGER_INDEXES.wallets.name, ... });
  */
 export const LEDGER_INDEXES = {
-  byTransaction: { name: 'byTransaction', partitionKey: 'transactionId' },
-  wallets: { name: 'wallets', partitionKey: 'walletList', sortKey: 'accountId' },
-  holdExpiries: { name: 'holdExpiries', partitionKey: 'walletList', sortKey: 'nextHoldExpiry' },
+  /** Journal entries (and idempotency key items) by transaction id. */
+  byTransaction: {
+    /** The index name. */
+    name: 'byTransaction',
+    /** Its partition key attribute (S). */
+    partitionKey: 'transactionId',
+  },
+  /** Every wallet, in account id order. */
+  wallets: {
+    /** The index name. */
+    name: 'wallets',
+    /** Its partition key attribute (S), always {@link WALLET_LIST}. */
+    partitionKey: 'walletList',
+    /** Its sort key attribute (S). */
+    sortKey: 'accountId',
+  },
+  /** The wallets that have holds, by their earliest hold expiry. */
+  holdExpiries: {
+    /** The index name. */
+    name: 'holdExpiries',
+    /** Its partition key attribute (S), always {@link WALLET_LIST}. */
+    partitionKey: 'walletList',
+    /** Its sort key attribute (S): the earliest `expiresAt` of the wallet's holds. */
+    sortKey: 'nextHoldExpiry',
+  },
 } as const;
 
 /**

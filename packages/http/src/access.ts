@@ -15,15 +15,18 @@ export type FoundField = `found.${string}`;
 
 /**
  * Who may call a route, declared once beside the route (as its `x-wallet-access` OpenAPI
- * extension, so the published document shows it too) and enforced by {@link accessGuard}, the
+ * extension, so the published document shows it too) and enforced by the access guard, the
  * one place every route's access is checked.
  *
  * @example
  * const access: RouteAccess = { scope: 'transfer', owns: ['body.fromAccountId'] };
  */
 export interface RouteAccess {
-  /** The scope a caller needs (`admin` holds every scope). */
-  scope: Scope;
+  /**
+   * The scope a caller needs (`admin` holds every scope); `null`: any authenticated caller
+   * (`GET /v1/me`, which only tells a caller what it may do).
+   */
+  scope: Scope | null;
   /**
    * Every field naming an account the route acts for: a caller limited to one account must
    * name its own there. Accounts the route only pays into (a transfer's `toAccountId`) are not
@@ -152,7 +155,7 @@ export function accessGuard(access: RouteAccess): AccessGuard {
   return {
     async before(c, next) {
       const principal = principalOf(c);
-      if (!holds(principal, access.scope)) {
+      if (access.scope !== null && !holds(principal, access.scope)) {
         throw forbidden(
           `this caller lacks the ${access.scope} scope`,
           { scope: access.scope },

@@ -54,6 +54,7 @@ export const MIN_TOKEN_LENGTH = 16;
 export interface ApiToken {
   /** The secret the caller sends as `Authorization: Bearer <token>`: at least 16 characters. */
   token: string;
+  /** What the token may do: one or more {@link SCOPES}; `admin` holds them all. */
   scopes: readonly Scope[];
   /**
    * When set, the token may only touch this account (for a transfer: only send from it), may
@@ -71,6 +72,7 @@ export interface ApiToken {
  * const principal: Principal = { scopes: ['read'], accountId: 'player-1', name: 'player-1 session' };
  */
 export interface Principal {
+  /** What the caller may do: one or more {@link SCOPES}; `admin` holds them all. */
   scopes: readonly Scope[];
   /** When set, the caller may only touch this account and holds only {@link ACCOUNT_SCOPES}. */
   accountId?: string | null;
@@ -92,8 +94,15 @@ export interface Principal {
  * const claims = input.lambda?.event.requestContext;
  */
 export interface AuthorizerInput {
+  /** The request being authenticated, headers included. */
   request: Request;
-  lambda?: { event: WalletLambdaEvent; context?: WalletLambdaContext };
+  /** Set only when the API runs on Lambda: what the handler was invoked with. */
+  lambda?: {
+    /** The API Gateway proxy event of the request. */
+    event: WalletLambdaEvent;
+    /** The Lambda context, when the handler was called with one. */
+    context?: WalletLambdaContext;
+  };
 }
 
 /**

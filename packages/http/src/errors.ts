@@ -48,7 +48,15 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
  * const body: ErrorBody = { error: { code: 'WALLET_NOT_FOUND', message: 'wallet p1 does not exist' } };
  */
 export interface ErrorBody {
-  error: { code: ApiErrorCode; message: string; details?: WalletErrorDetails };
+  /** What went wrong. */
+  error: {
+    /** The kind of failure, one of {@link API_ERROR_CODES}: what clients switch on. */
+    code: ApiErrorCode;
+    /** A description for people; match on `code`, not on this. */
+    message: string;
+    /** Facts about the failure a client may act on (which wallet, what amount), if any. */
+    details?: WalletErrorDetails;
+  };
 }
 
 /**

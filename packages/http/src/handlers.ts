@@ -8,6 +8,7 @@ import type { OpenApiDocument } from './openapi.js';
 import {
   accessOf,
   addFundsRoute,
+  callerRoute,
   captureHoldRoute,
   createWalletRoute,
   exchangeRoute,
@@ -150,6 +151,17 @@ export function registerWalletRoutes(
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
 
   app.openapi(openApiRoute, (c) => c.json(document(), 200));
+
+  guarded(callerRoute, async (c, principal) =>
+    c.json(
+      {
+        name: principal.name ?? null,
+        scopes: [...principal.scopes],
+        accountId: principal.accountId ?? null,
+      },
+      200,
+    ),
+  );
 
   guarded(createWalletRoute, async (c) => {
     const body = valid(c, createWalletRoute, 'json');

@@ -10,6 +10,8 @@ export {
   type Scope,
 } from './auth.js';
 export { MAX_BODY_BYTES } from './body-limit.js';
+export type { ConsoleAssets } from './console-page.js';
+export { DOCS_ASSET_FILES, type DocsPageOptions } from './docs-page.js';
 export {
   API_ERROR_CODES,
   type ApiErrorCode,

@@ -23,24 +23,37 @@ type ProxyMap<Value> = Readonly<Record<string, Value | undefined>>;
  * };
  */
 export interface RestApiProxyEvent {
+  /** The request's HTTP method, such as `GET`. */
   httpMethod: string;
   /** The resource path, without the stage. */
   path: string;
+  /** The request headers, with the last value of a repeated header; `null` when there are none. */
   headers?: ProxyMap<string> | null;
   /** Takes precedence over `headers`; when present, the result answers with it too. */
   multiValueHeaders?: ProxyMap<readonly string[]> | null;
+  /** The query string's parameters, with the last value of a repeated key; `null` when none. */
   queryStringParameters?: ProxyMap<string> | null;
   /** Takes precedence over `queryStringParameters` (it keeps repeated keys). */
   multiValueQueryStringParameters?: ProxyMap<readonly string[]> | null;
+  /** The request body, base64-encoded when `isBase64Encoded`; `null` when there is none. */
   body?: string | null;
+  /** True when API Gateway base64-encoded `body` (a binary payload). */
   isBase64Encoded?: boolean;
+  /** What API Gateway adds about the request: its id, stage, domain and caller. */
   requestContext: {
     /** Becomes the response's `X-Request-Id` unless the caller sent a well-formed one. */
     requestId: string;
+    /** The deployment stage the request came through, such as `prod`. */
     stage: string;
+    /** The domain name the client called; the handler makes it the request URL's host. */
     domainName?: string;
     /** The caller IAM authenticated, on methods with IAM authorization. */
-    identity?: { userArn?: string | null; sourceIp?: string };
+    identity?: {
+      /** The ARN of the IAM user or role that signed the request. */
+      userArn?: string | null;
+      /** The IP address API Gateway received the request from. */
+      sourceIp?: string;
+    };
     /** The context of the method's authorizer; its shape is the authorizer's. */
     authorizer?: unknown;
   };
@@ -63,17 +76,29 @@ export interface RestApiProxyEvent {
 export interface HttpApiProxyEvent {
   /** Includes the stage on a stage other than `$default`; the handler removes it. */
   rawPath: string;
+  /** The query string as the client sent it, without the `?`; empty when there is none. */
   rawQueryString: string;
+  /** The request headers, names in lower case, the values of a repeated header joined by commas. */
   headers?: ProxyMap<string>;
+  /** The request's cookies, one `name=value` each; the handler sends them on as `Cookie`. */
   cookies?: readonly string[];
+  /** The request body, base64-encoded when `isBase64Encoded`. */
   body?: string | null;
+  /** True when API Gateway base64-encoded `body` (a binary payload). */
   isBase64Encoded?: boolean;
+  /** What API Gateway adds about the request: its id, stage, domain, method and caller. */
   requestContext: {
     /** Becomes the response's `X-Request-Id` unless the caller sent a well-formed one. */
     requestId: string;
+    /** The stage the request came through: `$default` unless the API has named stages. */
     stage: string;
+    /** The domain name the client called; the handler makes it the request URL's host. */
     domainName?: string;
-    http: { method: string };
+    /** The HTTP details of the request. */
+    http: {
+      /** The request's HTTP method, such as `GET`. */
+      method: string;
+    };
     /** `lambda`, `jwt` or `iam`, depending on the route's authorizer. */
     authorizer?: unknown;
   };
@@ -96,10 +121,15 @@ export type WalletLambdaEvent = RestApiProxyEvent | HttpApiProxyEvent;
  * const result: RestApiProxyResult = await api.lambdaHandler(restApiEvent);
  */
 export interface RestApiProxyResult {
+  /** The HTTP status of the response. */
   statusCode: number;
+  /** The response headers, when the event had no `multiValueHeaders`. */
   headers?: Record<string, string>;
+  /** The response headers, each value in a list, when the event had `multiValueHeaders`. */
   multiValueHeaders?: Record<string, string[]>;
+  /** The response body, base64-encoded when `isBase64Encoded`. */
   body: string;
+  /** True when `body` is base64 (a binary response), which API Gateway decodes before sending. */
   isBase64Encoded: boolean;
 }
 
@@ -110,10 +140,15 @@ export interface RestApiProxyResult {
  * const result: HttpApiProxyResult = await api.lambdaHandler(httpApiEvent);
  */
 export interface HttpApiProxyResult {
+  /** The HTTP status of the response. */
   statusCode: number;
+  /** The response headers but `Set-Cookie`, which goes in `cookies`. */
   headers: Record<string, string>;
+  /** The values of the response's `Set-Cookie` headers, one per cookie. */
   cookies?: string[];
+  /** The response body, base64-encoded when `isBase64Encoded`. */
   body: string;
+  /** True when `body` is base64 (a binary response), which API Gateway decodes before sending. */
   isBase64Encoded: boolean;
 }
 
@@ -136,9 +171,13 @@ export type WalletLambdaResult<Event extends WalletLambdaEvent> = Event extends 
  * const seconds = (context?.getRemainingTimeInMillis() ?? 0) / 1000;
  */
 export interface WalletLambdaContext {
+  /** The id of this Lambda invocation (not API Gateway's `requestContext.requestId`). */
   awsRequestId: string;
+  /** The name of the Lambda function. */
   functionName: string;
+  /** The ARN the function was invoked by, with a version or alias when the invoker named one. */
   invokedFunctionArn: string;
+  /** The milliseconds left before the invocation times out. */
   getRemainingTimeInMillis(): number;
 }
 

@@ -6,6 +6,7 @@
  * const record: LogRecord = { msg: 'request', requestId: 'b1c…', method: 'GET', path: '/healthz', status: 200, durationMs: 0.4 };
  */
 export interface LogRecord {
+  /** What happened, in a few words; the other fields are its details. */
   msg: string;
   [field: string]: unknown;
 }
@@ -17,8 +18,11 @@ export interface LogRecord {
  * createWalletApi({ service, tokens, logger: pino() });
  */
 export interface Logger {
+  /** Logs a record of normal operation, such as a request answered below 500. */
   info(record: LogRecord): void;
+  /** Logs a record an operator should act on, such as an API that refuses every call. */
   warn(record: LogRecord): void;
+  /** Logs a record of a failure, such as a request answered with a 5xx status. */
   error(record: LogRecord): void;
 }
 

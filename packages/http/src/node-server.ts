@@ -22,6 +22,7 @@ import { serve } from '@hono/node-server';
 export interface ListenOptions {
   /** 0 picks a free port (see {@link RunningServer.port}). */
   port: number;
+  /** The address to listen on; default `127.0.0.1`, reachable from this machine only. */
   hostname?: string;
   /**
    * Milliseconds from a request's first byte until all of it (headers and body) has arrived;
@@ -91,6 +92,7 @@ const DEFAULTS = {
 export interface RunningServer {
   /** `http://host:port`, without a trailing slash. */
   url: string;
+  /** The port the server listens on: the one asked for, or the one picked for port 0. */
   port: number;
   /** The limits in force, defaults included, read back from the Node server. */
   limits: ServerLimits;
@@ -106,10 +108,15 @@ export interface RunningServer {
  * console.log(`requests must arrive within ${limits.requestTimeoutMs} ms`);
  */
 export interface ServerLimits {
+  /** Milliseconds to receive a whole request: {@link ListenOptions.requestTimeoutMs}. */
   readonly requestTimeoutMs: number;
+  /** Milliseconds to receive a request's headers: {@link ListenOptions.headersTimeoutMs}. */
   readonly headersTimeoutMs: number;
+  /** Milliseconds an idle connection stays open: {@link ListenOptions.keepAliveTimeoutMs}. */
   readonly keepAliveTimeoutMs: number;
+  /** Milliseconds a socket may sit with nothing moving: {@link ListenOptions.socketTimeoutMs}. */
   readonly socketTimeoutMs: number;
+  /** The most connections open at once: {@link ListenOptions.maxConnections}. */
   readonly maxConnections: number;
 }
 

@@ -9,8 +9,18 @@ import { ROUTES } from './routes.js';
  * const paths = Object.keys(document.paths);
  */
 export interface OpenApiDocument {
+  /** The OpenAPI version the document follows: `3.1.0`. */
   openapi: string;
-  info: { title: string; version: string; description?: string };
+  /** What the document describes. */
+  info: {
+    /** The API's name: {@link OpenApiDocumentOptions.title}. */
+    title: string;
+    /** The document's version: {@link OpenApiDocumentOptions.version}. */
+    version: string;
+    /** An overview of the API: its amounts, body limit and error shape. */
+    description?: string;
+  };
+  /** The operations, by path: every route of the API with its schemas and access. */
   paths: Record<string, unknown>;
   [key: string]: unknown;
 }
@@ -26,7 +36,13 @@ export interface OpenApiDocumentOptions {
   title?: string;
   /** The version of this deployment's document; default `1.0.0`. */
   version?: string;
-  servers?: { url: string; description?: string }[];
+  /** Where the API is served, listed as the document's `servers`; default: none listed. */
+  servers?: {
+    /** The base URL of the API, such as `https://wallet.example.com`. */
+    url: string;
+    /** What this server is, such as `production`. */
+    description?: string;
+  }[];
 }
 
 /**

@@ -2,6 +2,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { RouteAccess } from './access.js';
 import {
   AccountParams,
+  Caller,
   CaptureBody,
   CaptureResult,
   CreateWalletBody,
@@ -128,14 +129,14 @@ function guardedRoute<const R extends Omit<RouteConfig, 'security'>>(
       : ` A caller limited to one account may not send ${access.unlimitedIf.map((f) => `\`${f}\``).join(', ')}.`;
   const description = [
     route.description,
-    `Scope: \`${access.scope}\`.${owns}${found}${admin}${unlimited}`,
+    `${access.scope === null ? 'Any valid token.' : `Scope: \`${access.scope}\`.`}${owns}${found}${admin}${unlimited}`,
   ]
     .filter(Boolean)
     .join('\n\n');
   return createRoute({
     ...route,
     description,
-    security: [{ bearerAuth: [access.scope] }],
+    security: [{ bearerAuth: access.scope === null ? [] : [access.scope] }],
     'x-wallet-access': access,
   });
 }
@@ -144,6 +145,28 @@ function guardedRoute<const R extends Omit<RouteConfig, 'security'>>(
 const READ_ERRORS = [400, 401, 403, 404, 503] as const;
 /** Routes that write, with a JSON body. */
 const WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const;
+
+/**
+ * `GET /v1/me` (any valid token): what the calling token may do, so a client (the console)
+ * offers only what it allows.
+ *
+ * @example
+ * app.openapi(callerRoute, handler);
+ */
+export const callerRoute = guardedRoute(
+  { scope: null, owns: [] },
+  {
+    method: 'get',
+    path: '/v1/me',
+    operationId: 'getCaller',
+    tags: ['meta'],
+    summary: 'What the calling token may do',
+    responses: {
+      200: ok('The caller: its name, scopes and account limit.', Caller),
+      ...errors(401, 503),
+    },
+  },
+);
 
 /**
  * `POST /v1/wallets` (admin).
@@ -587,6 +610,7 @@ export const openApiRoute = createRoute({
 export const ROUTES = [
   healthRoute,
   openApiRoute,
+  callerRoute,
   createWalletRoute,
   getWalletRoute,
   addFundsRoute,

@@ -356,6 +356,26 @@ export const IdempotencyHeaders = z.object({
 });
 
 /**
+ * The calling token as `GET /v1/me` describes it (never the token itself).
+ *
+ * @example
+ * Caller.parse({ name: 'support', scopes: ['admin'], accountId: null });
+ */
+export const Caller = z
+  .object({
+    name: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The label the token was configured with.' }),
+    scopes: z.array(z.enum(['read', 'credit', 'debit', 'transfer', 'exchange', 'admin'])),
+    accountId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The one account this caller may touch, or null for any.' }),
+  })
+  .openapi('Caller');
+
+/**
  * A wallet, with a balance for every configured currency.
  *
  * @example

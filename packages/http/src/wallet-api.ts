@@ -4,7 +4,9 @@ import type { Context } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type ApiToken, type Authorizer, createAuth } from './auth.js';
 import { bodyLimit } from './body-limit.js';
+import { type ConsoleAssets, registerConsoleRoutes } from './console-page.js';
 import type { WalletApiEnv } from './context.js';
+import { type DocsPageOptions, registerDocsRoutes } from './docs-page.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerWalletRoutes } from './handlers.js';
 import { jsonBody } from './json-body.js';
@@ -42,6 +44,18 @@ export interface WalletApiOptions {
   logger?: Logger;
   /** Title, version and servers of the document served at `/openapi.json`. */
   openApi?: OpenApiDocumentOptions;
+  /**
+   * `GET /docs`, an interactive reference of `/openapi.json` (Swagger UI, served from the
+   * installed `swagger-ui-dist`, nothing from another origin). Default `true`; `false` turns it
+   * off (404 like any unknown path). Public exactly as `/openapi.json` is.
+   */
+  docs?: boolean | DocsPageOptions;
+  /**
+   * The operators' console at `/console/`: pass `consoleAssets()` from `@wallet/console`. Off
+   * when absent. The page is public; what it shows comes from `/v1` calls with the token the
+   * operator signs in with, so the token's scopes decide what it can do.
+   */
+  console?: ConsoleAssets;
 }
 
 /**
@@ -130,6 +144,14 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
   app.use(bodyLimit());
   app.use(jsonBody());
   registerWalletRoutes(app, { service: options.service, auth, document: openApiDocument });
+  if (options.console) registerConsoleRoutes(app, options.console);
+  if (options.docs !== false) {
+    registerDocsRoutes(app, {
+      ...(typeof options.docs === 'object' ? options.docs : {}),
+      title: () => openApiDocument().info.title,
+      logger,
+    });
+  }
   app.notFound((c) =>
     reply(
       c,

@@ -16,6 +16,8 @@ afterAll(() => server.close());
 const OPERATIONS = {
   'get /healthz': null,
   'get /openapi.json': null,
+  // Any valid token: the caller's own scopes and account limit.
+  'get /v1/me': 'any',
   'post /v1/wallets': 'admin',
   'get /v1/wallets/{accountId}': 'read',
   'post /v1/wallets/{accountId}/add-funds': 'credit',
@@ -74,8 +76,9 @@ describe('GET /openapi.json', () => {
     });
     for (const [key, op] of operations()) {
       const scope = OPERATIONS[key as keyof typeof OPERATIONS];
-      expect([key, op.security]).toEqual([key, scope === null ? [] : [{ bearerAuth: [scope] }]]);
-      if (scope) expect(SCOPES).toContain(scope);
+      const security = scope === null ? [] : [{ bearerAuth: scope === 'any' ? [] : [scope] }];
+      expect([key, op.security]).toEqual([key, security]);
+      if (scope !== null && scope !== 'any') expect(SCOPES).toContain(scope);
     }
   });
 
@@ -86,6 +89,7 @@ describe('GET /openapi.json', () => {
         .map(([key, op]) => [key, op['x-wallet-access']]),
     );
     expect(access).toEqual({
+      'get /v1/me': { scope: null, owns: [] },
       'post /v1/wallets': { scope: 'admin', owns: ['body.accountId'] },
       'get /v1/wallets/{accountId}': { scope: 'read', owns: ['path.accountId'] },
       'post /v1/wallets/{accountId}/add-funds': { scope: 'credit', owns: ['path.accountId'] },
@@ -133,7 +137,10 @@ describe('GET /openapi.json', () => {
       if (!key.includes('/v1/')) continue;
       const responses = op.responses as Record<string, { content: unknown }>;
       const statuses = Object.keys(responses);
-      expect(statuses).toEqual(expect.arrayContaining(['400', '401', '403', '500', '503']));
+      // `GET /v1/me` takes no input and needs no scope: only a bad token or the server fails it.
+      const always =
+        key === 'get /v1/me' ? ['401', '500', '503'] : ['400', '401', '403', '500', '503'];
+      expect(statuses).toEqual(expect.arrayContaining(always));
       if (key.startsWith('post')) expect(statuses).toEqual(expect.arrayContaining(['413', '415']));
       if (
         key.startsWith('post') &&

@@ -233,10 +233,12 @@ export async function migrateSchema(
 export interface MigrationProgress {
   /** The migration's number, from 1. */
   version: number;
+  /** What the migration creates, e.g. `wallets, balances, journal, idempotency keys`. */
   name: string;
   /** True when this call applied it; false when the schema already had it. */
   applied: boolean;
   /** Migrations checked so far, this one included. */
   done: number;
+  /** How many migrations this release has. */
   total: number;
 }

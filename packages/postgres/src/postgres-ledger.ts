@@ -3,6 +3,7 @@ import {
   type EntryQuery,
   type HistoryStore,
   type JournalEntry,
+  type JournalsQuery,
   type LedgerStore,
   type LedgerTransaction,
   ValidationError,
@@ -94,6 +95,11 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
    * by transactions.
    */
   putEntries(entries: readonly JournalEntry[]): Promise<void>;
+  /**
+   * See `LedgerStore.queryJournals`: one indexed read of many wallets' journals, in (account
+   * id, sequence) order.
+   */
+  queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
   /** The schema name the ledger uses. */
   readonly schema: string;
 }
@@ -132,6 +138,9 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   const sql = {
     wallet: `SELECT ${WALLET_COLUMNS} FROM ${schema}.wallets WHERE account_id = $1`,
     record: `SELECT ${RECORD_COLUMNS} FROM ${schema}.records WHERE key = $1`,
+    journals: `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
+      WHERE account_id = ANY($1::text[]) AND (account_id, sequence) > ($2::text, $3::bigint)
+      ORDER BY account_id, sequence LIMIT $4`,
     transaction: `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
       WHERE transaction_id = $1 ORDER BY account_id, sequence`,
     // Through the partial index on next_hold_expiry, earliest first.
@@ -330,6 +339,17 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
           ORDER BY sequence ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
         values,
       );
+      return rows.map(entryFromRow);
+    },
+
+    async queryJournals({ accountIds, after, limit }) {
+      // (account_id, sequence) > ('', 0) holds for every row: the first page needs no branch.
+      const rows = await read(sql.journals, [
+        accountIds,
+        after?.accountId ?? '',
+        after?.sequence ?? 0,
+        limit,
+      ]);
       return rows.map(entryFromRow);
     },
 

@@ -8,7 +8,14 @@ import type { dom } from 'ion-js';
  * const rows = (await txn.execute('SELECT * FROM Wallets WHERE accountId = ?', 'p1')).getResultList();
  */
 export interface QldbExecutor {
-  execute(statement: string, ...parameters: unknown[]): Promise<{ getResultList(): dom.Value[] }>;
+  /** Runs one PartiQL statement with its `?` parameters, inside the transaction. */
+  execute(
+    statement: string,
+    ...parameters: unknown[]
+  ): Promise<{
+    /** The statement's result documents, every page of them. */
+    getResultList(): dom.Value[];
+  }>;
 }
 
 /**
@@ -19,6 +26,7 @@ export interface QldbExecutor {
  * const driver: QldbDriverLike = new QldbDriver('wallet-ledger');
  */
 export interface QldbDriverLike {
+  /** Runs `lambda` in one QLDB transaction, committed when it resolves, retried as configured. */
   executeLambda<T>(
     lambda: (txn: QldbExecutor) => Promise<T>,
     retryConfig?: RetryConfig,

@@ -19,7 +19,13 @@ import { Decimal, dom, IonTypes, Timestamp } from 'ion-js';
  * are Ion timestamps with millisecond precision.
  */
 
-/** A document that is not what this adapter wrote. */
+/**
+ * A document that is not what this adapter wrote.
+ *
+ * @example
+ * try { walletFromIon(document); }
+ * catch (err) { if (err instanceof DocumentShapeError) console.error('not a wallet document:', err.message); }
+ */
 export class DocumentShapeError extends Error {
   constructor(message: string) {
     super(message);
@@ -191,8 +197,11 @@ export function walletToIon(record: WalletRecord): dom.Value {
  * holdFieldsToIon([]); // { holds: [], hasHolds: false, holdsDueAt: null }
  */
 export function holdFieldsToIon(holds: readonly WalletHold[]): {
+  /** The active holds, an Ion list of structs. */
   holds: dom.Value;
+  /** An Ion bool: true while `holds` is not empty. */
   hasHolds: dom.Value;
+  /** The earliest `expiresAt` as an Ion timestamp, or Ion null without holds. */
   holdsDueAt: dom.Value;
 } {
   let dueAt: string | null = null;

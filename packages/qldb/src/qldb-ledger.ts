@@ -32,7 +32,12 @@ import {
 } from './ion-values.js';
 import { createTransactionLimiter } from './transaction-limiter.js';
 
-/** How to build a QLDB ledger. */
+/**
+ * How to build a QLDB ledger.
+ *
+ * @example
+ * const options: QldbLedgerOptions = { driver: new QldbDriver('wallet-ledger'), retryConfig: new RetryConfig(20) };
+ */
 export interface QldbLedgerOptions {
   /** A `QldbDriver` for a ledger whose schema {@link createSchema} created. */
   driver: QldbDriverLike;

@@ -10,10 +10,30 @@ import type { QldbDriverLike } from './driver.js';
  * - `Records` on `recordKey` (ledger records: holds, reversals of a transaction).
  */
 export const LEDGER_TABLES = [
-  { name: 'Wallets', indexes: ['accountId', 'hasHolds'] },
-  { name: 'JournalEntries', indexes: ['accountId', 'transactionId'] },
-  { name: 'IdempotencyKeys', indexes: ['idempotencyKey'] },
-  { name: 'Records', indexes: ['recordKey'] },
+  {
+    /** The wallet records. */
+    name: 'Wallets',
+    /** Every wallet read; the wallets holding funds. */
+    indexes: ['accountId', 'hasHolds'],
+  },
+  {
+    /** The journal entries. */
+    name: 'JournalEntries',
+    /** A wallet's history; a transaction's entries. */
+    indexes: ['accountId', 'transactionId'],
+  },
+  {
+    /** The committed idempotency keys. */
+    name: 'IdempotencyKeys',
+    /** A key's record. */
+    indexes: ['idempotencyKey'],
+  },
+  {
+    /** The ledger records: holds, reversals of a transaction. */
+    name: 'Records',
+    /** A record by its key. */
+    indexes: ['recordKey'],
+  },
 ] as const;
 
 /**

@@ -16,9 +16,19 @@ export type ItemImage = Record<string, AttributeValueLike>;
  * const change: DynamoDbChangeRecord = { eventName: 'INSERT', dynamodb: { NewImage: image } };
  */
 export interface DynamoDbChangeRecord {
+  /** What happened to the item. */
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** The table the item is in. */
   tableName?: string;
-  dynamodb: { Keys?: ItemImage; NewImage?: ItemImage; OldImage?: ItemImage };
+  /** The item's keys and images, as the stream's view type includes them. */
+  dynamodb: {
+    /** The item's key attributes. */
+    Keys?: ItemImage;
+    /** The item after the change; absent for a `REMOVE`. */
+    NewImage?: ItemImage;
+    /** The item before the change; absent for an `INSERT`. */
+    OldImage?: ItemImage;
+  };
 }
 
 /**
@@ -30,6 +40,7 @@ export interface DynamoDbChangeRecord {
  * createKinesisHandler({ history, format: dynamodbChangeRecords(journalEntryOfImage) });
  */
 export interface RecordFormat {
+  /** The journal entry the user record's bytes add, or `undefined` when they add none. */
   entryOf(data: Uint8Array): JournalEntry | undefined;
 }
 

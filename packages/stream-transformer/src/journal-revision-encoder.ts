@@ -13,7 +13,9 @@ import type { BlockAddress } from './qldb-record.js';
  * const options: JournalRevisionOptions = { ledgerName: 'wallet', tableId: 'AYj94Ipn0re4Fr2PDgadpl' };
  */
 export interface JournalRevisionOptions {
+  /** The ledger the revision claims to come from, in its stream ARN. */
   ledgerName: string;
+  /** The QLDB id of the journal table. */
   tableId: string;
   /** Default `JournalEntries`. */
   tableName?: string;

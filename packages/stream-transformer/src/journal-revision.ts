@@ -39,7 +39,10 @@ const UTC_MILLIS =
  * @example
  * const item: JournalHistoryItem = { ...entry, expire_timestamp: 1896134400 };
  */
-export type JournalHistoryItem = JournalEntry & { expire_timestamp?: number };
+export type JournalHistoryItem = JournalEntry & {
+  /** When the item expires, in epoch seconds: the history table's TTL attribute. */
+  expire_timestamp?: number;
+};
 
 /**
  * Maps the document of a `JournalEntries` revision to the {@link JournalEntry} it holds, by

@@ -28,9 +28,13 @@ import { decodeQldbRecord, type RevisionDetailsRecord } from './qldb-record.js';
  * };
  */
 export interface OtherRevision {
+  /** The revision, as decoded. */
   record: RevisionDetailsRecord;
+  /** Why it added no history. */
   reason: 'OTHER_TABLE' | 'DELETE' | 'REDACTED' | 'NOT_AN_INSERT';
+  /** The Kinesis record's sequence number (the aggregate's, for a sub-record). */
   sequenceNumber: string;
+  /** The index inside the KPL aggregate; absent when the record was not aggregated. */
   subSequenceNumber?: number;
 }
 
@@ -69,7 +73,11 @@ export interface KinesisHandlerOptions {
  * const response: KinesisBatchResponse = { batchItemFailures: [{ itemIdentifier: '4959...' }] };
  */
 export interface KinesisBatchResponse {
-  batchItemFailures: { itemIdentifier: string }[];
+  /** The record to retry the batch from; empty when every record was handled. */
+  batchItemFailures: {
+    /** The Kinesis sequence number of that record. */
+    itemIdentifier: string;
+  }[];
 }
 
 /**

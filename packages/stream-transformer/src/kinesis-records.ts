@@ -9,12 +9,17 @@ import { isAggregated, parseAggregate } from './kpl-aggregation.js';
  * const record: KinesisRecordLike = { kinesis: { data: 'AQID', partitionKey: 'p1', sequenceNumber: '49' } };
  */
 export interface KinesisRecordLike {
+  /** The Lambda event record's id. */
   eventID?: string;
+  /** The ARN of the stream the record came from. */
   eventSourceARN?: string;
+  /** The Kinesis record. */
   kinesis: {
     /** The record's bytes, base64. */
     data: string;
+    /** The partition key it was put with. */
     partitionKey: string;
+    /** Its sequence number in the shard. */
     sequenceNumber: string;
   };
 }
@@ -26,6 +31,7 @@ export interface KinesisRecordLike {
  * const event: KinesisEventLike = { Records: [] };
  */
 export interface KinesisEventLike<R extends KinesisRecordLike = KinesisRecordLike> {
+  /** The batch's records, in stream order. */
   Records: R[];
 }
 
@@ -40,7 +46,13 @@ export interface KinesisEventLike<R extends KinesisRecordLike = KinesisRecordLik
  * const { sequenceNumber, subSequenceNumber } = userRecord.kinesis;
  */
 export type UserRecord<R extends KinesisRecordLike = KinesisRecordLike> = R & {
-  kinesis: R['kinesis'] & { subSequenceNumber?: number; explicitHashKey?: string };
+  /** The event record's `kinesis`, with the user record's data and partition key. */
+  kinesis: R['kinesis'] & {
+    /** The index inside the KPL aggregate; absent when the record was not aggregated. */
+    subSequenceNumber?: number;
+    /** The user record's explicit hash key, when the producer set one. */
+    explicitHashKey?: string;
+  };
 };
 
 /**

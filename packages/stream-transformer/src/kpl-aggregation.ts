@@ -19,9 +19,11 @@ const MD5_LENGTH = 16;
  * const record: KplUserRecord = { partitionKey: 'player-1', data: ionBytes };
  */
 export interface KplUserRecord {
+  /** The user record's partition key. */
   partitionKey: string;
   /** A decimal 128-bit hash key that overrides the partition key's hash, when the producer set one. */
   explicitHashKey?: string;
+  /** The user record's bytes. */
   data: Uint8Array;
 }
 

@@ -10,14 +10,17 @@ import type { StreamRecordErrorCode } from './errors.js';
 export interface PoisonRecord {
   /** Why: a `StreamRecordError` code, or `UNEXPECTED_ERROR` for any other error its content raised. */
   code: StreamRecordErrorCode | 'UNEXPECTED_ERROR';
+  /** The error's message. */
   message: string;
-  /** The Lambda event record's id and source stream, when the event had them. */
+  /** The Lambda event record's id, when the event had one. */
   eventID?: string;
+  /** The ARN of the stream the record came from, when the event had it. */
   eventSourceARN?: string;
   /** The Kinesis record's sequence number (the aggregate's, for a sub-record). */
   sequenceNumber: string;
   /** The index inside the KPL aggregate; absent when the record was not (or could not be) deaggregated. */
   subSequenceNumber?: number;
+  /** The partition key: the user record's, or the whole record's when it was not deaggregated. */
   partitionKey: string;
   /** Base64 of the bytes that failed: the user record, or the whole record when its aggregate is bad. */
   data: string;

@@ -17,7 +17,9 @@ export type JsonObject = { [key: string]: JsonValue };
  * const address: BlockAddress = { strandId: 'HbD9IggL584EPHmfwjmVz0', sequenceNo: 3 };
  */
 export interface BlockAddress {
+  /** The journal strand the block is in. */
   strandId: string;
+  /** The block's position in its strand. */
   sequenceNo: number;
 }
 
@@ -28,9 +30,15 @@ export interface BlockAddress {
  * if (record.recordType === 'CONTROL') console.log(record.payload.controlRecordType);
  */
 export interface ControlRecord {
+  /** The ARN of the QLDB stream. */
   qldbStreamArn: string;
+  /** The discriminant. */
   recordType: 'CONTROL';
-  payload: { controlRecordType: string };
+  /** The event. */
+  payload: {
+    /** `CREATED`, `CANCELLED`, ... */
+    controlRecordType: string;
+  };
 }
 
 /**
@@ -41,20 +49,35 @@ export interface ControlRecord {
  * if (record.recordType === 'BLOCK_SUMMARY') console.log(record.payload.transactionId);
  */
 export interface BlockSummaryRecord {
+  /** The ARN of the QLDB stream. */
   qldbStreamArn: string;
+  /** The discriminant. */
   recordType: 'BLOCK_SUMMARY';
+  /** The block. */
   payload: {
+    /** Where the block sits in the journal. */
     blockAddress: BlockAddress;
+    /** The transaction the block committed. */
     transactionId: string;
     /** ISO 8601. */
     blockTimestamp: string;
     /** Base64 of the SHA-256 block hash. */
     blockHash: string;
+    /** Base64 of the hash of the block's entries, as QLDB sends it. */
     entriesHash?: string;
+    /** Base64 of the previous block's hash, as QLDB sends it. */
     previousBlockHash?: string;
+    /** Base64 of the hashes the block's entries hash is built from, as QLDB sends them. */
     entriesHashList?: string[];
+    /** The transaction's statements and documents, as QLDB sends them. */
     transactionInfo?: JsonObject;
-    revisionSummaries?: { hash?: string; documentId: string }[];
+    /** One per revision the block wrote. */
+    revisionSummaries?: {
+      /** Base64 of the revision's hash. */
+      hash?: string;
+      /** The document revised. */
+      documentId: string;
+    }[];
   };
 }
 
@@ -66,12 +89,15 @@ export interface BlockSummaryRecord {
  * const { id, version } = record.payload.revision.metadata;
  */
 export interface Revision {
+  /** The block that wrote the revision. */
   blockAddress: BlockAddress;
   /** Base64 of the revision's SHA-256 hash. */
   hash: string;
+  /** The document as revised; absent for a delete or a redacted revision. */
   data?: JsonObject;
   /** Base64; present when the revision was redacted. */
   dataHash?: string;
+  /** The revision's place in the document's life. */
   metadata: {
     /** The document id, stable across the document's revisions. */
     id: string;
@@ -79,6 +105,7 @@ export interface Revision {
     version: number;
     /** ISO 8601. */
     txTime: string;
+    /** The transaction that wrote the revision. */
     txId: string;
   };
 }
@@ -90,10 +117,20 @@ export interface Revision {
  * if (record.recordType === 'REVISION_DETAILS') console.log(record.payload.tableInfo.tableName);
  */
 export interface RevisionDetailsRecord {
+  /** The ARN of the QLDB stream. */
   qldbStreamArn: string;
+  /** The discriminant. */
   recordType: 'REVISION_DETAILS';
+  /** The revision and its table. */
   payload: {
-    tableInfo: { tableName: string; tableId: string };
+    /** The table written. */
+    tableInfo: {
+      /** The table's name, e.g. `JournalEntries`. */
+      tableName: string;
+      /** The table's QLDB id. */
+      tableId: string;
+    };
+    /** The revision. */
     revision: Revision;
   };
 }

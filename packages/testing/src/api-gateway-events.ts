@@ -20,9 +20,11 @@ const REQUEST_TIME_EPOCH = 1795798800000;
  * const request: ApiGatewayRequest = { method: 'POST', path: '/v1/wallets', json: { accountId: 'p1' } };
  */
 export interface ApiGatewayRequest {
+  /** The HTTP method, e.g. `GET`. */
   method: string;
   /** Path and query, e.g. `/v1/wallets/p1/transactions?limit=2`. */
   path: string;
+  /** Headers to send, beside those API Gateway adds (`Host`, `User-Agent`, ...). */
   headers?: Record<string, string>;
   /** Sent as is. */
   body?: string;
@@ -139,7 +141,10 @@ export function httpApiEvent<Authorizer = never>(
   request: ApiGatewayRequest,
   options: { stage?: string; authorizer?: Authorizer } = {},
 ): APIGatewayProxyEventV2WithRequestContext<
-  APIGatewayEventRequestContextV2 & { authorizer?: Authorizer }
+  APIGatewayEventRequestContextV2 & {
+    /** The route authorizer's context, when one is given. */
+    authorizer?: Authorizer;
+  }
 > {
   const url = new URL(request.path, `https://${DOMAIN}`);
   const stage = options.stage ?? '$default';

@@ -16,55 +16,148 @@ import {
 } from '@wallet/core';
 import { hash32, randomInt, seededRandom } from './random.js';
 
-/** One call a simulation worker made, and how it ended. */
+/**
+ * One call a simulation worker made, and how it ended.
+ *
+ * @example
+ * const unknown = run.records.filter((record: CallRecord) => record.outcome.kind === 'unknown');
+ */
 export type CallRecord =
   | {
+      /** The service method called. */
       operation: 'addFunds' | 'withdrawFunds';
-      request: FundsInput & { idempotencyKey: string };
+      /** What it was called with. */
+      request: FundsInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
+      /** How it ended. */
       outcome: Outcome;
     }
-  | { operation: 'transfer'; request: TransferInput & { idempotencyKey: string }; outcome: Outcome }
   | {
+      /** The service method called. */
+      operation: 'transfer';
+      /** What it was called with. */
+      request: TransferInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
+      /** How it ended. */
+      outcome: Outcome;
+    }
+  | {
+      /** The service method called. */
       operation: 'exchange';
-      request: ExchangeInput & { idempotencyKey: string };
+      /** What it was called with. */
+      request: ExchangeInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
+      /** How it ended. */
       outcome: Outcome;
     }
-  | { operation: 'post'; request: PostingInput & { idempotencyKey: string }; outcome: Outcome }
   | {
+      /** The service method called. */
+      operation: 'post';
+      /** What it was called with. */
+      request: PostingInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
+      /** How it ended. */
+      outcome: Outcome;
+    }
+  | {
+      /** The service method called. */
       operation: 'placeHold';
-      request: PlaceHoldInput & { idempotencyKey: string };
+      /** What it was called with. */
+      request: PlaceHoldInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
+      /** How it ended. */
       outcome: Outcome;
     }
   | {
+      /** The service method called. */
       operation: 'captureHold';
-      request: CaptureHoldInput & { idempotencyKey: string };
+      /** What it was called with. */
+      request: CaptureHoldInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
       /** The holder, currency and amount of the hold captured. */
-      hold: { accountId: string; currency: string; amount: string };
+      hold: {
+        /** The holder. */
+        accountId: string;
+        /** The hold's currency code. */
+        currency: string;
+        /** The hold's amount. */
+        amount: string;
+      };
+      /** How it ended. */
       outcome: Outcome;
     }
   | {
+      /** The service method called. */
       operation: 'releaseHold';
-      request: ReleaseHoldInput & { idempotencyKey: string };
+      /** What it was called with. */
+      request: ReleaseHoldInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
+      /** How it ended. */
       outcome: Outcome;
     }
   | {
+      /** The service method called. */
       operation: 'reverseTransaction';
-      request: ReverseInput & { idempotencyKey: string };
+      /** What it was called with. */
+      request: ReverseInput & {
+        /** The call's own idempotency key. */
+        idempotencyKey: string;
+      };
       /** The call reversed, acknowledged earlier. */
       original: CallRecord;
+      /** How it ended. */
       outcome: Outcome;
     };
 
 /**
  * `ok`: acknowledged with this transaction id. `refused`: a definite business error, nothing may
  * have been written. `unknown`: retries ran out on a retryable error; it may or may not have applied.
+ *
+ * @example
+ * const acknowledged = (outcome: Outcome) => outcome.kind === 'ok';
  */
 export type Outcome =
-  | { kind: 'ok'; transactionId: string; holdId?: string }
-  | { kind: 'refused'; code: string }
-  | { kind: 'unknown'; code: string };
+  | {
+      /** Acknowledged. */
+      kind: 'ok';
+      /** The transaction id the result named; empty for `placeHold` and `releaseHold`. */
+      transactionId: string;
+      /** The hold the result named, for the hold operations. */
+      holdId?: string;
+    }
+  | {
+      /** Refused with a business error. */
+      kind: 'refused';
+      /** The wallet error code. */
+      code: string;
+    }
+  | {
+      /** Failed on a retryable error. */
+      kind: 'unknown';
+      /** The wallet error code of the last attempt. */
+      code: string;
+    };
 
-/** How to run a bank simulation. */
+/**
+ * How to run a bank simulation.
+ *
+ * @example
+ * const options: BankSimulationOptions = { service, accountIds: ['a', 'b', 'c'], workers: 8, operationsPerWorker: 50, seed: 1, keyPrefix: 'sim1' };
+ */
 export interface BankSimulationOptions {
   /** The service under test, usually `withRetries` over a faulty ledger. */
   service: WalletService;
@@ -74,14 +167,23 @@ export interface BankSimulationOptions {
   workers: number;
   /** Calls per worker; the run also stops at `durationMs` when given. */
   operationsPerWorker: number;
+  /** Stop starting calls after this long, in milliseconds; no time limit when absent. */
   durationMs?: number;
+  /** Seeds every worker's generator: the same seed makes the same calls. */
   seed: number;
   /** Prefixes every idempotency key, so runs sharing a ledger never collide. */
   keyPrefix: string;
 }
 
-/** Every call of a simulation, for {@link checkBank}. */
+/**
+ * Every call of a simulation, for {@link checkBank}.
+ *
+ * @example
+ * const run: BankSimulation = await runBankSimulation(options);
+ * console.log(run.records.length);
+ */
 export interface BankSimulation {
+  /** Every call made, each with its outcome. */
   records: CallRecord[];
   /** The balances before the run, read through the service. */
   initial: Map<string, Record<string, string>>;
@@ -287,16 +389,27 @@ async function outcomeOf(
   }
 }
 
-/** What {@link checkBank} found. */
+/**
+ * What {@link checkBank} found.
+ *
+ * @example
+ * const report: BankReport = await checkBank(reader, run);
+ * console.log(`${report.acknowledged}/${report.calls} acknowledged`, report.violations);
+ */
 export interface BankReport {
   /** One sentence per broken promise; empty when the run was correct. */
   violations: string[];
+  /** Calls made. */
   calls: number;
+  /** Calls with an `ok` outcome. */
   acknowledged: number;
+  /** Calls with a `refused` outcome. */
   refused: number;
+  /** Calls with an `unknown` outcome. */
   unknown: number;
   /** Unknown outcomes that turned out to have applied. */
   unknownApplied: number;
+  /** Journal entries read across the simulated wallets. */
   entries: number;
 }
 

@@ -4,11 +4,16 @@ import { randomInt, seededRandom } from './random.js';
 /**
  * How to run a bank test: workers move money between a few wallets at random, as fast as they
  * can, for a while.
+ *
+ * @example
+ * const options: BankTestOptions = { service, accountIds: ['a', 'b', 'c'], currency: 'GEMS', durationMs: 2000, workers: 16, maxAmount: 50 };
  */
 export interface BankTestOptions {
+  /** The service under test. */
   service: WalletService;
   /** At least two existing, funded wallets. */
   accountIds: readonly string[];
+  /** The currency every transfer moves. */
   currency: string;
   /** How long the workers run. */
   durationMs: number;
@@ -16,10 +21,17 @@ export interface BankTestOptions {
   workers: number;
   /** Each transfer moves a whole amount from 1 to this. */
   maxAmount: number;
+  /** Seeds the generator that picks wallets and amounts. Default 1. */
   seed?: number;
 }
 
-/** What a bank test did. */
+/**
+ * What a bank test did.
+ *
+ * @example
+ * const report: BankTestReport = await runBankTest(options);
+ * expect(report.unexpected).toEqual([]);
+ */
 export interface BankTestReport {
   /** Transfers that committed. */
   transfers: number;

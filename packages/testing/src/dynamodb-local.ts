@@ -5,15 +5,29 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
-/** A running DynamoDB Local. */
+/**
+ * A running DynamoDB Local.
+ *
+ * @example
+ * const dynamo: DynamoDbLocal = await startDynamoDbLocal();
+ * const client = new DynamoDBClient(dynamo.clientConfig);
+ */
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>`, for the SDK client's `endpoint`. */
   endpoint: string;
   /** Config for `new DynamoDBClient(...)`: the endpoint, a region and the dummy credentials it ignores. */
   clientConfig: {
+    /** The same as {@link DynamoDbLocal.endpoint}. */
     endpoint: string;
+    /** Always `local`. */
     region: string;
-    credentials: { accessKeyId: string; secretAccessKey: string };
+    /** Dummy credentials. */
+    credentials: {
+      /** Always `local`. */
+      accessKeyId: string;
+      /** Always `local`. */
+      secretAccessKey: string;
+    };
   };
   /** Stops the Java process. */
   stop(): Promise<void>;

@@ -1,5 +1,6 @@
 import {
   ConcurrencyConflictError,
+  type JournalsQuery,
   type LedgerStore,
   type LedgerTransaction,
   OutcomeUnknownError,
@@ -26,23 +27,42 @@ export interface FaultPlan {
   conflictError?: () => unknown;
   /** The call waits up to `maxDelayMs` before it runs. */
   delay?: number;
+  /** Each delay is drawn from 0 up to this, in milliseconds. Default 20. */
   maxDelayMs?: number;
   /** A read (`getWallet`, `queryEntries`) fails with `STORE_UNAVAILABLE`. */
   failRead?: number;
 }
 
-/** How many faults were injected, by kind. */
+/**
+ * How many faults were injected, by kind.
+ *
+ * @example
+ * const { failedAfter, transactions }: FaultStats = ledger.stats;
+ */
 export interface FaultStats {
+  /** `transact` calls made, faulty or not. */
   transactions: number;
+  /** Calls failed before the store ran them (`failBefore`). */
   failedBefore: number;
+  /** Calls the store committed whose answer was then lost (`failAfter`). */
   failedAfter: number;
+  /** Calls failed with the conflict error (`conflict`). */
   conflicts: number;
+  /** Calls delayed before they ran (`delay`). */
   delayed: number;
+  /** Reads failed (`failRead`). */
   failedReads: number;
 }
 
-/** A ledger that injects faults, and what it injected. */
+/**
+ * A ledger that injects faults, and what it injected.
+ *
+ * @example
+ * const ledger: FaultyLedger = createFaultyLedger(createMemoryLedger(), { seed: 7, failAfter: 0.1 });
+ * console.log(ledger.stats.failedAfter);
+ */
 export interface FaultyLedger extends LedgerStore {
+  /** Live counters of the calls and the faults injected. */
   readonly stats: FaultStats;
 }
 
@@ -143,5 +163,16 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
 
     listWalletsWithExpiredHolds: (query) =>
       read(`expired|${query.dueBy}`, () => inner.listWalletsWithExpiredHolds(query)),
+
+    // Only where the wrapped store has it, so bulk readers fall back exactly as they would.
+    ...(inner.queryJournals
+      ? {
+          queryJournals: (query: JournalsQuery) =>
+            read(
+              `journals|${query.accountIds[0] ?? ''}|${query.after?.accountId ?? ''}|${query.after?.sequence ?? ''}`,
+              () => inner.queryJournals!(query),
+            ),
+        }
+      : {}),
   };
 }

@@ -9,14 +9,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUITE_CURRENCIES, uniqueIds } from './fixtures.js';
 import { seededRandom } from './random.js';
 
-/** A history store under test. */
+/**
+ * A history store under test.
+ *
+ * @example
+ * const fixture: HistoryFixture = { history: createMemoryHistory() };
+ */
 export interface HistoryFixture {
+  /** The store the suite writes and reads. */
   history: HistoryStore;
   /** Releases connections; called once after the suite. */
   close?: () => Promise<void> | void;
 }
 
-/** How to run the history conformance suite against one adapter. */
+/**
+ * How to run the history conformance suite against one adapter.
+ *
+ * @example
+ * const options: HistorySuiteOptions = { name: 'memory', createHistory: () => ({ history: createMemoryHistory() }) };
+ */
 export interface HistorySuiteOptions {
   /** Names the adapter in test titles, e.g. `dynamodb`. */
   name: string;

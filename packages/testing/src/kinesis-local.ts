@@ -8,9 +8,18 @@ const load = createRequire(import.meta.url);
 const kinesisSdk = () =>
   load('@aws-sdk/client-kinesis') as typeof import('@aws-sdk/client-kinesis');
 
-/** A running kinesalite and a real SDK client pointed at it. */
+/**
+ * A running kinesalite and a real SDK client pointed at it.
+ *
+ * @example
+ * const kinesis: KinesisLocal = await startKinesisLocal();
+ * await createStream(kinesis.client, 'wallet-journal');
+ * await kinesis.stop();
+ */
 export interface KinesisLocal {
+  /** A Kinesis client against kinesalite, with dummy credentials. */
   client: KinesisClient;
+  /** Destroys the client and stops kinesalite. */
   stop(): Promise<void>;
 }
 

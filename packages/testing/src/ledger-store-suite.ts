@@ -14,7 +14,13 @@ import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from
 import { operationsSuite } from './operations-suite.js';
 import { expectWalletError } from './wallet-error.js';
 
-/** Lets a test change a stored journal behind the store's back, to prove tampering is caught. */
+/**
+ * Lets a test change a stored journal behind the store's back, to prove tampering is caught.
+ *
+ * @example
+ * const ledger = createMemoryLedger();
+ * const tamper: TamperHooks = { rewriteJournal: (accountId, edit) => ledger.tamperJournal(accountId, edit) };
+ */
 export interface TamperHooks {
   /** Replaces a wallet's stored entries with what `edit` returns. */
   rewriteJournal(
@@ -23,8 +29,14 @@ export interface TamperHooks {
   ): Promise<void> | void;
 }
 
-/** A ledger under test and what the suite may do with it. */
+/**
+ * A ledger under test and what the suite may do with it.
+ *
+ * @example
+ * const fixture: LedgerFixture = { ledger: createPostgresLedger({ client: pool }), close: () => pool.end() };
+ */
 export interface LedgerFixture {
+  /** The store the suite's services run on. */
   ledger: LedgerStore;
   /** Present when the store lets a test tamper with its journal. */
   tamper?: TamperHooks;
@@ -32,7 +44,12 @@ export interface LedgerFixture {
   close?: () => Promise<void> | void;
 }
 
-/** How to run the ledger conformance suite against one adapter. */
+/**
+ * How to run the ledger conformance suite against one adapter.
+ *
+ * @example
+ * const options: LedgerSuiteOptions = { name: 'memory', createLedger: () => ({ ledger: createMemoryLedger() }), tamper: { reason: 'no hooks' } };
+ */
 export interface LedgerSuiteOptions {
   /** Names the adapter in test titles, e.g. `postgres`. */
   name: string;
@@ -42,7 +59,12 @@ export interface LedgerSuiteOptions {
    * `true` when every fixture has `tamper` hooks; otherwise the reason the store cannot let a
    * test tamper with its journal, and the tamper-evidence tests are not registered.
    */
-  tamper: true | { reason: string };
+  tamper:
+    | true
+    | {
+        /** Why the store cannot let a test tamper with its journal. */
+        reason: string;
+      };
   /** Options passed to every `createWalletService` of the suite, e.g. `{ coalesce: true }`. */
   service?: Pick<WalletServiceOptions, 'coalesce'>;
   /** How long the bank test runs; default 2000 ms. */

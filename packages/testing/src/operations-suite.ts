@@ -4,25 +4,37 @@ import {
   type JournalEntry,
   type LedgerStore,
   MAX_ACTIVE_HOLDS,
+  verifyWallets,
+  type WalletCheck,
   type WalletService,
 } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, type uniqueIds } from './fixtures.js';
 import { expectWalletError } from './wallet-error.js';
 
-/** What the conformance suite shares with the tests of the everyday operations. */
+/**
+ * What the conformance suite shares with the tests of the everyday operations.
+ *
+ * @example
+ * operationsSuite({ service: () => service, ledger: () => fixture.ledger, serviceOptions: {}, ids, wallet, touch, concurrencyTimeout: 30_000 });
+ */
 export interface OperationsSuiteContext {
   /** The suite's service over the ledger under test. */
   service(): WalletService;
   /** The ledger under test. */
   ledger(): LedgerStore;
   /** Options every service of the suite is built with (coalescing). */
-  serviceOptions: { coalesce?: unknown };
+  serviceOptions: {
+    /** Coalescing, as `createWalletService` takes it (`true` or the limits). */
+    coalesce?: unknown;
+  };
+  /** The suite's source of fresh account ids and idempotency keys. */
   ids: ReturnType<typeof uniqueIds>;
   /** A fresh wallet with these balances, checked by the suite once it is done. */
   wallet(funds?: Record<string, string>, label?: string): Promise<string>;
   /** Registers a wallet made another way, to be verified once the suite is done. */
   touch(accountId: string): void;
+  /** Per-test timeout of the concurrency tests, in milliseconds. */
   concurrencyTimeout: number;
 }
 
@@ -750,6 +762,55 @@ export function operationsSuite(context: OperationsSuiteContext): void {
       },
       concurrencyTimeout * 2,
     );
+  });
+
+  describe('verifyWallets', () => {
+    it('verifies every wallet with a prefix, in account order, each as verifyWallet does', async () => {
+      const made: string[] = [];
+      for (let i = 0; i < 4; i++) made.push(await wallet({ GEMS: String(5 + i) }, 'vw'));
+      await service().withdrawFunds({ accountId: made[1]!, amount: '2', currency: 'GEMS' });
+      const hold = await service().placeHold({
+        accountId: made[2]!,
+        amount: '3',
+        currency: 'GEMS',
+      });
+      await service().captureHold({ holdId: hold.holdId, amount: '1' });
+      const prefix = made[0]!.slice(0, made[0]!.lastIndexOf('.') + 1);
+      const checked: WalletCheck[] = [];
+      for await (const check of verifyWallets(context.ledger(), service().currencies, { prefix })) {
+        checked.push(check);
+      }
+      expect(checked.map((check) => check.accountId)).toEqual([...made].sort());
+      for (const { accountId, report } of checked) {
+        expect(report).toEqual(await service().verifyWallet({ accountId }));
+        expect(report.ok).toBe(true);
+      }
+    });
+
+    it('checks each wallet as listed, so a write between the listing and the read is no failure', async () => {
+      const accountId = await wallet({ GEMS: '5' }, 'vwlive');
+      const ledger = context.ledger();
+      const racing = {
+        queryEntries: ledger.queryEntries.bind(ledger),
+        ...(ledger.queryJournals ? { queryJournals: ledger.queryJournals.bind(ledger) } : {}),
+        async listWallets(query: Parameters<LedgerStore['listWallets']>[0]) {
+          const listed = await ledger.listWallets(query);
+          // Another caller writes after the listing, before the journal is read.
+          await service().addFunds({ accountId, amount: '1', currency: 'GEMS' });
+          return listed;
+        },
+      };
+      const checked: WalletCheck[] = [];
+      for await (const check of verifyWallets(racing, service().currencies, {
+        prefix: accountId,
+      })) {
+        checked.push(check);
+      }
+      expect(checked).toEqual([
+        { accountId, report: expect.objectContaining({ ok: true, entries: 1 }) },
+      ]);
+      expect(await service().verifyWallet({ accountId })).toMatchObject({ ok: true, entries: 2 });
+    });
   });
 
   describe('listWallets', () => {

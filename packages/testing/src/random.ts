@@ -16,7 +16,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A whole number from `min` to `max` inclusive. */
+/**
+ * A whole number from `min` to `max` inclusive.
+ *
+ * @example
+ * randomInt(seededRandom(42), 1, 6); // a die roll, the same for the same seed
+ */
 export function randomInt(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }

@@ -10,7 +10,14 @@ import { expect } from 'vitest';
 export async function expectWalletError(
   promise: Promise<unknown>,
   code: WalletErrorCode,
-): Promise<Error & { code: WalletErrorCode; details?: unknown }> {
+): Promise<
+  Error & {
+    /** The wallet error code, `code` as expected. */
+    code: WalletErrorCode;
+    /** The error's details, as it gives them. */
+    details?: unknown;
+  }
+> {
   const error = await promise.then(
     (value) => {
       throw new Error(`expected ${code}, got ${JSON.stringify(value)}`);

@@ -1,3 +1,9 @@
+/**
+ * An in-process fake of the QLDB session service for tests, which the real
+ * `amazon-qldb-driver-nodejs` talks to over HTTP, and the QLDB stream records of every commit.
+ *
+ * @packageDocumentation
+ */
 import { QldbDriver, type RetryConfig } from 'amazon-qldb-driver-nodejs';
 import type { dom } from 'ion-js';
 import { LedgerState } from './ledger-state.js';
@@ -12,7 +18,9 @@ import type { StoredDocument } from './tables.js';
 export { aggregateUserRecords, KPL_MAGIC, type UserRecord } from './kpl.js';
 export {
   type ComparisonOperator,
+  type Operand,
   PartiqlSyntaxError,
+  type Predicate,
   parseStatement,
   type Statement,
 } from './partiql.js';
@@ -25,7 +33,12 @@ export type {
 } from './stream-journal.js';
 export type { StoredDocument } from './tables.js';
 
-/** How to start the fake. */
+/**
+ * How to start the fake.
+ *
+ * @example
+ * const fake = await startQldbFake({ ledgerName: 'wallet-ledger', pageSize: 50 });
+ */
 export interface QldbFakeOptions {
   /** The ledger name sessions must name. Default `wallet-ledger`. */
   ledgerName?: string;
@@ -39,14 +52,32 @@ export interface QldbFakeOptions {
   port?: number;
 }
 
-/** The second argument of `new QldbDriver(ledgerName, clientConfig, ...)` for the fake. */
+/**
+ * The second argument of `new QldbDriver(ledgerName, clientConfig, ...)` for the fake.
+ *
+ * @example
+ * const driver = new QldbDriver(fake.ledgerName, fake.clientConfig);
+ */
 export interface QldbFakeClientConfig {
+  /** The fake's HTTP endpoint. */
   endpoint: string;
+  /** The region the fake was started with. */
   region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Dummy credentials: the fake checks none. */
+  credentials: {
+    /** Always `fake`. */
+    accessKeyId: string;
+    /** Always `fake`. */
+    secretAccessKey: string;
+  };
 }
 
-/** How {@link QldbFake.createDriver} builds the driver. */
+/**
+ * How {@link QldbFake.createDriver} builds the driver.
+ *
+ * @example
+ * const driver = fake.createDriver({ maxConcurrentTransactions: 10, retryConfig: new RetryConfig(20) });
+ */
 export interface QldbFakeDriverOptions {
   /** The driver's session pool size; 0 (default) lets the driver pick. */
   maxConcurrentTransactions?: number;
@@ -54,10 +85,17 @@ export interface QldbFakeDriverOptions {
   retryConfig?: RetryConfig;
 }
 
-/** A running QLDB fake. */
+/**
+ * A running QLDB fake.
+ *
+ * @example
+ * const fake: QldbFake = await startQldbFake();
+ * const ledger = createQldbLedger({ driver: fake.createDriver() });
+ */
 export interface QldbFake {
   /** The HTTP endpoint, e.g. `http://127.0.0.1:50123`. */
   readonly endpoint: string;
+  /** The ledger name sessions must name. */
   readonly ledgerName: string;
   /** Client config for the real driver: the endpoint, a region and dummy credentials. */
   readonly clientConfig: QldbFakeClientConfig;

@@ -3,9 +3,16 @@ import { createHash } from 'node:crypto';
 /** The four bytes every KPL-aggregated Kinesis record starts with. */
 export const KPL_MAGIC = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
 
-/** One Kinesis user record: what a producer put, before any aggregation. */
+/**
+ * One Kinesis user record: what a producer put, before any aggregation.
+ *
+ * @example
+ * const record: UserRecord = { partitionKey: 'doc-1', data: ionBytes };
+ */
 export interface UserRecord {
+  /** The record's Kinesis partition key. */
   partitionKey: string;
+  /** The record's payload. */
   data: Uint8Array;
 }
 

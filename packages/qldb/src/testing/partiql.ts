@@ -19,7 +19,13 @@
  * `f >= v` or `f IN (v, ...)`; `v` is `?`, a 'string' or an integer literal.
  */
 
-/** A statement the fake cannot parse; QLDB answers these with BadRequestException. */
+/**
+ * A statement the fake cannot parse; QLDB answers these with BadRequestException.
+ *
+ * @example
+ * try { parseStatement('SELECT * FROM Wallets WHERE a = ? OR b = ?'); }
+ * catch (err) { if (err instanceof PartiqlSyntaxError) console.log(err.message); } // expected AND (OR is not supported) ...
+ */
 export class PartiqlSyntaxError extends Error {
   constructor(message: string, statement: string) {
     super(
@@ -29,33 +35,124 @@ export class PartiqlSyntaxError extends Error {
   }
 }
 
-/** Where a value in a statement comes from: the n-th `?` parameter or a literal. */
+/**
+ * Where a value in a statement comes from: the n-th `?` parameter or a literal.
+ *
+ * @example
+ * const operand: Operand = { kind: 'parameter', index: 0 }; // the first `?`
+ */
 export type Operand =
-  | { kind: 'parameter'; index: number }
-  | { kind: 'string'; value: string }
-  | { kind: 'integer'; value: bigint };
+  | {
+      /** A `?` parameter. */
+      kind: 'parameter';
+      /** Which one, counting the statement's `?` from 0. */
+      index: number;
+    }
+  | {
+      /** A 'string' literal. */
+      kind: 'string';
+      /** Its text, quotes removed and doubled quotes undone. */
+      value: string;
+    }
+  | {
+      /** An integer literal. */
+      kind: 'integer';
+      /** Its value. */
+      value: bigint;
+    };
 
 /** A comparison in a WHERE clause. */
 export type ComparisonOperator = '=' | '<' | '<=' | '>' | '>=';
 
-/** One conjunct of a WHERE clause. */
+/**
+ * One conjunct of a WHERE clause.
+ *
+ * @example
+ * const predicate: Predicate = { kind: 'compare', field: 'accountId', operator: '=', operand: { kind: 'parameter', index: 0 } };
+ */
 export type Predicate =
-  | { kind: 'compare'; field: string; operator: ComparisonOperator; operand: Operand }
-  | { kind: 'in'; field: string; operands: Operand[] };
-
-/** A parsed statement of the subset. */
-export type Statement =
-  | { kind: 'createTable'; table: string }
-  | { kind: 'createIndex'; table: string; field: string }
-  | { kind: 'select'; table: string; fields: string[] | '*'; where: Predicate[] }
-  | { kind: 'insert'; table: string; values: Operand[] }
   | {
-      kind: 'update';
+      /** `field <operator> v`. */
+      kind: 'compare';
+      /** The field path, dot-separated, without the table alias. */
+      field: string;
+      /** The comparison. */
+      operator: ComparisonOperator;
+      /** The value compared with. */
+      operand: Operand;
+    }
+  | {
+      /** `field IN (v, ...)`. */
+      kind: 'in';
+      /** The field path, dot-separated, without the table alias. */
+      field: string;
+      /** The values listed, in order. */
+      operands: Operand[];
+    };
+
+/**
+ * A parsed statement of the subset.
+ *
+ * @example
+ * const statement: Statement = parseStatement('DELETE FROM Records WHERE recordKey = ?');
+ * if (statement.kind === 'delete') console.log(statement.table, statement.where.length); // 'Records' 1
+ */
+export type Statement =
+  | {
+      /** `CREATE TABLE`. */
+      kind: 'createTable';
+      /** The table created. */
       table: string;
-      set: { field: string; operand: Operand }[];
+    }
+  | {
+      /** `CREATE INDEX ON`. */
+      kind: 'createIndex';
+      /** The table indexed. */
+      table: string;
+      /** The field indexed. */
+      field: string;
+    }
+  | {
+      /** `SELECT`. */
+      kind: 'select';
+      /** The table read: a user table, `_ql_committed_<table>` or the table list. */
+      table: string;
+      /** The fields projected, without the table alias; `*` for whole documents. */
+      fields: string[] | '*';
+      /** The WHERE clause's conjuncts; empty without one. */
       where: Predicate[];
     }
-  | { kind: 'delete'; table: string; where: Predicate[] };
+  | {
+      /** `INSERT INTO`. */
+      kind: 'insert';
+      /** The table written. */
+      table: string;
+      /** The `?` parameters inserted, one per `VALUE ?` or `<< ?, ... >>` element. */
+      values: Operand[];
+    }
+  | {
+      /** `UPDATE`. */
+      kind: 'update';
+      /** The table written. */
+      table: string;
+      /** The SET assignments, in order. */
+      set: {
+        /** The field path set, without the table alias. */
+        field: string;
+        /** The value it is set to. */
+        operand: Operand;
+      }[];
+      /** The WHERE clause's conjuncts; empty without one. */
+      where: Predicate[];
+    }
+  | {
+      /** `DELETE FROM`. */
+      kind: 'delete';
+      /** The table written. */
+      table: string;
+      /** The WHERE clause's conjuncts; empty without one. */
+      where: Predicate[];
+    };
 
 /** The virtual table QLDB lists tables in. */
 export const USER_TABLES = 'information_schema.user_tables';

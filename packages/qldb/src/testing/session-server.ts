@@ -35,16 +35,41 @@ const COMMANDS: readonly SessionCommand[] = [
  * fake.injectFault({ command: 'CommitTransaction', dropConnection: 'after' });
  */
 export type SessionFault =
-  | { command: SessionCommand; error: QldbErrorType; message?: string; times?: number }
-  | { command: SessionCommand; dropConnection: 'before' | 'after'; times?: number };
+  | {
+      /** The command that fails. */
+      command: SessionCommand;
+      /** The QLDB error type it answers with. */
+      error: QldbErrorType;
+      /** The error's message. Default `injected <error>`. */
+      message?: string;
+      /** How many matching commands fail. Default 1. */
+      times?: number;
+    }
+  | {
+      /** The command whose connection drops. */
+      command: SessionCommand;
+      /** Drop it before the command runs, or after it ran (its answer is lost). */
+      dropConnection: 'before' | 'after';
+      /** How many matching commands fail. Default 1. */
+      times?: number;
+    };
 
-/** Counters of what the fake saw, for tests to assert on. */
+/**
+ * Counters of what the fake saw, for tests to assert on.
+ *
+ * @example
+ * expect(fake.stats.occConflicts).toBeGreaterThan(0);
+ */
 export interface QldbFakeStats {
+  /** Sessions started. */
   sessionsStarted: number;
+  /** Transactions started. */
   transactionsStarted: number;
+  /** Statements received in an open transaction, rejected ones included. */
   statements: number;
   /** Statements refused (syntax, unknown table, wrong parameter count). */
   rejectedStatements: number;
+  /** Transactions committed. */
   commits: number;
   /** Commits refused with OccConflictException. */
   occConflicts: number;
@@ -52,7 +77,9 @@ export interface QldbFakeStats {
   digestMismatches: number;
   /** Transactions that outlived the transaction timeout. */
   expiredTransactions: number;
+  /** Open transactions aborted by the client. */
   aborts: number;
+  /** Commands an injected fault failed. */
   injectedFaults: number;
 }
 

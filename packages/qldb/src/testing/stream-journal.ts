@@ -7,7 +7,12 @@ import type { CommittedBlock } from './ledger-state.js';
 /** The record types a QLDB stream carries (the fake emits the last two). */
 export type QldbStreamRecordType = 'CONTROL' | 'BLOCK_SUMMARY' | 'REVISION_DETAILS';
 
-/** One QLDB stream record as it would reach Kinesis: Ion binary with a partition key. */
+/**
+ * One QLDB stream record as it would reach Kinesis: Ion binary with a partition key.
+ *
+ * @example
+ * for (const record of fake.streamRecords()) console.log(record.recordType, record.transactionId);
+ */
 export interface QldbStreamRecord extends UserRecord {
   /** `KPL_AGGREGATED` for a record that packs all the records of one commit. */
   recordType: QldbStreamRecordType | 'KPL_AGGREGATED';
@@ -15,7 +20,12 @@ export interface QldbStreamRecord extends UserRecord {
   transactionId: string;
 }
 
-/** How {@link StreamJournal.records} returns the records. */
+/**
+ * How {@link QldbFake.streamRecords} returns the records.
+ *
+ * @example
+ * const records = fake.streamRecords({ aggregate: true }); // one KPL record per commit
+ */
 export interface StreamRecordOptions {
   /**
    * KPL-aggregate the records of each commit into one Kinesis record, as QLDB streams do by

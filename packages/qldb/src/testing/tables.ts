@@ -2,7 +2,13 @@ import type { dom } from 'ion-js';
 import { compareIon, indexKey } from './ion-compare.js';
 import type { ComparisonOperator } from './partiql.js';
 
-/** The committed, current revision of one document. */
+/**
+ * The committed, current revision of one document.
+ *
+ * @example
+ * const [wallet] = fake.documents('Wallets');
+ * console.log(wallet?.id, wallet?.version, wallet?.txId);
+ */
 export interface StoredDocument {
   /** The QLDB document id, fixed for the document's life. */
   readonly id: string;
@@ -10,7 +16,9 @@ export interface StoredDocument {
   readonly version: number;
   /** The user data: an Ion struct. */
   readonly data: dom.Value;
+  /** When the revision was committed. */
   readonly txTime: Date;
+  /** The transaction that committed it; `tampered` for a document `rewriteDocuments` added. */
   readonly txId: string;
   /** The journal block (commit sequence) that wrote this revision. */
   readonly blockSequence: number;

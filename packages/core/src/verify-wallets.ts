@@ -1,0 +1,158 @@
+import type { CurrencyRegistry } from './currency.js';
+import type { LedgerStore, WalletRecord } from './ports.js';
+import type { JournalEntry, VerificationReport } from './types.js';
+import { JournalVerifier } from './verify-journal.js';
+
+/** Wallets listed per page. */
+const WALLET_PAGE = 1000;
+/** Entries read per `queryJournals` or `queryEntries` call. */
+const ENTRY_PAGE = 10_000;
+const SINGLE_PAGE = 1000;
+/** Pages of wallets requested ahead of the one being hashed. */
+const READ_AHEAD = 2;
+
+/** What a ledger needs to have its wallets verified in bulk. */
+export type VerifiableLedger = Pick<LedgerStore, 'listWallets' | 'queryEntries' | 'queryJournals'>;
+
+/**
+ * One wallet checked by {@link verifyWallets}.
+ *
+ * @example
+ * const checked: WalletCheck = { accountId: 'p1', report: { ok: true, entries: 3, headHash, problems: [] } };
+ */
+export interface WalletCheck {
+  /** The wallet checked. */
+  accountId: string;
+  /** What `verifyWallet` reports for the wallet as listed. */
+  report: VerificationReport;
+}
+
+/**
+ * Verifies every wallet of a ledger (those whose account id starts with `prefix`), in account id
+ * order, with the rules of `verifyWallet`: a page of 1,000 wallets is listed, then their journals
+ * are read together, 10,000 entries a call, through the store's `queryJournals` (one wallet at a
+ * time through `queryEntries` when it has none). The next two pages are read while this one is
+ * hashed. Memory holds three pages of wallets and of entries, whatever the ledger holds.
+ * Each wallet is checked as listed, against its entries up to the sequence listed: entries
+ * written after the listing are left to the next run, so a live ledger verifies clean.
+ *
+ * @example
+ * for await (const { accountId, report } of verifyWallets(ledger, service.currencies)) {
+ *   if (!report.ok) console.error(accountId, report.problems);
+ * }
+ */
+export async function* verifyWallets(
+  ledger: VerifiableLedger,
+  currencies: CurrencyRegistry,
+  options: { prefix?: string } = {},
+): AsyncGenerator<WalletCheck> {
+  const prefix = options.prefix ?? '';
+  const list = (startAfter?: string) =>
+    ledger.listWallets({
+      prefix,
+      limit: WALLET_PAGE,
+      ...(startAfter === undefined ? {} : { startAfter }),
+    });
+  const page = (wallets: WalletRecord[]): WalletPage => ({
+    wallets,
+    journal: started(readJournals(ledger, wallets)),
+  });
+  /** The page after `previous`: listed once that one is, then its first entries requested. */
+  const after = async (previous: Promise<WalletPage>): Promise<WalletPage> => {
+    const { wallets } = await previous;
+    if (wallets.length < WALLET_PAGE) return page([]);
+    return page(await list(wallets.at(-1)!.accountId));
+  };
+  let current = page(await list());
+  // Read ahead: the next pages are listed and their first entries requested while this one is
+  // hashed, so the database and the hashing overlap (two reads in flight use both cores).
+  const ahead: Promise<WalletPage>[] = [];
+  let last: Promise<WalletPage> = Promise.resolve(current);
+  while (current.wallets.length > 0) {
+    while (ahead.length < READ_AHEAD) {
+      last = after(last);
+      // Awaited in turn; a failure while an earlier page is hashed must not go unhandled.
+      last.catch(() => {});
+      ahead.push(last);
+    }
+    const { wallets, journal } = current;
+    const verifiers = wallets.map((wallet) => new JournalVerifier(wallet.accountId, currencies));
+    let index = 0;
+    for (let entries = await journal.first; !entries.done; entries = await journal.pages.next()) {
+      for (const entry of entries.value) {
+        // Entries arrive in account order: every wallet before this entry's is complete.
+        while (wallets[index]!.accountId < entry.accountId) {
+          yield check(wallets[index]!, verifiers[index]!);
+          index++;
+        }
+        // An entry past the sequence the listing read was committed since: the wallet as
+        // listed is checked against its journal up to then, so writers may go on meanwhile.
+        if (entry.sequence <= wallets[index]!.sequence) verifiers[index]!.add(entry);
+      }
+    }
+    for (; index < wallets.length; index++) yield check(wallets[index]!, verifiers[index]!);
+    current = await ahead.shift()!;
+  }
+}
+
+/** A page of wallets and the reads of their journals, already under way. */
+interface WalletPage {
+  wallets: WalletRecord[];
+  journal: ReturnType<typeof started<JournalEntry[]>>;
+}
+
+function check(wallet: WalletRecord, verifier: JournalVerifier): WalletCheck {
+  return { accountId: wallet.accountId, report: verifier.finish(wallet) };
+}
+
+/** A generator already asked for its first value, so its first read is under way. */
+function started<T>(pages: AsyncGenerator<T>) {
+  const first = pages.next();
+  // Awaited when its page's turn comes; a failure before then must not go unhandled.
+  first.catch(() => {});
+  return { pages, first };
+}
+
+/**
+ * The journals of `wallets`, a page of entries at a time, in (account id, sequence) order; each
+ * page is requested before the previous one is handed out, so reading and hashing overlap.
+ */
+async function* readJournals(
+  ledger: VerifiableLedger,
+  wallets: readonly WalletRecord[],
+): AsyncGenerator<JournalEntry[]> {
+  if (wallets.length === 0) return;
+  const accountIds = wallets.map((wallet) => wallet.accountId);
+  const { queryJournals } = ledger;
+  if (queryJournals) {
+    const read = (after?: { accountId: string; sequence: number }) =>
+      queryJournals.call(ledger, {
+        accountIds,
+        limit: ENTRY_PAGE,
+        ...(after === undefined ? {} : { after }),
+      });
+    let pending = read();
+    for (;;) {
+      const page = await pending;
+      const last = page.at(-1);
+      const more = page.length === ENTRY_PAGE && last !== undefined;
+      if (more) pending = read({ accountId: last.accountId, sequence: last.sequence });
+      if (page.length > 0) yield page;
+      if (!more) return;
+    }
+  }
+  for (const accountId of accountIds) {
+    let startAfter: number | undefined;
+    for (;;) {
+      const page = await ledger.queryEntries({
+        accountId,
+        order: 'asc',
+        limit: SINGLE_PAGE,
+        ...(startAfter === undefined ? {} : { startAfter }),
+      });
+      if (page.length > 0) yield page;
+      if (page.length < SINGLE_PAGE) break;
+      startAfter = page.at(-1)!.sequence;
+    }
+  }
+}
