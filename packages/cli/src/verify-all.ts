@@ -1,4 +1,9 @@
-import { type CurrencyRegistry, type VerifiableLedger, verifyWallets } from '@wallet/core';
+import {
+  type CurrencyRegistry,
+  type LedgerStore,
+  type VerifiableLedger,
+  verifyWallets,
+} from '@wallet/core';
 
 /** Wallets asked for per listing page while counting. */
 const PAGE = 1000;
@@ -67,7 +72,7 @@ export interface VerifyAllResult {
  * if (result.failed > 0) process.exitCode = 1;
  */
 export async function verifyAllWallets(
-  ledger: VerifiableLedger,
+  ledger: CountableLedger,
   currencies: CurrencyRegistry,
   options: VerifyAllOptions = {},
 ): Promise<VerifyAllResult> {
@@ -103,7 +108,12 @@ export async function verifyAllWallets(
   return result;
 }
 
-async function countWallets(ledger: VerifiableLedger, prefix: string): Promise<number> {
+/** What {@link verifyAllWallets} reads: a ledger to verify, which may count its wallets. */
+export type CountableLedger = VerifiableLedger & Pick<LedgerStore, 'countWallets'>;
+
+/** The wallets with `prefix`: counted by the store when it can, else by listing them. */
+async function countWallets(ledger: CountableLedger, prefix: string): Promise<number> {
+  if (ledger.countWallets) return ledger.countWallets(prefix);
   let count = 0;
   let startAfter: string | undefined;
   for (;;) {

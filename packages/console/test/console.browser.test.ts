@@ -267,6 +267,29 @@ describe('the console in a real browser', () => {
     await player.close();
   });
 
+  it('serves the API reference at /docs from this server alone, every operation of /openapi.json on it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const origins = new Set<string>();
+    page.on('request', (request) => origins.add(new URL(request.url()).origin));
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector('.opblock');
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.values(document.paths).reduce(
+      (count, methods) => count + Object.keys(methods).length,
+      0,
+    );
+    expect(await page.$$('.opblock')).toHaveLength(operations);
+    expect([...origins]).toEqual([new URL(base).origin]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows a tampered chain as failed', async () => {
     ledger.tamperJournal('player-1', (entries) =>
       entries.map((entry) => (entry.sequence === 2 ? { ...entry, amount: '1' } : entry)),

@@ -30,6 +30,8 @@ export interface MemoryLedger extends LedgerStore {
   tamperJournal(accountId: string, edit: (entries: JournalEntry[]) => JournalEntry[]): void;
   /** See {@link LedgerStore.queryJournals}: the memory ledger serves it. */
   queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
+  /** See {@link LedgerStore.countWallets}: the memory ledger serves it. */
+  countWallets(prefix: string): Promise<number>;
 }
 
 /**
@@ -159,6 +161,14 @@ export function createMemoryLedger(): MemoryLedger {
         if (page.length >= limit) break;
       }
       return page;
+    },
+
+    async countWallets(prefix) {
+      // Ids with the prefix are contiguous in ascending order, from the first at least it.
+      const first = firstAtLeast(accountIds, prefix);
+      let end = first;
+      while (end < accountIds.length && accountIds[end]!.startsWith(prefix)) end++;
+      return end - first;
     },
 
     async listWallets({ prefix = '', startAfter, limit }) {

@@ -269,6 +269,11 @@ export interface LedgerStore extends JournalReader {
    * exactly as written. A store without it is read one wallet at a time with `queryEntries`.
    */
   queryJournals?(query: JournalsQuery): Promise<JournalEntry[]>;
+  /**
+   * Optional: how many wallets `listWallets` would list with this prefix (all when empty), for
+   * a progress total; counted without reading them. A store without it is counted by listing.
+   */
+  countWallets?(prefix: string): Promise<number>;
 }
 
 /**

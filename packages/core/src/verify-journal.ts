@@ -75,7 +75,8 @@ export class JournalVerifier {
   add(entry: JournalEntry): void {
     this.#count++;
     const index = this.#count;
-    const where = `entry ${index} (sequence ${entry.sequence})`;
+    // Built only for a problem: most entries have none, and this runs once an entry.
+    const where = new Where(index, entry.sequence);
     if (entry.sequence !== index) {
       this.#problem(`${where}: expected sequence ${index}; entries are missing or out of order`);
     }
@@ -94,7 +95,7 @@ export class JournalVerifier {
   }
 
   /** The fields only some types carry are on those, and only those; holds open and close. */
-  #checkTypeFields(entry: JournalEntry, where: string): void {
+  #checkTypeFields(entry: JournalEntry, where: Where): void {
     const expected = ENTRY_TYPE_FIELDS[entry.type] ?? [];
     for (const field of TYPE_FIELDS) {
       const present = entry[field] !== undefined;
@@ -156,7 +157,7 @@ export class JournalVerifier {
 
 function checkAmounts(
   entry: JournalEntry,
-  where: string,
+  where: Where,
   balances: Map<string, bigint>,
   currencies: CurrencyRegistry,
   report: (problem: string) => void,
@@ -194,6 +195,18 @@ function checkAmounts(
     );
   }
   balances.set(entry.currency, after);
+}
+
+/** Where an entry is in the journal, written out (`entry 3 (sequence 3)`) only when reported. */
+class Where {
+  constructor(
+    readonly index: number,
+    readonly sequence: number,
+  ) {}
+
+  toString(): string {
+    return `entry ${this.index} (sequence ${this.sequence})`;
+  }
 }
 
 /** Minor units of a decimal only when it is rendered exactly as the SDK renders it. */

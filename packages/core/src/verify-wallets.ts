@@ -121,8 +121,12 @@ async function* readJournals(
   ledger: VerifiableLedger,
   wallets: readonly WalletRecord[],
 ): AsyncGenerator<JournalEntry[]> {
-  if (wallets.length === 0) return;
-  const accountIds = wallets.map((wallet) => wallet.accountId);
+  // Only the entries up to each wallet's listed sequence are checked: a wallet listed with none
+  // needs no read, and the reads stop once the last wallet's listed entry has come.
+  const holding = wallets.filter((wallet) => wallet.sequence > 0);
+  const final = holding.at(-1);
+  if (final === undefined) return;
+  const accountIds = holding.map((wallet) => wallet.accountId);
   const { queryJournals } = ledger;
   if (queryJournals) {
     const read = (after?: { accountId: string; sequence: number }) =>
@@ -135,13 +139,16 @@ async function* readJournals(
     for (;;) {
       const page = await pending;
       const last = page.at(-1);
-      const more = page.length === ENTRY_PAGE && last !== undefined;
+      const more =
+        page.length === ENTRY_PAGE &&
+        last !== undefined &&
+        (last.accountId !== final.accountId || last.sequence < final.sequence);
       if (more) pending = read({ accountId: last.accountId, sequence: last.sequence });
       if (page.length > 0) yield page;
       if (!more) return;
     }
   }
-  for (const accountId of accountIds) {
+  for (const { accountId, sequence } of holding) {
     let startAfter: number | undefined;
     for (;;) {
       const page = await ledger.queryEntries({
@@ -151,8 +158,8 @@ async function* readJournals(
         ...(startAfter === undefined ? {} : { startAfter }),
       });
       if (page.length > 0) yield page;
-      if (page.length < SINGLE_PAGE) break;
-      startAfter = page.at(-1)!.sequence;
+      startAfter = page.at(-1)?.sequence;
+      if (page.length < SINGLE_PAGE || startAfter === undefined || startAfter >= sequence) break;
     }
   }
 }

@@ -61,6 +61,16 @@ describe('verifyWallets on the memory ledger', () => {
     });
   });
 
+  it('counts wallets by prefix as listWallets lists them', async () => {
+    const ledger = createMemoryLedger();
+    const service = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
+    for (const accountId of ['a1', 'a2', 'ab', 'b1']) await service.createWallet({ accountId });
+    expect(await ledger.countWallets('a')).toBe(3);
+    expect(await ledger.countWallets('ab')).toBe(1);
+    expect(await ledger.countWallets('c')).toBe(0);
+    expect(await ledger.countWallets('')).toBe(4);
+  });
+
   it('reads a store without queryJournals one wallet at a time, with the same reports', async () => {
     const ledger = createMemoryLedger();
     const service = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });

@@ -100,6 +100,8 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
    * id, sequence) order.
    */
   queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
+  /** See `LedgerStore.countWallets`: one `count(*)` over the wallets' primary key. */
+  countWallets(prefix: string): Promise<number>;
   /** The schema name the ledger uses. */
   readonly schema: string;
 }
@@ -288,21 +290,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
 
     async listWallets(query: WalletQuery) {
       const values: unknown[] = [];
-      const where: string[] = [];
-      const prefix = query.prefix ?? '';
-      if (prefix !== '') {
-        // A range of the primary key ("C" collation: code point order), not LIKE, whose `_`
-        // and `%` are wildcards: every id from the prefix up to its upper bound starts with it.
-        values.push(prefix);
-        const at = values.length;
-        const upper = prefixUpperBound(prefix);
-        if (upper === null) {
-          where.push(`account_id >= $${at}`, `starts_with(account_id, $${at})`);
-        } else {
-          values.push(upper);
-          where.push(`account_id >= $${at}`, `account_id < $${values.length}`);
-        }
-      }
+      const where = prefixConditions(query.prefix ?? '', values);
       if (query.startAfter !== undefined) {
         values.push(query.startAfter);
         where.push(`account_id > $${values.length}`);
@@ -342,6 +330,17 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       return rows.map(entryFromRow);
     },
 
+    async countWallets(prefix) {
+      const values: unknown[] = [];
+      const where = prefixConditions(prefix, values);
+      const [row] = await read(
+        `SELECT count(*) AS count FROM ${schema}.wallets
+          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`,
+        values,
+      );
+      return Number(row!.count);
+    },
+
     async queryJournals({ accountIds, after, limit }) {
       // (account_id, sequence) > ('', 0) holds for every row: the first page needs no branch.
       const rows = await read(sql.journals, [
@@ -376,6 +375,21 @@ function splitKeyAndRecord(row: Rows[number]): [Rows, Rows] {
     row.key == null ? [] : [row],
     row.record_key == null ? [] : [{ key: row.record_key, version: row.version, data: row.data }],
   ];
+}
+
+/**
+ * The conditions that keep the wallets whose account id starts with `prefix` (none for an empty
+ * one), their parameters appended to `values`: a range of the primary key ("C" collation, code
+ * point order), not LIKE, whose `_` and `%` are wildcards.
+ */
+function prefixConditions(prefix: string, values: unknown[]): string[] {
+  if (prefix === '') return [];
+  values.push(prefix);
+  const at = values.length;
+  const upper = prefixUpperBound(prefix);
+  if (upper === null) return [`account_id >= $${at}`, `starts_with(account_id, $${at})`];
+  values.push(upper);
+  return [`account_id >= $${at}`, `account_id < $${values.length}`];
 }
 
 /**

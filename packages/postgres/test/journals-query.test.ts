@@ -69,4 +69,14 @@ describe.each([
   it('returns nothing for wallets it does not hold', async () => {
     expect(await ledger.queryJournals({ accountIds: ['nobody'], limit: 10 })).toEqual([]);
   });
+
+  it('counts the wallets listWallets would list, with a prefix whose _ and % are no wildcards', async () => {
+    const service = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
+    for (const accountId of ['c_1', 'c_2', 'cx1', 'c.3']) await service.createWallet({ accountId });
+    expect(await ledger.countWallets('j-')).toBe(4);
+    expect(await ledger.countWallets('c_')).toBe(2);
+    expect(await ledger.countWallets('c%')).toBe(0);
+    expect(await ledger.countWallets('zz')).toBe(0);
+    expect(await ledger.countWallets('')).toBe((await ledger.listWallets({ limit: 1000 })).length);
+  });
 });
