@@ -1,3 +1,4 @@
+import { listAccountIds } from '@wallet/analytics';
 import {
   type CurrencyRegistry,
   type LedgerStore,
@@ -5,8 +6,6 @@ import {
   verifyWallets,
 } from '@wallet/core';
 
-/** Wallets asked for per listing page while counting. */
-const PAGE = 1000;
 /** Failed wallets a result lists with their problems; the rest are only counted. */
 const LISTED_FAILURES = 100;
 /** Problems listed per failed wallet. */
@@ -115,15 +114,6 @@ export type CountableLedger = VerifiableLedger & Pick<LedgerStore, 'countWallets
 async function countWallets(ledger: CountableLedger, prefix: string): Promise<number> {
   if (ledger.countWallets) return ledger.countWallets(prefix);
   let count = 0;
-  let startAfter: string | undefined;
-  for (;;) {
-    const page = await ledger.listWallets({
-      prefix,
-      limit: PAGE,
-      ...(startAfter === undefined ? {} : { startAfter }),
-    });
-    count += page.length;
-    if (page.length < PAGE) return count;
-    startAfter = page.at(-1)!.accountId;
-  }
+  for await (const _ of listAccountIds(ledger, prefix)) count++;
+  return count;
 }

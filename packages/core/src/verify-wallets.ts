@@ -1,5 +1,5 @@
 import type { CurrencyRegistry } from './currency.js';
-import type { LedgerStore, WalletRecord } from './ports.js';
+import type { JournalReader, LedgerStore, WalletRecord } from './ports.js';
 import type { JournalEntry, VerificationReport } from './types.js';
 import { JournalVerifier } from './verify-journal.js';
 
@@ -148,18 +148,31 @@ async function* readJournals(
       if (!more) return;
     }
   }
-  for (const { accountId, sequence } of holding) {
-    let startAfter: number | undefined;
-    for (;;) {
-      const page = await ledger.queryEntries({
-        accountId,
-        order: 'asc',
-        limit: SINGLE_PAGE,
-        ...(startAfter === undefined ? {} : { startAfter }),
-      });
-      if (page.length > 0) yield page;
-      startAfter = page.at(-1)?.sequence;
-      if (page.length < SINGLE_PAGE || startAfter === undefined || startAfter >= sequence) break;
-    }
+  for (const { accountId, sequence } of holding) yield* journalPages(ledger, accountId, sequence);
+}
+
+/**
+ * One wallet's journal in ascending pages of 1,000 entries, read with `queryEntries`; reads stop
+ * once an entry at or past `upTo` has come (`verifyWallet` reads to the end, the default).
+ *
+ * @example
+ * for await (const page of journalPages(ledger, 'p1')) for (const entry of page) verifier.add(entry);
+ */
+export async function* journalPages(
+  reader: JournalReader,
+  accountId: string,
+  upTo = Number.POSITIVE_INFINITY,
+): AsyncGenerator<JournalEntry[]> {
+  let startAfter: number | undefined;
+  for (;;) {
+    const page = await reader.queryEntries({
+      accountId,
+      order: 'asc',
+      limit: SINGLE_PAGE,
+      ...(startAfter === undefined ? {} : { startAfter }),
+    });
+    if (page.length > 0) yield page;
+    startAfter = page.at(-1)?.sequence;
+    if (page.length < SINGLE_PAGE || startAfter === undefined || startAfter >= upTo) return;
   }
 }

@@ -58,6 +58,7 @@ import type {
 } from './types.js';
 import * as check from './validation.js';
 import { JournalVerifier } from './verify-journal.js';
+import { journalPages } from './verify-wallets.js';
 import { decodeWalletCursor, encodeWalletCursor } from './wallet-cursor.js';
 
 /**
@@ -164,7 +165,6 @@ export interface WalletService {
 
 const DEFAULT_HISTORY_LIMIT = 50;
 const MAX_HISTORY_LIMIT = 1000;
-const VERIFY_PAGE = 1000;
 
 /**
  * Builds the wallet service over a ledger (and optionally a history store).
@@ -461,17 +461,8 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       const accountId = check.accountId(check.requestObject(input).accountId);
       const wallet = await existingWallet(accountId);
       const verifier = new JournalVerifier(accountId, currencies);
-      let last: JournalEntry | undefined;
-      for (;;) {
-        const page = await ledger.queryEntries({
-          accountId,
-          order: 'asc',
-          limit: VERIFY_PAGE,
-          ...(last === undefined ? {} : { startAfter: last.sequence }),
-        });
+      for await (const page of journalPages(ledger, accountId)) {
         for (const entry of page) verifier.add(entry);
-        last = page[page.length - 1];
-        if (page.length < VERIFY_PAGE) break;
       }
       return verifier.finish(wallet);
     },
