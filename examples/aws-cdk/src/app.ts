@@ -1,12 +1,13 @@
 import type { CurrencyConfig } from '@wallet/core';
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import type { IamCaller } from './lambda/wallet-config.js';
 import { WalletStack, type WalletStackProps } from './wallet-stack.js';
 
 /**
  * The CDK app that `cdk.json` runs. Context (`-c key=value`, JSON where structured): `ledger`
  * (`dynamodb` | `qldb`), `currencies`, `iamCallers`, `tokensSecretName`, `webAclArn`,
- * `apiGatewayCloudWatchRole` (`true`). The stack checks `iamCallers` and fails the synth on an
+ * `apiGatewayCloudWatchRole` (`true`), `digests` (`false` to publish none), `digestRetentionDays`
+ * (a whole number). The stack checks `iamCallers` and fails the synth on an
  * unknown scope or an account-limited caller with `credit` or `admin`.
  */
 const app = new App();
@@ -36,5 +37,10 @@ const webAclArn = context<string>('webAclArn');
 if (webAclArn) props.webAclArn = webAclArn;
 const cloudWatchRole = context<boolean | string>('apiGatewayCloudWatchRole');
 if (cloudWatchRole === true || cloudWatchRole === 'true') props.apiGatewayCloudWatchRole = true;
+const digests = context<boolean | string>('digests');
+if (digests === false || digests === 'false') props.digests = false;
+const retentionDays = context<number | string>('digestRetentionDays');
+// The stack refuses a retention that is not a whole number of days, naming it.
+if (retentionDays !== undefined) props.digestRetention = Duration.days(Number(retentionDays));
 new WalletStack(app, ledger === 'qldb' ? 'WalletQldbReference' : 'Wallet', props);
 app.synth();

@@ -16,7 +16,9 @@ const LAMBDA_DIR = join(import.meta.dirname, 'lambda');
  * @example
  * new lambda.Function(this, 'Api', { code: lambdaCode('api'), handler: 'index.handler', runtime });
  */
-export function lambdaCode(name: 'api' | 'transformer' | 'firehose-journal'): Code {
+export function lambdaCode(
+  name: 'api' | 'transformer' | 'firehose-journal' | 'digest-publisher',
+): Code {
   return Code.fromAsset(LAMBDA_DIR, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {

@@ -10,9 +10,11 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import type { Schedule } from 'aws-cdk-lib/aws-events';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { DigestPublisher } from './digest-publisher.js';
 import { HistoryPipeline } from './history-pipeline.js';
 import { JournalAnalytics } from './journal-analytics.js';
 import { checkIamCallers, type IamCaller } from './lambda/wallet-config.js';
@@ -53,13 +55,23 @@ export interface WalletStackProps extends StackProps {
    * needs (one per account and region). Default false: set it once yourself (docs/deploy.md).
    */
   apiGatewayCloudWatchRole?: boolean;
+  /**
+   * Publish a digest of the ledger on a schedule to an S3 bucket with Object Lock
+   * ({@link DigestPublisher}). Default true (DynamoDB ledger only).
+   */
+  digests?: boolean;
+  /** How long each digest object is locked (COMPLIANCE mode), in whole days. Default 365 days. */
+  digestRetention?: Duration;
+  /** When a digest is published. Default every hour. */
+  digestSchedule?: Schedule;
 }
 
 /**
  * The serverless wallet: API Gateway and a Lambda running `@wallet/http` in front of the
  * DynamoDB ledger table, whose item changes stream to Kinesis Data Streams; the transformer
  * Lambda writes the history table (TTL `expire_timestamp`) that the API serves history from;
- * Firehose, Glue and Athena over the journal; alarms to an SNS topic.
+ * Firehose, Glue and Athena over the journal; a digest of the ledger published every hour to an
+ * S3 bucket with Object Lock; alarms to an SNS topic.
  *
  * With `ledger: 'qldb'` it synthesizes the original architecture's ledger side instead: a QLDB
  * ledger streaming to Kinesis, the transformer reading Ion, the history table. QLDB has no
@@ -77,6 +89,7 @@ export class WalletStack extends Stack {
   readonly api?: WalletApi;
   readonly history: HistoryPipeline;
   readonly analytics?: JournalAnalytics;
+  readonly digests?: DigestPublisher;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: WalletStackProps = {}) {
@@ -150,6 +163,16 @@ export class WalletStack extends Stack {
       ttlDays: props.historyTtlDays ?? 365,
       alarmAction: new SnsAction(this.alarmTopic),
     });
+    if (this.ledgerTable && (props.digests ?? true)) {
+      this.digests = new DigestPublisher(this, 'Digests', {
+        ledgerTable: this.ledgerTable,
+        currencies,
+        ...(props.defaultCurrency ? { defaultCurrency: props.defaultCurrency } : {}),
+        ...(props.digestRetention ? { retention: props.digestRetention } : {}),
+        ...(props.digestSchedule ? { schedule: props.digestSchedule } : {}),
+        alarmAction: new SnsAction(this.alarmTopic),
+      });
+    }
     if (ledgerKind === 'dynamodb' && (props.analytics ?? true)) {
       this.analytics = new JournalAnalytics(this, 'Analytics', { stream: this.changeStream });
     }

@@ -2,6 +2,7 @@ import { LEDGER_INDEXES, LEDGER_KEYS } from '@wallet/dynamodb-ledger';
 import type { Scope } from '@wallet/http';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_GLUE_COLUMNS } from '../../../packages/analytics/src/journal-columns.js';
 import type { IamCaller } from '../src/lambda/wallet-config.js';
@@ -107,7 +108,7 @@ describe('the DynamoDB wallet stack', () => {
   });
 
   it('configures the API Lambda with the currencies and the IAM callers', () => {
-    const api = functionWithVariable(template, 'LEDGER_TABLE');
+    const api = functionWithVariable(template, 'WALLET_IAM_CALLERS');
     const variables = template.toJSON().Resources[api].Properties.Environment.Variables;
     expect(JSON.parse(variables.WALLET_CURRENCIES)).toEqual([{ code: 'GOLD', scale: 2 }]);
     expect(JSON.parse(variables.WALLET_IAM_CALLERS)).toEqual([
@@ -119,7 +120,7 @@ describe('the DynamoDB wallet stack', () => {
   });
 
   it('lets the API Lambda read and put ledger items and query history, on those tables only', () => {
-    const statements = statementsOf(template, functionWithVariable(template, 'LEDGER_TABLE'));
+    const statements = statementsOf(template, functionWithVariable(template, 'WALLET_IAM_CALLERS'));
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     const byTable = Object.fromEntries(
       dynamo.map((statement) => [referencedIds(statement).join(','), actionsOf(statement).sort()]),
@@ -160,7 +161,7 @@ describe('the DynamoDB wallet stack', () => {
         'KEYS_ONLY',
       ]),
     );
-    const statements = statementsOf(template, functionWithVariable(template, 'LEDGER_TABLE'));
+    const statements = statementsOf(template, functionWithVariable(template, 'WALLET_IAM_CALLERS'));
     const query = statements.find(
       (s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s).includes(ledgerId),
     );
@@ -275,7 +276,8 @@ describe('the DynamoDB wallet stack', () => {
 
   it('gives each function a role of its own that may write only its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(3);
+    // The API, the transformer, the Firehose processor and the digest publisher.
+    expect(Object.keys(functions)).toHaveLength(4);
     for (const [id, fn] of Object.entries(functions)) {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
       expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
@@ -305,7 +307,7 @@ describe('the DynamoDB wallet stack', () => {
     )[0]!;
     const destination = stream.Properties.ExtendedS3DestinationConfiguration;
     expect(destination.ErrorOutputPrefix).toMatch(/^errors\//);
-    const bucketId = logicalId(template, 'AWS::S3::Bucket');
+    const bucketId = stack.getLogicalId(stack.analytics!.bucket.node.defaultChild as CfnBucket);
     const statements = statementsOfRole(template, destination.RoleARN['Fn::GetAtt'][0]);
     const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     const onBucket = s3.filter((s) => resourcesOf(s).some((r) => arnTail(r) === ''));
@@ -416,7 +418,7 @@ describe('the stack with bearer tokens', () => {
       HttpMethod: 'ANY',
       AuthorizationType: 'NONE',
     });
-    const api = functionWithVariable(template, 'LEDGER_TABLE');
+    const api = functionWithVariable(template, 'WALLET_IAM_CALLERS');
     const properties = template.toJSON().Resources[api].Properties;
     expect(properties.Environment.Variables.WALLET_API_TOKENS_SECRET_ID).toBe('wallet/api-tokens');
     expect(properties.Layers).toHaveLength(1);

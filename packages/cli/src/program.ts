@@ -1,6 +1,9 @@
 import { exportJournalToParquet, listAccountIds, readJournals } from '@wallet/analytics';
 import {
   createWalletService,
+  type Digest,
+  DigestIntegrityError,
+  type DigestProof,
   isWalletError,
   type Metadata,
   type WalletService,
@@ -9,7 +12,8 @@ import type { PostgresLedger } from '@wallet/postgres';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { type ConnectionOptions, connect } from './connection.js';
 import { DEFAULT_CURRENCIES, parseCurrencies } from './currencies.js';
-import { count, Progress, type ProgressStream } from './progress.js';
+import { DigestFile, readAnchorFile } from './digest-file.js';
+import { Activity, count, Progress, type ProgressStream } from './progress.js';
 import { table } from './table.js';
 import { UsageError } from './usage-error.js';
 import { verifyAllWallets } from './verify-all.js';
@@ -313,15 +317,101 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
     .argument('[accountId]')
     .option('--all', 'every wallet, with progress and a summary')
     .option('--prefix <prefix>', 'with --all: only account ids starting with this')
-    .addHelpText('after', examples('wallet verify player-1', 'wallet verify --all --prefix eu-'))
+    .option(
+      '--digest <file>',
+      'also check against a digest kept outside the ledger (with one wallet: or its proof)',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'wallet verify player-1',
+        'wallet verify --all --prefix eu-',
+        'wallet verify player-1 --digest ./digest-01a24b32-4a20-74c5-ba1a-cc386d1ff6b1.json',
+        'wallet verify --all --digest ./digest-01a24b32-4a20-74c5-ba1a-cc386d1ff6b1.json',
+      ),
+    )
     .action(
-      act((globals, accountId: string | undefined, options: { all?: boolean; prefix?: string }) => {
-        if ((accountId === undefined) === (options.all !== true)) {
-          throw new UsageError('name one wallet or give --all');
-        }
-        if (accountId !== undefined) return verifyOne(globals, io, accountId);
-        return verifyAll(globals, io, options);
-      }),
+      act(
+        async (
+          globals,
+          accountId: string | undefined,
+          options: { all?: boolean; prefix?: string; digest?: string },
+        ) => {
+          if ((accountId === undefined) === (options.all !== true)) {
+            throw new UsageError('name one wallet or give --all');
+          }
+          // The file is read before the ledger is opened: a wrong one is a usage error at once.
+          const anchor =
+            options.digest === undefined ? undefined : await readAnchorFile(options.digest);
+          if (accountId !== undefined) return verifyOne(globals, io, accountId, anchor);
+          if (anchor !== undefined && 'leaf' in anchor) {
+            throw new UsageError(
+              `--digest ${options.digest} holds a proof for wallet ${anchor.leaf.accountId}; ` +
+                `--all needs a digest (wallet verify ${anchor.leaf.accountId} --digest takes the proof)`,
+            );
+          }
+          return verifyAll(globals, io, {
+            ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+            ...(anchor === undefined ? {} : { digest: anchor }),
+          });
+        },
+      ),
+    );
+
+  const digest = program
+    .command('digest')
+    .description("every wallet's head in one Merkle root, to keep outside the ledger")
+    .addHelpText(
+      'after',
+      examples(
+        'wallet digest create',
+        'wallet digest list',
+        'wallet verify --all --digest ./digest-01a24b32-4a20-74c5-ba1a-cc386d1ff6b1.json',
+      ),
+    );
+
+  digest
+    .command('create')
+    .description("store a digest of every wallet's head in the ledger, print it and save it")
+    .option(
+      '--out <file>',
+      'where to save it (default: ./digest-<digestId>.json; never overwritten)',
+    )
+    .addHelpText(
+      'after',
+      examples('wallet digest create', 'wallet digest create --out /mnt/audit/digest-today.json'),
+    )
+    .action(act((globals, options: { out?: string }) => createDigest(globals, io, options.out)));
+
+  digest
+    .command('list')
+    .description('the digests the ledger stores, newest first')
+    .option('--limit <n>', 'digests per page, 1..1000 (default 50)', integer)
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .addHelpText('after', examples('wallet digest list --limit 10', 'wallet digest list --json'))
+    .action(
+      act((globals, options: { limit?: number; cursor?: string }) =>
+        withService(globals, io, async (service) => {
+          const page = await service.listDigests(options);
+          const rows = page.items.map((item) => [
+            item.digestId,
+            item.createdAt,
+            count(item.wallets),
+            `${item.root.slice(0, 16)}…`,
+          ]);
+          const more = page.nextCursor === null ? '' : `\nmore: --cursor ${page.nextCursor}`;
+          print(
+            io,
+            globals,
+            page,
+            table(['DIGEST', 'CREATED', 'WALLETS', 'ROOT'], rows, new Set([2])) + more,
+          );
+          if (page.items.length === 0 && options.cursor === undefined) {
+            io.stderr.write('no digests yet: wallet digest create makes one\n');
+          }
+          return 0;
+        }),
+      ),
     );
 
   program
@@ -417,11 +507,83 @@ async function listWallets(
   else io.stderr.write(`${count(listed)} wallets\n`);
 }
 
-async function verifyOne(globals: GlobalOptions, io: WalletIo, accountId: string) {
+async function createDigest(
+  globals: GlobalOptions,
+  io: WalletIo,
+  out: string | undefined,
+): Promise<number> {
+  // A path given is claimed first, so a taken one stops the command before a digest is stored.
+  let file = out === undefined ? undefined : await DigestFile.create(out);
+  try {
+    return await withService(globals, io, async (service) => {
+      const activity = new Activity(io.stderr, "creating a digest: reading every wallet's head");
+      let digest: Digest;
+      try {
+        digest = await service.createDigest();
+      } catch (error) {
+        activity.fail();
+        throw error;
+      }
+      activity.done(`read ${counted(digest.wallets, 'wallet head')}`);
+      const path = `./digest-${digest.digestId}.json`;
+      try {
+        file ??= await DigestFile.create(path);
+      } catch (error) {
+        // Stored, but not saved: print it, so it can be kept all the same.
+        print(io, globals, digest, describeDigest(digest));
+        throw new UsageError(
+          `${error instanceof Error ? error.message : String(error)}; digest ${digest.digestId} ` +
+            'is stored in the ledger (wallet digest list --json prints it)',
+        );
+      }
+      await file.write(digest);
+      const saved = file;
+      file = undefined;
+      print(io, globals, digest, describeDigest(digest, saved.path));
+      if (globals.json) io.stderr.write(`saved to ${saved.path}\n`);
+      return 0;
+    });
+  } finally {
+    // Claimed but not written (the digest was not made, or the write failed): no empty file stays.
+    await file?.discard();
+  }
+}
+
+/** A digest as labelled lines, and where it was saved. */
+function describeDigest(digest: Digest, savedTo?: string): string {
+  return table(
+    ['digest', digest.digestId],
+    [
+      ['created', digest.createdAt],
+      ['wallets', count(digest.wallets)],
+      ['root', digest.root],
+      ['algorithm', digest.algorithm],
+      ...(savedTo === undefined ? [] : [['saved to', savedTo]]),
+    ],
+  );
+}
+
+async function verifyOne(
+  globals: GlobalOptions,
+  io: WalletIo,
+  accountId: string,
+  anchor: Digest | DigestProof | undefined,
+) {
   return withService(globals, io, async (service) => {
-    const report = await service.verifyWallet({ accountId });
+    const report = await service.verifyWallet({
+      accountId,
+      ...(anchor === undefined ? {} : { digest: anchor }),
+    });
+    let against = '';
+    if (report.digest !== undefined) {
+      const { digestId, sequence } = report.digest;
+      against =
+        sequence === null
+          ? `; not in the digest ${digestId}: created after it, checked by its chain alone`
+          : `; matches digest ${digestId} at sequence ${sequence}`;
+    }
     const text = report.ok
-      ? `${accountId}: ok, ${count(report.entries)} entries, head ${report.headHash}`
+      ? `${accountId}: ok, ${count(report.entries)} entries, head ${report.headHash}${against}`
       : [`${accountId}: FAILED`, ...report.problems.map((problem) => `  - ${problem}`)].join('\n');
     print(io, globals, { accountId, ...report }, text);
     return report.ok ? 0 : 1;
@@ -431,13 +593,13 @@ async function verifyOne(globals: GlobalOptions, io: WalletIo, accountId: string
 async function verifyAll(
   globals: GlobalOptions,
   io: WalletIo,
-  options: { prefix?: string },
+  options: { prefix?: string; digest?: Digest },
 ): Promise<number> {
   return withService(globals, io, async (service, ledger) => {
     const started = performance.now();
     let progress: Progress | undefined;
     const result = await verifyAllWallets(ledger, service.currencies, {
-      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...options,
       onProgress: ({ checked, total }) => {
         progress ??= new Progress(io.stderr, 'verified', 'wallets', total);
         progress.update(checked);
@@ -463,13 +625,29 @@ async function verifyAll(
     ]);
     const unlisted = result.failed - result.failures.length;
     if (unlisted > 0) failures.push(`... and ${count(unlisted)} more failed wallets`);
-    print(
-      io,
-      globals,
-      { ...result, seconds: Number(seconds.toFixed(3)) },
-      [summary, ...failures].join('\n'),
-    );
-    return result.failed === 0 ? 0 : 1;
+    const against =
+      result.digest === undefined
+        ? []
+        : [
+            `digest ${result.digest.digestId}: ` +
+              `${counted(result.digest.inDigest, 'wallet')} checked against it, ` +
+              `${count(result.digest.createdAfter)} created after it`,
+          ];
+    // The ledger's copy of the digest failed its own check: that is the finding, before any wallet.
+    const copy = result.digest?.problems ?? [];
+    const copyFailure =
+      copy.length === 0
+        ? []
+        : [
+            `FAILED digest ${result.digest?.digestId} (wallet verify --all without --digest checks the chains alone)`,
+            ...copy.map((problem) => `  - ${problem}`),
+          ];
+    const lines =
+      result.wallets === 0 && copy.length > 0
+        ? copyFailure
+        : [summary, ...against, ...failures, ...copyFailure];
+    print(io, globals, { ...result, seconds: Number(seconds.toFixed(3)) }, lines.join('\n'));
+    return result.failed === 0 && copy.length === 0 ? 0 : 1;
   });
 }
 
@@ -500,10 +678,14 @@ function reportError(error: unknown, io: WalletIo): number {
   // Commander wrote its own message (or the help) already.
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof UsageError) {
-    io.stderr.write(`wallet: USAGE_ERROR: ${oneLine(error.message)}\n`);
+    io.stderr.write(`wallet: ${error.code}: ${oneLine(error.message)}\n`);
     return 2;
   }
-  const code = isWalletError(error) ? error.code : 'ERROR';
+  const code = isWalletError(error)
+    ? error.code
+    : error instanceof DigestIntegrityError
+      ? 'DIGEST_INTEGRITY'
+      : 'ERROR';
   let message = error instanceof Error ? error.message : String(error);
   // The store's own words (a refused connection, a missing database) are what an operator needs.
   const cause = error instanceof Error ? error.cause : undefined;
@@ -512,6 +694,11 @@ function reportError(error: unknown, io: WalletIo): number {
   }
   io.stderr.write(`wallet: ${code}: ${oneLine(message)}\n`);
   return 1;
+}
+
+/** A count and its noun, plural unless the count is 1: `1 wallet`, `1,206 wallets`. */
+function counted(value: number, noun: string): string {
+  return `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
 }
 
 function oneLine(text: string): string {

@@ -82,3 +82,64 @@ export class Progress {
 export function count(value: number): string {
   return value.toLocaleString('en-US');
 }
+
+/** The frames of {@link Activity}'s spinner. */
+const SPIN = ['|', '/', '-', '\\'];
+
+/**
+ * Shows that a long operation without a count of its own (a digest, read in one call) is under
+ * way, on standard error: a spinner with the seconds so far, redrawn in place ten times a second
+ * on a terminal; elsewhere one line when it starts. {@link done} ends it with a line saying what
+ * was done, in both cases.
+ *
+ * @example
+ * const activity = new Activity(process.stderr, "reading every wallet's head");
+ * const digest = await service.createDigest();
+ * activity.done(`read ${digest.wallets} wallet heads`);
+ */
+export class Activity {
+  readonly #stream: ProgressStream;
+  readonly #text: string;
+  readonly #started = performance.now();
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+  #frame = 0;
+
+  constructor(stream: ProgressStream, text: string) {
+    this.#stream = stream;
+    this.#text = text;
+    if (!stream.isTTY) {
+      stream.write(`${text}...\n`);
+      return;
+    }
+    this.#draw();
+    this.#timer = setInterval(() => this.#draw(), 100);
+    // The spinner never keeps the process alive by itself.
+    this.#timer.unref?.();
+  }
+
+  /** Stops the spinner; writes `text` and the seconds it took as a line of its own. */
+  done(text: string): void {
+    this.#stop();
+    const line = `${text} in ${this.#seconds()} s`;
+    this.#stream.write(this.#stream.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
+  }
+
+  /** Stops the spinner and clears its line (on a terminal), when the operation failed. */
+  fail(): void {
+    this.#stop();
+    if (this.#stream.isTTY) this.#stream.write('\r\x1b[K');
+  }
+
+  #stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+
+  #draw(): void {
+    const frame = SPIN[this.#frame++ % SPIN.length];
+    this.#stream.write(`\r${frame} ${this.#text} (${this.#seconds()} s)`);
+  }
+
+  #seconds(): string {
+    return ((performance.now() - this.#started) / 1000).toFixed(1);
+  }
+}

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Progress } from '../src/progress.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Activity, Progress } from '../src/progress.js';
 
 function stream(isTTY: boolean) {
   const writes: string[] = [];
@@ -35,5 +35,39 @@ describe('Progress', () => {
     const progress = new Progress(log, 'verified', 'wallets', 0);
     progress.done();
     expect(log.writes).toEqual([expect.stringMatching(/^verified 0\/0 wallets/)]);
+  });
+});
+
+describe('Activity', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('spins in place on a terminal ten times a second, then ends with what was done on its own line', () => {
+    vi.useFakeTimers();
+    const terminal = stream(true);
+    const activity = new Activity(terminal, 'reading wallet heads');
+    vi.advanceTimersByTime(350);
+    activity.done('read 12 wallet heads');
+    vi.advanceTimersByTime(1_000);
+    const frames = terminal.writes.slice(0, -1);
+    expect(frames.map((frame) => frame.slice(0, 3))).toEqual(['\r| ', '\r/ ', '\r- ', '\r\\ ']);
+    for (const frame of frames) expect(frame).toMatch(/^\r. reading wallet heads \([\d.]+ s\)$/);
+    // Ends with the sequence that clears the rest of the spinner's line.
+    expect(terminal.writes.at(-1)).toMatch(/^\rread 12 wallet heads in [\d.]+ s/);
+    expect(terminal.writes.at(-1)?.endsWith('\u001b[K\n')).toBe(true);
+  });
+
+  it('writes one line when it starts and one when it is done elsewhere, and nothing more after a failure', () => {
+    vi.useFakeTimers();
+    const log = stream(false);
+    new Activity(log, 'reading wallet heads').done('read 3 wallet heads');
+    new Activity(log, 'reading wallet heads').fail();
+    vi.advanceTimersByTime(1_000);
+    expect(log.writes.map((line) => line.replace(/ in [\d.]+ s\n$/, ''))).toEqual([
+      'reading wallet heads...\n',
+      'read 3 wallet heads',
+      'reading wallet heads...\n',
+    ]);
   });
 });

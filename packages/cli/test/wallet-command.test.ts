@@ -2,89 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { createWalletService, type WalletService } from '@wallet/core';
-import { createPostgresLedger } from '@wallet/postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWallet, type WalletRun } from './support/run-wallet.js';
+import { runWallet } from './support/run-wallet.js';
+import { expectOneLineError, SERVER_URL, TARGETS, type Target } from './support/targets.js';
 
-const SERVER_URL = process.env.WALLET_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const currencies = [
-  { code: 'GEMS', scale: 0 },
-  { code: 'GOLD', scale: 2 },
-];
-
-/** A ledger the command runs against, and the test's own way into the same database. */
-interface Target {
-  name: string;
-  /** The connection flags every run gets. */
-  args: string[];
-  env: NodeJS.ProcessEnv;
-  /** Runs `use` on a service over the same ledger, from the test (never while the command runs). */
-  withService<T>(use: (service: WalletService) => Promise<T>): Promise<T>;
-  /** Runs SQL on the ledger's schema (`$schema` in `text` names it). */
-  sql(text: string): Promise<void>;
-  cleanup(): Promise<void>;
-}
-
-async function pgliteTarget(): Promise<Target> {
-  const work = await mkdtemp(join(tmpdir(), 'wallet-cli-'));
-  const dataDir = join(work, 'data');
-  const open = async <T>(use: (db: PGlite) => Promise<T>) => {
-    const db = await PGlite.create(dataDir);
-    try {
-      return await use(db);
-    } finally {
-      await db.close();
-    }
-  };
-  return {
-    name: 'PGlite (--data-dir)',
-    args: ['--data-dir', dataDir],
-    env: {},
-    withService: (use) =>
-      open((db) =>
-        use(createWalletService({ ledger: createPostgresLedger({ client: db }), currencies })),
-      ),
-    sql: (text) => open(async (db) => void (await db.exec(text.replaceAll('$schema', 'wallet')))),
-    cleanup: () => rm(work, { recursive: true, force: true }),
-  };
-}
-
-async function postgresTarget(): Promise<Target> {
-  const schema = `wallet_test_cli_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-  const pool = new pg.Pool({ connectionString: SERVER_URL, max: 4 });
-  await pool.query('SELECT 1').catch((error: unknown) => {
-    throw new Error(`these tests need PostgreSQL at ${SERVER_URL}`, { cause: error });
-  });
-  return {
-    name: 'PostgreSQL (DATABASE_URL)',
-    args: ['--schema', schema],
-    env: { DATABASE_URL: SERVER_URL },
-    withService: (use) =>
-      use(
-        createWalletService({ ledger: createPostgresLedger({ client: pool, schema }), currencies }),
-      ),
-    sql: async (text) => void (await pool.query(text.replaceAll('$schema', `"${schema}"`))),
-    cleanup: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
-    },
-  };
-}
-
-/** Asserts that a run failed with exactly one line on standard error, naming `code`. */
-function expectOneLineError(run: WalletRun, status: number, code: string): void {
-  expect(run.code).toBe(status);
-  expect(run.stderr).toMatch(new RegExp(`^wallet: ${code}: [^\\n]+\\n$`));
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
-
-describe.each([
-  ['PGlite (--data-dir)', pgliteTarget],
-  ['PostgreSQL (DATABASE_URL)', postgresTarget],
-])('the wallet command on %s', (_name, makeTarget) => {
+describe.each(TARGETS)('the wallet command on %s', (_name, makeTarget) => {
   let target: Target;
   const wallet = (...args: string[]) => runWallet([...target.args, ...args], target.env);
   const json = async <T>(...args: string[]): Promise<T> => {
@@ -329,12 +251,17 @@ describe('the wallet command line', () => {
       'list',
       'verify',
       'export',
+      'digest',
     ];
     const main = await runWallet(['--help']);
     expect(main.code).toBe(0);
     for (const command of commands) expect(main.stdout).toMatch(new RegExp(`\\n\\s+${command}\\b`));
-    for (const command of commands) {
-      const help = await runWallet([command, '--help']);
+    const digest = await runWallet(['digest', '--help']);
+    for (const command of ['create', 'list']) {
+      expect(digest.stdout).toMatch(new RegExp(`\\n\\s+${command}\\b`));
+    }
+    for (const command of [...commands, 'digest create', 'digest list']) {
+      const help = await runWallet([...command.split(' '), '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`Examples?:\\n\\s+\\$ wallet ${command}`));
     }

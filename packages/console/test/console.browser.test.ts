@@ -1,6 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createMemoryLedger, createWalletService, type MemoryLedger } from '@wallet/core';
+import {
+  createMemoryLedger,
+  createWalletService,
+  type Digest,
+  hashEntry,
+  type MemoryLedger,
+  type WalletService,
+} from '@wallet/core';
 import { createWalletApi, silentLogger } from '@wallet/http';
 import { steppingClock } from '@wallet/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -17,6 +24,7 @@ const PLAYER = 'console-player-token-001';
 
 describe('the console in a real browser', () => {
   let ledger: MemoryLedger;
+  let service: WalletService;
   let browser: Browser;
   let base: string;
   let close: () => Promise<void>;
@@ -24,7 +32,7 @@ describe('the console in a real browser', () => {
 
   beforeAll(async () => {
     ledger = createMemoryLedger();
-    const service = createWalletService({
+    service = createWalletService({
       ledger,
       currencies: [
         { code: 'GEMS', scale: 0 },
@@ -306,6 +314,195 @@ describe('the console in a real browser', () => {
     expect(await result.textContent()).toMatch(/^Chain FAILED verification/);
     expect(await result.getAttribute('class')).toBe('error');
     await page.screenshot({ path: join(SCREENSHOTS, 'verify-failed.png') });
+    await page.close();
+  });
+
+  // Digests (DESIGN section 10). Until here the ledger holds none, so the wallet pages above
+  // (and their screenshots) show "No digest yet".
+
+  /** The texts of the proof panel's facts, by their test ids. */
+  async function proofFacts(page: Page): Promise<Record<string, string | null>> {
+    return page.$$eval('[data-testid=proof] dd', (cells) =>
+      Object.fromEntries(cells.map((cell) => [cell.dataset.testid, cell.textContent])),
+    );
+  }
+
+  async function latestDigest(): Promise<Digest> {
+    const [digest] = (await service.listDigests({ limit: 1 })).items;
+    return digest!;
+  }
+
+  it("creates a digest after a confirmation and shows the path from a wallet's head to its root", async () => {
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/guild-03`);
+    await expect(page.textContent('[data-testid=proof-status]')).resolves.toBe(
+      'No digest yet: create one with wallet digest create or POST /v1/digests.',
+    );
+    await page.click('[data-testid=proof-panel] button:has-text("Create digest")');
+    await expect(
+      page.textContent('[data-testid=proof-panel] [data-testid=confirmation] p'),
+    ).resolves.toMatch(/^Create a digest now\?/);
+    expect((await service.listDigests()).items).toEqual([]);
+    await page.click('[data-testid=confirmation] button:has-text("Confirm")');
+    const check = await page.waitForSelector('[data-testid=path-check]');
+    const digest = await latestDigest();
+    const proof = await service.getProof({ accountId: 'guild-03' });
+    const [head] = await ledger.queryEntries({ accountId: 'guild-03', order: 'desc', limit: 1 });
+    expect(proof.leaf).toEqual({ accountId: 'guild-03', sequence: 1, hash: head!.hash });
+    expect(proof.path.length).toBeGreaterThan(1);
+    expect(await proofFacts(page)).toEqual({
+      'proof-digest': digest.digestId,
+      'proof-created': `${digest.createdAt} · 26 wallets`,
+      'proof-sequence': 'sequence 1',
+      'proof-leaf-hash': head!.hash,
+      'proof-path': `${proof.path.length} steps`,
+      'proof-root': digest.root,
+    });
+    expect(await check.textContent()).toBe(
+      `The path leads to the root: recomputed in this browser from the leaf and ${proof.path.length} steps.`,
+    );
+    expect(await check.getAttribute('class')).toBe('ok');
+    await page.close();
+  });
+
+  it('shows a player the proof of its own wallet, and no more than its scopes allow', async () => {
+    const page = await signedIn(PLAYER);
+    await page.goto(`${base}/console/#/wallets/player-1`);
+    await expect(page.textContent('[data-testid=path-check]')).resolves.toMatch(
+      /^The path leads to the root/,
+    );
+    // GET /v1/digests/{digestId} is for admin tokens: the rest of the proof shows without it.
+    expect((await proofFacts(page))['proof-created']).toBe('shown to admin tokens only');
+    expect(await page.$('[data-testid=proof-panel] button:has-text("Create digest")')).toBeNull();
+    const { leaf } = await service.getProof({ accountId: 'player-1' });
+    await page.fill('input[name=published-root]', (await latestDigest()).root);
+    await page.click('[data-testid=published-root] button');
+    await expect(page.textContent('[data-testid=root-check]')).resolves.toBe(
+      `The published root matches: the wallet's head at sequence ${leaf.sequence} is in the digest as published.` +
+        'Verifying the wallet against it needs the admin scope.',
+    );
+    expect(await page.$('button:has-text("Verify the wallet against this digest")')).toBeNull();
+    await page.close();
+  });
+
+  it('says a wallet created after the latest digest is not in it', async () => {
+    await service.createWallet({ accountId: 'late-1' });
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/late-1`);
+    await expect(page.textContent('[data-testid=proof-status]')).resolves.toBe(
+      'This wallet was created after the latest digest, which holds no leaf for it: the next digest will.',
+    );
+    expect(await page.$('[data-testid=proof-panel] [role=alert]')).toBeNull();
+    await page.close();
+  });
+
+  it('shows a pasted root that is not the published one as a mismatch, with nothing to verify', async () => {
+    const digest = await latestDigest();
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/guild-03`);
+    await page.waitForSelector('[data-testid=path-check]');
+    const wrong = `${digest.root.slice(0, -1)}${digest.root.endsWith('0') ? '1' : '0'}`;
+    for (const [pasted, said] of [
+      [wrong, /^The published root does not match the proof's root/],
+      [
+        JSON.stringify({ ...digest, digestId: 'another-digest' }),
+        `That is digest another-digest; this proof is for digest ${digest.digestId}.`,
+      ],
+      ['not a root', "Paste the root as 64 hex digits, or the digest's JSON document."],
+    ] as const) {
+      await page.fill('input[name=published-root]', pasted);
+      await page.click('[data-testid=published-root] button');
+      const result = await page.waitForSelector('[data-testid=root-check] p');
+      if (typeof said === 'string') expect(await result.textContent()).toBe(said);
+      else expect(await result.textContent()).toMatch(said);
+      expect(await result.getAttribute('class')).toBe('error');
+      expect(await page.$('button:has-text("Verify the wallet against this digest")')).toBeNull();
+    }
+    await page.close();
+  });
+
+  it('matches the published root, then verifies the wallet against the digest', async () => {
+    const digest = await latestDigest();
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/guild-03`);
+    await page.waitForSelector('[data-testid=path-check]');
+    // The digest's JSON document as published matches too.
+    await page.fill('input[name=published-root]', JSON.stringify(digest));
+    await page.click('[data-testid=published-root] button');
+    await page.waitForSelector('button:has-text("Verify the wallet against this digest")');
+    await page.fill('input[name=published-root]', digest.root.toUpperCase());
+    await page.click('[data-testid=published-root] button');
+    await expect(page.textContent('[data-testid=root-check] p')).resolves.toBe(
+      "The published root matches: the wallet's head at sequence 1 is in the digest as published.",
+    );
+    await page.click('button:has-text("Verify the wallet against this digest")');
+    const result = await page.waitForSelector('[data-testid=digest-verify-result]');
+    expect(await result.textContent()).toBe(
+      'Verified against the digest: 1 entry, the chain holds, and entry 1 has the hash the digest holds.',
+    );
+    expect(await result.getAttribute('class')).toBe('ok');
+    // The digest's id and every hash are random in part: masked, so the picture is the same every run.
+    const panel = page.locator('[data-testid=proof-panel]');
+    await panel.screenshot({
+      path: join(SCREENSHOTS, 'proof.png'),
+      mask: [panel.locator('.mono'), panel.locator('input[name=published-root]')],
+      maskColor: '#e4e7ec',
+    });
+    await page.close();
+  });
+
+  it('shows a proof whose path does not lead to its root as such, whatever root is pasted', async () => {
+    const digest = await latestDigest();
+    const page = await signedIn(ADMIN);
+    // The server's answer is changed on its way: the leaf claims a later sequence.
+    await page.route('**/v1/wallets/guild-03/proof', async (route) => {
+      const response = await route.fetch();
+      const proof = await response.json();
+      await route.fulfill({
+        response,
+        json: { ...proof, leaf: { ...proof.leaf, sequence: proof.leaf.sequence + 1 } },
+      });
+    });
+    await page.goto(`${base}/console/#/wallets/guild-03`);
+    const check = await page.waitForSelector('[data-testid=path-check]');
+    expect(await check.textContent()).toMatch(
+      /^The path does not lead to the root: recomputed in this browser, it leads to [0-9a-f]{64}\.$/,
+    );
+    expect(await check.getAttribute('class')).toBe('error');
+    await page.fill('input[name=published-root]', digest.root);
+    await page.click('[data-testid=published-root] button');
+    await expect(page.textContent('[data-testid=root-check] p')).resolves.toBe(
+      "The published root matches the proof's root, but the path does not lead to it: this proof shows nothing.",
+    );
+    expect(await page.$('button:has-text("Verify the wallet against this digest")')).toBeNull();
+    await page.close();
+  });
+
+  it('catches a history rewritten with its hashes recomputed, which the chain alone passes', async () => {
+    // The credit's reason is rewritten and its hash recomputed, the wallet's head following.
+    let headHash = '';
+    ledger.tamperJournal('guild-03', (entries) =>
+      entries.map((entry) => {
+        const { hash: _, ...fields } = { ...entry, metadata: { reason: 'rewritten' } };
+        headHash = hashEntry(fields);
+        return { ...fields, hash: headHash };
+      }),
+    );
+    ledger.tamperWallet('guild-03', (wallet) => ({ ...wallet, headHash }));
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/guild-03`);
+    await page.click('.actions button:has-text("Verify chain")');
+    await expect(page.textContent('[data-testid=verify-result]')).resolves.toBe(
+      'Chain verified: 1 entry, no problem found.',
+    );
+    await page.fill('input[name=published-root]', (await latestDigest()).root);
+    await page.click('[data-testid=published-root] button');
+    await page.click('button:has-text("Verify the wallet against this digest")');
+    const result = await page.waitForSelector('[data-testid=digest-verify-result]');
+    expect(await result.textContent()).toMatch(
+      /^The wallet FAILED verification against the digest \(1 entry\):.*history before the digest was rewritten/,
+    );
+    expect(await result.getAttribute('class')).toBe('error');
     await page.close();
   });
 });

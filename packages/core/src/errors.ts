@@ -197,13 +197,27 @@ export class WalletNotFoundError extends WalletError {
   constructor(
     /** The account id that has no wallet. */
     readonly accountId: string,
-    options?: WalletErrorOptions,
+    options?: WalletErrorOptions & {
+      /** Says more than "does not exist", e.g. that a digest holds no leaf for the wallet. */
+      message?: string;
+      /**
+       * Set by `getProof`: the digest that holds no leaf for the wallet, or null when the ledger
+       * holds no digest at all.
+       */
+      digestId?: string | null;
+    },
   ) {
-    super(`wallet ${accountId} does not exist`, options);
+    super(options?.message ?? `wallet ${accountId} does not exist`, options);
+    if (options?.digestId !== undefined) this.digestId = options.digestId;
   }
 
+  /** Set by `getProof` (see the constructor); absent otherwise. */
+  readonly digestId?: string | null;
+
   override get details(): WalletErrorDetails {
-    return { accountId: this.accountId };
+    return this.digestId === undefined
+      ? { accountId: this.accountId }
+      : { accountId: this.accountId, digestId: this.digestId };
   }
 }
 

@@ -3,6 +3,14 @@ export { canonicalJson } from './canonical-json.js';
 export { type Clock, systemClock } from './clock.js';
 export type { CoalesceOptions } from './coalescer.js';
 export { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
+export {
+  DIGEST_ALGORITHM,
+  type Digest,
+  DigestIntegrityError,
+  type DigestProof,
+  parseAnchor,
+  verifyProof,
+} from './digest.js';
 export * from './errors.js';
 export { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 export { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
@@ -11,6 +19,16 @@ export { DEFAULT_HOLD_SECONDS, MAX_ACTIVE_HOLDS, MAX_HOLD_SECONDS } from './hold
 export { requestFingerprint, scopedIdempotencyKey } from './idempotency.js';
 export { createMemoryHistory } from './memory-history.js';
 export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';
+export {
+  type DigestLeaf,
+  EMPTY_MERKLE_ROOT,
+  leafHash,
+  merklePath,
+  merkleRoot,
+  nodeHash,
+  type ProofStep,
+  rootFromPath,
+} from './merkle.js';
 export { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 export type * from './ports.js';
 export { MAX_POSTING_LEGS, MIN_POSTING_LEGS } from './posting.js';

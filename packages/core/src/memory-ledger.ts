@@ -28,6 +28,14 @@ export interface MemoryLedger extends LedgerStore {
    * ledger.tamperJournal('p1', (entries) => entries.slice(1)); // delete the first entry
    */
   tamperJournal(accountId: string, edit: (entries: JournalEntry[]) => JournalEntry[]): void;
+  /**
+   * Replaces a wallet's stored state with what `edit` returns, bypassing every rule.
+   * For tests of tamper evidence only.
+   *
+   * @example
+   * ledger.tamperWallet('p1', (wallet) => ({ ...wallet, balances: { GEMS: '1000000' } }));
+   */
+  tamperWallet(accountId: string, edit: (wallet: WalletRecord) => WalletRecord): void;
   /** See {@link LedgerStore.queryJournals}: the memory ledger serves it. */
   queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
   /** See {@link LedgerStore.countWallets}: the memory ledger serves it. */
@@ -81,6 +89,16 @@ export function createMemoryLedger(): MemoryLedger {
     for (const record of write.idempotency) {
       if (keys.has(record.key)) throw new ConcurrencyConflictError(1);
     }
+    // A journal only grows: an entry at or below the last sequence of its wallet (the stored one,
+    // or an earlier entry of this write) is one whose place is taken.
+    let heads: Map<string, number> | undefined;
+    for (const entry of write.entries) {
+      heads ??= new Map();
+      const head =
+        heads.get(entry.accountId) ?? journals.get(entry.accountId)?.at(-1)?.sequence ?? 0;
+      if (entry.sequence <= head) throw new ConcurrencyConflictError(1);
+      heads.set(entry.accountId, entry.sequence);
+    }
     for (const record of write.records) {
       if ((records.get(record.key)?.version ?? 0) !== record.version - 1) {
         throw new ConcurrencyConflictError(1);
@@ -110,15 +128,9 @@ export function createMemoryLedger(): MemoryLedger {
       else transactions.set(entry.transactionId, [legs, stored]);
     }
     for (const record of write.idempotency) keys.set(record.key, deepFreeze(record));
-    // The draft built these records for this write alone: nothing else holds them. Their data
-    // is flat but for lists of ids, so two levels of freezing make them immutable.
-    for (const record of write.records) {
-      for (const value of Object.values(record.data)) {
-        if (Array.isArray(value)) Object.freeze(value);
-      }
-      Object.freeze(record.data);
-      records.set(record.key, Object.freeze(record));
-    }
+    // The draft built these records for this write alone: nothing else holds them. A digest's
+    // records nest lists in lists, so they are frozen all the way down.
+    for (const record of write.records) records.set(record.key, deepFreeze(record));
   }
 
   return {
@@ -195,6 +207,11 @@ export function createMemoryLedger(): MemoryLedger {
 
     tamperJournal(accountId, edit) {
       journals.set(accountId, edit([...(journals.get(accountId) ?? [])]));
+    },
+
+    tamperWallet(accountId, edit) {
+      const stored = wallets.get(accountId);
+      if (stored) wallets.set(accountId, Object.freeze(edit(structuredClone(stored))));
     },
   };
 }

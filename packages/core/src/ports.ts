@@ -274,7 +274,35 @@ export interface LedgerStore extends JournalReader {
    * a progress total; counted without reading them. A store without it is counted by listing.
    */
   countWallets?(prefix: string): Promise<number>;
+  /**
+   * Optional: every wallet's head, as `listWallets` would list the wallets (ascending account
+   * id, strictly after `startAfter`, at most `limit`, 1..1001) but only the three fields a digest
+   * leaf needs, each as committed when read. `createDigest` reads heads through it; a store
+   * without it is read with `listWallets`.
+   */
+  listHeads?(query: HeadQuery): Promise<WalletHead[]>;
 }
+
+/**
+ * Which heads {@link LedgerStore.listHeads} returns.
+ *
+ * @example
+ * const next = await ledger.listHeads?.({ startAfter: 'p-0999', limit: 1000 });
+ */
+export interface HeadQuery {
+  /** Only account ids greater than this one. */
+  startAfter?: string;
+  /** At most this many, 1..1001. */
+  limit: number;
+}
+
+/**
+ * A wallet's head: the last entry of its journal.
+ *
+ * @example
+ * const head: WalletHead = { accountId: 'p1', sequence: 0, headHash: GENESIS_HASH };
+ */
+export type WalletHead = Pick<WalletRecord, 'accountId' | 'sequence' | 'headHash'>;
 
 /**
  * Which entries {@link LedgerStore.queryJournals} returns.

@@ -1,3 +1,4 @@
+import type { Digest, DigestProof } from './digest.js';
 import type { Metadata } from './types.js';
 
 /** An amount as a caller gives it: a decimal string (preferred) or an exactly representable number. */
@@ -294,4 +295,58 @@ export interface ListWalletsInput {
 export interface ReleaseExpiredHoldsInput {
   /** The most wallets to release expired holds in, 1..1000; default 100. */
   limit?: number | null;
+}
+
+/**
+ * What {@link WalletService.verifyWallet} checks: the chain, and with `digest` the wallet's head
+ * against a digest (or a proof) kept outside the ledger.
+ *
+ * @example
+ * const input: VerifyWalletInput = { accountId: 'p1', digest: JSON.parse(await readFile('digest.json', 'utf8')) };
+ */
+export interface VerifyWalletInput {
+  /** The wallet's account id. */
+  accountId: string;
+  /**
+   * A digest from `createDigest` or a proof from `getProof`, as published: the journal's entry at
+   * the leaf's sequence must have the leaf's hash.
+   */
+  digest?: Digest | DigestProof | null;
+}
+
+/**
+ * Which proof {@link WalletService.getProof} returns.
+ *
+ * @example
+ * const input: ProofInput = { accountId: 'p1', digestId: digest.digestId };
+ */
+export interface ProofInput {
+  /** The wallet's account id. */
+  accountId: string;
+  /** The digest; the newest when absent. */
+  digestId?: string | null;
+}
+
+/**
+ * Which digest {@link WalletService.getDigest} returns.
+ *
+ * @example
+ * const input: DigestInput = { digestId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' };
+ */
+export interface DigestInput {
+  /** The digest's id. */
+  digestId: string;
+}
+
+/**
+ * A page of {@link WalletService.listDigests}.
+ *
+ * @example
+ * const input: ListDigestsInput = { limit: 10 };
+ */
+export interface ListDigestsInput {
+  /** 1..1000, default 50. */
+  limit?: number | null;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
 }

@@ -23,27 +23,39 @@ export interface RetryPolicy {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const MUTATIONS = [
-  'addFunds',
-  'withdrawFunds',
-  'transfer',
-  'exchange',
-  'reverseTransaction',
-  'placeHold',
-  'captureHold',
-  'releaseHold',
-  'post',
-] as const;
-/** Calls that write nothing a retry could duplicate (releasing expired holds is idempotent). */
-const READS = [
-  'getFunds',
-  'getTransactionHistory',
-  'verifyWallet',
-  'getTransaction',
-  'getHold',
-  'listWallets',
-  'releaseExpiredHolds',
-] as const;
+/**
+ * How each call is retried. A `Record` over every method, so a method added to the service does
+ * not compile until it is placed here (a wrapper that lost it would answer `undefined`):
+ * - `keyed`: a write, retried under one idempotency key (the caller's, or a new one);
+ * - `read`: writes nothing a retry could duplicate. Releasing expired holds is idempotent; a
+ *   `createDigest` retried after an unknown outcome may leave one more digest, as valid as any.
+ * - `create`: `createWallet`, which answers the wallet an earlier attempt created.
+ */
+const RETRIED: {
+  readonly [K in Exclude<keyof WalletService, 'currencies'>]: 'keyed' | 'read' | 'create';
+} = {
+  createWallet: 'create',
+  addFunds: 'keyed',
+  withdrawFunds: 'keyed',
+  transfer: 'keyed',
+  exchange: 'keyed',
+  reverseTransaction: 'keyed',
+  placeHold: 'keyed',
+  captureHold: 'keyed',
+  releaseHold: 'keyed',
+  post: 'keyed',
+  getFunds: 'read',
+  getTransactionHistory: 'read',
+  verifyWallet: 'read',
+  getTransaction: 'read',
+  getHold: 'read',
+  listWallets: 'read',
+  releaseExpiredHolds: 'read',
+  createDigest: 'read',
+  getDigest: 'read',
+  listDigests: 'read',
+  getProof: 'read',
+};
 
 /**
  * A `WalletService` whose calls survive store faults: every mutating call gets an idempotency
@@ -89,18 +101,20 @@ export function withRetries(service: WalletService, policy: RetryPolicy = {}): W
   }
 
   const wrapped: Partial<WalletService> = { currencies: service.currencies };
-  for (const name of MUTATIONS) {
-    wrapped[name] = ((input: { idempotencyKey?: string | null }) => {
-      const keyed =
-        typeof input === 'object' && input !== null && (input.idempotencyKey ?? null) === null
-          ? { ...input, idempotencyKey: newKey() }
-          : input;
-      return attempt(() => (service[name] as (i: unknown) => Promise<unknown>)(keyed));
-    }) as never;
-  }
-  for (const name of READS) {
-    wrapped[name] = ((input: unknown) =>
-      attempt(() => (service[name] as (i: unknown) => Promise<unknown>)(input))) as never;
+  const call = (name: keyof typeof RETRIED, input: unknown) =>
+    (service[name] as (i: unknown) => Promise<unknown>)(input);
+  for (const [name, kind] of Object.entries(RETRIED) as [keyof typeof RETRIED, string][]) {
+    if (kind === 'keyed') {
+      wrapped[name] = ((input: { idempotencyKey?: string | null }) => {
+        const keyed =
+          typeof input === 'object' && input !== null && (input.idempotencyKey ?? null) === null
+            ? { ...input, idempotencyKey: newKey() }
+            : input;
+        return attempt(() => call(name, keyed));
+      }) as never;
+    } else if (kind === 'read') {
+      wrapped[name] = ((input: unknown) => attempt(() => call(name, input))) as never;
+    }
   }
   wrapped.createWallet = (input) =>
     attempt(

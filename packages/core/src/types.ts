@@ -1,3 +1,5 @@
+import type { Digest } from './digest.js';
+
 /** A JSON value, as metadata may hold. */
 export type JsonValue =
   | string
@@ -311,6 +313,16 @@ export interface VerificationReport {
   headHash: string;
   /** One sentence per broken rule, in journal order. */
   problems: string[];
+  /**
+   * Present when a digest (or a proof) was given: its id, and the sequence its leaf holds for
+   * the wallet, or null when the digest holds none (the wallet was created after it).
+   */
+  digest?: {
+    /** The digest (or the proof's digest) checked against. */
+    digestId: string;
+    /** The sequence its leaf holds for the wallet, or null when it holds none. */
+    sequence: number | null;
+  };
 }
 
 /**
@@ -500,6 +512,19 @@ export interface PostingResult {
 export interface WalletPage {
   /** The wallets, by account id ascending. */
   items: Wallet[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * A page of `listDigests`.
+ *
+ * @example
+ * const { items: [latest] } = await wallets.listDigests({ limit: 1 });
+ */
+export interface DigestPage {
+  /** The digests, newest first. */
+  items: Digest[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
 }

@@ -2,6 +2,7 @@ import { decimalToUnits } from './amount.js';
 import type { CurrencyRegistry } from './currency.js';
 import { GENESIS_HASH, hashEntry } from './hash-chain.js';
 import { isCreditType, isDebitType } from './ledger-draft.js';
+import type { DigestLeaf } from './merkle.js';
 import type { WalletRecord } from './ports.js';
 import {
   ENTRY_TYPE_FIELDS,
@@ -60,6 +61,8 @@ export class JournalVerifier {
   #unlisted = 0;
   #count = 0;
   #prevHash = GENESIS_HASH;
+  /** The head a digest holds for the wallet, checked as its entry passes. */
+  #anchor: { digestId: string; leaf: DigestLeaf | null; seen: boolean } | undefined;
 
   constructor(accountId: string, currencies: CurrencyRegistry) {
     this.#accountId = accountId;
@@ -69,6 +72,19 @@ export class JournalVerifier {
   /** How many entries were added so far. */
   get entries(): number {
     return this.#count;
+  }
+
+  /**
+   * Checks, besides the chain, that the entry at `leaf.sequence` has `leaf.hash`: the head the
+   * digest `digestId` holds for the wallet (`leaf` null: it holds none); `problems` found with
+   * the digest itself join the report. Call before `add`.
+   */
+  anchor(digestId: string, leaf: DigestLeaf | null, problems: readonly string[] = []): void {
+    this.#anchor = { digestId, leaf, seen: false };
+    for (const problem of problems) this.#problem(problem);
+    if (leaf !== null && leaf.sequence === 0 && leaf.hash !== GENESIS_HASH) {
+      this.#problem(`digest ${digestId}: holds sequence 0 with a hash other than the genesis hash`);
+    }
   }
 
   /** Checks the next entry of the journal, in ascending order. */
@@ -91,6 +107,15 @@ export class JournalVerifier {
     }
     checkAmounts(entry, where, this.#balances, this.#currencies, this.#report);
     this.#checkTypeFields(entry, where);
+    const leaf = this.#anchor?.leaf;
+    if (leaf && entry.sequence === leaf.sequence) {
+      this.#anchor!.seen = true;
+      if (entry.hash !== leaf.hash) {
+        this.#problem(
+          `${where}: differs from digest ${this.#anchor!.digestId}, which holds hash ${leaf.hash}; history before the digest was rewritten`,
+        );
+      }
+    }
     this.#prevHash = entry.hash;
   }
 
@@ -122,9 +147,24 @@ export class JournalVerifier {
   finish(wallet: WalletRecord): VerificationReport {
     checkHead(wallet, this.#count, this.#prevHash, this.#balances, this.#currencies, this.#report);
     this.#checkHolds(wallet);
+    const anchor = this.#anchor;
+    if (anchor?.leaf && anchor.leaf.sequence > 0 && !anchor.seen) {
+      this.#problem(
+        `digest ${anchor.digestId}: holds entry ${anchor.leaf.sequence}, which the journal does not have`,
+      );
+    }
     const problems = [...this.#problems];
     if (this.#unlisted > 0) problems.push(`... and ${this.#unlisted} more problems`);
-    return { ok: problems.length === 0, entries: this.#count, headHash: this.#prevHash, problems };
+    const report: VerificationReport = {
+      ok: problems.length === 0,
+      entries: this.#count,
+      headHash: this.#prevHash,
+      problems,
+    };
+    if (anchor) {
+      report.digest = { digestId: anchor.digestId, sequence: anchor.leaf?.sequence ?? null };
+    }
+    return report;
   }
 
   #problem(problem: string): void {

@@ -1,4 +1,8 @@
 import type { CurrencyRegistry } from './currency.js';
+import type { Digest } from './digest.js';
+import { digestLeaves } from './digest-records.js';
+import { GENESIS_HASH } from './hash-chain.js';
+import type { DigestLeaf } from './merkle.js';
 import type { JournalReader, LedgerStore, WalletRecord } from './ports.js';
 import type { JournalEntry, VerificationReport } from './types.js';
 import { JournalVerifier } from './verify-journal.js';
@@ -11,8 +15,11 @@ const SINGLE_PAGE = 1000;
 /** Pages of wallets requested ahead of the one being hashed. */
 const READ_AHEAD = 2;
 
-/** What a ledger needs to have its wallets verified in bulk. */
-export type VerifiableLedger = Pick<LedgerStore, 'listWallets' | 'queryEntries' | 'queryJournals'>;
+/** What a ledger needs to have its wallets verified in bulk (`getRecord` reads a digest). */
+export type VerifiableLedger = Pick<
+  LedgerStore,
+  'listWallets' | 'queryEntries' | 'queryJournals' | 'getRecord'
+>;
 
 /**
  * One wallet checked by {@link verifyWallets}.
@@ -36,6 +43,11 @@ export interface WalletCheck {
  * Each wallet is checked as listed, against its entries up to the sequence listed: entries
  * written after the listing are left to the next run, so a live ledger verifies clean.
  *
+ * With `digest` (as published, kept outside the ledger), the ledger's copy of the digest is read
+ * twice: first to check it hashes to `digest.root` (a `DigestIntegrityError` when it does
+ * not, or is incomplete: it was changed), then beside the wallets, each wallet's entry at its leaf checked against the leaf.
+ * A wallet the digest holds that the ledger lacks is reported as a check of its own.
+ *
  * @example
  * for await (const { accountId, report } of verifyWallets(ledger, service.currencies)) {
  *   if (!report.ok) console.error(accountId, report.problems);
@@ -44,9 +56,17 @@ export interface WalletCheck {
 export async function* verifyWallets(
   ledger: VerifiableLedger,
   currencies: CurrencyRegistry,
-  options: { prefix?: string } = {},
+  options: { prefix?: string; digest?: Pick<Digest, 'digestId' | 'root'> } = {},
 ): AsyncGenerator<WalletCheck> {
   const prefix = options.prefix ?? '';
+  const { digest } = options;
+  let leaves: LeafCursor | undefined;
+  if (digest) {
+    for await (const _ of digestLeaves(ledger, digest)) {
+      // The first pass only checks that the copy hashes to the root.
+    }
+    leaves = new LeafCursor(digestLeaves(ledger, digest), prefix);
+  }
   const list = (startAfter?: string) =>
     ledger.listWallets({
       prefix,
@@ -77,12 +97,25 @@ export async function* verifyWallets(
     }
     const { wallets, journal } = current;
     const verifiers = wallets.map((wallet) => new JournalVerifier(wallet.accountId, currencies));
+    /** Per wallet, the wallets the digest holds just before it that the ledger lacks. */
+    const lacking: DigestLeaf[][] = [];
+    if (leaves && digest) {
+      for (const [i, wallet] of wallets.entries()) {
+        const { before, leaf } = await leaves.upTo(wallet.accountId);
+        lacking[i] = before;
+        verifiers[i]!.anchor(digest.digestId, leaf);
+      }
+    }
+    const checked = function* (i: number) {
+      for (const leaf of lacking[i] ?? []) yield missing(leaf, digest!.digestId);
+      yield check(wallets[i]!, verifiers[i]!);
+    };
     let index = 0;
     for (let entries = await journal.first; !entries.done; entries = await journal.pages.next()) {
       for (const entry of entries.value) {
         // Entries arrive in account order: every wallet before this entry's is complete.
         while (wallets[index]!.accountId < entry.accountId) {
-          yield check(wallets[index]!, verifiers[index]!);
+          yield* checked(index);
           index++;
         }
         // An entry past the sequence the listing read was committed since: the wallet as
@@ -90,8 +123,69 @@ export async function* verifyWallets(
         if (entry.sequence <= wallets[index]!.sequence) verifiers[index]!.add(entry);
       }
     }
-    for (; index < wallets.length; index++) yield check(wallets[index]!, verifiers[index]!);
+    for (; index < wallets.length; index++) yield* checked(index);
     current = await ahead.shift()!;
+  }
+  if (leaves && digest) {
+    for (const leaf of (await leaves.upTo(undefined)).before) yield missing(leaf, digest.digestId);
+  }
+}
+
+/** The check of a wallet a digest holds and the ledger lacks. */
+function missing(leaf: DigestLeaf, digestId: string): WalletCheck {
+  return {
+    accountId: leaf.accountId,
+    report: {
+      ok: false,
+      entries: 0,
+      headHash: GENESIS_HASH,
+      problems: [
+        `digest ${digestId} holds the wallet at sequence ${leaf.sequence}, but the ledger has no such wallet`,
+      ],
+      digest: { digestId, sequence: leaf.sequence },
+    },
+  };
+}
+
+/** Walks a digest's leaves beside the wallets, both in account id order. */
+class LeafCursor {
+  readonly #pages: AsyncGenerator<DigestLeaf[]>;
+  readonly #prefix: string;
+  #page: DigestLeaf[] = [];
+  #at = 0;
+  #done = false;
+
+  constructor(pages: AsyncGenerator<DigestLeaf[]>, prefix: string) {
+    this.#pages = pages;
+    this.#prefix = prefix;
+  }
+
+  /**
+   * The leaves before `accountId` (all that are left when undefined) whose ids start with the
+   * prefix, and the leaf of `accountId` itself, or null.
+   */
+  async upTo(
+    accountId: string | undefined,
+  ): Promise<{ before: DigestLeaf[]; leaf: DigestLeaf | null }> {
+    const before: DigestLeaf[] = [];
+    for (;;) {
+      if (this.#at === this.#page.length) {
+        if (this.#done) return { before, leaf: null };
+        const next = await this.#pages.next();
+        if (next.done) {
+          this.#done = true;
+          continue;
+        }
+        this.#page = next.value;
+        this.#at = 0;
+        continue;
+      }
+      const leaf = this.#page[this.#at]!;
+      if (accountId !== undefined && leaf.accountId > accountId) return { before, leaf: null };
+      this.#at++;
+      if (leaf.accountId === accountId) return { before, leaf };
+      if (leaf.accountId.startsWith(this.#prefix)) before.push(leaf);
+    }
   }
 }
 

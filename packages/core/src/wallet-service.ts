@@ -3,6 +3,14 @@ import { canonicalJson } from './canonical-json.js';
 import { type Clock, systemClock } from './clock.js';
 import { type CoalesceOptions, createCoalescer } from './coalescer.js';
 import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
+import { type Digest, type DigestProof, parseAnchor } from './digest.js';
+import {
+  anchoredLeaf,
+  listDigests,
+  lookupLeaf,
+  readDigest,
+  writeDigest,
+} from './digest-records.js';
 import { ValidationError, WalletNotFoundError } from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
@@ -26,22 +34,28 @@ import type {
   AccountInput,
   CaptureHoldInput,
   CreateWalletInput,
+  DigestInput,
   ExchangeInput,
   FundsInput,
   HistoryInput,
   HoldInput,
+  ListDigestsInput,
   ListWalletsInput,
   PlaceHoldInput,
   PostingInput,
+  ProofInput,
   ReleaseExpiredHoldsInput,
   ReleaseHoldInput,
   ReverseInput,
   TransactionInput,
   TransferInput,
+  VerifyWalletInput,
 } from './requests.js';
 import { reverseOperation, transactionDetails } from './reversal.js';
+import { newTransactionId } from './transaction-id.js';
 import type {
   CaptureResult,
+  DigestPage,
   ExchangeResult,
   ExpiredHoldsReport,
   FundsResult,
@@ -127,9 +141,28 @@ export interface WalletService {
   getTransactionHistory(input: HistoryInput): Promise<HistoryPage>;
   /**
    * Recomputes a wallet's hash chain and balances from its journal, read page by page: memory
-   * stays bounded by one page whatever the journal's length.
+   * stays bounded by one page whatever the journal's length. With `digest` (a digest or a proof
+   * kept outside the ledger) it also checks that the journal's entry at the digest's leaf has
+   * the leaf's hash, so a rewrite of history before the digest shows however consistent the
+   * rewritten chain is.
    */
-  verifyWallet(input: AccountInput): Promise<VerificationReport>;
+  verifyWallet(input: VerifyWalletInput): Promise<VerificationReport>;
+  /**
+   * Reads every wallet's head (in pages, without blocking writers) into a Merkle root, stores
+   * the digest in the ledger and returns it: publish it outside the ledger.
+   */
+  createDigest(): Promise<Digest>;
+  /** A digest the ledger stores; `VALIDATION_ERROR` when it holds none with the id. */
+  getDigest(input: DigestInput): Promise<Digest>;
+  /** The digests the ledger stores, newest first. */
+  listDigests(input?: ListDigestsInput): Promise<DigestPage>;
+  /**
+   * The proof that ties a wallet's head to a digest's root (the newest digest when `digestId` is
+   * absent). `VALIDATION_ERROR` for a `digestId` the ledger holds no digest under;
+   * `WALLET_NOT_FOUND` when the digest holds no leaf for the wallet, or there is no digest yet.
+   * A copy of the digest the ledger no longer holds whole throws a `DigestIntegrityError`.
+   */
+  getProof(input: ProofInput): Promise<DigestProof>;
   /**
    * Every entry of one transaction and the transactions that reversed it.
    * `TRANSACTION_NOT_FOUND` when no entry has the id.
@@ -458,9 +491,18 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     },
 
     async verifyWallet(input) {
-      const accountId = check.accountId(check.requestObject(input).accountId);
+      const request = check.requestObject(input);
+      const accountId = check.accountId(request.accountId);
+      const anchor =
+        request.digest === undefined || request.digest === null
+          ? undefined
+          : parseAnchor(request.digest);
       const wallet = await existingWallet(accountId);
       const verifier = new JournalVerifier(accountId, currencies);
+      if (anchor) {
+        const { leaf, problems } = await anchoredLeaf(ledger, anchor, accountId);
+        verifier.anchor(anchor.digestId, leaf, problems);
+      }
       for await (const page of journalPages(ledger, accountId)) {
         for (const entry of page) verifier.add(entry);
       }
@@ -512,6 +554,45 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
     post: async (input) => run(postingOperation(input, context)),
 
+    createDigest: () => writeDigest(ledger, newTransactionId(clock().getTime()), now()),
+
+    getDigest: async (input) =>
+      readDigest(ledger, digestId(check.requestObject(input).digestId, 'digestId')),
+
+    async listDigests(input = {}) {
+      const request = check.requestObject(input);
+      const limit = boundedLimit(request.limit, DEFAULT_HISTORY_LIMIT, 'limit');
+      const from =
+        request.cursor === undefined || request.cursor === null
+          ? undefined
+          : digestId(request.cursor, 'cursor');
+      const { items, next } = await listDigests(ledger, limit, from);
+      return { items, nextCursor: next };
+    },
+
+    async getProof(input) {
+      const request = check.requestObject(input);
+      const accountId = check.accountId(request.accountId);
+      const id =
+        request.digestId === undefined || request.digestId === null
+          ? (await listDigests(ledger, 1)).items[0]?.digestId
+          : digestId(request.digestId, 'digestId');
+      if (id === undefined) {
+        throw new WalletNotFoundError(accountId, {
+          message: `wallet ${accountId} is in no digest: the ledger holds none yet`,
+          digestId: null,
+        });
+      }
+      const { proof } = await lookupLeaf(ledger, id, accountId);
+      if (proof === null) {
+        throw new WalletNotFoundError(accountId, {
+          message: `wallet ${accountId} is not in digest ${id}: it was created after it`,
+          digestId: id,
+        });
+      }
+      return proof;
+    },
+
     async listWallets(input = {}) {
       const request = check.requestObject(input);
       const prefix = walletPrefix(request.prefix);
@@ -547,6 +628,16 @@ function walletPrefix(value: unknown): string {
     throw new ValidationError('prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -', {
       field: 'prefix',
     });
+  }
+  return value;
+}
+
+const DIGEST_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
+
+/** A digest id (or a digest cursor, which is one): 1..64 printable ASCII characters. */
+function digestId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !DIGEST_ID_PATTERN.test(value)) {
+    throw new ValidationError(`${field} must be a digest id`, { field });
   }
   return value;
 }

@@ -29,6 +29,7 @@ describe('verifyWallets on the memory ledger', () => {
     const counting = {
       listWallets: ledger.listWallets.bind(ledger),
       queryEntries: ledger.queryEntries.bind(ledger),
+      getRecord: ledger.getRecord.bind(ledger),
       queryJournals(query: JournalsQuery) {
         queries.push(query);
         return ledger.queryJournals(query);
@@ -81,6 +82,7 @@ describe('verifyWallets on the memory ledger', () => {
     const plain = {
       listWallets: ledger.listWallets.bind(ledger),
       queryEntries: ledger.queryEntries.bind(ledger),
+      getRecord: ledger.getRecord.bind(ledger),
     };
     expect(await collect(verifyWallets(plain, service.currencies))).toEqual(
       await collect(verifyWallets(ledger, service.currencies)),

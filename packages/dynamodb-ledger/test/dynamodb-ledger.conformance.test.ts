@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DYNAMODB_LOCAL_START_TIMEOUT_MS,
   type DynamoDbLocal,
+  ledgerPortSuite,
   ledgerStoreSuite,
   startDynamoDbLocal,
   uniqueTableName,
@@ -37,3 +38,19 @@ for (const coalesce of [false, true]) {
     }),
   });
 }
+
+ledgerPortSuite({
+  name: 'dynamodb',
+  // Short waits between conflict retries: the conflict tests retry writes that never commit.
+  createLedger: () => ({
+    ledger: createDynamoDbLedger({ client, tableName, retry: { maxDelayMs: 20 } }),
+  }),
+  skip: {
+    'queryJournals reads several journals in (account id, sequence) order':
+      'the DynamoDB ledger reads journals one wallet (one partition) at a time',
+    'listHeads lists the heads listWallets would, three fields each':
+      'the DynamoDB ledger lists heads with listWallets: the wallets index projects whole items',
+    'countWallets counts the wallets of a prefix':
+      'the DynamoDB ledger counts by listing (a Query with Select COUNT pages the same items)',
+  },
+});

@@ -1,29 +1,35 @@
 import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
-import { type HoldResult, ValidationError, type WalletService } from '@wallet/core';
+import { type HoldResult, isWalletError, ValidationError, type WalletService } from '@wallet/core';
 import type { Context } from 'hono';
 import { accessGuard } from './access.js';
 import type { Auth, Principal } from './auth.js';
 import type { WalletApiEnv } from './context.js';
+import { ApiError } from './errors.js';
 import type { OpenApiDocument } from './openapi.js';
 import {
   accessOf,
   addFundsRoute,
   callerRoute,
   captureHoldRoute,
+  createDigestRoute,
   createWalletRoute,
   exchangeRoute,
+  getDigestRoute,
   getHoldRoute,
   getTransactionRoute,
   getWalletRoute,
   healthRoute,
   historyRoute,
+  listDigestsRoute,
   listWalletsRoute,
   openApiRoute,
   placeHoldRoute,
   postingRoute,
+  proofRoute,
   releaseHoldRoute,
   reverseRoute,
   transferRoute,
+  verifyAgainstDigestRoute,
   verifyRoute,
   withdrawFundsRoute,
 } from './routes.js';
@@ -216,6 +222,41 @@ export function registerWalletRoutes(
   guarded(verifyRoute, async (c) => {
     const { accountId } = valid(c, verifyRoute, 'param');
     return c.json(await service.verifyWallet({ accountId }), 200);
+  });
+
+  guarded(verifyAgainstDigestRoute, async (c) => {
+    const { accountId } = valid(c, verifyAgainstDigestRoute, 'param');
+    const { digest } = valid(c, verifyAgainstDigestRoute, 'json');
+    return c.json(await service.verifyWallet({ accountId, digest }), 200);
+  });
+
+  guarded(proofRoute, async (c) => {
+    const { accountId } = valid(c, proofRoute, 'param');
+    const { digestId } = valid(c, proofRoute, 'query');
+    return c.json(await service.getProof({ accountId, digestId: digestId ?? null }), 200);
+  });
+
+  guarded(createDigestRoute, async (c) => {
+    const digest = await service.createDigest();
+    c.header('Location', `/v1/digests/${encodeURIComponent(digest.digestId)}`);
+    return c.json(digest, 201);
+  });
+
+  guarded(listDigestsRoute, async (c) => {
+    const { limit, ...query } = valid(c, listDigestsRoute, 'query');
+    return c.json(await service.listDigests({ ...query, ...limitOption(limit) }), 200);
+  });
+
+  guarded(getDigestRoute, async (c) => {
+    const { digestId } = valid(c, getDigestRoute, 'param');
+    const digest = await service.getDigest({ digestId }).catch((error: unknown) => {
+      // The path names no digest: the resource is not there, as for any unknown path.
+      if (isWalletError(error, 'VALIDATION_ERROR') && error.details?.field === 'digestId') {
+        throw new ApiError(404, 'NOT_FOUND', error.message);
+      }
+      throw error;
+    });
+    return c.json(digest, 200);
   });
 
   guarded(listWalletsRoute, async (c) => {

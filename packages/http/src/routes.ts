@@ -6,6 +6,10 @@ import {
   CaptureBody,
   CaptureResult,
   CreateWalletBody,
+  Digest,
+  DigestPage,
+  DigestParams,
+  DigestProof,
   ErrorResponse,
   ExchangeBody,
   ExchangeResult,
@@ -18,9 +22,11 @@ import {
   HoldParams,
   HoldResult,
   IdempotencyHeaders,
+  ListDigestsQuery,
   ListWalletsQuery,
   PostingBody,
   PostingResult,
+  ProofQuery,
   ReleaseBody,
   ReversalResult,
   ReverseBody,
@@ -29,6 +35,7 @@ import {
   TransferBody,
   TransferResult,
   VerificationReport,
+  VerifyBody,
   Wallet,
   WalletPage,
 } from './schemas.js';
@@ -335,6 +342,140 @@ export const verifyRoute = guardedRoute(
 );
 
 /**
+ * `POST /v1/wallets/{accountId}/verify` (admin): the chain, and the wallet's head against a
+ * digest or a proof kept outside the ledger.
+ *
+ * @example
+ * app.openapi(verifyAgainstDigestRoute, handler);
+ */
+export const verifyAgainstDigestRoute = guardedRoute(
+  { scope: 'admin', owns: ['path.accountId'] },
+  {
+    method: 'post',
+    path: '/v1/wallets/{accountId}/verify',
+    operationId: 'verifyWalletAgainstDigest',
+    tags: ['digests'],
+    summary: "Recompute a wallet's chain and check it against a published digest or proof",
+    description:
+      "The journal's entry at the digest's leaf must have the leaf's hash: a rewrite of history before the digest shows, however consistent the rewritten chain is. Answers 200 with `ok: false` and the problems found; `digest.sequence` is null when the digest holds no leaf for the wallet (it was created after it).",
+    request: { params: AccountParams, body: jsonBody(VerifyBody) },
+    responses: {
+      200: ok('The verification report.', VerificationReport),
+      ...describedErrors({ 404: 'WALLET_NOT_FOUND.' }, ...READ_ERRORS, 413, 415),
+    },
+  },
+);
+
+/**
+ * `GET /v1/wallets/{accountId}/proof` (read): the proof of a wallet's head in a digest.
+ *
+ * @example
+ * app.openapi(proofRoute, handler);
+ */
+export const proofRoute = guardedRoute(
+  { scope: 'read', owns: ['path.accountId'] },
+  {
+    method: 'get',
+    path: '/v1/wallets/{accountId}/proof',
+    operationId: 'getProof',
+    tags: ['digests'],
+    summary: "The proof that ties a wallet's head to a digest's root",
+    description:
+      'Recompute the root from `leaf` and `path` (SHA-256 of the JCS leaf, then of each pair of child hashes) and compare it with the digest as published.',
+    request: { params: AccountParams, query: ProofQuery },
+    responses: {
+      200: ok('The proof.', DigestProof),
+      ...describedErrors(
+        {
+          400: `${ERROR_DESCRIPTIONS[400]} VALIDATION_ERROR also for a \`digestId\` the ledger holds no digest under.`,
+          404: 'WALLET_NOT_FOUND when the digest holds no leaf for the wallet (it was created after it), or there is no digest yet.',
+        },
+        ...READ_ERRORS,
+      ),
+    },
+  },
+);
+
+/**
+ * `POST /v1/digests` (admin): reads every wallet's head into a digest and stores it.
+ *
+ * @example
+ * app.openapi(createDigestRoute, handler);
+ */
+export const createDigestRoute = guardedRoute(
+  { scope: 'admin', owns: [] },
+  {
+    method: 'post',
+    path: '/v1/digests',
+    operationId: 'createDigest',
+    tags: ['digests'],
+    summary: "Fold every wallet's head into a digest; publish it outside the ledger",
+    description:
+      'Reads the heads in pages without blocking writers; each leaf is a head committed while the digest was made. No body.',
+    responses: {
+      201: ok('The digest.', Digest),
+      ...errors(400, 401, 403, 409, 413, 415, 503),
+    },
+  },
+);
+
+/**
+ * `GET /v1/digests` (admin): the digests the ledger stores, newest first.
+ *
+ * @example
+ * app.openapi(listDigestsRoute, handler);
+ */
+export const listDigestsRoute = guardedRoute(
+  { scope: 'admin', owns: [] },
+  {
+    method: 'get',
+    path: '/v1/digests',
+    operationId: 'listDigests',
+    tags: ['digests'],
+    summary: 'A page of digests, newest first',
+    request: { query: ListDigestsQuery },
+    responses: {
+      200: ok('One page of digests.', DigestPage),
+      ...describedErrors(
+        { 400: `${ERROR_DESCRIPTIONS[400]} VALIDATION_ERROR also for a cursor no digest has.` },
+        400,
+        401,
+        403,
+        503,
+      ),
+    },
+  },
+);
+
+/**
+ * `GET /v1/digests/{digestId}` (admin).
+ *
+ * @example
+ * app.openapi(getDigestRoute, handler);
+ */
+export const getDigestRoute = guardedRoute(
+  { scope: 'admin', owns: [] },
+  {
+    method: 'get',
+    path: '/v1/digests/{digestId}',
+    operationId: 'getDigest',
+    tags: ['digests'],
+    summary: 'A digest the ledger stores',
+    request: { params: DigestParams },
+    responses: {
+      200: ok('The digest.', Digest),
+      ...describedErrors(
+        { 404: 'NOT_FOUND: the ledger holds no digest with the id.' },
+        400,
+        401,
+        403,
+        503,
+      ),
+    },
+  },
+);
+
+/**
  * `GET /v1/wallets` (admin): wallets by account id, optionally those with a prefix.
  *
  * @example
@@ -619,6 +760,8 @@ export const ROUTES = [
   exchangeRoute,
   historyRoute,
   verifyRoute,
+  verifyAgainstDigestRoute,
+  proofRoute,
   listWalletsRoute,
   getTransactionRoute,
   reverseRoute,
@@ -627,6 +770,9 @@ export const ROUTES = [
   captureHoldRoute,
   releaseHoldRoute,
   postingRoute,
+  createDigestRoute,
+  listDigestsRoute,
+  getDigestRoute,
 ] as const;
 
 /**

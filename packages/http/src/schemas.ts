@@ -653,8 +653,117 @@ export const VerificationReport = z
     entries: z.number().int(),
     headHash: z.string().openapi({ pattern: '^[0-9a-f]{64}$' }),
     problems: z.array(z.string()),
+    digest: z
+      .object({ digestId: z.string(), sequence: z.number().int().nullable() })
+      .optional()
+      .openapi({
+        description:
+          'With a digest given: its id and the sequence its leaf holds for the wallet, null when it holds none (the wallet was created after it).',
+      }),
   })
   .openapi('VerificationReport');
+
+const hash64 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits' })
+  .openapi({ pattern: '^[0-9a-f]{64}$' });
+
+/**
+ * A digest (DESIGN section 10): every wallet's head folded into one Merkle root.
+ *
+ * @example
+ * Digest.shape.root;
+ */
+export const Digest = z
+  .object({
+    digestId: z.string().max(64),
+    createdAt: timestamp,
+    wallets: z.number().int().min(0),
+    root: hash64,
+    algorithm: z.literal('sha256-merkle-v1'),
+  })
+  .openapi('Digest');
+
+/**
+ * The proof that ties one wallet's head to a digest's root.
+ *
+ * @example
+ * DigestProof.shape.path;
+ */
+export const DigestProof = z
+  .object({
+    digestId: z.string().max(64),
+    root: hash64,
+    leaf: z.object({
+      accountId,
+      sequence: z.number().int().min(0),
+      hash: hash64,
+    }),
+    path: z
+      .array(z.object({ side: z.enum(['left', 'right']), hash: hash64 }))
+      .max(64)
+      .openapi({ description: 'The siblings from the leaf up, lowest first.' }),
+  })
+  .openapi('DigestProof');
+
+/**
+ * `GET /v1/digests` body.
+ *
+ * @example
+ * DigestPage.shape.items;
+ */
+export const DigestPage = z
+  .object({ items: z.array(Digest), nextCursor: z.string().nullable() })
+  .openapi('DigestPage');
+
+/**
+ * `GET /v1/digests` query.
+ *
+ * @example
+ * ListDigestsQuery.parse({ limit: '10' });
+ */
+export const ListDigestsQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })
+    .optional()
+    .openapi({ type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+  cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
+});
+
+/**
+ * The path parameter of `/v1/digests/{digestId}`.
+ *
+ * @example
+ * DigestParams.parse({ digestId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
+ */
+export const DigestParams = z.object({
+  digestId: z.string().openapi({
+    param: { name: 'digestId', in: 'path' },
+    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
+  }),
+});
+
+/**
+ * `GET /v1/wallets/{accountId}/proof` query.
+ *
+ * @example
+ * ProofQuery.parse({ digestId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
+ */
+export const ProofQuery = z.strictObject({
+  digestId: z.string().optional().openapi({ description: 'The digest; the newest when absent.' }),
+});
+
+/**
+ * `POST /v1/wallets/{accountId}/verify` body: the digest or proof to check the wallet against,
+ * as published outside the ledger.
+ *
+ * @example
+ * VerifyBody.parse({ digest });
+ */
+export const VerifyBody = z
+  .strictObject({ digest: z.union([DigestProof, Digest]) })
+  .openapi('VerifyRequest');
 
 /**
  * `GET /healthz` body.

@@ -34,6 +34,11 @@ const OPERATIONS = {
   'post /v1/holds/{holdId}/capture': 'debit',
   'post /v1/holds/{holdId}/release': 'debit',
   'post /v1/postings': 'admin',
+  'post /v1/wallets/{accountId}/verify': 'admin',
+  'get /v1/wallets/{accountId}/proof': 'read',
+  'post /v1/digests': 'admin',
+  'get /v1/digests': 'admin',
+  'get /v1/digests/{digestId}': 'admin',
 } as const;
 
 function operations(): [string, Record<string, unknown>][] {
@@ -123,6 +128,11 @@ describe('GET /openapi.json', () => {
         ownsFound: ['found.accountId'],
       },
       'post /v1/postings': { scope: 'admin', owns: [] },
+      'post /v1/wallets/{accountId}/verify': { scope: 'admin', owns: ['path.accountId'] },
+      'get /v1/wallets/{accountId}/proof': { scope: 'read', owns: ['path.accountId'] },
+      'post /v1/digests': { scope: 'admin', owns: [] },
+      'get /v1/digests': { scope: 'admin', owns: [] },
+      'get /v1/digests/{digestId}': { scope: 'admin', owns: [] },
     });
     const exchange = operations().find(([key]) => key.endsWith('/exchange'))![1];
     expect(exchange.description).toMatch(/Scope: `exchange`.*`body\.to\.amount` needs `admin`/s);

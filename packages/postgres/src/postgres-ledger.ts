@@ -1,12 +1,14 @@
 import {
   ConcurrencyConflictError,
   type EntryQuery,
+  type HeadQuery,
   type HistoryStore,
   type JournalEntry,
   type JournalsQuery,
   type LedgerStore,
   type LedgerTransaction,
   ValidationError,
+  type WalletHead,
   type WalletQuery,
 } from '@wallet/core';
 import { backoffDelay, sleep } from './backoff.js';
@@ -102,6 +104,8 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
   queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
   /** See `LedgerStore.countWallets`: one `count(*)` over the wallets' primary key. */
   countWallets(prefix: string): Promise<number>;
+  /** See `LedgerStore.listHeads`: three columns of each wallet, down the primary key. */
+  listHeads(query: HeadQuery): Promise<WalletHead[]>;
   /** The schema name the ledger uses. */
   readonly schema: string;
 }
@@ -143,6 +147,9 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     journals: `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
       WHERE account_id = ANY($1::text[]) AND (account_id, sequence) > ($2::text, $3::bigint)
       ORDER BY account_id, sequence LIMIT $4`,
+    // Every account id is greater than '': the first page needs no branch.
+    heads: `SELECT account_id, sequence, head_hash FROM ${schema}.wallets
+      WHERE account_id > $1 ORDER BY account_id LIMIT $2`,
     transaction: `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
       WHERE transaction_id = $1 ORDER BY account_id, sequence`,
     // Through the partial index on next_hold_expiry, earliest first.
@@ -328,6 +335,15 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
         values,
       );
       return rows.map(entryFromRow);
+    },
+
+    async listHeads({ startAfter, limit }) {
+      const rows = await read(sql.heads, [startAfter ?? '', limit]);
+      return rows.map((row) => ({
+        accountId: row.account_id as string,
+        sequence: Number(row.sequence),
+        headHash: row.head_hash as string,
+      }));
     },
 
     async countWallets(prefix) {

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { historyStoreSuite, ledgerStoreSuite } from '@wallet/testing';
+import { historyStoreSuite, ledgerPortSuite, ledgerStoreSuite } from '@wallet/testing';
 import { createPostgresLedger } from '../src/index.js';
 import { sqlTamperHooks } from './support/postgres-server.js';
 
@@ -16,6 +16,16 @@ for (const coalesce of [false, true]) {
     },
   });
 }
+
+ledgerPortSuite({
+  name: 'pglite',
+  createLedger: async () => {
+    const db = new PGlite();
+    const ledger = createPostgresLedger({ client: db });
+    await ledger.migrate();
+    return { ledger, close: () => db.close() };
+  },
+});
 
 historyStoreSuite({
   name: 'pglite',

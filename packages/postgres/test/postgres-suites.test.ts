@@ -1,4 +1,4 @@
-import { historyStoreSuite, ledgerStoreSuite } from '@wallet/testing';
+import { historyStoreSuite, ledgerPortSuite, ledgerStoreSuite } from '@wallet/testing';
 import { createPostgresLedger } from '../src/index.js';
 import {
   dropSchema,
@@ -29,6 +29,25 @@ for (const { coalesce, preparedStatements } of [
       return {
         ledger,
         tamper: sqlTamperHooks(pool, schema),
+        close: async () => {
+          await dropSchema(pool, schema);
+          await pool.end();
+        },
+      };
+    },
+  });
+}
+
+for (const preparedStatements of [true, false]) {
+  ledgerPortSuite({
+    name: preparedStatements ? 'postgres' : 'postgres, plain statements',
+    createLedger: async () => {
+      const pool = testPool(20);
+      const schema = uniqueSchema('port');
+      const ledger = createPostgresLedger({ client: pool, schema, preparedStatements });
+      await ledger.migrate();
+      return {
+        ledger,
         close: async () => {
           await dropSchema(pool, schema);
           await pool.end();

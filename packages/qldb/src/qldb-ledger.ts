@@ -138,16 +138,38 @@ export function createQldbLedger(options: QldbLedgerOptions): LedgerStore {
     txn: QldbExecutor,
     changes: LedgerWrite,
     snapshot: LedgerSnapshot,
-    readKeys: readonly string[],
+    read: Pick<LedgerTransaction<unknown>, 'accountIds' | 'idempotencyKeys' | 'recordKeys'>,
     conflict: () => never,
   ): Promise<void> {
-    const records = await storedVersions(txn, changes.records, snapshot, readKeys);
+    const records = await storedVersions(txn, changes.records, snapshot, read.recordKeys);
     // Checked before the first write: a record replaced over another version than the one it
     // follows, or inserted under a taken key, is a conflict, and nothing is written.
     for (const record of changes.records) {
       if ((records.get(record.key) ?? 0) !== record.version - 1) conflict();
     }
+    // QLDB has no unique constraint: an insert under a taken key is refused here, from the
+    // snapshot for what the transaction read (OCC covers it from then on), by a read now for
+    // what it did not (WalletService reads everything it writes, so it never pays for one).
     const inserted = changes.wallets.filter((w) => !snapshot.wallets.has(w.accountId));
+    const readWallets = new Set(read.accountIds);
+    const unreadWallets = inserted.map((w) => w.accountId).filter((id) => !readWallets.has(id));
+    if ((await select(txn, 'Wallets', 'accountId', unreadWallets)).length > 0) conflict();
+    const readKeys = new Set(read.idempotencyKeys);
+    const unreadKeys: string[] = [];
+    for (const { key } of changes.idempotency) {
+      if (snapshot.idempotency.has(key)) conflict();
+      if (!readKeys.has(key)) unreadKeys.push(key);
+    }
+    if ((await select(txn, 'IdempotencyKeys', 'idempotencyKey', unreadKeys)).length > 0) conflict();
+    for (const entry of changes.entries) {
+      const wallet = snapshot.wallets.get(entry.accountId);
+      if (wallet !== undefined) {
+        // A journal only grows: the wallet's head is its last sequence.
+        if (entry.sequence <= wallet.sequence) conflict();
+      } else if (await entryExists(txn, entry.accountId, entry.sequence)) {
+        conflict();
+      }
+    }
     await insert(txn, 'Wallets', inserted.map(walletToIon));
     for (const wallet of changes.wallets) {
       if (!snapshot.wallets.has(wallet.accountId)) continue;
@@ -212,6 +234,17 @@ export function createQldbLedger(options: QldbLedgerOptions): LedgerStore {
     return versions;
   }
 
+  async function entryExists(txn: QldbExecutor, accountId: string, sequence: number) {
+    const rows = (
+      await txn.execute(
+        'SELECT sequence FROM JournalEntries WHERE accountId = ? AND sequence = ?',
+        new dom.String(accountId),
+        new dom.Integer(sequence),
+      )
+    ).getResultList();
+    return rows.length > 0;
+  }
+
   async function insert(txn: QldbExecutor, table: string, documents: dom.Value[]): Promise<void> {
     if (documents.length === 0) return;
     // One statement per table: a list parameter inserts one document per element.
@@ -264,7 +297,7 @@ export function createQldbLedger(options: QldbLedgerOptions): LedgerStore {
           if (documents > QLDB_MAX_DOCUMENTS_PER_TRANSACTION) {
             return own(new TransactionTooLargeError(documents, QLDB_MAX_DOCUMENTS_PER_TRANSACTION));
           }
-          await write(txn, decision.write, snapshot, transaction.recordKeys, () =>
+          await write(txn, decision.write, snapshot, transaction, () =>
             own(new ConcurrencyConflictError(attempt)),
           );
         }

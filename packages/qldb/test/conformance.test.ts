@@ -1,4 +1,4 @@
-import { ledgerStoreSuite } from '@wallet/testing';
+import { ledgerPortSuite, ledgerStoreSuite } from '@wallet/testing';
 import { qldbFixture } from './qldb-fixture.js';
 
 // Coalescing with no maxBatch: the ledger's own limit keeps batches within QLDB's quota.
@@ -10,3 +10,16 @@ for (const coalesce of [false, true]) {
     createLedger: () => qldbFixture(),
   });
 }
+
+ledgerPortSuite({
+  name: 'qldb',
+  createLedger: () => qldbFixture(),
+  skip: {
+    'queryJournals reads several journals in (account id, sequence) order':
+      'the QLDB ledger reads journals one wallet at a time (QLDB has no range reads to batch them)',
+    'listHeads lists the heads listWallets would, three fields each':
+      'the QLDB ledger lists heads with listWallets: QLDB reads whole documents',
+    'countWallets counts the wallets of a prefix':
+      'the QLDB ledger counts by listing (QLDB has no count over an index range)',
+  },
+});

@@ -1,7 +1,8 @@
-import type { JournalEntry } from '@wallet/core';
+import type { JournalEntry, WalletRecord } from '@wallet/core';
 import type { LedgerFixture } from '@wallet/testing';
 import { RetryConfig } from 'amazon-qldb-driver-nodejs';
 import { createQldbLedger, createSchema, entryFromIon, entryToIon } from '../src/index.js';
+import { walletFromIon, walletToIon } from '../src/ion-values.js';
 import { type QldbFake, type QldbFakeOptions, startQldbFake } from '../src/testing/index.js';
 
 /**
@@ -24,7 +25,10 @@ export async function qldbFixture(
   return {
     fake,
     ledger: createQldbLedger({ driver, maxConcurrentTransactions: 8 }),
-    tamper: { rewriteJournal: (accountId, edit) => rewriteJournal(fake, accountId, edit) },
+    tamper: {
+      rewriteJournal: (accountId, edit) => rewriteJournal(fake, accountId, edit),
+      rewriteWallet: (accountId, edit) => rewriteWallet(fake, accountId, edit),
+    },
     close: async () => {
       driver.close();
       await fake.close();
@@ -44,4 +48,19 @@ function rewriteJournal(
     const entries = mine.map((d) => entryFromIon(d.data)).sort((a, b) => a.sequence - b.sequence);
     return [...others, ...edit(entries).map(entryToIon)];
   });
+}
+
+/** Replaces one wallet's document with what `edit` makes of it. */
+function rewriteWallet(
+  fake: QldbFake,
+  accountId: string,
+  edit: (wallet: WalletRecord) => WalletRecord,
+): void {
+  fake.rewriteDocuments('Wallets', (documents) =>
+    documents.map((d) =>
+      d.data.get('accountId')?.stringValue() === accountId
+        ? walletToIon(edit(walletFromIon(d.data)))
+        : d,
+    ),
+  );
 }

@@ -1,5 +1,6 @@
 import {
   ConcurrencyConflictError,
+  type HeadQuery,
   type JournalsQuery,
   type LedgerStore,
   type LedgerTransaction,
@@ -172,6 +173,12 @@ export function createFaultyLedger(inner: LedgerStore, plan: FaultPlan): FaultyL
               `journals|${query.accountIds[0] ?? ''}|${query.after?.accountId ?? ''}|${query.after?.sequence ?? ''}`,
               () => inner.queryJournals!(query),
             ),
+        }
+      : {}),
+    ...(inner.listHeads
+      ? {
+          listHeads: (query: HeadQuery) =>
+            read(`heads|${query.startAfter ?? ''}|${query.limit}`, () => inner.listHeads!(query)),
         }
       : {}),
   };

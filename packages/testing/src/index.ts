@@ -14,6 +14,7 @@ export {
   runBankSimulation,
 } from './bank-simulation.js';
 export { type BankTestOptions, type BankTestReport, runBankTest } from './bank-test.js';
+export { type DigestSuiteContext, digestSuite, rewriteAmount } from './digest-suite.js';
 export {
   DYNAMODB_LOCAL_START_TIMEOUT_MS,
   type DynamoDbLocal,
@@ -39,11 +40,17 @@ export {
   startKinesisLocal,
 } from './kinesis-local.js';
 export {
+  LEDGER_PORT_TESTS,
+  type LedgerPortSuiteOptions,
+  type LedgerPortTest,
+  ledgerPortSuite,
+} from './ledger-port-suite.js';
+export {
   type LedgerFixture,
   type LedgerSuiteOptions,
   ledgerStoreSuite,
-  type TamperHooks,
 } from './ledger-store-suite.js';
 export { type OperationsSuiteContext, operationsSuite } from './operations-suite.js';
 export { hash32, randomInt, seededRandom } from './random.js';
+export type { TamperHooks } from './tamper-hooks.js';
 export { expectWalletError } from './wallet-error.js';

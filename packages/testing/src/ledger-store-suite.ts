@@ -10,24 +10,11 @@ import {
 } from '@wallet/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBankTest } from './bank-test.js';
+import { digestSuite } from './digest-suite.js';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
 import { operationsSuite } from './operations-suite.js';
+import type { TamperHooks } from './tamper-hooks.js';
 import { expectWalletError } from './wallet-error.js';
-
-/**
- * Lets a test change a stored journal behind the store's back, to prove tampering is caught.
- *
- * @example
- * const ledger = createMemoryLedger();
- * const tamper: TamperHooks = { rewriteJournal: (accountId, edit) => ledger.tamperJournal(accountId, edit) };
- */
-export interface TamperHooks {
-  /** Replaces a wallet's stored entries with what `edit` returns. */
-  rewriteJournal(
-    accountId: string,
-    edit: (entries: JournalEntry[]) => JournalEntry[],
-  ): Promise<void> | void;
-}
 
 /**
  * A ledger under test and what the suite may do with it.
@@ -1261,6 +1248,15 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       ids,
       wallet,
       touch: (accountId) => touched.add(accountId),
+      concurrencyTimeout,
+    });
+
+    digestSuite({
+      service: () => service,
+      ledger: () => fixture.ledger,
+      ...(options.tamper === true ? { tamper: () => fixture.tamper! } : {}),
+      wallet,
+      untouch: (accountId) => tampered.add(accountId),
       concurrencyTimeout,
     });
 

@@ -793,6 +793,7 @@ export function operationsSuite(context: OperationsSuiteContext): void {
       const racing = {
         queryEntries: ledger.queryEntries.bind(ledger),
         ...(ledger.queryJournals ? { queryJournals: ledger.queryJournals.bind(ledger) } : {}),
+        getRecord: ledger.getRecord.bind(ledger),
         async listWallets(query: Parameters<LedgerStore['listWallets']>[0]) {
           const listed = await ledger.listWallets(query);
           // Another caller writes after the listing, before the journal is read.

@@ -2,6 +2,7 @@ import {
   createMemoryLedger,
   createWalletService,
   type LedgerStore,
+  verifyProof,
   type WalletService,
   withRetries,
 } from '@wallet/core';
@@ -195,6 +196,27 @@ describe('withRetries', () => {
     await expect(down.addFunds({ accountId: 'p', amount: '1' })).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
     });
+  });
+
+  it('serves every call of the service, and makes digests that prove through store faults', async () => {
+    const ledger = createMemoryLedger();
+    const plain = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+    const service = withRetries(
+      createWalletService({
+        ledger: createFaultyLedger(ledger, { seed: 5, failBefore: 0.3 }),
+        currencies: SUITE_CURRENCIES,
+      }),
+      { maxAttempts: 30, sleep: noWait },
+    );
+    for (const name of Object.keys(plain) as (keyof typeof plain)[]) {
+      expect(typeof service[name], name).toBe(typeof plain[name]);
+    }
+    await plain.createWallet({ accountId: 'prover' });
+    const digest = await service.createDigest();
+    const proof = await service.getProof({ accountId: 'prover', digestId: digest.digestId });
+    expect(verifyProof(proof) && proof.root === digest.root).toBe(true);
+    expect((await service.listDigests()).items.map((d) => d.digestId)).toContain(digest.digestId);
+    expect(await service.getDigest({ digestId: digest.digestId })).toEqual(digest);
   });
 
   it('returns the wallet when a retried createWallet finds it was created by the lost attempt', async () => {

@@ -1,9 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createWalletService, withRetries } from '@wallet/core';
+import { withRetries } from '@wallet/core';
 import { createDynamoHistory } from '@wallet/dynamo-history';
-import { createDynamoDbLedger } from '@wallet/dynamodb-ledger';
 import { createWalletApi, type WalletLambdaHandler } from '@wallet/http';
 import { iamCallerAuthorizer } from './iam-caller-authorizer.js';
+import { ledgerClient, ledgerWalletService } from './ledger-service.js';
 import { fetchSecretTokens } from './secret-tokens.js';
 import type { WalletConfig } from './wallet-config.js';
 
@@ -16,16 +15,13 @@ import type { WalletConfig } from './wallet-config.js';
  * const handler = await createApiHandler(readWalletConfig(process.env));
  */
 export async function createApiHandler(config: WalletConfig): Promise<WalletLambdaHandler> {
-  const client = new DynamoDBClient(
-    config.dynamoDbEndpoint === undefined ? {} : { endpoint: config.dynamoDbEndpoint },
-  );
+  const client = ledgerClient(config);
   const service = withRetries(
-    createWalletService({
-      ledger: createDynamoDbLedger({ client, tableName: config.ledgerTable }),
-      history: createDynamoHistory({ client, tableName: config.historyTable }),
-      currencies: config.currencies,
-      ...(config.defaultCurrency === undefined ? {} : { defaultCurrency: config.defaultCurrency }),
-    }),
+    ledgerWalletService(
+      client,
+      config,
+      createDynamoHistory({ client, tableName: config.historyTable }),
+    ),
   );
   const tokens =
     config.tokensSecretId === undefined

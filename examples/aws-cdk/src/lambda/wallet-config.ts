@@ -91,24 +91,34 @@ export function checkIamCallers(callers: unknown, source: string): IamCaller[] {
 }
 
 /**
+ * What every function running the wallet service over the ledger table is configured with (the
+ * API's and the digest publisher's): one reader, so both build the same service.
+ *
+ * @example
+ * const ledger = readLedgerConfig(process.env);
+ */
+export interface LedgerConfig {
+  ledgerTable: string;
+  currencies: CurrencyConfig[];
+  defaultCurrency?: string;
+  /** DynamoDB Local's URL (`DYNAMODB_ENDPOINT`); unset on AWS. */
+  dynamoDbEndpoint?: string;
+}
+
+/**
  * What the API Lambda is configured with: the stack sets it as environment variables.
  *
  * @example
  * const config = readWalletConfig(process.env);
  */
-export interface WalletConfig {
-  ledgerTable: string;
+export interface WalletConfig extends LedgerConfig {
   historyTable: string;
-  currencies: CurrencyConfig[];
-  defaultCurrency?: string;
   /** IAM callers and their scopes (`WALLET_IAM_CALLERS`, JSON). */
   iamCallers: IamCaller[];
   /** Bearer tokens given inline (`WALLET_API_TOKENS`, JSON): for local runs and tests. */
   tokens: ApiToken[];
   /** A Secrets Manager secret holding the tokens as JSON (`WALLET_API_TOKENS_SECRET_ID`). */
   tokensSecretId?: string;
-  /** DynamoDB Local's URL (`DYNAMODB_ENDPOINT`); unset on AWS. */
-  dynamoDbEndpoint?: string;
 }
 
 function json<T>(env: Record<string, string | undefined>, name: string, fallback?: T): T {
@@ -131,11 +141,31 @@ function required(env: Record<string, string | undefined>, name: string): string
 }
 
 /**
- * Reads the API Lambda's configuration from its environment. Currencies and callers are JSON
- * so the stack (or a local run) sets them without a code change. The IAM callers are checked
- * here ({@link checkIamCallers}), as the stack checked them at synth, so an edited variable
- * that gives an account-limited caller `credit` or `admin` keeps the API from starting;
- * `createWalletService` and `createWalletApi` refuse a bad currency or token.
+ * Reads the ledger side of a function's configuration: `LEDGER_TABLE`, `WALLET_CURRENCIES`
+ * (JSON), and optionally `WALLET_DEFAULT_CURRENCY` and `DYNAMODB_ENDPOINT`.
+ * `createWalletService` refuses a bad currency.
+ *
+ * @throws {Error} naming the variable that is missing or not JSON
+ * @example
+ * const config = readLedgerConfig({ LEDGER_TABLE: 'ledger', WALLET_CURRENCIES: '[{"code":"GEMS","scale":0}]' });
+ */
+export function readLedgerConfig(env: Record<string, string | undefined>): LedgerConfig {
+  const config: LedgerConfig = {
+    ledgerTable: required(env, 'LEDGER_TABLE'),
+    currencies: json<CurrencyConfig[]>(env, 'WALLET_CURRENCIES'),
+  };
+  if (env.WALLET_DEFAULT_CURRENCY) config.defaultCurrency = env.WALLET_DEFAULT_CURRENCY;
+  if (env.DYNAMODB_ENDPOINT) config.dynamoDbEndpoint = env.DYNAMODB_ENDPOINT;
+  return config;
+}
+
+/**
+ * Reads the API Lambda's configuration from its environment: {@link readLedgerConfig}, plus
+ * `HISTORY_TABLE` and the callers. Currencies and callers are JSON so the stack (or a local run)
+ * sets them without a code change. The IAM callers are checked here ({@link checkIamCallers}),
+ * as the stack checked them at synth, so an edited variable that gives an account-limited caller
+ * `credit` or `admin` keeps the API from starting; `createWalletService` and `createWalletApi`
+ * refuse a bad currency or token.
  *
  * @throws {Error} naming the variable that is missing or not JSON
  * @throws {TypeError} on an IAM caller {@link checkIamCallers} refuses
@@ -144,14 +174,11 @@ function required(env: Record<string, string | undefined>, name: string): string
  */
 export function readWalletConfig(env: Record<string, string | undefined>): WalletConfig {
   const config: WalletConfig = {
-    ledgerTable: required(env, 'LEDGER_TABLE'),
+    ...readLedgerConfig(env),
     historyTable: required(env, 'HISTORY_TABLE'),
-    currencies: json<CurrencyConfig[]>(env, 'WALLET_CURRENCIES'),
     iamCallers: checkIamCallers(json<unknown>(env, 'WALLET_IAM_CALLERS', []), 'WALLET_IAM_CALLERS'),
     tokens: json<ApiToken[]>(env, 'WALLET_API_TOKENS', []),
   };
-  if (env.WALLET_DEFAULT_CURRENCY) config.defaultCurrency = env.WALLET_DEFAULT_CURRENCY;
   if (env.WALLET_API_TOKENS_SECRET_ID) config.tokensSecretId = env.WALLET_API_TOKENS_SECRET_ID;
-  if (env.DYNAMODB_ENDPOINT) config.dynamoDbEndpoint = env.DYNAMODB_ENDPOINT;
   return config;
 }

@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body's `details`, when it has them. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -33,7 +35,11 @@ export class Api {
     return this.call<T>('GET', `${path}${suffix}`);
   }
 
-  post<T>(path: string, body: object, idempotencyKey: string): Promise<T> {
+  /**
+   * A POST; `body` left out sends neither a body nor a `Content-Type` (`POST /v1/digests`), and
+   * `idempotencyKey` is for the calls that write.
+   */
+  post<T>(path: string, body?: object, idempotencyKey?: string): Promise<T> {
     return this.call<T>('POST', path, body, idempotencyKey);
   }
 
@@ -52,7 +58,7 @@ export class Api {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const payload = (await response.json().catch(() => null)) as {
-      error?: { code: string; message: string };
+      error?: { code: string; message: string; details?: Record<string, unknown> };
     } | null;
     if (!response.ok) {
       const error = payload?.error;
@@ -60,6 +66,7 @@ export class Api {
         response.status,
         error?.code ?? `HTTP_${response.status}`,
         error?.message ?? response.statusText,
+        error?.details,
       );
     }
     return payload as T;

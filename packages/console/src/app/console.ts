@@ -1,6 +1,7 @@
 import { Api, ApiError, type Caller, segment } from './api.js';
 import { type BalancePoint, balanceChart } from './chart.js';
 import { h, link, table } from './dom.js';
+import { type DigestProof, isHash, rootOfProof } from './merkle.js';
 
 interface Wallet {
   accountId: string;
@@ -23,6 +24,22 @@ interface Entry {
   metadata: Record<string, unknown> | null;
   reverses?: string;
   reason?: string | null;
+}
+
+interface Digest {
+  digestId: string;
+  createdAt: string;
+  wallets: number;
+  root: string;
+  algorithm: string;
+}
+
+interface VerificationReport {
+  ok: boolean;
+  entries: number;
+  headHash: string;
+  problems: string[];
+  digest?: { digestId: string; sequence: number | null };
 }
 
 interface Page<T> {
@@ -106,13 +123,21 @@ function show(view: HTMLElement): void {
 }
 
 function problem(error: unknown): HTMLElement {
-  const text =
-    error instanceof ApiError
-      ? `${error.code}: ${error.message}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  return h('p', { class: 'error', role: 'alert' }, text);
+  return h('p', { class: 'error', role: 'alert' }, errorText(error));
+}
+
+/** `1 entry`, `2 entries`. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** An error as one line: the API's code and message, never a stack. */
+function errorText(error: unknown): string {
+  return error instanceof ApiError
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }
 
 function signInView(): HTMLElement {
@@ -297,12 +322,16 @@ async function walletView(accountId: string): Promise<HTMLElement> {
                   ? h(
                       'p',
                       { class: 'ok', 'data-testid': 'verify-result' },
-                      `Chain verified: ${report.entries} entries, no problem found.`,
+                      `Chain verified: ${count(report.entries, 'entry', 'entries')}, no problem found.`,
                     )
                   : h(
                       'div',
                       { class: 'error', 'data-testid': 'verify-result' },
-                      h('p', {}, `Chain FAILED verification (${report.entries} entries):`),
+                      h(
+                        'p',
+                        {},
+                        `Chain FAILED verification (${count(report.entries, 'entry', 'entries')}):`,
+                      ),
                       h('ul', {}, ...report.problems.map((text) => h('li', {}, text))),
                     ),
               );
@@ -315,8 +344,281 @@ async function walletView(accountId: string): Promise<HTMLElement> {
       ),
     );
   }
-  section.append(actions, panel, await historyBlock(accountId, codes));
+  const [history, proof] = await Promise.all([
+    historyBlock(accountId, codes),
+    proofBlock(accountId),
+  ]);
+  section.append(actions, panel, history, proof);
   return section;
+}
+
+/**
+ * The wallet's proof against the newest digest (DESIGN section 10). The browser recomputes the
+ * root from the leaf and the path itself; the operator pastes the root as it was published
+ * outside the ledger (an S3 bucket, a ticket), which is what a rewrite by whoever runs the
+ * database cannot forge; when both hold, the wallet's chain can be verified against the proof.
+ */
+async function proofBlock(accountId: string): Promise<HTMLElement> {
+  const api = session!.api;
+  const path = `/v1/wallets/${segment(accountId)}`;
+  const block = h(
+    'section',
+    { class: 'digest', 'data-testid': 'proof-panel' },
+    h('h2', {}, 'Digest proof'),
+  );
+  const tools = h('div', { class: 'actions' });
+  const toolPanel = h('div', {});
+  if (can('admin')) {
+    tools.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () =>
+            toolPanel.replaceChildren(
+              confirmation(
+                "Create a digest now? It folds every wallet's head into one Merkle root, stored in the ledger: publish that root outside it.",
+                () => api.post('/v1/digests'),
+              ),
+            ),
+        },
+        'Create digest',
+      ),
+    );
+  }
+  let proof: DigestProof;
+  try {
+    proof = await api.get<DigestProof>(`${path}/proof`);
+  } catch (error) {
+    block.append(proofProblem(error), tools, toolPanel);
+    return block;
+  }
+  const [computed, created] = await Promise.all([rootOfProof(proof), digestTime(proof.digestId)]);
+  const leads = computed === proof.root;
+  const steps = count(proof.path.length, 'step', 'steps');
+  block.append(
+    h(
+      'dl',
+      { class: 'facts', 'data-testid': 'proof' },
+      h('dt', {}, 'Digest'),
+      h('dd', { class: 'mono', 'data-testid': 'proof-digest' }, proof.digestId),
+      h('dt', {}, 'Created'),
+      created,
+      h('dt', {}, 'Leaf'),
+      h('dd', { 'data-testid': 'proof-sequence' }, `sequence ${proof.leaf.sequence}`),
+      h('dt', {}, 'Leaf hash'),
+      h('dd', { class: 'mono', 'data-testid': 'proof-leaf-hash' }, proof.leaf.hash),
+      h('dt', {}, 'Path'),
+      h('dd', { 'data-testid': 'proof-path' }, steps),
+      h('dt', {}, 'Root'),
+      h('dd', { class: 'mono', 'data-testid': 'proof-root' }, proof.root),
+    ),
+    leads
+      ? h(
+          'p',
+          { class: 'ok', 'data-testid': 'path-check' },
+          `The path leads to the root: recomputed in this browser from the leaf and ${steps}.`,
+        )
+      : h(
+          'p',
+          { class: 'error', 'data-testid': 'path-check' },
+          computed === null
+            ? 'The path does not lead to the root: the proof is malformed.'
+            : `The path does not lead to the root: recomputed in this browser, it leads to ${computed}.`,
+        ),
+  );
+
+  const published = h('input', {
+    name: 'published-root',
+    placeholder: "the root as published: 64 hex digits, or the digest's JSON",
+    'aria-label': 'published root',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  }) as HTMLInputElement;
+  const check = h('div', { 'data-testid': 'root-check' });
+  const verification = h('div', {});
+  const compare = () => {
+    verification.replaceChildren();
+    const pasted = publishedRoot(published.value, proof.digestId);
+    if ('problem' in pasted) {
+      check.replaceChildren(h('p', { class: 'error', role: 'alert' }, pasted.problem));
+      return;
+    }
+    if (pasted.root !== proof.root) {
+      check.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          "The published root does not match the proof's root: the digest in the ledger is not the one that was published (or the root is another digest's).",
+        ),
+      );
+      return;
+    }
+    if (!leads) {
+      check.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          "The published root matches the proof's root, but the path does not lead to it: this proof shows nothing.",
+        ),
+      );
+      return;
+    }
+    check.replaceChildren(
+      h(
+        'p',
+        { class: 'ok' },
+        `The published root matches: the wallet's head at sequence ${proof.leaf.sequence} is in the digest as published.`,
+      ),
+    );
+    if (!can('admin')) {
+      check.append(
+        h('p', { class: 'muted' }, 'Verifying the wallet against it needs the admin scope.'),
+      );
+      return;
+    }
+    const verify = h(
+      'button',
+      {
+        type: 'button',
+        onclick: async () => {
+          verify.setAttribute('disabled', '');
+          try {
+            const report = await api.post<VerificationReport>(`${path}/verify`, {
+              digest: proof,
+            });
+            verification.replaceChildren(digestReport(report, proof));
+          } catch (error) {
+            verification.replaceChildren(problem(error));
+          } finally {
+            verify.removeAttribute('disabled');
+          }
+        },
+      },
+      'Verify the wallet against this digest',
+    ) as HTMLButtonElement;
+    check.append(verify);
+  };
+  block.append(
+    h(
+      'p',
+      { class: 'muted' },
+      'The ledger serves both the proof and its root. Paste the root as it was published outside the ledger (its S3 bucket, a ticket) to check that the ledger still holds what it held then.',
+    ),
+    h(
+      'form',
+      {
+        class: 'inline',
+        'data-testid': 'published-root',
+        onsubmit: (event) => {
+          event.preventDefault();
+          compare();
+        },
+      },
+      published,
+      h('button', { type: 'submit' }, 'Compare'),
+    ),
+    check,
+    verification,
+    tools,
+    toolPanel,
+  );
+  return block;
+}
+
+/** Why there is no proof to show: no digest yet, a wallet newer than the digest, or an error. */
+function proofProblem(error: unknown): HTMLElement {
+  // getProof's WALLET_NOT_FOUND names the digest that lacks the wallet: null when there is none.
+  if (
+    error instanceof ApiError &&
+    error.code === 'WALLET_NOT_FOUND' &&
+    error.details.digestId === null
+  ) {
+    return h(
+      'p',
+      { class: 'muted', role: 'status', 'data-testid': 'proof-status' },
+      'No digest yet: create one with ',
+      h('code', {}, 'wallet digest create'),
+      ' or ',
+      h('code', {}, 'POST /v1/digests'),
+      '.',
+    );
+  }
+  if (error instanceof ApiError && error.code === 'WALLET_NOT_FOUND') {
+    return h(
+      'p',
+      { class: 'muted', role: 'status', 'data-testid': 'proof-status' },
+      'This wallet was created after the latest digest, which holds no leaf for it: the next digest will.',
+    );
+  }
+  return problem(error);
+}
+
+/** The digest's time and size: `GET /v1/digests/{digestId}` is for admin tokens only. */
+async function digestTime(digestId: string): Promise<HTMLElement> {
+  const cell = (text: string, className?: string) =>
+    h('dd', { 'data-testid': 'proof-created', class: className }, text);
+  if (!can('admin')) return cell('shown to admin tokens only', 'muted');
+  try {
+    const digest = await session!.api.get<Digest>(`/v1/digests/${segment(digestId)}`);
+    return cell(`${digest.createdAt} · ${count(digest.wallets, 'wallet', 'wallets')}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) {
+      return cell('shown to admin tokens only', 'muted');
+    }
+    return cell(errorText(error), 'error');
+  }
+}
+
+/**
+ * The root an operator pasted: 64 hex digits, or the digest's JSON document as published (then
+ * its id must be the proof's).
+ */
+function publishedRoot(text: string, digestId: string): { root: string } | { problem: string } {
+  const value = text.trim();
+  let root: unknown = value.toLowerCase();
+  if (value.startsWith('{')) {
+    let document: { root?: unknown; digestId?: unknown } | null;
+    try {
+      document = JSON.parse(value) as typeof document;
+    } catch {
+      return { problem: 'That is not JSON: paste the root, or the whole digest document.' };
+    }
+    if (typeof document?.digestId === 'string' && document.digestId !== digestId) {
+      return {
+        problem: `That is digest ${document.digestId}; this proof is for digest ${digestId}.`,
+      };
+    }
+    root = document?.root;
+  }
+  return isHash(root)
+    ? { root }
+    : { problem: "Paste the root as 64 hex digits, or the digest's JSON document." };
+}
+
+function digestReport(report: VerificationReport, proof: DigestProof): HTMLElement {
+  if (!report.ok) {
+    return h(
+      'div',
+      { class: 'error', 'data-testid': 'digest-verify-result' },
+      h(
+        'p',
+        {},
+        `The wallet FAILED verification against the digest (${count(report.entries, 'entry', 'entries')}):`,
+      ),
+      h('ul', {}, ...report.problems.map((text) => h('li', {}, text))),
+    );
+  }
+  const sequence = report.digest?.sequence ?? null;
+  return h(
+    'p',
+    { class: 'ok', 'data-testid': 'digest-verify-result' },
+    sequence === null
+      ? `Verified: ${count(report.entries, 'entry', 'entries')}, the chain holds; digest ${proof.digestId} holds no leaf for this wallet.`
+      : sequence === 0
+        ? `Verified against the digest: ${count(report.entries, 'entry', 'entries')}, the chain holds, and the wallet had none when the digest was made.`
+        : `Verified against the digest: ${count(report.entries, 'entry', 'entries')}, the chain holds, and entry ${sequence} has the hash the digest holds.`,
+  );
 }
 
 /**

@@ -1,19 +1,27 @@
 import {
   DeleteItemCommand,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { JournalEntry } from '@wallet/core';
 import type { TamperHooks } from '@wallet/testing';
-import { journalEntryFromItem, journalEntryToItem, type LedgerItem } from '../../src/item-codec.js';
-import { entrySortKey, LEDGER_KEYS, walletPartition } from '../../src/table-keys.js';
+import {
+  journalEntryFromItem,
+  journalEntryToItem,
+  type LedgerItem,
+  walletFromItem,
+  walletToItem,
+} from '../../src/item-codec.js';
+import { entrySortKey, LEDGER_KEYS, walletKey, walletPartition } from '../../src/table-keys.js';
 
 /**
- * Tamper hooks that rewrite a wallet's entry items behind the ledger's back: the edited list
- * becomes the stored journal, its first entry in the first slot and so on, whatever `sequence`
- * each entry claims, so deleting or reordering entries is stored as such.
+ * Tamper hooks that rewrite a wallet's items behind the ledger's back: the edited list becomes
+ * the stored journal, its first entry in the first slot and so on, whatever `sequence` each
+ * entry claims, so deleting or reordering entries is stored as such; the wallet item is put
+ * back as edited.
  *
  * @example
  * const fixture = { ledger, tamper: tamperHooks(client, tableName) };
@@ -34,6 +42,18 @@ export function tamperHooks(client: DynamoDBClient, tableName: string): TamperHo
           new PutItemCommand({ TableName: tableName, Item: storedAt(entry, slot + 1) }),
         );
       }
+    },
+    async rewriteWallet(accountId, edit) {
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: walletKey(accountId),
+          ConsistentRead: true,
+        }),
+      );
+      if (Item === undefined) return;
+      const item = walletToItem(edit(walletFromItem(Item)));
+      await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
     },
   };
 }

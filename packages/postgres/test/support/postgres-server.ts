@@ -10,6 +10,7 @@ import {
   entryFromRow,
   entryToRecord,
 } from '../../src/journal-rows.js';
+import { WALLET_COLUMNS, walletFromRow } from '../../src/snapshot-rows.js';
 
 /** The test server: `WALLET_TEST_PG_URL`, else the local PostgreSQL with trust auth. */
 export const SERVER_URL =
@@ -70,6 +71,26 @@ export function sqlTamperHooks(
         `INSERT INTO ${s}.journal_entries (${ENTRY_INSERT_COLUMNS})
           SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${ENTRY_RECORDSET_COLUMNS})`,
         [JSON.stringify(edited.map(entryToRecord))],
+      );
+    },
+    async rewriteWallet(accountId, edit) {
+      const { rows } = await client.query(
+        `SELECT ${WALLET_COLUMNS} FROM ${s}.wallets WHERE account_id = $1`,
+        [accountId],
+      );
+      if (rows[0] === undefined) return;
+      const edited = edit(walletFromRow(rows[0] as never));
+      const currencies = Object.keys(edited.balances);
+      await client.query(
+        `UPDATE ${s}.wallets SET sequence = $2, head_hash = $3, currencies = $4, balances = $5::numeric[]
+          WHERE account_id = $1`,
+        [
+          accountId,
+          edited.sequence,
+          edited.headHash,
+          currencies,
+          currencies.map((c) => edited.balances[c]),
+        ],
       );
     },
   };
