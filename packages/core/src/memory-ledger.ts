@@ -91,13 +91,21 @@ export function createMemoryLedger(): MemoryLedger {
     }
     // A journal only grows: an entry at or below the last sequence of its wallet (the stored one,
     // or an earlier entry of this write) is one whose place is taken.
-    let heads: Map<string, number> | undefined;
-    for (const entry of write.entries) {
-      heads ??= new Map();
-      const head =
-        heads.get(entry.accountId) ?? journals.get(entry.accountId)?.at(-1)?.sequence ?? 0;
-      if (entry.sequence <= head) throw new ConcurrencyConflictError(1);
-      heads.set(entry.accountId, entry.sequence);
+    const { entries } = write;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const journal = journals.get(entry.accountId);
+      const last = journal?.[journal.length - 1];
+      if (last !== undefined && entry.sequence <= last.sequence) {
+        throw new ConcurrencyConflictError(1);
+      }
+      // A write holds a few dozen entries at most: comparing pairs allocates nothing.
+      for (let j = 0; j < i; j++) {
+        const earlier = entries[j]!;
+        if (earlier.accountId === entry.accountId && entry.sequence <= earlier.sequence) {
+          throw new ConcurrencyConflictError(1);
+        }
+      }
     }
     for (const record of write.records) {
       if ((records.get(record.key)?.version ?? 0) !== record.version - 1) {
