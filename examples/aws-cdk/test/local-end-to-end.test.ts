@@ -3,7 +3,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { hashEntry, type JournalEntry } from '@wallet/core';
 import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
 import { createDynamoDbLedger, createLedgerTable } from '@wallet/dynamodb-ledger';
-import type { WalletLambdaHandler } from '@wallet/http';
+import type { WalletLambdaHandler } from '@wallet/http/aws-lambda';
 import type { KinesisHandler } from '@wallet/stream-transformer';
 import { type DynamoDbLocal, restApiEvent, startDynamoDbLocal } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

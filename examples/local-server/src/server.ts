@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { consoleAssets } from '@wallet/console';
 import { createMemoryLedger, createWalletService, type WalletService } from '@wallet/core';
 import { type ApiToken, createWalletApi, type WalletApi } from '@wallet/http';
+import { listen } from '@wallet/http/node';
 import { createPostgresLedger } from '@wallet/postgres';
 import pg from 'pg';
 import type { LocalServerConfig } from './config.js';
@@ -46,7 +47,7 @@ export async function startLocalServer(config: LocalServerConfig): Promise<Local
     });
     const api = buildApi(service, config);
     await ledger.migrate();
-    const listener = await api.listen({ port: config.port, hostname: config.hostname });
+    const listener = await listen(api, { port: config.port, hostname: config.hostname });
     return {
       url: listener.url,
       ledger: database.description,

@@ -9,6 +9,7 @@ import {
   type WalletService,
 } from '@wallet/core';
 import { createWalletApi, silentLogger } from '@wallet/http';
+import { listen } from '@wallet/http/node';
 import { steppingClock } from '@wallet/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +72,7 @@ describe('the console in a real browser', () => {
         { token: PLAYER, scopes: ['read', 'debit'], accountId: 'player-1', name: 'player' },
       ],
     });
-    const server = await api.listen({ port: 0 });
+    const server = await listen(api, { port: 0 });
     base = server.url;
     close = () => server.close();
     browser = await chromium.launch({

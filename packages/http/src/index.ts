@@ -19,18 +19,9 @@ export {
   HTTP_ERROR_CODES,
   WALLET_ERROR_STATUS,
 } from './errors.js';
-export type {
-  HttpApiProxyEvent,
-  HttpApiProxyResult,
-  RestApiProxyEvent,
-  RestApiProxyResult,
-  WalletLambdaContext,
-  WalletLambdaEvent,
-  WalletLambdaHandler,
-  WalletLambdaResult,
-} from './lambda.js';
+// What an authorizer reads of a Lambda invocation; the handler itself is `@wallet/http/aws-lambda`.
+export type { WalletLambdaContext, WalletLambdaEvent } from './lambda.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';
-export type { ListenOptions, RunningServer, ServerLimits } from './node-server.js';
 export {
   buildOpenApiDocument,
   type OpenApiDocument,

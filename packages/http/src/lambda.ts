@@ -1,4 +1,4 @@
-import type { Env, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 
 /** A header, query or multi-value map as API Gateway sends it (values may be absent). */
@@ -118,7 +118,7 @@ export type WalletLambdaEvent = RestApiProxyEvent | HttpApiProxyEvent;
  * (API Gateway always sends them), else with `headers`. Assignable to `APIGatewayProxyResult`.
  *
  * @example
- * const result: RestApiProxyResult = await api.lambdaHandler(restApiEvent);
+ * const result: RestApiProxyResult = await lambdaHandler(api)(restApiEvent);
  */
 export interface RestApiProxyResult {
   /** The HTTP status of the response. */
@@ -137,7 +137,7 @@ export interface RestApiProxyResult {
  * The proxy result for an HTTP API (v2) event. Assignable to `APIGatewayProxyResultV2`.
  *
  * @example
- * const result: HttpApiProxyResult = await api.lambdaHandler(httpApiEvent);
+ * const result: HttpApiProxyResult = await lambdaHandler(api)(httpApiEvent);
  */
 export interface HttpApiProxyResult {
   /** The HTTP status of the response. */
@@ -188,7 +188,7 @@ export interface WalletLambdaContext {
  * `APIGatewayProxyHandler` and `APIGatewayProxyHandlerV2`.
  *
  * @example
- * export const handler: WalletLambdaHandler = createWalletApi({ service, authorizer }).lambdaHandler;
+ * export const handler: WalletLambdaHandler = lambdaHandler(createWalletApi({ service, authorizer }));
  */
 export type WalletLambdaHandler = <Event extends WalletLambdaEvent>(
   event: Event,
@@ -226,12 +226,13 @@ function withoutReadBody<Event extends WalletLambdaEvent>(event: Event): Event {
  * const handler = createLambdaHandler(app);
  * await handler(apiGatewayV2Event);
  */
-export function createLambdaHandler<E extends Env>(app: Hono<E>): WalletLambdaHandler {
+export function createLambdaHandler(app: Pick<Hono, 'fetch'>): WalletLambdaHandler {
   // Hono's adapter declares events its own way (undefined where API Gateway sends null, a
   // `version` that REST API events lack, every Lambda context field required), but its runtime
   // reads each field null-safely and answers v2 events with `headers` and v1 events with
   // `multiValueHeaders` when they had them, which is what the declared types say. Only the
   // types are converted; the events pass through as API Gateway sent them.
-  const handler = handle(app) as unknown as WalletLambdaHandler;
+  // The adapter calls only `fetch` of the app it is given.
+  const handler = handle(app as Hono) as unknown as WalletLambdaHandler;
   return (event, context) => handler(withoutReadBody(withoutStagePrefix(event)), context);
 }

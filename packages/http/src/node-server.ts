@@ -31,7 +31,7 @@ export interface ListenOptions {
    * to answer (see `socketTimeoutMs`).
    *
    * @example
-   * await api.listen({ port: 3000, requestTimeoutMs: 10_000 });
+   * await listen(api, { port: 3000, requestTimeoutMs: 10_000 });
    */
   requestTimeoutMs?: number;
   /**
@@ -40,7 +40,7 @@ export interface ListenOptions {
    * `requestTimeoutMs`. Default **10 s** (or `requestTimeoutMs` when that is shorter).
    *
    * @example
-   * await api.listen({ port: 3000, headersTimeoutMs: 5_000 });
+   * await listen(api, { port: 3000, headersTimeoutMs: 5_000 });
    */
   headersTimeoutMs?: number;
   /**
@@ -49,7 +49,7 @@ export interface ListenOptions {
    * or the balancer may send a request on a socket the server is closing (a 502).
    *
    * @example
-   * await api.listen({ port: 3000, keepAliveTimeoutMs: 65_000 }); // AWS ALB: 60 s idle
+   * await listen(api, { port: 3000, keepAliveTimeoutMs: 65_000 }); // AWS ALB: 60 s idle
    */
   keepAliveTimeoutMs?: number;
   /**
@@ -58,7 +58,7 @@ export interface ListenOptions {
    * it also ends a handler that runs this long without writing. Default **120 s**.
    *
    * @example
-   * await api.listen({ port: 3000, socketTimeoutMs: 300_000 }); // long verifications
+   * await listen(api, { port: 3000, socketTimeoutMs: 300_000 }); // long verifications
    */
   socketTimeoutMs?: number;
   /**
@@ -67,7 +67,7 @@ export interface ListenOptions {
    * limit (`ulimit -n`).
    *
    * @example
-   * await api.listen({ port: 3000, maxConnections: 256 });
+   * await listen(api, { port: 3000, maxConnections: 256 });
    */
   maxConnections?: number;
 }
@@ -85,7 +85,7 @@ const DEFAULTS = {
  * A listening Node HTTP server.
  *
  * @example
- * const server = await api.listen({ port: 0 });
+ * const server = await listen(api, { port: 0 });
  * await fetch(`${server.url}/healthz`);
  * await server.close();
  */
@@ -104,7 +104,7 @@ export interface RunningServer {
  * The limits a {@link RunningServer} enforces: {@link ListenOptions}' with the defaults applied.
  *
  * @example
- * const { limits } = await api.listen({ port: 0 });
+ * const { limits } = await listen(api, { port: 0 });
  * console.log(`requests must arrive within ${limits.requestTimeoutMs} ms`);
  */
 export interface ServerLimits {

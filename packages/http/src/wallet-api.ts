@@ -10,9 +10,7 @@ import { type DocsPageOptions, registerDocsRoutes } from './docs-page.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerWalletRoutes } from './handlers.js';
 import { jsonBody } from './json-body.js';
-import { createLambdaHandler, type WalletLambdaHandler } from './lambda.js';
 import { jsonLogger, type Logger } from './logger.js';
-import { type ListenOptions, listen, type RunningServer } from './node-server.js';
 import {
   buildOpenApiDocument,
   type OpenApiDocument,
@@ -59,19 +57,20 @@ export interface WalletApiOptions {
 }
 
 /**
- * The wallet HTTP API (DESIGN section 5): one app, served on Node or run on Lambda.
+ * The wallet HTTP API (DESIGN section 5): one app as a `fetch`, served on Node by
+ * `@wallet/http/node`, run on Lambda by `@wallet/http/aws-lambda`, or mounted in any fetch-style
+ * host.
  *
  * @example
  * const api = createWalletApi({ service, tokens });
- * const server = await api.listen({ port: 3000 });
+ * const response = await api.fetch(new Request('http://wallet/healthz'));
  */
 export interface WalletApi {
-  /** Answers one request; mount it in any fetch-style server or call it in tests. */
-  fetch(request: Request): Promise<Response>;
-  /** Serves the API on Node. */
-  listen(options: ListenOptions): Promise<RunningServer>;
-  /** The Lambda handler for API Gateway REST (v1) and HTTP API (v2) proxy events. */
-  lambdaHandler: WalletLambdaHandler;
+  /**
+   * Answers one request; mount it in any fetch-style server or call it in tests. `env` is what
+   * the runtime passes beside the request (on Lambda, the event and context an authorizer reads).
+   */
+  fetch(request: Request, env?: unknown): Promise<Response>;
 }
 
 /**
@@ -85,7 +84,7 @@ export interface WalletApi {
  *
  * const service = createWalletService({ ledger: createMemoryLedger(), currencies: [{ code: 'GOLD', scale: 2 }] });
  * const api = createWalletApi({ service, tokens: [{ token: 'dev-admin-token-0123', scopes: ['admin'] }] });
- * const server = await api.listen({ port: 3000 });
+ * const server = await listen(api, { port: 3000 }); // import { listen } from '@wallet/http/node'
  * console.log(`wallet API on ${server.url}`);
  */
 export function createWalletApi(options: WalletApiOptions): WalletApi {
@@ -164,9 +163,5 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
   );
   app.onError((error, c) => reply(c, error));
 
-  return {
-    fetch: async (request) => app.fetch(request),
-    listen: (listenOptions) => listen(app.fetch, listenOptions),
-    lambdaHandler: createLambdaHandler(app),
-  };
+  return { fetch: async (request, env) => app.fetch(request, env as WalletApiEnv['Bindings']) };
 }

@@ -18,6 +18,7 @@ import { createMemoryLedger, createWalletService } from '@wallet/core';
 import { httpApiEvent, lambdaContext, restApiEvent } from '@wallet/testing';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaHandler } from '../src/aws-lambda.js';
 import {
   createWalletApi,
   DOCS_ASSET_FILES,
@@ -25,6 +26,7 @@ import {
   type WalletApi,
   type WalletApiOptions,
 } from '../src/index.js';
+import { listen, type RunningServer } from '../src/node.js';
 import { API_TOKENS, CURRENCIES, memoryLogger, TOKENS } from './support.js';
 
 const ORIGIN = 'http://wallet.test';
@@ -279,9 +281,9 @@ describe('GET /docs: the interactive reference of /openapi.json', () => {
 });
 
 describe('GET /docs over a real socket', () => {
-  let server: Awaited<ReturnType<WalletApi['listen']>>;
+  let server: RunningServer;
   beforeAll(async () => {
-    server = await buildApi().api.listen({ port: 0 });
+    server = await listen(buildApi().api, { port: 0 });
   });
   afterAll(() => server.close());
 
@@ -326,18 +328,18 @@ describe('GET /docs through the Lambda handler', () => {
   ] as const)(
     '%s: the page and scripts answer as text, the icons as base64 of their bytes',
     async (_name, event) => {
-      const page = await api.lambdaHandler(
+      const page = await lambdaHandler(api)(
         event({ method: 'GET', path: '/docs' }),
         lambdaContext(),
       );
       expect([page.statusCode, page.isBase64Encoded]).toEqual([200, false]);
       expect(page.body).toContain('<div id="swagger-ui"></div>');
-      const script = await api.lambdaHandler(
+      const script = await lambdaHandler(api)(
         event({ method: 'GET', path: '/docs/init.js' }),
         lambdaContext(),
       );
       expect([script.statusCode, script.isBase64Encoded]).toEqual([200, false]);
-      const icon = await api.lambdaHandler(
+      const icon = await lambdaHandler(api)(
         event({ method: 'GET', path: '/docs/favicon-32x32.png' }),
         lambdaContext(),
       );

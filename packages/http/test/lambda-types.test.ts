@@ -22,7 +22,7 @@ import type {
   WalletLambdaContext,
   WalletLambdaHandler,
   WalletLambdaResult,
-} from '../src/index.js';
+} from '../src/aws-lambda.js';
 
 // Checked by `tsc` (the package's typecheck); at run time these tests only pass.
 describe('Lambda handler types', () => {

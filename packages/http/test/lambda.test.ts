@@ -1,12 +1,8 @@
 import { createMemoryLedger, createWalletService } from '@wallet/core';
 import { type ApiGatewayRequest, httpApiEvent, lambdaContext, restApiEvent } from '@wallet/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  type ApiToken,
-  type Authorizer,
-  createWalletApi,
-  type WalletLambdaEvent,
-} from '../src/index.js';
+import { lambdaHandler, type WalletLambdaEvent } from '../src/aws-lambda.js';
+import { type ApiToken, type Authorizer, createWalletApi } from '../src/index.js';
 import { API_TOKENS, CURRENCIES, memoryLogger, TOKENS } from './support.js';
 
 const auth = { Authorization: `Bearer ${TOKENS.admin}` };
@@ -17,7 +13,7 @@ function setup(options: { tokens?: readonly ApiToken[]; authorizer?: Authorizer 
   const logger = memoryLogger();
   const api = createWalletApi({ service, tokens: API_TOKENS, logger, ...options });
   const invoke = async <Event extends WalletLambdaEvent>(event: Event) => {
-    const result = await api.lambdaHandler(event, lambdaContext());
+    const result = await lambdaHandler(api)(event, lambdaContext());
     return { ...result, json: JSON.parse(result.body) };
   };
   return { service, logger, invoke };

@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { createMemoryLedger, createWalletService, type WalletService } from '@wallet/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/logger.js';
+import { listen } from '../src/node.js';
 import type { ListenOptions, RunningServer } from '../src/node-server.js';
 import { createWalletApi } from '../src/wallet-api.js';
 
@@ -30,7 +31,7 @@ async function serve(
     tokens: [{ token: ADMIN, scopes: ['admin'], name: 'test' }],
     logger: silentLogger,
   });
-  const server = await api.listen({ port: 0, ...options });
+  const server = await listen(api, { port: 0, ...options });
   servers.push(server);
   return { server, service };
 }
@@ -290,21 +291,21 @@ describe('the Node server: options', () => {
       const api = idleApi();
       for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '100', null]) {
         const options = { port: 0, [name]: value } as unknown as ListenOptions;
-        await expect(api.listen(options), `${name}: ${String(value)}`).rejects.toThrow(TypeError);
-        await expect(api.listen(options)).rejects.toThrow(name);
+        await expect(listen(api, options), `${name}: ${String(value)}`).rejects.toThrow(TypeError);
+        await expect(listen(api, options)).rejects.toThrow(name);
       }
       const tooLarge = name === 'maxConnections' ? 2 ** 53 : 2 ** 31;
-      await expect(api.listen({ port: 0, [name]: tooLarge })).rejects.toThrow(TypeError);
+      await expect(listen(api, { port: 0, [name]: tooLarge })).rejects.toThrow(TypeError);
     },
   );
 
   it('rejects a headers timeout longer than the request timeout', async () => {
     const api = idleApi();
     await expect(
-      api.listen({ port: 0, headersTimeoutMs: 2_000, requestTimeoutMs: 1_000 }),
+      listen(api, { port: 0, headersTimeoutMs: 2_000, requestTimeoutMs: 1_000 }),
     ).rejects.toThrow(/headersTimeoutMs \(2000\) must not exceed requestTimeoutMs \(1000\)/);
     await expect(
-      api.listen({ port: 0, headersTimeoutMs: 2_000, requestTimeoutMs: 1_000 }),
+      listen(api, { port: 0, headersTimeoutMs: 2_000, requestTimeoutMs: 1_000 }),
     ).rejects.toThrow(TypeError);
   });
 });

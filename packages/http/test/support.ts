@@ -11,10 +11,10 @@ import {
   createWalletApi,
   type Logger,
   type LogRecord,
-  type RunningServer,
   type WalletApi,
   type WalletApiOptions,
 } from '../src/index.js';
+import { listen, type RunningServer } from '../src/node.js';
 
 /** GOLD has cents (scale 2), GEMS are whole, TOKENS are capped at 1,000. */
 export const CURRENCIES: readonly CurrencyConfig[] = [
@@ -127,7 +127,7 @@ export async function startServer(
     logger,
     ...apiOptions,
   });
-  const server: RunningServer = await api.listen({ port: 0 });
+  const server: RunningServer = await listen(api, { port: 0 });
 
   async function call(path: string, init: CallOptions = {}): Promise<Reply> {
     const token = init.token === undefined ? 'admin' : init.token;

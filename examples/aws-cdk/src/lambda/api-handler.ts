@@ -1,6 +1,7 @@
 import { withRetries } from '@wallet/core';
 import { createDynamoHistory } from '@wallet/dynamo-history';
-import { createWalletApi, type WalletLambdaHandler } from '@wallet/http';
+import { createWalletApi } from '@wallet/http';
+import { lambdaHandler, type WalletLambdaHandler } from '@wallet/http/aws-lambda';
 import { iamCallerAuthorizer } from './iam-caller-authorizer.js';
 import { ledgerClient, ledgerWalletService } from './ledger-service.js';
 import { fetchSecretTokens } from './secret-tokens.js';
@@ -27,11 +28,13 @@ export async function createApiHandler(config: WalletConfig): Promise<WalletLamb
     config.tokensSecretId === undefined
       ? config.tokens
       : [...config.tokens, ...(await fetchSecretTokens(config.tokensSecretId))];
-  return createWalletApi({
-    service,
-    tokens,
-    ...(config.iamCallers.length === 0
-      ? {}
-      : { authorizer: iamCallerAuthorizer(config.iamCallers) }),
-  }).lambdaHandler;
+  return lambdaHandler(
+    createWalletApi({
+      service,
+      tokens,
+      ...(config.iamCallers.length === 0
+        ? {}
+        : { authorizer: iamCallerAuthorizer(config.iamCallers) }),
+    }),
+  );
 }

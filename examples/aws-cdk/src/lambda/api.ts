@@ -1,4 +1,4 @@
-import type { WalletLambdaHandler } from '@wallet/http';
+import type { WalletLambdaHandler } from '@wallet/http/aws-lambda';
 import { createApiHandler } from './api-handler.js';
 import { readWalletConfig } from './wallet-config.js';
 
