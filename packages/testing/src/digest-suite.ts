@@ -9,7 +9,8 @@ import {
   type WalletCheck,
   type WalletService,
 } from '@wallet/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import type { TestRegistrar } from './named-tests.js';
 import type { TamperHooks } from './tamper-hooks.js';
 import { expectWalletError } from './wallet-error.js';
 
@@ -32,6 +33,8 @@ export interface DigestSuiteContext {
   untouch(accountId: string): void;
   /** Per-test timeout of the concurrency tests, in milliseconds. */
   concurrencyTimeout: number;
+  /** Registers each test (the enclosing suite's, which leaves out those turned off by name). */
+  test: TestRegistrar;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface DigestSuiteContext {
  * digestSuite(context); // inside ledgerStoreSuite's describe
  */
 export function digestSuite(context: DigestSuiteContext): void {
-  const { wallet, concurrencyTimeout } = context;
+  const { wallet, concurrencyTimeout, test: it } = context;
   const service = () => context.service();
 
   describe('digests', () => {

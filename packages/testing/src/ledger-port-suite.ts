@@ -12,9 +12,10 @@ import {
   TransactionTooLargeError,
   type WalletRecord,
 } from '@wallet/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { uniqueIds } from './fixtures.js';
 import type { LedgerFixture } from './ledger-store-suite.js';
+import { namedTests } from './named-tests.js';
 
 /**
  * The names of the port-level tests, to turn one off with a reason.
@@ -89,9 +90,9 @@ export function ledgerPortSuite(options: LedgerPortSuiteOptions): void {
       await fixture?.close?.();
     });
 
-    const test = (name: LedgerPortTest, body: () => Promise<void>, timeout?: number) => {
-      if (options.skip?.[name] === undefined) it(name, body, timeout);
-    };
+    const registrar = namedTests(options.skip);
+    const test = (name: LedgerPortTest, body: () => Promise<void>, timeout?: number) =>
+      registrar.test(name, body, timeout);
 
     /** Commits `write` as is, whatever the snapshot holds. */
     const commit = (write: Partial<LedgerWrite>, reads: Partial<Reads> = {}) =>
@@ -457,6 +458,11 @@ export function ledgerPortSuite(options: LedgerPortSuiteOptions): void {
       expect(await countWallets.call(ledger(), base)).toBe(3);
       expect(await countWallets.call(ledger(), `${base}b`)).toBe(1);
     });
+
+    const stale = registrar.unmatched();
+    if (stale.length > 0) {
+      throw new Error(`skip names tests this suite does not have: ${stale.join('; ')}`);
+    }
   });
 }
 

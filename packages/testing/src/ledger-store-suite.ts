@@ -8,10 +8,11 @@ import {
   type WalletService,
   type WalletServiceOptions,
 } from '@wallet/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { runBankTest } from './bank-test.js';
 import { digestSuite } from './digest-suite.js';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
+import { namedTests } from './named-tests.js';
 import { operationsSuite } from './operations-suite.js';
 import type { TamperHooks } from './tamper-hooks.js';
 import { expectWalletError } from './wallet-error.js';
@@ -58,6 +59,11 @@ export interface LedgerSuiteOptions {
   bankTestMs?: number;
   /** Per-test timeout for the concurrency tests; default 30 s. */
   concurrencyTimeoutMs?: number;
+  /**
+   * Tests not registered for this store, by name, each with the reason it cannot pass them. A
+   * name no test has fails the suite at collection.
+   */
+  skip?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -66,7 +72,12 @@ export interface LedgerSuiteOptions {
  * runs it; so should a studio's own adapter.
  *
  * @example
- * ledgerStoreSuite({ name: 'memory', createLedger: () => ({ ledger: createMemoryLedger() }) });
+ * const ledger = createMemoryLedger();
+ * ledgerStoreSuite({
+ *   name: 'memory',
+ *   tamper: true,
+ *   createLedger: () => ({ ledger, tamper: { rewriteJournal: ledger.tamperJournal, rewriteWallet: ledger.tamperWallet } }),
+ * });
  */
 export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
   const variant = options.service?.coalesce ? ' (coalescing)' : '';
@@ -78,6 +89,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     const touched = new Set<string>();
     const tampered = new Set<string>();
     const concurrencyTimeout = options.concurrencyTimeoutMs ?? 30_000;
+    const { test: it, unmatched } = namedTests(options.skip);
 
     const serviceWith = (clock?: Clock) =>
       createWalletService({
@@ -1249,6 +1261,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       wallet,
       touch: (accountId) => touched.add(accountId),
       concurrencyTimeout,
+      test: it,
     });
 
     digestSuite({
@@ -1258,6 +1271,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       wallet,
       untouch: (accountId) => tampered.add(accountId),
       concurrencyTimeout,
+      test: it,
     });
 
     describe('concurrency', () => {
@@ -1345,6 +1359,11 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         concurrencyTimeout + (options.bankTestMs ?? 2000),
       );
     });
+
+    const stale = unmatched();
+    if (stale.length > 0) {
+      throw new Error(`skip names tests this suite does not have: ${stale.join('; ')}`);
+    }
   });
 }
 

@@ -8,8 +8,9 @@ import {
   type WalletCheck,
   type WalletService,
 } from '@wallet/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, type uniqueIds } from './fixtures.js';
+import type { TestRegistrar } from './named-tests.js';
 import { expectWalletError } from './wallet-error.js';
 
 /**
@@ -36,6 +37,8 @@ export interface OperationsSuiteContext {
   touch(accountId: string): void;
   /** Per-test timeout of the concurrency tests, in milliseconds. */
   concurrencyTimeout: number;
+  /** Registers each test (the enclosing suite's, which leaves out those turned off by name). */
+  test: TestRegistrar;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface OperationsSuiteContext {
  * operationsSuite(context); // inside ledgerStoreSuite's describe
  */
 export function operationsSuite(context: OperationsSuiteContext): void {
-  const { ids, wallet, concurrencyTimeout } = context;
+  const { ids, wallet, concurrencyTimeout, test: it } = context;
   const service = () => context.service();
 
   /** A service over the same ledger with its own clock, or currencies. */
