@@ -10,6 +10,12 @@ export {
   type Scope,
 } from './auth.js';
 export { MAX_BODY_BYTES } from './body-limit.js';
+export {
+  SERVERLESS_WALLET_PREFIX,
+  type ServerlessWalletCompatOptions,
+  type ServerlessWalletErrorBody,
+  type WalletApiCompat,
+} from './compat-serverless-wallet.js';
 export type { ConsoleAssets } from './console-page.js';
 export { DOCS_ASSET_FILES, type DocsPageOptions } from './docs-page.js';
 export {

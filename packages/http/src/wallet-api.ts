@@ -4,6 +4,13 @@ import type { Context } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type ApiToken, type Authorizer, createAuth } from './auth.js';
 import { bodyLimit } from './body-limit.js';
+import {
+  compatCurrency,
+  registerServerlessWalletRoutes,
+  SERVERLESS_WALLET_PREFIX,
+  serverlessWalletErrors,
+  type WalletApiCompat,
+} from './compat-serverless-wallet.js';
 import { type ConsoleAssets, registerConsoleRoutes } from './console-page.js';
 import type { WalletApiEnv } from './context.js';
 import { type DocsPageOptions, registerDocsRoutes } from './docs-page.js';
@@ -54,6 +61,14 @@ export interface WalletApiOptions {
    * operator signs in with, so the token's scopes decide what it can do.
    */
   console?: ConsoleAssets;
+  /**
+   * `'serverless-wallet'`: also serve the five routes of the original AWS sample
+   * (`aws-samples/serverless-wallet`) under `/compat/serverless-wallet/`, with its bodies and
+   * error shape, the same tokens and scopes as `/v1`, over one currency (see
+   * {@link WalletApiCompat}), so old game clients keep working while they move to `/v1`. Not in
+   * `/openapi.json`. Off when absent (those paths are 404).
+   */
+  compat?: WalletApiCompat;
 }
 
 /**
@@ -77,7 +92,8 @@ export interface WalletApi {
  * Builds the wallet HTTP API over a {@link WalletService}.
  *
  * @throws {TypeError} when a token is shorter than 16 characters, repeated, names an unknown
- *   scope, or is limited to one account and holds `credit` or `admin`
+ *   scope, or is limited to one account and holds `credit` or `admin`; when `compat` names
+ *   a currency the service does not have
  * @example
  * import { createMemoryLedger, createWalletService } from '@wallet/core';
  * import { createWalletApi } from '@wallet/http';
@@ -90,6 +106,7 @@ export interface WalletApi {
 export function createWalletApi(options: WalletApiOptions): WalletApi {
   const logger = options.logger ?? jsonLogger;
   const auth = createAuth(options);
+  const compatCode = compatCurrency(options.compat, options.service);
   if (auth.closed) {
     logger.warn({
       msg: 'no tokens or authorizer configured: every /v1 route will answer 401',
@@ -122,6 +139,10 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
       c.res = reply(c, c.error);
     }
   });
+  // Before every middleware that can refuse a request, so all its errors take the old shape.
+  if (compatCode !== undefined) {
+    app.use(`${SERVERLESS_WALLET_PREFIX}/*`, serverlessWalletErrors());
+  }
   app.use(
     methodNotAllowed({
       app,
@@ -143,6 +164,9 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
   app.use(bodyLimit());
   app.use(jsonBody());
   registerWalletRoutes(app, { service: options.service, auth, document: openApiDocument });
+  if (compatCode !== undefined) {
+    registerServerlessWalletRoutes(app, { service: options.service, auth, currency: compatCode });
+  }
   if (options.console) registerConsoleRoutes(app, options.console);
   if (options.docs !== false) {
     registerDocsRoutes(app, {

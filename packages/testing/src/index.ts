@@ -50,7 +50,7 @@ export {
   type LedgerSuiteOptions,
   ledgerStoreSuite,
 } from './ledger-store-suite.js';
-export { namedTests, type TestRegistrar } from './named-tests.js';
+export { type NamedTests, namedTests, type TestRegistrar } from './named-tests.js';
 export { type OperationsSuiteContext, operationsSuite } from './operations-suite.js';
 export { hash32, randomInt, seededRandom } from './random.js';
 export type { TamperHooks } from './tamper-hooks.js';

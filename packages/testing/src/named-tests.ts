@@ -9,6 +9,19 @@ import { it } from 'vitest';
 export type TestRegistrar = (name: string, body: () => Promise<void>, timeout?: number) => void;
 
 /**
+ * What {@link namedTests} returns.
+ *
+ * @example
+ * const { test, unmatched }: NamedTests = namedTests();
+ */
+export interface NamedTests {
+  /** Registers a test unless `skip` names it. */
+  test: TestRegistrar;
+  /** The names in `skip` no test was registered under, so far. */
+  unmatched: () => string[];
+}
+
+/**
  * A registrar that leaves out the tests named in `skip` (name to the reason the store cannot
  * pass it), and `unmatched`, the names in `skip` no test was registered under: a suite reports
  * them at collection, so a renamed test cannot stay turned off by a stale name.
@@ -18,10 +31,7 @@ export type TestRegistrar = (name: string, body: () => Promise<void>, timeout?: 
  * test('lists wallets whose holds are due', async () => {}); // not registered
  * unmatched(); // []
  */
-export function namedTests(skip: Readonly<Record<string, string>> = {}): {
-  test: TestRegistrar;
-  unmatched: () => string[];
-} {
+export function namedTests(skip: Readonly<Record<string, string>> = {}): NamedTests {
   const seen = new Set<string>();
   return {
     test(name, body, timeout) {

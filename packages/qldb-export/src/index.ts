@@ -1,0 +1,14 @@
+export { QldbExportError, type QldbExportErrorCode } from './errors.js';
+export { dotHash, ionHash, merkleRoot, sameHash, toBase64 } from './hashing.js';
+export { ionToJson } from './ion-json.js';
+export { type ExportManifest, findExports } from './manifests.js';
+export { type ReadQldbExportOptions, readQldbExport, sniffFormat } from './reader.js';
+export {
+  directorySource,
+  type ExportSource,
+  type S3Commands,
+  type S3LikeClient,
+  type S3SourceOptions,
+  s3Source,
+} from './sources.js';
+export type * from './types.js';

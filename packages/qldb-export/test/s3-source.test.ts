@@ -1,0 +1,82 @@
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type JournalBlock, QldbExportError, readQldbExport, s3Source } from '../src/index.js';
+import { buildBlocks, exportObjects, PREFIX } from './support/export-fixture.js';
+
+const s3 = mockClient(S3Client);
+
+afterEach(() => {
+  s3.reset();
+});
+
+/** Serves the objects from the mocked S3, listing two keys per page. */
+function serve(objects: Map<string, Uint8Array>): void {
+  const keys = [...objects.keys()].sort();
+  s3.on(ListObjectsV2Command).callsFake(
+    (input: { Prefix?: string; ContinuationToken?: string }) => {
+      const matching = keys.filter((k) => k.startsWith(input.Prefix ?? ''));
+      const start = Number(input.ContinuationToken ?? '0');
+      const page = matching.slice(start, start + 2);
+      const more = start + 2 < matching.length;
+      return {
+        Contents: page.map((Key) => ({ Key })),
+        IsTruncated: more,
+        ...(more ? { NextContinuationToken: String(start + 2) } : {}),
+      };
+    },
+  );
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const bytes = objects.get(input.Key);
+    if (bytes === undefined) throw new NoSuchKey({ message: 'no such key', $metadata: {} });
+    return { Body: { transformToByteArray: async () => bytes } };
+  });
+}
+
+async function readAll(source: ReturnType<typeof s3Source>): Promise<JournalBlock[]> {
+  const blocks: JournalBlock[] = [];
+  for await (const block of readQldbExport(source)) blocks.push(block);
+  return blocks;
+}
+
+describe('s3Source', () => {
+  it('reads and verifies an export from S3 through an S3Client, importing the commands itself', async () => {
+    serve(exportObjects(buildBlocks(), 'ION_BINARY'));
+    const blocks = await readAll(
+      s3Source({
+        client: new S3Client({ region: 'us-east-1' }),
+        bucket: 'exports',
+        prefix: PREFIX,
+      }),
+    );
+    expect(blocks.map((b) => b.blockAddress.sequenceNo)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    expect(blocks.every((b) => b.verified === 'full')).toBe(true);
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input.Bucket).toBe('exports');
+  });
+
+  it('uses injected command classes when given', async () => {
+    serve(exportObjects(buildBlocks(), 'JSON'));
+    const blocks = await readAll(
+      s3Source({
+        client: new S3Client({ region: 'us-east-1' }),
+        bucket: 'exports',
+        prefix: PREFIX,
+        commands: { GetObjectCommand, ListObjectsV2Command },
+      }),
+    );
+    expect(blocks).toHaveLength(7);
+  });
+
+  it('fails with MISSING_MANIFEST when the prefix holds no completed manifest', async () => {
+    serve(exportObjects(buildBlocks(), 'ION_TEXT', { completed: false }));
+    const error = await readAll(
+      s3Source({
+        client: new S3Client({ region: 'us-east-1' }),
+        bucket: 'exports',
+        prefix: PREFIX,
+      }),
+    ).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(QldbExportError);
+    expect((error as QldbExportError).code).toBe('MISSING_MANIFEST');
+  });
+});
