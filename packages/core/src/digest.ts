@@ -76,7 +76,8 @@ export function verifyProof(proof: DigestProof): boolean {
 }
 
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
-const DIGEST_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
+/** A digest id, as `createDigest` makes them and callers may send them: 1..64 printable ASCII. */
+export const DIGEST_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
 /** No tree of 2^64 leaves exists; a longer path is not a proof. */
 const MAX_PATH = 64;
 

@@ -3,7 +3,7 @@ import { canonicalJson } from './canonical-json.js';
 import { type Clock, systemClock } from './clock.js';
 import { type CoalesceOptions, createCoalescer } from './coalescer.js';
 import { type Currency, type CurrencyConfig, CurrencyRegistry } from './currency.js';
-import { type Digest, type DigestProof, parseAnchor } from './digest.js';
+import { DIGEST_ID_PATTERN, type Digest, type DigestProof, parseAnchor } from './digest.js';
 import {
   anchoredLeaf,
   listDigests,
@@ -631,8 +631,6 @@ function walletPrefix(value: unknown): string {
   }
   return value;
 }
-
-const DIGEST_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
 /** A digest id (or a digest cursor, which is one): 1..64 printable ASCII characters. */
 function digestId(value: unknown, field: string): string {

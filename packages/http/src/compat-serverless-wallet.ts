@@ -12,6 +12,7 @@ import { accessGuard, type RouteAccess } from './access.js';
 import type { Auth, Principal } from './auth.js';
 import type { WalletApiEnv } from './context.js';
 import { ApiError, type ErrorBody, errorReply } from './errors.js';
+import { keyOptions } from './idempotency-options.js';
 
 /**
  * Where the routes of the original AWS sample (`aws-samples/serverless-wallet`) are served when
@@ -275,10 +276,9 @@ export function registerServerlessWalletRoutes(
     });
   }
 
-  const keyOptions = (c: Context<WalletApiEnv>, principal: Principal) => ({
-    idempotencyKey: c.req.header('Idempotency-Key'),
-    idempotencyNamespace: principal.idempotencyNamespace ?? null,
-  });
+  // The sample took no key; the header works as on v1, and a body member is not read.
+  const compatKeys = (c: Context<WalletApiEnv>, principal: Principal) =>
+    keyOptions(principal, { 'Idempotency-Key': c.req.header('Idempotency-Key') }, {});
 
   const balanceOf = (balances: Record<string, string>): string => {
     const balance = balances[currency];
@@ -311,7 +311,7 @@ export function registerServerlessWalletRoutes(
         // Core checks it: a number only when it prints as a plain decimal within the scale.
         amount: body.amount as AmountInput,
         currency,
-        ...keyOptions(c, principal),
+        ...compatKeys(c, principal),
       });
       return jsonObject([
         ['accountId', JSON.stringify(result.accountId)],

@@ -1,10 +1,11 @@
 import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
-import { type HoldResult, isWalletError, ValidationError, type WalletService } from '@wallet/core';
+import { type HoldResult, isWalletError, type WalletService } from '@wallet/core';
 import type { Context } from 'hono';
 import { accessGuard } from './access.js';
 import type { Auth, Principal } from './auth.js';
 import type { WalletApiEnv } from './context.js';
 import { ApiError } from './errors.js';
+import { keyOptions } from './idempotency-options.js';
 import type { OpenApiDocument } from './openapi.js';
 import {
   accessOf,
@@ -61,33 +62,6 @@ function valid<R extends RouteConfig, T extends 'json' | 'param' | 'query' | 'he
   target: T,
 ): Validated<R, T> {
   return (c.req.valid as (target: T) => unknown)(target) as Validated<R, T>;
-}
-
-/**
- * The idempotency options of a mutating call: the key from the `Idempotency-Key` header or the
- * body's `idempotencyKey` (one key: sent both ways, they must be equal), in the caller's
- * namespace (an account-limited caller's own, so a player can never block, replay or detect a
- * key a server uses). Core checks the key's characters.
- *
- * @throws {ValidationError} when the header and the body name different keys
- */
-function keyOptions(
-  principal: Principal,
-  headers: { 'Idempotency-Key'?: string | undefined },
-  body: { idempotencyKey?: string | null | undefined },
-): { idempotencyKey: string | null | undefined; idempotencyNamespace: string | null } {
-  const header = headers['Idempotency-Key'];
-  const inBody = body.idempotencyKey;
-  if (header !== undefined && inBody !== undefined && inBody !== null && header !== inBody) {
-    throw new ValidationError(
-      "the Idempotency-Key header and the body's idempotencyKey differ; send one key",
-      { field: 'idempotencyKey' },
-    );
-  }
-  return {
-    idempotencyKey: header ?? inBody,
-    idempotencyNamespace: principal.idempotencyNamespace ?? null,
-  };
 }
 
 /** A page size given as query text, as the number core checks; absent stays absent. */

@@ -19,6 +19,8 @@ export interface NamedTests {
   test: TestRegistrar;
   /** The names in `skip` no test was registered under, so far. */
   unmatched: () => string[];
+  /** Throws when `skip` names a test never registered: call it once every test is. */
+  rejectUnmatched: () => void;
 }
 
 /**
@@ -33,11 +35,18 @@ export interface NamedTests {
  */
 export function namedTests(skip: Readonly<Record<string, string>> = {}): NamedTests {
   const seen = new Set<string>();
+  const unmatched = () => Object.keys(skip).filter((name) => !seen.has(name));
   return {
     test(name, body, timeout) {
       seen.add(name);
       if (skip[name] === undefined) it(name, body, timeout);
     },
-    unmatched: () => Object.keys(skip).filter((name) => !seen.has(name)),
+    unmatched,
+    rejectUnmatched() {
+      const stale = unmatched();
+      if (stale.length > 0) {
+        throw new Error(`skip names tests this suite does not have: ${stale.join('; ')}`);
+      }
+    },
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('namedTests', () => {
   const ran: string[] = [];
-  const { test, unmatched } = namedTests({
+  const { test, unmatched, rejectUnmatched } = namedTests({
     'a test the store cannot pass': 'the store has no such index',
     'a test renamed since': 'a stale name',
   });
@@ -18,5 +18,8 @@ describe('namedTests', () => {
   it('leaves out the tests named in skip, registers the others, and names the stale entries', () => {
     expect(ran).toEqual(['passes']);
     expect(unmatched()).toEqual(['a test renamed since']);
+    expect(rejectUnmatched).toThrow(
+      /skip names tests this suite does not have: a test renamed since/,
+    );
   });
 });
