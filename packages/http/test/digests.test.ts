@@ -50,6 +50,19 @@ describe('POST /v1/digests', () => {
   });
 });
 
+describe('hostile digest ids', () => {
+  it('answers a huge, NUL, lone-surrogate or space-laden digest id with a typed 4xx, never a 500', async () => {
+    for (const id of ['x'.repeat(5000), '%00', '%ED%A0%80', 'a%20b', '..%2F..%2Fetc']) {
+      const read = await server.call(`/v1/digests/${id}`);
+      expect([read.status, read.body?.error?.code], id).toEqual([404, 'NOT_FOUND']);
+      const proof = await server.call(`/v1/wallets/${PLAYER_ACCOUNT}/proof?digestId=${id}`);
+      expect([proof.status, proof.body?.error?.code], id).toEqual([400, 'VALIDATION_ERROR']);
+      const listed = await server.call(`/v1/digests?cursor=${id}`);
+      expect([listed.status, listed.body?.error?.code], id).toEqual([400, 'VALIDATION_ERROR']);
+    }
+  });
+});
+
 describe('GET /v1/wallets/{accountId}/proof', () => {
   it("gives a player the proof of its own wallet against the newest digest, and no other's", async () => {
     const other = await server.wallet('dg-other', { GEMS: '1' });
