@@ -1,8 +1,16 @@
+export { type AccountIdRule, defaultAccountIdRule, isAccountId } from './account-ids.js';
 export { QldbExportError, type QldbExportErrorCode } from './errors.js';
 export { dotHash, ionHash, merkleRoot, sameHash, toBase64 } from './hashing.js';
+export {
+  type ImportProgress,
+  type ImportQldbExportOptions,
+  importQldbExport,
+} from './import.js';
+export type * from './import-report.js';
 export { ionToJson } from './ion-json.js';
 export { type ExportManifest, findExports } from './manifests.js';
 export { type ReadQldbExportOptions, readQldbExport, sniffFormat } from './reader.js';
+export { type ConvertedBalance, convertBalance } from './sample-balance.js';
 export {
   directorySource,
   type ExportSource,

@@ -1,37 +1,16 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type JournalBlock, QldbExportError, readQldbExport, s3Source } from '../src/index.js';
 import { buildBlocks, exportObjects, PREFIX } from './support/export-fixture.js';
+import { serveFromMock } from './support/mock-s3.js';
 
 const s3 = mockClient(S3Client);
+const serve = (objects: Map<string, Uint8Array>) => serveFromMock(s3, objects);
 
 afterEach(() => {
   s3.reset();
 });
-
-/** Serves the objects from the mocked S3, listing two keys per page. */
-function serve(objects: Map<string, Uint8Array>): void {
-  const keys = [...objects.keys()].sort();
-  s3.on(ListObjectsV2Command).callsFake(
-    (input: { Prefix?: string; ContinuationToken?: string }) => {
-      const matching = keys.filter((k) => k.startsWith(input.Prefix ?? ''));
-      const start = Number(input.ContinuationToken ?? '0');
-      const page = matching.slice(start, start + 2);
-      const more = start + 2 < matching.length;
-      return {
-        Contents: page.map((Key) => ({ Key })),
-        IsTruncated: more,
-        ...(more ? { NextContinuationToken: String(start + 2) } : {}),
-      };
-    },
-  );
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const bytes = objects.get(input.Key);
-    if (bytes === undefined) throw new NoSuchKey({ message: 'no such key', $metadata: {} });
-    return { Body: { transformToByteArray: async () => bytes } };
-  });
-}
 
 async function readAll(source: ReturnType<typeof s3Source>): Promise<JournalBlock[]> {
   const blocks: JournalBlock[] = [];

@@ -11,8 +11,11 @@ import { dotHash, ionHash, merkleRoot, toBase64 } from '../../src/index.js';
  */
 export interface WalletChange {
   readonly documentId: string;
-  readonly accountId: string;
+  /** A string id, or any other value as its Ion and JSON texts (`{ ion: '123', json: '123' }`). */
+  readonly accountId: string | { readonly ion: string; readonly json: string };
   readonly balance: string | null;
+  /** The revision's version; one more than the document's previous one (0 first) when absent. */
+  readonly version?: number;
   /** Write the revision redacted: its data's hash instead of its data. */
   readonly redacted?: boolean;
 }
@@ -85,7 +88,7 @@ export function buildBlocks(
   let previous = fakeHash('block before the export');
   return changes.map((change, i) => {
     const sequenceNo = firstSequenceNo + i;
-    const version = versions.get(change.documentId) ?? 0;
+    const version = change.version ?? versions.get(change.documentId) ?? 0;
     versions.set(change.documentId, version + 1);
     const transactionId = `Tx${String(sequenceNo).padStart(20, '0')}`;
     const time = new Date(Date.UTC(2021, 4, 27, 12, 0, i)).toISOString();
@@ -101,14 +104,16 @@ export function buildBlocks(
     const transactionInfoJson = `{"statements":[{"statement":${escaped},"startTime":"${time}","statementDigest":"${digest}"}],"documents":{"${change.documentId}":{"tableName":"Wallet","tableId":"${TABLE_ID}","statements":[0]}}}`;
     const metadataText = `{id:"${change.documentId}",version:${version},txTime:${time},txId:"${transactionId}"}`;
     const metadataJson = `{"id":"${change.documentId}","version":${version},"txTime":"${time}","txId":"${transactionId}"}`;
+    const id =
+      typeof change.accountId === 'string'
+        ? { ion: JSON.stringify(change.accountId), json: JSON.stringify(change.accountId) }
+        : change.accountId;
     const dataText =
-      change.balance === null
-        ? null
-        : `{accountId:"${change.accountId}",balance:${change.balance}}`;
+      change.balance === null ? null : `{accountId:${id.ion},balance:${change.balance}}`;
     const dataJson =
       change.balance === null
         ? null
-        : `{"accountId":"${change.accountId}","balance":${jsonNumber(change.balance)}}`;
+        : `{"accountId":${id.json},"balance":${jsonNumber(change.balance)}}`;
     const metadataHash = ionHash(load(metadataText));
     const dataHash = dataText === null ? null : ionHash(load(dataText));
     const revisionHash = dataHash === null ? metadataHash : dotHash(metadataHash, dataHash);
