@@ -1,20 +1,27 @@
 import { exportJournalToParquet, listAccountIds, readJournals } from '@wallet/analytics';
 import {
+  type CurrencyConfig,
   createWalletService,
   type Digest,
   DigestIntegrityError,
   type DigestProof,
   isWalletError,
+  type LedgerStore,
   type Metadata,
   type WalletService,
 } from '@wallet/core';
-import type { PostgresLedger } from '@wallet/postgres';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { type ConnectionOptions, connect } from './connection.js';
+import {
+  type ConnectionOptions,
+  connect,
+  type DynamoDbConnection,
+  type PostgresConnection,
+} from './connection.js';
 import { DEFAULT_CURRENCIES, parseCurrencies } from './currencies.js';
 import { DigestFile, readAnchorFile } from './digest-file.js';
 import { Activity, count, Progress, type ProgressStream } from './progress.js';
 import { table } from './table.js';
+import { counted, oneLine } from './text.js';
 import { UsageError } from './usage-error.js';
 import { verifyAllWallets } from './verify-all.js';
 
@@ -65,11 +72,17 @@ export async function runWallet(argv: readonly string[], io: WalletIo): Promise<
 function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
   const program = new Command('wallet')
     .description(
-      'Operate a wallet ledger on PostgreSQL (--database-url or DATABASE_URL) or PGlite (--data-dir).',
+      'Operate a wallet ledger on PostgreSQL (--database-url or DATABASE_URL), PGlite (--data-dir) ' +
+        'or DynamoDB (--dynamodb-table).',
     )
     .option('--database-url <url>', 'PostgreSQL connection string (default: DATABASE_URL)')
     .option('--data-dir <dir>', 'a PGlite data directory instead of PostgreSQL')
-    .option('--schema <name>', "the ledger's schema", 'wallet')
+    .option('--schema <name>', "the ledger's schema (PostgreSQL and PGlite)", 'wallet')
+    .option(
+      '--dynamodb-table <name>',
+      'a DynamoDB ledger table instead (region, credentials and endpoint from the AWS SDK: ' +
+        'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB, ...)',
+    )
     .option(
       '--currencies <list>',
       `currencies as CODE:SCALE,... (default: WALLET_CURRENCIES, else ${DEFAULT_CURRENCIES})`,
@@ -86,6 +99,7 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
       examples(
         'wallet migrate --data-dir .wallet-data',
         'DATABASE_URL=postgres://localhost/game wallet balance player-1',
+        'AWS_REGION=eu-west-1 wallet balance player-1 --dynamodb-table wallet-ledger',
       ),
     )
     .exitOverride()
@@ -102,8 +116,14 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
 
   program
     .command('migrate')
-    .description('create the ledger schema, or upgrade it to this version')
-    .addHelpText('after', examples('wallet migrate --data-dir .wallet-data'))
+    .description('create the ledger schema (or DynamoDB table), or upgrade it to this version')
+    .addHelpText(
+      'after',
+      examples(
+        'wallet migrate --data-dir .wallet-data',
+        'wallet migrate --dynamodb-table wallet-ledger',
+      ),
+    )
     .action(act((globals) => migrate(globals, io)));
 
   program
@@ -444,33 +464,126 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
       ),
     );
 
+  program
+    .command('import-qldb-export')
+    .description(
+      "import a QLDB journal export of the original sample's Wallet table, then reconcile every wallet",
+    )
+    .argument('<location>', 'the export: a directory, or s3://bucket/prefix')
+    .option('--currency <code>', "the sample's balances' currency (default: the first configured)")
+    .option('--table <name>', "the sample's QLDB table", 'Wallet')
+    .option(
+      '--account-map <file>',
+      'a JSON object of original account ids (non-strings as JSON: 123, [1,2]) to wallet ids',
+    )
+    .option('--dry-run', 'import into memory and report what would be imported; write nothing')
+    .option('--report <file>', 'also write the whole report as JSON to this file')
+    .addHelpText(
+      'after',
+      examples(
+        'wallet import-qldb-export ./qldb-export --currency GOLD --data-dir .wallet-data',
+        'wallet import-qldb-export s3://exports/journalExport/ --dry-run --report report.json',
+      ),
+    )
+    .action(
+      act(
+        async (
+          globals,
+          location: string,
+          options: {
+            currency?: string;
+            table: string;
+            accountMap?: string;
+            dryRun?: boolean;
+            report?: string;
+          },
+        ) => {
+          // Loaded here only: the export reader and Ion are this command's alone.
+          const { runImportCommand } = await import('./import-qldb-export.js');
+          return runImportCommand(
+            {
+              location,
+              currencies: currencies(globals, io),
+              ...options,
+              dryRun: options.dryRun === true,
+              json: globals.json === true,
+              connection: globals,
+            },
+            io,
+          );
+        },
+      ),
+    );
+
   return program;
 }
 
 async function migrate(globals: GlobalOptions, io: WalletIo): Promise<number> {
-  const { ledger, close } = await connect(globals, io.env, { create: true });
+  const connection = await connect(globals, io.env, { create: true });
   try {
-    let total = 0;
-    let applied = 0;
-    await ledger.migrate({
-      onProgress: (step) => {
-        total = step.total;
-        if (step.applied) applied++;
-        io.stderr.write(
-          `migration ${step.done}/${step.total} ${step.name}: ${step.applied ? 'applied' : 'already applied'}\n`,
-        );
-      },
-    });
-    print(
-      io,
-      globals,
-      { schema: ledger.schema, migrations: total, applied },
-      `schema ${ledger.schema} is up to date: ${total} migrations, ${applied} applied now`,
-    );
-    return 0;
+    return connection.kind === 'postgres'
+      ? await migrateSchema(connection, globals, io)
+      : await migrateTable(connection, globals, io);
   } finally {
-    await close();
+    await connection.close();
   }
+}
+
+async function migrateSchema(
+  { ledger }: PostgresConnection,
+  globals: GlobalOptions,
+  io: WalletIo,
+): Promise<number> {
+  let total = 0;
+  let applied = 0;
+  await ledger.migrate({
+    onProgress: (step) => {
+      total = step.total;
+      if (step.applied) applied++;
+      io.stderr.write(
+        `migration ${step.done}/${step.total} ${step.name}: ${step.applied ? 'applied' : 'already applied'}\n`,
+      );
+    },
+  });
+  print(
+    io,
+    globals,
+    { schema: ledger.schema, migrations: total, applied },
+    `schema ${ledger.schema} is up to date: ${total} migrations, ${applied} applied now`,
+  );
+  return 0;
+}
+
+/**
+ * DynamoDB's migration: the table created when missing (with every index), then brought up to
+ * date when an earlier release created it (missing indexes, wallets not yet listed).
+ */
+async function migrateTable(
+  { client, tableName }: DynamoDbConnection,
+  globals: GlobalOptions,
+  io: WalletIo,
+): Promise<number> {
+  // Loaded already by connect, which opened the table's ledger.
+  const { createLedgerTable, updateLedgerTable } = await import('@wallet/dynamodb-ledger');
+  const activity = new Activity(io.stderr, `table ${tableName}: creating it if missing`);
+  try {
+    await createLedgerTable(client, tableName);
+  } catch (error) {
+    activity.fail();
+    throw error;
+  }
+  activity.done(`table ${tableName} is active`);
+  const update = await updateLedgerTable(client, tableName, {
+    onProgress: (message) => io.stderr.write(`${message}\n`),
+  });
+  print(
+    io,
+    globals,
+    { table: tableName, ...update },
+    `table ${tableName} is up to date: ${counted(update.indexesCreated.length, 'index', 'indexes')} created, ` +
+      `${counted(update.walletsBackfilled, 'wallet')} backfilled now`,
+  );
+  return 0;
 }
 
 async function listWallets(
@@ -655,17 +768,20 @@ async function verifyAll(
 async function withService(
   globals: GlobalOptions,
   io: WalletIo,
-  use: (service: WalletService, ledger: PostgresLedger) => Promise<number>,
+  use: (service: WalletService, ledger: LedgerStore) => Promise<number>,
 ): Promise<number> {
-  const currencies = parseCurrencies(
-    globals.currencies ?? io.env.WALLET_CURRENCIES ?? DEFAULT_CURRENCIES,
-  );
+  const configs = currencies(globals, io);
   const { ledger, close } = await connect(globals, io.env);
   try {
-    return await use(createWalletService({ ledger, currencies }), ledger);
+    return await use(createWalletService({ ledger, currencies: configs }), ledger);
   } finally {
     await close();
   }
+}
+
+/** The currencies `--currencies` or `WALLET_CURRENCIES` give, else the local server's. */
+function currencies(globals: GlobalOptions, io: WalletIo): CurrencyConfig[] {
+  return parseCurrencies(globals.currencies ?? io.env.WALLET_CURRENCIES ?? DEFAULT_CURRENCIES);
 }
 
 /** Prints `value` as JSON with `--json`, else `text`. */
@@ -691,18 +807,13 @@ function reportError(error: unknown, io: WalletIo): number {
   const cause = error instanceof Error ? error.cause : undefined;
   if (isWalletError(error) && cause instanceof Error && cause.message !== '') {
     message += ` (${cause.message})`;
+    // DynamoDB's words for a missing table do not say what to do about it.
+    if (cause.name === 'ResourceNotFoundException') {
+      message += '; wallet migrate --dynamodb-table creates the table';
+    }
   }
   io.stderr.write(`wallet: ${code}: ${oneLine(message)}\n`);
   return 1;
-}
-
-/** A count and its noun, plural unless the count is 1: `1 wallet`, `1,206 wallets`. */
-function counted(value: number, noun: string): string {
-  return `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function integer(text: string): number {

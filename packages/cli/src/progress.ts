@@ -12,6 +12,7 @@ export interface ProgressStream {
  * @example
  * const progress = new Progress(process.stderr, 'verified', 'wallets', 1_000);
  * progress.update(250);
+ * progress.update(500, '12,000 entries');
  * progress.done();
  */
 export class Progress {
@@ -25,6 +26,7 @@ export class Progress {
   /** The count the last plain line showed; -1 before the first. */
   #printed = -1;
   #count = 0;
+  #note: string | undefined;
 
   constructor(stream: ProgressStream, verb: string, unit: string, total: number) {
     this.#stream = stream;
@@ -34,9 +36,13 @@ export class Progress {
     this.#nextLine = this.#step();
   }
 
-  /** Records that `count` items are done in all. */
-  update(count: number): void {
+  /**
+   * Records that `count` items are done in all; `note` (other counts of the same work, such as
+   * entries written) follows the line until the next update.
+   */
+  update(count: number, note?: string): void {
     this.#count = count;
+    this.#note = note;
     if (this.#stream.isTTY) {
       const now = performance.now();
       if (now - this.#drawnAt < 100) return;
@@ -55,6 +61,14 @@ export class Progress {
     else if (this.#printed !== this.#count) this.#print();
   }
 
+  /**
+   * Ends the display when the work failed: clears the bar on a terminal, so the error line that
+   * follows stands alone; elsewhere the lines so far stay as they are.
+   */
+  fail(): void {
+    if (this.#stream.isTTY) this.#stream.write('\r\x1b[K');
+  }
+
   #print(): void {
     this.#printed = this.#count;
     this.#stream.write(`${this.#line()}\n`);
@@ -66,7 +80,8 @@ export class Progress {
 
   #line(): string {
     const rate = this.#count / Math.max(0.001, (performance.now() - this.#started) / 1000);
-    return `${this.#verb} ${count(this.#count)}/${count(this.#total)} ${this.#unit} (${count(Math.round(rate))}/s)`;
+    const note = this.#note === undefined ? '' : `, ${this.#note}`;
+    return `${this.#verb} ${count(this.#count)}/${count(this.#total)} ${this.#unit} (${count(Math.round(rate))}/s)${note}`;
   }
 
   #bar(): string {

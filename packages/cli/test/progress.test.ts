@@ -30,6 +30,30 @@ describe('Progress', () => {
     ]);
   });
 
+  it('follows a line with the note of its last update, such as other counts of the same work', () => {
+    const log = stream(false);
+    const progress = new Progress(log, 'read', 'data objects', 2);
+    progress.update(1, '10 revisions, 8 entries written');
+    progress.update(2);
+    expect(log.writes[0]).toMatch(
+      /^read 1\/2 data objects \([\d,]+\/s\), 10 revisions, 8 entries written\n$/,
+    );
+    expect(log.writes[1]).toMatch(/^read 2\/2 data objects \([\d,]+\/s\)\n$/);
+  });
+
+  it('clears the bar after a failure on a terminal, so the error line stands alone, and adds nothing elsewhere', () => {
+    const terminal = stream(true);
+    const bar = new Progress(terminal, 'read', 'data objects', 4);
+    bar.update(1);
+    bar.fail();
+    expect(terminal.writes.at(-1)).toBe('\r\u001b[K');
+    const log = stream(false);
+    const lines = new Progress(log, 'read', 'data objects', 4);
+    lines.update(0);
+    lines.fail();
+    expect(log.writes).toEqual([]);
+  });
+
   it('shows an empty run as done', () => {
     const log = stream(false);
     const progress = new Progress(log, 'verified', 'wallets', 0);

@@ -252,6 +252,7 @@ describe('the wallet command line', () => {
       'verify',
       'export',
       'digest',
+      'import-qldb-export',
     ];
     const main = await runWallet(['--help']);
     expect(main.code).toBe(0);

@@ -3,7 +3,8 @@ import type { BlockAddress } from './types.js';
 /**
  * What went wrong while reading an export:
  * - `MISSING_MANIFEST`: no `*.completed.manifest` (the export never finished, or the location is wrong);
- * - `UNREADABLE_OBJECT`: a manifest or data object is not valid Ion / JSON, or not shaped like a block;
+ * - `UNREADABLE_OBJECT`: the location cannot be listed, or a manifest or data object is missing,
+ *   not valid Ion / JSON, or not shaped like a block;
  * - `TRUNCATED_OBJECT`: a data object ends early (cut mid-value, or its blocks stop before the
  *   range in its key);
  * - `BROKEN_BLOCK`: a block's hashes do not check out (revision, entries, block or chain).

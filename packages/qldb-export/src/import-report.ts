@@ -96,7 +96,24 @@ export interface RefusedRevision {
 }
 
 /**
- * A wallet whose balance after the import is not the export's, or whose chain does not verify.
+ * A document whose money is in no wallet: its account id was refused (`NO_ACCOUNT_ID`,
+ * `ACCOUNT_ID_REFUSED`, `ACCOUNT_ID_COLLISION`) and its last balance in the export is not zero.
+ *
+ * @example
+ * const u: UnimportedDocument = { documentId: 'DocX', balance: '12.00', code: 'ACCOUNT_ID_COLLISION' };
+ */
+export interface UnimportedDocument {
+  /** The QLDB document id. */
+  readonly documentId: string;
+  /** Its last balance in the export, at the currency's scale. */
+  readonly balance: string;
+  /** Why it has no wallet (the code its revisions were refused with). */
+  readonly code: string;
+}
+
+/**
+ * A wallet whose balance after the import is not the export's, whose chain does not verify, or
+ * one of whose documents ends on a balance that could not be imported.
  *
  * @example
  * const u: UnreconciledWallet = { accountId: 'carol', expected: '100.00', actual: '40.00', chainOk: true, problems: [] };
@@ -110,7 +127,11 @@ export interface UnreconciledWallet {
   readonly actual: string | null;
   /** Whether its hash chain verified. */
   readonly chainOk: boolean;
-  /** What `verifyWallet` found wrong with the chain. */
+  /**
+   * What `verifyWallet` found wrong with the chain, then each document whose latest balance in
+   * the export was not imported, with why (`document DocX version 4: balance nan is not a
+   * finite number`).
+   */
   readonly problems: string[];
 }
 
@@ -147,10 +168,15 @@ export interface ImportReport {
    * writes none again), or by an attempt of this run whose answer the ledger lost.
    */
   readonly replayed: number;
-  /** True when every wallet's balance equals the export's and every chain verifies. */
+  /**
+   * True when every wallet holds the export's balance (every document's latest balance
+   * imported), every chain verifies, and no document with money was left without a wallet.
+   */
   readonly reconciled: boolean;
   /** The wallets that did not reconcile. */
   readonly unreconciled: UnreconciledWallet[];
+  /** The documents with money that no wallet holds. */
+  readonly unimported: UnimportedDocument[];
   /** Every balance rounded to the currency's scale. */
   readonly rounded: RoundedBalance[];
   /** Every account id imported under another id. */

@@ -19,6 +19,7 @@ import type {
   RefusedRevision,
   RenamedAccount,
   RoundedBalance,
+  UnimportedDocument,
   UnreconciledWallet,
 } from './import-report.js';
 import { readQldbExport } from './reader.js';
@@ -36,7 +37,7 @@ import type { IonJson, JournalBlock, JournalRevision } from './types.js';
 export interface ImportProgress {
   /** `read`: importing data objects; `reconcile`: checking wallets. */
   readonly phase: 'read' | 'reconcile';
-  /** Data objects started (`read`) or wallets checked (`reconcile`). */
+  /** Data objects read so far (`read`) or wallets checked (`reconcile`). */
   readonly done: number;
   /** Data objects in the export (`read`) or wallets to check (`reconcile`). */
   readonly total: number;
@@ -44,6 +45,8 @@ export interface ImportProgress {
   readonly revisions: number;
   /** Entries written so far. */
   readonly entries: number;
+  /** Entries found written already so far (a re-run replays them all). */
+  readonly replayed: number;
 }
 
 /**
@@ -111,6 +114,11 @@ interface DocumentState {
   units: bigint;
   /** The last version taken. */
   version: number;
+  /**
+   * Why the export's latest balance for the document is not what was imported (a balance no
+   * number, an account id changed, a redaction), until a later revision is imported.
+   */
+  stuck: Refusal | null;
 }
 
 interface AccountState {
@@ -378,6 +386,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
       original: originalJson,
       units: 0n,
       version,
+      stuck: null,
     });
     if (original === undefined || original === null) {
       return refused({ code: 'NO_ACCOUNT_ID', reason: 'the document has no accountId' });
@@ -422,7 +431,14 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
         version,
       });
     }
-    return { accountId: mapped, refusal: null, original: originalJson, units: 0n, version: -1 };
+    return {
+      accountId: mapped,
+      refusal: null,
+      original: originalJson,
+      units: 0n,
+      version: -1,
+      stuck: null,
+    };
   }
 
   function take(revision: JournalRevision): void {
@@ -431,13 +447,9 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     const { id, version } = revision.metadata;
     let document = documents.get(id);
     if (revision.kind === 'redacted') {
-      refuse(
-        id,
-        version,
-        document?.accountId ?? null,
-        'REDACTED',
-        'the revision was redacted: its balance is not in the export',
-      );
+      const reason = 'the revision was redacted: its balance is not in the export';
+      refuse(id, version, document?.accountId ?? null, 'REDACTED', reason);
+      if (document) document.stuck = { code: 'REDACTED', reason: `version ${version}: ${reason}` };
       return;
     }
     if (revision.kind === 'document' && document === undefined) {
@@ -448,6 +460,13 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     if (document === undefined) return;
     if (document.accountId === null) {
       refuse(id, version, null, document.refusal!.code, document.refusal!.reason);
+      // Follow its balance all the same: money left in a document with no wallet is reported.
+      if (revision.kind === 'delete') {
+        document.units = 0n;
+      } else {
+        const converted = convertBalance(field(revision.data, 'balance'), currency.scale);
+        if (!('code' in converted)) document.units = converted.units;
+      }
       return;
     }
     if (version <= document.version) {
@@ -463,6 +482,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     const account = accounts.get(document.accountId)!;
     if (revision.kind === 'delete') {
       document.version = version;
+      document.stuck = null;
       closed.push({
         accountId: document.accountId,
         documentId: id,
@@ -476,21 +496,19 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     }
     const originalJson = JSON.stringify(field(revision.data, 'accountId') ?? null);
     if (originalJson !== document.original) {
-      refuse(
-        id,
-        version,
-        document.accountId,
-        'ACCOUNT_ID_CHANGED',
-        `the document's accountId changed from ${shortJson(document.original)} to ${shortJson(originalJson)}`,
-      );
+      const reason = `the document's accountId changed from ${shortJson(document.original)} to ${shortJson(originalJson)}`;
+      refuse(id, version, document.accountId, 'ACCOUNT_ID_CHANGED', reason);
+      document.stuck = { code: 'ACCOUNT_ID_CHANGED', reason: `version ${version}: ${reason}` };
       return;
     }
     document.version = version;
     const converted = convertBalance(field(revision.data, 'balance'), currency.scale);
     if ('code' in converted) {
       refuse(id, version, document.accountId, converted.code, converted.reason);
+      document.stuck = { code: converted.code, reason: `version ${version}: ${converted.reason}` };
       return;
     }
+    document.stuck = null;
     if (!converted.exact) {
       rounded.push({
         accountId: document.accountId,
@@ -514,6 +532,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
       total,
       revisions: counts.revisions,
       entries: counts.entries,
+      replayed: counts.replayed,
     });
 
   const blocks: AsyncGenerator<JournalBlock> = readQldbExport(options.source, {
@@ -540,9 +559,28 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
   if (failure !== null) throw (failure as { error: unknown }).error;
   progress('read', objects.total, objects.total);
 
+  // Documents whose latest balance in the export was never imported, and money in no wallet.
+  const divergent = new Map<string, string[]>();
+  const unimported: UnimportedDocument[] = [];
+  for (const [documentId, document] of documents) {
+    if (document.accountId === null) {
+      if (document.units !== 0n) {
+        unimported.push({
+          documentId,
+          balance: currency.render(document.units),
+          code: document.refusal!.code,
+        });
+      }
+    } else if (document.stuck !== null) {
+      const reasons = divergent.get(document.accountId) ?? [];
+      reasons.push(`document ${documentId} ${document.stuck.reason}`);
+      divergent.set(document.accountId, reasons);
+    }
+  }
   const unreconciled = await reconcile(
     lanes.map((lane) => lane.service),
     accounts,
+    divergent,
     currency.code,
     (accountUnits) => currency.render(accountUnits),
     (done) => progress('reconcile', done, accounts.size),
@@ -562,8 +600,9 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     wallets: accounts.size,
     entries: counts.entries,
     replayed: counts.replayed,
-    reconciled: unreconciled.length === 0,
+    reconciled: unreconciled.length === 0 && unimported.length === 0,
     unreconciled,
+    unimported,
     rounded,
     renamed,
     merged,
@@ -581,6 +620,7 @@ function shortJson(json: string): string {
 async function reconcile(
   services: WalletService[],
   accounts: Map<string, AccountState>,
+  divergent: Map<string, string[]>,
   currency: string,
   render: (units: bigint) => string,
   onChecked: (done: number) => void,
@@ -605,8 +645,15 @@ async function reconcile(
           if (!(error instanceof WalletError) || error.code !== 'WALLET_NOT_FOUND') throw error;
           problems = ['the ledger holds no such wallet'];
         }
-        if (actual !== expected || !chainOk) {
-          unreconciled.push({ accountId, expected, actual, chainOk, problems });
+        const stuck = divergent.get(accountId) ?? [];
+        if (actual !== expected || !chainOk || stuck.length > 0) {
+          unreconciled.push({
+            accountId,
+            expected,
+            actual,
+            chainOk,
+            problems: [...problems, ...stuck],
+          });
         }
         onChecked(++done);
       }

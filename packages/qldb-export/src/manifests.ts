@@ -82,7 +82,16 @@ export function keyRange(key: string): { first: number; last: number } | undefin
  * const exports = await findExports(s3Source({ client, bucket: 'b', prefix: 'journal/' }));
  */
 export async function findExports(source: ExportSource): Promise<ExportManifest[]> {
-  const keys = await source.list();
+  let keys: string[];
+  try {
+    keys = await source.list();
+  } catch (cause) {
+    // A missing directory, a bucket that is not there, access denied: typed like a failed read.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new QldbExportError('UNREADABLE_OBJECT', `cannot list ${source.description}: ${reason}`, {
+      cause,
+    });
+  }
   const started = new Map<string, string>();
   for (const key of keys) {
     if (key.endsWith(STARTED)) started.set(baseName(key).slice(0, -STARTED.length), key);

@@ -153,7 +153,12 @@ describe('importQldbExport', () => {
       ['DocBad', 1, 'ACCOUNT_ID_REFUSED'],
     ]);
     expect(report.wallets).toBe(1);
-    expect(report.reconciled).toBe(true);
+    // The refused document's money is in no wallet: the import does not reconcile.
+    expect(report.unimported).toEqual([
+      { documentId: 'DocBad', balance: '6.00', code: 'ACCOUNT_ID_REFUSED' },
+    ]);
+    expect(report.unreconciled).toEqual([]);
+    expect(report.reconciled).toBe(false);
   });
 
   it('merges the documents of one account into one wallet holding the sum of their balances', async () => {
@@ -227,7 +232,51 @@ describe('importQldbExport', () => {
     const service = serviceOn(ledger);
     expect((await service.getFunds({ accountId: 'inf' })).balances.COINS).toBe('3.00');
     expect((await service.getFunds({ accountId: 'red' })).balances.COINS).toBe('4.00');
-    expect(report.reconciled).toBe(true);
+    // inf and red end on balances imported: only the document with no id holds money nowhere.
+    expect(report.unreconciled).toEqual([]);
+    expect(report.unimported).toEqual([
+      { documentId: 'DocNoId', balance: '1.00', code: 'NO_ACCOUNT_ID' },
+    ]);
+    expect(report.reconciled).toBe(false);
+  });
+
+  it('does not reconcile a wallet whose document ends on a balance that could not be imported', async () => {
+    const ledger = createMemoryLedger();
+    const changes: WalletChange[] = [
+      ...documentChanges('DocNan', 'nan', ['3', 'nan']),
+      ...documentChanges('DocRed', 'red', ['2']),
+      { documentId: 'DocRed', accountId: 'red', balance: '9', redacted: true },
+      ...documentChanges('DocHuge', 'huge', ['1000000000000000000000']),
+    ];
+    const report = await importInto(ledger, await exportDirectory(changes));
+    expect(report.unreconciled).toEqual([
+      {
+        accountId: 'huge',
+        expected: '0.00',
+        actual: '0.00',
+        chainOk: true,
+        problems: [
+          'document DocHuge version 1: balance 1000000000000000000000 has more than 18 integer digits',
+        ],
+      },
+      {
+        accountId: 'nan',
+        expected: '3.00',
+        actual: '3.00',
+        chainOk: true,
+        problems: ['document DocNan version 2: balance nan is not a finite number'],
+      },
+      {
+        accountId: 'red',
+        expected: '2.00',
+        actual: '2.00',
+        chainOk: true,
+        problems: [
+          'document DocRed version 2: the revision was redacted: its balance is not in the export',
+        ],
+      },
+    ]);
+    expect(report.reconciled).toBe(false);
   });
 
   it('refuses to write into a wallet of the same id that no import made', async () => {
