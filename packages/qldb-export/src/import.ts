@@ -137,6 +137,8 @@ type Task =
       readonly metadata: Metadata;
       readonly documentId: string;
       readonly version: number;
+      /** The revision's place in the journal, to list refusals in journal order. */
+      readonly position: number;
     }
   | {
       readonly kind: 'funds';
@@ -147,6 +149,8 @@ type Task =
       readonly metadata: Metadata;
       readonly documentId: string;
       readonly version: number;
+      /** The revision's place in the journal, to list refusals in journal order. */
+      readonly position: number;
     };
 
 /** One wallet service per lane, its clock set to the revision being written. */
@@ -241,7 +245,8 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
   const rounded: RoundedBalance[] = [];
   const renamed: RenamedAccount[] = [];
   const closed: ClosedDocument[] = [];
-  const refused: RefusedRevision[] = [];
+  /** Refusals with the revision's place in the journal: lanes finish in any order. */
+  const refusals: { position: number; refusal: RefusedRevision }[] = [];
   /** Wallets no revision may be written to, and why (one no import made, one createWallet refused). */
   const blocked = new Map<string, Refusal>();
   const counts = { blocks: 0, revisions: 0, entries: 0, replayed: 0 };
@@ -265,16 +270,17 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
   });
 
   const refuse = (
+    position: number,
     documentId: string,
     version: number,
     accountId: string | null,
     code: string,
     reason: string,
-  ) => refused.push({ documentId, version, accountId, code, reason });
+  ) => refusals.push({ position, refusal: { documentId, version, accountId, code, reason } });
 
   async function execute(lane: Lane, task: Task): Promise<void> {
     lane.time = task.time;
-    const { accountId, documentId, version } = task;
+    const { accountId, documentId, version, position } = task;
     if (task.kind === 'create') {
       try {
         await lane.service.createWallet({ accountId, metadata: task.metadata });
@@ -290,7 +296,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
           }
         } else if (REFUSING_CODES.has(error.code)) {
           blocked.set(accountId, { code: error.code, reason: error.message });
-          refuse(documentId, version, accountId, error.code, error.message);
+          refuse(position, documentId, version, accountId, error.code, error.message);
         } else {
           throw error;
         }
@@ -299,7 +305,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     }
     const refusal = blocked.get(accountId);
     if (refusal) {
-      refuse(documentId, version, accountId, refusal.code, refusal.reason);
+      refuse(position, documentId, version, accountId, refusal.code, refusal.reason);
       return;
     }
     const request = {
@@ -317,7 +323,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
       else counts.entries++;
     } catch (error) {
       if (!(error instanceof WalletError) || !REFUSING_CODES.has(error.code)) throw error;
-      refuse(documentId, version, accountId, error.code, error.message);
+      refuse(position, documentId, version, accountId, error.code, error.message);
     }
   }
 
@@ -370,6 +376,8 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
       metadata: entryMetadata(revision),
       documentId: revision.metadata.id,
       version: revision.metadata.version,
+      // Tasks are made while their revision is taken: it is the last counted.
+      position: counts.revisions,
     });
   }
 
@@ -429,6 +437,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
         metadata,
         documentId: id,
         version,
+        position: counts.revisions,
       });
     }
     return {
@@ -443,12 +452,12 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
 
   function take(revision: JournalRevision): void {
     if (revision.kind === 'system' || revision.tableName !== table) return;
-    counts.revisions++;
+    const position = ++counts.revisions;
     const { id, version } = revision.metadata;
     let document = documents.get(id);
     if (revision.kind === 'redacted') {
       const reason = 'the revision was redacted: its balance is not in the export';
-      refuse(id, version, document?.accountId ?? null, 'REDACTED', reason);
+      refuse(position, id, version, document?.accountId ?? null, 'REDACTED', reason);
       if (document) document.stuck = { code: 'REDACTED', reason: `version ${version}: ${reason}` };
       return;
     }
@@ -459,7 +468,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     // A delete of a document the export never showed (it starts after the insert) closes nothing.
     if (document === undefined) return;
     if (document.accountId === null) {
-      refuse(id, version, null, document.refusal!.code, document.refusal!.reason);
+      refuse(position, id, version, null, document.refusal!.code, document.refusal!.reason);
       // Follow its balance all the same: money left in a document with no wallet is reported.
       if (revision.kind === 'delete') {
         document.units = 0n;
@@ -471,6 +480,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     }
     if (version <= document.version) {
       refuse(
+        position,
         id,
         version,
         document.accountId,
@@ -497,14 +507,14 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     const originalJson = JSON.stringify(field(revision.data, 'accountId') ?? null);
     if (originalJson !== document.original) {
       const reason = `the document's accountId changed from ${shortJson(document.original)} to ${shortJson(originalJson)}`;
-      refuse(id, version, document.accountId, 'ACCOUNT_ID_CHANGED', reason);
+      refuse(position, id, version, document.accountId, 'ACCOUNT_ID_CHANGED', reason);
       document.stuck = { code: 'ACCOUNT_ID_CHANGED', reason: `version ${version}: ${reason}` };
       return;
     }
     document.version = version;
     const converted = convertBalance(field(revision.data, 'balance'), currency.scale);
     if ('code' in converted) {
-      refuse(id, version, document.accountId, converted.code, converted.reason);
+      refuse(position, id, version, document.accountId, converted.code, converted.reason);
       document.stuck = { code: converted.code, reason: `version ${version}: ${converted.reason}` };
       return;
     }
@@ -607,7 +617,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
     renamed,
     merged,
     closed,
-    refused,
+    refused: refusals.sort((a, b) => a.position - b.position).map((r) => r.refusal),
   };
 }
 

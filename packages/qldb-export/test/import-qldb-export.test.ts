@@ -214,6 +214,24 @@ describe('importQldbExport', () => {
     ]);
   });
 
+  it('lists refusals in journal order, however the wallets written at once finish', async () => {
+    const capped: CurrencyConfig[] = [{ code: 'COINS', scale: 2, maxBalance: '50' }];
+    const changes: WalletChange[] = [];
+    for (let w = 0; w < 12; w++)
+      changes.push({ documentId: `Doc${w}`, accountId: `p-${w}`, balance: '0' });
+    for (let w = 11; w >= 0; w--)
+      changes.push({ documentId: `Doc${w}`, accountId: `p-${w}`, balance: '99' });
+    changes.push({ documentId: 'DocNaN', accountId: 'nan', balance: 'nan' });
+    const report = await importInto(createMemoryLedger(), await exportDirectory(changes), {
+      currencies: capped,
+      concurrency: 4,
+    });
+    expect(report.refused.map((r) => r.documentId)).toEqual([
+      ...Array.from({ length: 12 }, (_, i) => `Doc${11 - i}`),
+      'DocNaN',
+    ]);
+  });
+
   it('refuses a balance that is no finite number, a document with no accountId and a redacted revision, each by name', async () => {
     const ledger = createMemoryLedger();
     const changes: WalletChange[] = [
