@@ -29,6 +29,7 @@ export {
   type ProofStep,
   rootFromPath,
 } from './merkle.js';
+// Adapter authors find these in `@wallet/core/adapter`; they stay here too, where they first were.
 export { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 export type * from './ports.js';
 export { MAX_POSTING_LEGS, MIN_POSTING_LEGS } from './posting.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backoffDelay, sleep as defaultSleep } from './backoff.js';
 import { isWalletError, type WalletError } from './errors.js';
 import type { WalletService } from './wallet-service.js';
 
@@ -76,7 +77,7 @@ export function withRetries(service: WalletService, policy: RetryPolicy = {}): W
   const baseDelayMs = policy.baseDelayMs ?? 25;
   const maxDelayMs = policy.maxDelayMs ?? 2000;
   const random = policy.random ?? Math.random;
-  const sleep = policy.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const sleep = policy.sleep ?? defaultSleep;
   const newKey = policy.newIdempotencyKey ?? (() => `retry:${randomUUID()}`);
 
   async function attempt<T>(
@@ -94,8 +95,7 @@ export function withRetries(service: WalletService, policy: RetryPolicy = {}): W
         }
         if (!isWalletError(error) || !error.retryable || attemptNumber >= maxAttempts) throw error;
         retried = true;
-        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
-        await sleep(Math.floor(random() * ceiling));
+        await sleep(Math.floor(backoffDelay(attemptNumber, { baseDelayMs, maxDelayMs }, random)));
       }
     }
   }

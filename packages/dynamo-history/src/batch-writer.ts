@@ -4,6 +4,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
+import { retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import type { HistoryItem } from './item-codec.js';
 import { isRetryable, type RetryPolicy, refused } from './retry-policy.js';
@@ -14,7 +15,7 @@ const BATCH_LIMIT = 25;
 /**
  * Puts items with `BatchWriteItem`, 25 at a time, one batch after another. Whatever DynamoDB
  * hands back as `UnprocessedItems` is sent again after a backoff pause, and a throttled call
- * is repeated; both draw on one budget of `policy.attempts` calls per batch. Items must have
+ * is repeated; both draw on one budget of `policy.maxUnavailableRetries` retries per batch. Items must have
  * distinct keys: DynamoDB rejects a batch that names one key twice.
  *
  * @throws {StoreUnavailableError} when a batch is not fully written within its attempts (with
@@ -42,24 +43,27 @@ async function writeBatch(
 ): Promise<void> {
   const operation = `BatchWriteItem on ${tableName}`;
   let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 1; ; attempt++) {
-    let failure: unknown;
-    try {
+  await retryTransaction(
+    async () => {
       const output = (await client.send(
         new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
       )) as BatchWriteItemCommandOutput;
       pending = output.UnprocessedItems?.[tableName] ?? [];
-      if (pending.length === 0) return;
-    } catch (error) {
-      if (!isRetryable(error)) throw refused(operation, error);
-      failure = error;
-    }
-    if (attempt >= policy.attempts) {
-      throw new StoreUnavailableError(
-        `${operation} left ${pending.length} of ${items.length} items unwritten after ${attempt} attempts`,
-        { cause: failure },
-      );
-    }
-    await policy.pause(attempt);
-  }
+      if (pending.length > 0) throw UNPROCESSED;
+    },
+    {
+      policy,
+      classify: (error) => (error === UNPROCESSED || isRetryable(error) ? 'unavailable' : 'fatal'),
+      giveUp: (kind, error, attempts) =>
+        kind === 'unavailable'
+          ? new StoreUnavailableError(
+              `${operation} left ${pending.length} of ${items.length} items unwritten after ${attempts} attempts`,
+              { cause: error === UNPROCESSED ? undefined : error },
+            )
+          : refused(operation, error),
+    },
+  );
 }
+
+/** Thrown by an attempt that left items unprocessed: they are sent again after a backoff. */
+const UNPROCESSED = Symbol('unprocessed items');

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreUnavailableError } from '@wallet/core';
+import { type BackoffBounds, type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
 import { errorName } from './dynamo-client.js';
 
 /**
@@ -20,17 +20,15 @@ export interface RetryOptions {
 
 /**
  * A bounded exponential backoff with jitter: `attempts` calls at most, the pause before
- * retry `n` a random time between half and all of `min(maxDelayMs, baseDelayMs × 2^(n-1))`.
+ * retry `n` a random time between half and all of `min(maxDelayMs, baseDelayMs × 2^(n-1))`
+ * (core's backoff with equal jitter: many Lambda invocations throttled at the same moment
+ * spread out, and none comes back at once).
  *
  * @example
  * const policy = retryPolicy({ attempts: 3 });
- * await policy.pause(1);
+ * await sleep(backoffDelay(1, policy));
  */
-export interface RetryPolicy {
-  readonly attempts: number;
-  /** Waits before the retry that follows failed attempt number `attempt` (1-based). */
-  pause(attempt: number): Promise<void>;
-}
+export type RetryPolicy = LedgerRetryPolicy & BackoffBounds;
 
 /**
  * Builds a {@link RetryPolicy} from options, filling in the defaults.
@@ -48,12 +46,13 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
     throw new RangeError('retry.baseDelayMs and retry.maxDelayMs must not be negative');
   }
   return {
-    attempts,
-    pause(attempt) {
-      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      // Jitter spreads out the retries of many Lambda invocations throttled at the same moment.
-      return sleep(ceiling / 2 + (Math.random() * ceiling) / 2);
-    },
+    // Only throttling and passing faults are retried here; nothing conflicts or is ambiguous.
+    maxConflictAttempts: 1,
+    maxUnknownRetries: 0,
+    maxUnavailableRetries: attempts - 1,
+    baseDelayMs,
+    maxDelayMs,
+    jitter: 'equal',
   };
 }
 
@@ -85,25 +84,21 @@ export function isRetryable(error: unknown): boolean {
  * @example
  * const output = await withRetries(policy, 'Query on wallet-history', () => client.send(command));
  */
-export async function withRetries<T>(
+export function withRetries<T>(
   policy: RetryPolicy,
   operation: string,
   call: () => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isRetryable(error)) throw refused(operation, error);
-      if (attempt >= policy.attempts) {
-        throw new StoreUnavailableError(
-          `${operation} was still failing after ${attempt} attempts`,
-          { cause: error },
-        );
-      }
-      await policy.pause(attempt);
-    }
-  }
+  return retryTransaction(call, {
+    policy,
+    classify: (error) => (isRetryable(error) ? 'unavailable' : 'fatal'),
+    giveUp: (kind, error, attempts) =>
+      kind === 'unavailable'
+        ? new StoreUnavailableError(`${operation} was still failing after ${attempts} attempts`, {
+            cause: error,
+          })
+        : refused(operation, error),
+  });
 }
 
 /**

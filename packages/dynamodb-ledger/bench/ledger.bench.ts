@@ -13,8 +13,9 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createWalletService, isWalletError, type WalletService } from '@wallet/core';
+import { ledgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
 import { startDynamoDbLocal } from '@wallet/testing';
-import { backoffDelay, retryPolicy, sleep } from '../src/backoff.js';
+import { RETRY_DEFAULTS } from '../src/dynamodb-ledger.js';
 import { createDynamoDbLedger, createLedgerTable } from '../src/index.js';
 import { journalEntryToItem } from '../src/item-codec.js';
 import { walletKey } from '../src/table-keys.js';
@@ -26,7 +27,7 @@ const WARMUP_MS = 1500;
 const LEDGER_TABLE = 'bench-ledger';
 const BASELINE_TABLE = 'bench-baseline';
 const HOT = 'hot';
-const policy = retryPolicy();
+const policy = ledgerRetryPolicy({}, RETRY_DEFAULTS);
 /**
  * The coalesced batch the rows in docs/dynamodb-ledger.md were measured with (the ledger's
  * limit was 20 operations then; `coalesce: true` now packs up to 100 items' worth).
@@ -65,8 +66,17 @@ const randomWallet = () => `w${Math.floor(Math.random() * WALLETS)}`;
 
 /** The baseline: read the wallet, then update it under a version condition and put one entry. */
 function rawCredit(client: DynamoDBClient): (accountId: string) => Promise<void> {
-  return async (accountId) => {
-    for (let attempt = 1; ; attempt++) {
+  // The same conflict handling as the ledger's, so the hot-wallet rows compare like with like.
+  const conflicts = {
+    policy,
+    classify: (error: unknown) =>
+      (error as Error).name === 'TransactionCanceledException'
+        ? ('conflict' as const)
+        : ('fatal' as const),
+    giveUp: (_kind: unknown, error: unknown) => error,
+  };
+  return (accountId) =>
+    retryTransaction(async () => {
       const { Item } = (await client.send(
         new GetItemCommand({
           TableName: BASELINE_TABLE,
@@ -78,59 +88,50 @@ function rawCredit(client: DynamoDBClient): (accountId: string) => Promise<void>
       const sequence = Number(Item!.sequence!.N!) + 1;
       const before = BigInt(Item!.balance!.S!);
       const after = String(before + 1n);
-      try {
-        await client.send(
-          new TransactWriteItemsCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: BASELINE_TABLE,
-                  Key: walletKey(accountId),
-                  UpdateExpression: 'SET balance = :after, version = version + :one, #seq = :seq',
-                  ConditionExpression: 'version = :read',
-                  ExpressionAttributeNames: { '#seq': 'sequence' },
-                  ExpressionAttributeValues: {
-                    ':after': { S: after },
-                    ':one': { N: '1' },
-                    ':seq': { N: String(sequence) },
-                    ':read': { N: version },
-                  },
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: BASELINE_TABLE,
+                Key: walletKey(accountId),
+                UpdateExpression: 'SET balance = :after, version = version + :one, #seq = :seq',
+                ConditionExpression: 'version = :read',
+                ExpressionAttributeNames: { '#seq': 'sequence' },
+                ExpressionAttributeValues: {
+                  ':after': { S: after },
+                  ':one': { N: '1' },
+                  ':seq': { N: String(sequence) },
+                  ':read': { N: version },
                 },
               },
-              {
-                Put: {
-                  TableName: BASELINE_TABLE,
-                  Item: journalEntryToItem({
-                    transactionId: crypto.randomUUID(),
-                    accountId,
-                    sequence,
-                    type: 'CREDIT',
-                    currency: 'GEMS',
-                    amount: '1',
-                    balanceBefore: String(before),
-                    balanceAfter: after,
-                    txTime: new Date().toISOString(),
-                    idempotencyKey: null,
-                    counterparty: null,
-                    metadata: null,
-                    prevHash: '0'.repeat(64),
-                    hash: '0'.repeat(64),
-                  }),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
+            },
+            {
+              Put: {
+                TableName: BASELINE_TABLE,
+                Item: journalEntryToItem({
+                  transactionId: crypto.randomUUID(),
+                  accountId,
+                  sequence,
+                  type: 'CREDIT',
+                  currency: 'GEMS',
+                  amount: '1',
+                  balanceBefore: String(before),
+                  balanceAfter: after,
+                  txTime: new Date().toISOString(),
+                  idempotencyKey: null,
+                  counterparty: null,
+                  metadata: null,
+                  prevHash: '0'.repeat(64),
+                  hash: '0'.repeat(64),
+                }),
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-            ],
-          }),
-        );
-        return;
-      } catch (error) {
-        // The same conflict handling as the ledger's, so the hot-wallet rows compare like with like.
-        if ((error as Error).name !== 'TransactionCanceledException') throw error;
-        if (attempt >= policy.maxConflictAttempts) throw error;
-        await sleep(backoffDelay(attempt, policy));
-      }
-    }
-  };
+            },
+          ],
+        }),
+      );
+    }, conflicts);
 }
 
 async function seedBaseline(client: DynamoDBClient): Promise<void> {

@@ -4,7 +4,7 @@ import {
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
-import { backoffDelay, type RetryPolicy, sleep } from './backoff.js';
+import { type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import type { LedgerItem } from './item-codec.js';
 import type { LedgerKey } from './table-keys.js';
@@ -26,7 +26,7 @@ export async function batchGetItems(
   client: DynamoDbClientLike,
   tableName: string,
   keys: readonly LedgerKey[],
-  policy: Pick<RetryPolicy, 'maxUnavailableRetries' | 'baseDelayMs' | 'maxDelayMs'>,
+  policy: LedgerRetryPolicy,
 ): Promise<LedgerItem[]> {
   if (keys.length <= MAX_BATCH_GET_KEYS) {
     return keys.length === 0 ? [] : batchGet(client, tableName, [...keys], policy);
@@ -42,30 +42,44 @@ async function batchGet(
   client: DynamoDbClientLike,
   tableName: string,
   keys: LedgerKey[],
-  policy: Pick<RetryPolicy, 'maxUnavailableRetries' | 'baseDelayMs' | 'maxDelayMs'>,
+  policy: LedgerRetryPolicy,
 ): Promise<LedgerItem[]> {
   const items: LedgerItem[] = [];
   let request: Record<string, KeysAndAttributes> = {
     [tableName]: { Keys: keys, ConsistentRead: true },
   };
-  for (let retry = 0; ; retry++) {
-    let output: BatchGetItemCommandOutput;
-    try {
-      output = (await client.send(
-        new BatchGetItemCommand({ RequestItems: request }),
-      )) as BatchGetItemCommandOutput;
-    } catch (error) {
-      throw new StoreUnavailableError('DynamoDB could not read the ledger', { cause: error });
-    }
-    items.push(...(output.Responses?.[tableName] ?? []));
-    const unprocessed = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    if (unprocessed.length === 0) return items;
-    if (retry >= policy.maxUnavailableRetries) {
-      throw new StoreUnavailableError(
-        `DynamoDB left ${unprocessed.length} ledger reads unprocessed after ${retry + 1} requests`,
-      );
-    }
-    request = { [tableName]: { Keys: unprocessed, ConsistentRead: true } };
-    await sleep(backoffDelay(retry + 1, policy));
-  }
+  await retryTransaction(
+    async () => {
+      let output: BatchGetItemCommandOutput;
+      try {
+        output = (await client.send(
+          new BatchGetItemCommand({ RequestItems: request }),
+        )) as BatchGetItemCommandOutput;
+      } catch (error) {
+        throw new StoreUnavailableError('DynamoDB could not read the ledger', { cause: error });
+      }
+      items.push(...(output.Responses?.[tableName] ?? []));
+      const unprocessed = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      if (unprocessed.length > 0) {
+        request = { [tableName]: { Keys: unprocessed, ConsistentRead: true } };
+        throw new Unprocessed(unprocessed.length);
+      }
+    },
+    {
+      policy,
+      classify: (error) => (error instanceof Unprocessed ? 'unavailable' : 'fatal'),
+      giveUp: (_kind, error, requests) =>
+        error instanceof Unprocessed
+          ? new StoreUnavailableError(
+              `DynamoDB left ${error.keys} ledger reads unprocessed after ${requests} requests`,
+            )
+          : error,
+    },
+  );
+  return items;
+}
+
+/** Keys DynamoDB left unprocessed (throttling): read them again after a backoff. */
+class Unprocessed {
+  constructor(readonly keys: number) {}
 }

@@ -5,10 +5,16 @@ import {
   type LedgerStore,
   type LedgerTransaction,
   StoreUnavailableError,
-  TransactionTooLargeError,
   type WalletRecord,
 } from '@wallet/core';
-import { backoffDelay, type RetryOptions, retryPolicy, sleep } from './backoff.js';
+import {
+  type FailureKind,
+  type LedgerRetryOptions,
+  type LedgerRetryPolicy,
+  ledgerRetryPolicy,
+  retryTransaction,
+  TransactionTooLargeError,
+} from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryJournal } from './entry-query.js';
 import { type LedgerItem, recordFromItem, walletFromItem } from './item-codec.js';
@@ -36,6 +42,44 @@ export interface DynamoDbLedgerOptions {
   tableName: string;
   /** How hard to retry conflicts, throttling and unknown outcomes. */
   retry?: RetryOptions;
+}
+
+/**
+ * How hard a DynamoDB ledger retries: core's {@link LedgerRetryOptions}, with these defaults:
+ * `maxConflictAttempts` 30 (each attempt on a fresh snapshot), `maxUnavailableRetries` 8
+ * (resends after throttling or an unreachable endpoint), `maxUnknownRetries` 3 (resends of the
+ * same `TransactWriteItems`, with the same `ClientRequestToken`, after an ambiguous failure),
+ * `baseDelayMs` 5 and `maxDelayMs` 1000 (a hundred callers contending for one wallet need about
+ * a second to spread out, measured on DynamoDB Local; coalescing is the better cure).
+ *
+ * @example
+ * createDynamoDbLedger({ client, tableName, retry: { maxConflictAttempts: 60, maxDelayMs: 250 } });
+ */
+export type RetryOptions = LedgerRetryOptions;
+
+/** The defaults of {@link RetryOptions}. */
+export const RETRY_DEFAULTS: LedgerRetryPolicy = {
+  maxConflictAttempts: 30,
+  maxUnavailableRetries: 8,
+  maxUnknownRetries: 3,
+  baseDelayMs: 5,
+  maxDelayMs: 1000,
+};
+
+/** An attempt's write cancelled by a concurrent one: decide again on a fresh snapshot. */
+class Conflict {
+  constructor(readonly cause: unknown) {}
+}
+
+function classify(error: unknown): FailureKind {
+  if (error instanceof Conflict) return 'conflict';
+  return error instanceof TransactionTooLargeError ? 'too-large' : 'fatal';
+}
+
+function giveUp(_kind: FailureKind, error: unknown, attempts: number): unknown {
+  return error instanceof Conflict
+    ? new ConcurrencyConflictError(attempts, { cause: error.cause })
+    : error;
 }
 
 /**
@@ -67,30 +111,29 @@ export interface DynamoDbLedgerOptions {
  */
 export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStore {
   const { client, tableName } = options;
-  const policy = retryPolicy(options.retry);
+  const policy = ledgerRetryPolicy(options.retry, RETRY_DEFAULTS);
 
   return {
     maxRecordsPerTransaction: MAX_TRANSACTION_ITEMS,
 
-    async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
-      let conflict: unknown;
-      for (let attempt = 1; attempt <= policy.maxConflictAttempts; attempt++) {
-        if (attempt > 1) await sleep(backoffDelay(attempt - 1, policy));
-        const snapshot = await readSnapshot(client, tableName, transaction, policy);
-        const decision = transaction.decide(snapshot);
-        if (decision.write === null) return decision.result;
-        const items = transactItems(tableName, decision.write, snapshot);
-        // An empty write is a decision to change nothing; DynamoDB refuses an empty transaction.
-        if (items.length === 0) return decision.result;
-        if (items.length > MAX_TRANSACTION_ITEMS) {
-          throw new TransactionTooLargeError(items.length, MAX_TRANSACTION_ITEMS);
-        }
-        const outcome = await commitTransaction(client, items, policy);
-        if (outcome.committed) return decision.result;
-        conflict = outcome.conflict;
-      }
-      throw new ConcurrencyConflictError(policy.maxConflictAttempts, { cause: conflict });
-    },
+    transact: <T>(transaction: LedgerTransaction<T>): Promise<T> =>
+      retryTransaction(
+        async () => {
+          const snapshot = await readSnapshot(client, tableName, transaction, policy);
+          const decision = transaction.decide(snapshot);
+          if (decision.write === null) return decision.result;
+          const items = transactItems(tableName, decision.write, snapshot);
+          // An empty write is a decision to change nothing; DynamoDB refuses an empty transaction.
+          if (items.length === 0) return decision.result;
+          if (items.length > MAX_TRANSACTION_ITEMS) {
+            throw new TransactionTooLargeError(items.length, MAX_TRANSACTION_ITEMS);
+          }
+          const outcome = await commitTransaction(client, items, policy);
+          if (!outcome.committed) throw new Conflict(outcome.conflict);
+          return decision.result;
+        },
+        { classify, policy, giveUp },
+      ),
 
     async getWallet(accountId: string): Promise<WalletRecord | null> {
       const item = await getItem(walletKey(accountId), 'the wallet');

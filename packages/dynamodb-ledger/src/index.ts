@@ -1,8 +1,13 @@
-// Core defines it, since the coalescer acts on it; it stays exported here, where it first was.
-export { TransactionTooLargeError } from '@wallet/core';
-export type { RetryOptions } from './backoff.js';
+// Core defines it, since the coalescer acts on it (`@wallet/core/adapter`); it stays exported
+// here, where it first was.
+export { TransactionTooLargeError } from '@wallet/core/adapter';
+
 export type { DynamoDbClientLike } from './dynamodb-client.js';
-export { createDynamoDbLedger, type DynamoDbLedgerOptions } from './dynamodb-ledger.js';
+export {
+  createDynamoDbLedger,
+  type DynamoDbLedgerOptions,
+  type RetryOptions,
+} from './dynamodb-ledger.js';
 export {
   ITEM_KINDS,
   journalEntryFromItem,

@@ -11,7 +11,7 @@ import {
   UpdateItemCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { sleep } from './backoff.js';
+import { sleep } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { LEDGER_INDEXES, LEDGER_KEYS, WALLET_LIST } from './table-keys.js';
 

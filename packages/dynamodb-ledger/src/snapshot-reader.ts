@@ -5,7 +5,7 @@ import type {
   LedgerTransaction,
   WalletRecord,
 } from '@wallet/core';
-import type { RetryPolicy } from './backoff.js';
+import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { ITEM_KINDS, idempotencyFromItem, recordFromItem, walletFromItem } from './item-codec.js';
@@ -27,7 +27,7 @@ export async function readSnapshot(
   client: DynamoDbClientLike,
   tableName: string,
   transaction: Pick<LedgerTransaction<unknown>, 'accountIds' | 'idempotencyKeys' | 'recordKeys'>,
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
 ): Promise<LedgerSnapshot> {
   const wallets = new Map<string, WalletRecord>();
   const idempotency = new Map<string, IdempotencyRecord>();

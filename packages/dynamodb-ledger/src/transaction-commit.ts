@@ -5,7 +5,7 @@ import {
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { OutcomeUnknownError, StoreUnavailableError } from '@wallet/core';
-import { backoffDelay, type RetryPolicy, sleep } from './backoff.js';
+import { type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { classifyWriteFailure, resentBySdk, type WriteFailure } from './transact-errors.js';
 
@@ -35,35 +35,43 @@ export type CommitOutcome = { committed: true } | { committed: false; conflict: 
 export async function commitTransaction(
   client: DynamoDbClientLike,
   items: TransactWriteItem[],
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
 ): Promise<CommitOutcome> {
   const input: TransactWriteItemsCommandInput = {
     TransactItems: items,
     ClientRequestToken: randomUUID(),
   };
   let maybeCommitted = false;
-  let unavailableRetries = 0;
-  let unknownRetries = 0;
-  for (;;) {
-    try {
-      await client.send(new TransactWriteItemsCommand(input));
-      return { committed: true };
-    } catch (error) {
-      const failure = classifyWriteFailure(error);
-      const copyInFlight = maybeCommitted || resentBySdk(error);
-      if (failure === 'stale' || (failure === 'contended' && !copyInFlight)) {
-        return { committed: false, conflict: error };
-      }
-      const unknown = failure === 'ambiguous' || failure === 'contended';
-      if (unknown) maybeCommitted = true;
-      const retry = unknown ? ++unknownRetries : ++unavailableRetries;
-      const budget = unknown ? policy.maxUnknownRetries : policy.maxUnavailableRetries;
-      if (failure === 'rejected' || retry > budget) {
-        throw finalError(failure, error, maybeCommitted, retry);
-      }
-      await sleep(backoffDelay(retry, policy));
-    }
+  let failure: WriteFailure = 'rejected';
+  try {
+    await retryTransaction(() => client.send(new TransactWriteItemsCommand(input)), {
+      // A conflict ends this loop at once: only a fresh snapshot (the caller's loop) can help.
+      policy: { ...policy, maxConflictAttempts: 1 },
+      classify(error) {
+        failure = classifyWriteFailure(error);
+        const copyInFlight = maybeCommitted || resentBySdk(error);
+        if (failure === 'stale' || (failure === 'contended' && !copyInFlight)) return 'conflict';
+        if (failure === 'ambiguous' || failure === 'contended') {
+          maybeCommitted = true;
+          return 'unknown-outcome';
+        }
+        return failure === 'rejected' ? 'fatal' : 'unavailable';
+      },
+      giveUp: (kind, error, sends) =>
+        kind === 'conflict'
+          ? new Cancelled(error)
+          : finalError(failure, error, maybeCommitted, sends),
+    });
+    return { committed: true };
+  } catch (error) {
+    if (error instanceof Cancelled) return { committed: false, conflict: error.conflict };
+    throw error;
   }
+}
+
+/** Ends the resends of a request cancelled by a conflict, carrying DynamoDB's answer. */
+class Cancelled {
+  constructor(readonly conflict: unknown) {}
 }
 
 function finalError(

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@wallet/core';
-import type { RetryPolicy } from './backoff.js';
+import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
@@ -28,7 +28,7 @@ export async function queryTransactionEntries(
   client: DynamoDbClientLike,
   tableName: string,
   transactionId: string,
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
 ): Promise<JournalEntry[]> {
   const index = LEDGER_INDEXES.byTransaction;
   const keys = new Map<string, LedgerKey>();

@@ -1,5 +1,5 @@
 import type { WalletQuery, WalletRecord } from '@wallet/core';
-import type { RetryPolicy } from './backoff.js';
+import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
@@ -32,7 +32,7 @@ export async function listWalletPage(
   client: DynamoDbClientLike,
   tableName: string,
   query: WalletQuery,
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
 ): Promise<WalletRecord[]> {
   const { limit, startAfter } = query;
   const prefix = query.prefix ?? '';

@@ -89,8 +89,11 @@ function messageOf(error: unknown): string {
 export type Translation =
   /** Run the transaction again on a fresh snapshot. */
   | { retry: true; cause: unknown }
-  /** Give up and throw this. */
-  | { retry: false; error: unknown };
+  /**
+   * Give up and throw this; `unavailable` when the server could not be reached before
+   * anything was sent that could commit (worth retrying after a pause).
+   */
+  | { retry: false; error: unknown; unavailable?: boolean };
 
 /**
  * Translates what a database call threw into a core error, a retry, or (for anything that is
@@ -114,13 +117,13 @@ export function translateError(error: unknown): Translation {
     return { retry: true, cause };
   }
   if (state === undefined || state.startsWith('08') || UNAVAILABLE_STATES.has(state)) {
-    return {
-      retry: false,
-      error:
-        error.phase === 'commit'
-          ? new OutcomeUnknownError({ cause })
-          : new StoreUnavailableError('the PostgreSQL ledger could not be reached', { cause }),
-    };
+    return error.phase === 'commit'
+      ? { retry: false, error: new OutcomeUnknownError({ cause }) }
+      : {
+          retry: false,
+          error: new StoreUnavailableError('the PostgreSQL ledger could not be reached', { cause }),
+          unavailable: true,
+        };
   }
   if (MISSING_SCHEMA_STATES.has(state)) {
     return {

@@ -11,7 +11,13 @@ import {
   type WalletHead,
   type WalletQuery,
 } from '@wallet/core';
-import { backoffDelay, sleep } from './backoff.js';
+import {
+  type FailureKind,
+  type LedgerRetryOptions,
+  type LedgerRetryPolicy,
+  ledgerRetryPolicy,
+  retryTransaction,
+} from '@wallet/core/adapter';
 import type { PostgresClient } from './client.js';
 import { type Database, openDatabase } from './database.js';
 import { assertStorableEntry } from './entry-import.js';
@@ -41,7 +47,7 @@ import { writeCalls } from './write-calls.js';
  * How to build a PostgreSQL ledger.
  *
  * @example
- * const options: PostgresLedgerOptions = { client: new pg.Pool(), schema: 'wallet', maxAttempts: 10 };
+ * const options: PostgresLedgerOptions = { client: new pg.Pool(), schema: 'wallet', retry: { maxConflictAttempts: 10 } };
  */
 export interface PostgresLedgerOptions {
   /** A `pg.Pool` or a PGlite instance; the caller owns it and closes it. */
@@ -49,8 +55,17 @@ export interface PostgresLedgerOptions {
   /** The PostgreSQL schema holding the ledger's tables; default `wallet`. */
   schema?: string;
   /**
-   * How many times a transaction is attempted when it conflicts with concurrent writes
-   * before `CONCURRENCY_CONFLICT`; default 10.
+   * How hard a transaction is retried. Defaults: `maxConflictAttempts` 10, `baseDelayMs` 2,
+   * `maxDelayMs` 100, `maxUnavailableRetries` 0 (a server that cannot be reached before the
+   * transaction's first statement is reported at once). `maxUnknownRetries` does not apply:
+   * a failure during COMMIT is always reported as `OUTCOME_UNKNOWN`, since a new transaction
+   * is not the same request.
+   */
+  retry?: LedgerRetryOptions;
+  /**
+   * The same as `retry.maxConflictAttempts`, which wins when both are given: how many times a
+   * transaction is attempted when it conflicts with concurrent writes before
+   * `CONCURRENCY_CONFLICT`; default 10.
    */
   maxAttempts?: number;
   /**
@@ -111,7 +126,29 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const DEFAULT_MAX_ATTEMPTS = 10;
+/** The PostgreSQL ledger's retry defaults (see {@link PostgresLedgerOptions.retry}). */
+const RETRY_DEFAULTS: LedgerRetryPolicy = {
+  maxConflictAttempts: 10,
+  maxUnavailableRetries: 0,
+  maxUnknownRetries: 0,
+  baseDelayMs: 2,
+  maxDelayMs: 100,
+};
+
+/** What a failed attempt of a transaction means for the retry loop. */
+function classify(error: unknown): FailureKind {
+  const outcome = translateError(error);
+  if (outcome.retry) return 'conflict';
+  return outcome.unavailable ? 'unavailable' : 'fatal';
+}
+
+/** The error to throw for a failed attempt that is not retried. */
+function giveUp(_kind: FailureKind, error: unknown, failures: number): unknown {
+  const outcome = translateError(error);
+  return outcome.retry
+    ? new ConcurrencyConflictError(failures, { cause: outcome.cause })
+    : outcome.error;
+}
 
 /**
  * Builds the ledger over a `pg.Pool` (PostgreSQL, Aurora PostgreSQL) or a PGlite instance.
@@ -134,10 +171,14 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       field: 'schema',
     });
   }
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxConflictAttempts;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ValidationError('maxAttempts must be a positive integer', { field: 'maxAttempts' });
   }
+  const policy = ledgerRetryPolicy(options.retry, {
+    ...RETRY_DEFAULTS,
+    maxConflictAttempts: maxAttempts,
+  });
   const schema = `"${schemaName}"`;
   const database: Database = openDatabase(options.client);
 
@@ -266,20 +307,8 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
         throw outcome.retry ? outcome.cause : outcome.error;
       }),
 
-    async transact(transaction) {
-      for (let attempts = 1; ; attempts++) {
-        try {
-          return await attempt(transaction);
-        } catch (error) {
-          const outcome = translateError(error);
-          if (!outcome.retry) throw outcome.error;
-          if (attempts >= maxAttempts) {
-            throw new ConcurrencyConflictError(attempts, { cause: outcome.cause });
-          }
-          await sleep(backoffDelay(attempts));
-        }
-      }
-    },
+    transact: (transaction) =>
+      retryTransaction(() => attempt(transaction), { classify, policy, giveUp }),
 
     async getWallet(accountId) {
       const [row] = await read(sql.wallet, [accountId]);

@@ -4,8 +4,8 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '@wallet/core';
+import { backoffDelay } from '@wallet/core/adapter';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../src/backoff.js';
 import { DriverError, type Phase } from '../src/driver-error.js';
 import { translateError } from '../src/errors.js';
 
@@ -91,11 +91,12 @@ describe('translateError', () => {
   });
 });
 
-describe('backoffDelay', () => {
+describe('backoffDelay with the ledger defaults (2 ms doubling up to 100 ms)', () => {
   it('draws a jittered wait below a cap that doubles per attempt up to 100 ms', () => {
-    expect(backoffDelay(1, () => 0.999)).toBeLessThan(2);
-    expect(backoffDelay(3, () => 0.5)).toBe(4);
-    expect(backoffDelay(30, () => 1)).toBe(100);
-    expect(backoffDelay(5, () => 0)).toBe(0);
+    const bounds = { baseDelayMs: 2, maxDelayMs: 100 };
+    expect(backoffDelay(1, bounds, () => 0.999)).toBeLessThan(2);
+    expect(backoffDelay(3, bounds, () => 0.5)).toBe(4);
+    expect(backoffDelay(30, bounds, () => 1)).toBe(100);
+    expect(backoffDelay(5, bounds, () => 0)).toBe(0);
   });
 });

@@ -233,6 +233,63 @@ describe('PostgreSQL faults', () => {
     expect(await state(from)).toMatchObject({ gems: '100', entries: 1 });
   });
 
+  it('takes the retry option of every ledger: retry.maxConflictAttempts wins over maxAttempts', async () => {
+    const [from] = await fundedPair();
+    let writes = 0;
+    const ledger = createPostgresLedger({
+      client: interceptedPool(pool, async (text, forward) => {
+        if (!isWrite(text)) return forward();
+        writes++;
+        throw Object.assign(new Error('simulated deadlock'), { code: '40P01', severity: 'ERROR' });
+      }),
+      schema,
+      maxAttempts: 7,
+      retry: { maxConflictAttempts: 2, baseDelayMs: 0 },
+    });
+    const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+    const error = await expectWalletError(
+      service.withdrawFunds({ accountId: from, amount: '1' }),
+      'CONCURRENCY_CONFLICT',
+    );
+    expect(error).toMatchObject({ attempts: 2, cause: { code: '40P01' } });
+    expect(writes).toBe(2);
+    expect(() => createPostgresLedger({ client: pool, retry: { maxConflictAttempts: 0 } })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('retries a server it cannot reach only when retry.maxUnavailableRetries is set', async () => {
+    const refused = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'postgres' });
+    let connects = 0;
+    const counted: PgPoolLike = {
+      connect: () => {
+        connects++;
+        return refused.connect();
+      },
+    };
+    try {
+      for (const [retry, expected] of [
+        [undefined, 1],
+        [{ maxUnavailableRetries: 2, baseDelayMs: 0 }, 3],
+      ] as const) {
+        connects = 0;
+        const ledger = createPostgresLedger({
+          client: counted,
+          schema,
+          ...(retry ? { retry } : {}),
+        });
+        const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+        await expectWalletError(
+          service.createWallet({ accountId: ids.account() }),
+          'STORE_UNAVAILABLE',
+        );
+        expect(connects).toBe(expected);
+      }
+    } finally {
+      await refused.end();
+    }
+  });
+
   it('refused connections are STORE_UNAVAILABLE, for transactions, reads and migrate()', async () => {
     const refused = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'postgres' });
     try {

@@ -10,7 +10,7 @@ export type * from './import-report.js';
 export { ionToJson } from './ion-json.js';
 export { type ExportManifest, findExports } from './manifests.js';
 export { type ReadQldbExportOptions, readQldbExport, sniffFormat } from './reader.js';
-export { type ConvertedBalance, convertBalance } from './sample-balance.js';
+export { type BalanceRefusal, type ConvertedBalance, convertBalance } from './sample-balance.js';
 export {
   directorySource,
   type ExportSource,

@@ -10,7 +10,8 @@ import type {
   WalletQuery,
   WalletRecord,
 } from '@wallet/core';
-import { ConcurrencyConflictError, TransactionTooLargeError } from '@wallet/core';
+import { ConcurrencyConflictError } from '@wallet/core';
+import { TransactionTooLargeError } from '@wallet/core/adapter';
 import type { RetryConfig } from 'amazon-qldb-driver-nodejs';
 import { dom, IonTypes } from 'ion-js';
 import type { QldbDriverLike, QldbExecutor } from './driver.js';

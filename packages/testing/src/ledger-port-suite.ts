@@ -9,9 +9,9 @@ import {
   type LedgerSnapshot,
   type LedgerStore,
   type LedgerWrite,
-  TransactionTooLargeError,
   type WalletRecord,
 } from '@wallet/core';
+import { TransactionTooLargeError } from '@wallet/core/adapter';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { uniqueIds } from './fixtures.js';
 import type { LedgerFixture } from './ledger-store-suite.js';

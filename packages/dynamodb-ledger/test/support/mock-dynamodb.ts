@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { LedgerStore, LedgerTransaction, WalletRecord } from '@wallet/core';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import type { RetryOptions } from '../../src/backoff.js';
 import { createDynamoDbLedger } from '../../src/dynamodb-ledger.js';
+import type { RetryOptions } from '../../src/index.js';
 import { walletToItem } from '../../src/item-codec.js';
 
 /** The table every mocked ledger names. */
