@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
-import { digest } from 'ion-hash-js';
-import type { dom } from 'ion-js';
 
-/**
- * The Ion hash (ion-hash spec 1.0, SHA-256) of an Ion value, computed by `ion-hash-js`. QLDB
- * hashes revision data, revision metadata and `transactionInfo` this way.
- *
- * @example
- * ionHash(dom.load('{ accountId: "alice", balance: 0 }')!); // 32 bytes
- */
-export function ionHash(value: dom.Value): Uint8Array {
-  return digest(value, 'sha256');
-}
+export { ionHash } from './ion-hash.js';
 
 function sha256(a: Uint8Array, b: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(a).update(b).digest());
