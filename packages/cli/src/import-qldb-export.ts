@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CurrencyConfig, LedgerStore } from '@wallet/core';
+import { ACCOUNT_ID_PATTERN, type CurrencyConfig, type LedgerStore } from '@wallet/core';
 import {
   type AccountIdRule,
   defaultAccountIdRule,
@@ -11,7 +11,6 @@ import {
   type ImportReport,
   type IonJson,
   importQldbExport,
-  isAccountId,
   QldbExportError,
   s3Source,
 } from '@wallet/qldb-export';
@@ -212,7 +211,7 @@ async function readAccountMap(path: string): Promise<AccountIdRule> {
   const map = new Map<string, string>();
   const mappedFrom = new Map<string, string>();
   for (const [original, walletId] of Object.entries(value)) {
-    if (typeof walletId !== 'string' || !isAccountId(walletId)) {
+    if (typeof walletId !== 'string' || !ACCOUNT_ID_PATTERN.test(walletId)) {
       throw new UsageError(
         `--account-map ${path}: ${JSON.stringify(original)} maps to ${JSON.stringify(walletId)}, ` +
           'not a wallet id (1 to 128 of A-Z a-z 0-9 . _ : @ -, starting with a letter or digit)',

@@ -46,6 +46,7 @@ export {
   ENTRY_TYPES,
   JOURNAL_ENTRY_FIELDS,
 } from './types.js';
+export { ACCOUNT_ID_PATTERN, isStorableText } from './validation.js';
 export { JournalVerifier, MAX_REPORTED_PROBLEMS, verifyJournal } from './verify-journal.js';
 export { type VerifiableLedger, verifyWallets, type WalletCheck } from './verify-wallets.js';
 export {

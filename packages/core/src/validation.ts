@@ -2,7 +2,15 @@ import { canonicalJson } from './canonical-json.js';
 import { InvalidAccountIdError, ValidationError } from './errors.js';
 import type { Metadata } from './types.js';
 
-const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+/**
+ * The account ids the SDK takes: 1 to 128 characters of `A-Z a-z 0-9 . _ : @ -`, starting with a
+ * letter or digit.
+ *
+ * @example
+ * ACCOUNT_ID_PATTERN.test('player-1'); // true
+ * ACCOUNT_ID_PATTERN.test('player 1'); // false
+ */
+export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 /** The most bytes of canonical JSON a metadata object may take. */
 export const MAX_METADATA_BYTES = 4096;
@@ -109,6 +117,19 @@ export function idempotencyNamespace(value: unknown): string | null {
 }
 
 /**
+ * Whether a string can be hashed and stored unchanged everywhere: well-formed Unicode (no lone
+ * surrogate, which PostgreSQL would store as U+FFFD) and no U+0000 (which no PostgreSQL text can
+ * hold).
+ *
+ * @example
+ * isStorableText('caf\u00e9'); // true
+ * isStorableText('a\u0000b');  // false
+ */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+/**
  * Checks that a string can be hashed and stored unchanged everywhere: well-formed Unicode
  * (no lone surrogate, which PostgreSQL would store as U+FFFD) and no U+0000 (which no
  * PostgreSQL text can hold).
@@ -118,7 +139,7 @@ export function idempotencyNamespace(value: unknown): string | null {
  * storableText(input.reason, 'reason');
  */
 export function storableText(value: string, field: string): string {
-  if (UNSTORABLE.test(value)) {
+  if (!isStorableText(value)) {
     throw new ValidationError(
       `${field} must be well-formed Unicode without U+0000 (a lone surrogate or a NUL character cannot be stored as it is hashed)`,
       { field },

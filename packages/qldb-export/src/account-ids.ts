@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ACCOUNT_ID_PATTERN } from '@wallet/core';
 import type { IonJson } from './types.js';
-
-/** The account ids the SDK takes (core's `accountId` rule). */
-const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 /**
  * How a sample `accountId` becomes a wallet id: return the id to use, or `null` to refuse the
@@ -47,7 +45,7 @@ function originalText(original: IonJson, nested = false): string {
  * defaultAccountIdRule({ $ion: 'int', text: '123' });  // '123.' + 16 hex digits
  */
 export const defaultAccountIdRule: AccountIdRule = (original) => {
-  if (typeof original === 'string' && ACCOUNT_ID.test(original)) return original;
+  if (typeof original === 'string' && ACCOUNT_ID_PATTERN.test(original)) return original;
   const suffix = createHash('sha256').update(JSON.stringify(original)).digest('hex').slice(0, 16);
   const cleaned = originalText(original)
     .replace(/[^A-Za-z0-9._:@-]+/g, '_')
@@ -55,13 +53,3 @@ export const defaultAccountIdRule: AccountIdRule = (original) => {
     .slice(0, 110);
   return cleaned === '' ? `qldb.${suffix}` : `${cleaned}.${suffix}`;
 };
-
-/**
- * Whether the SDK accepts an id as it is.
- *
- * @example
- * isAccountId('player 1'); // false
- */
-export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
-}

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
+  ACCOUNT_ID_PATTERN,
   type CurrencyConfig,
   CurrencyRegistry,
   createMemoryLedger,
   createWalletService,
+  isStorableText,
   type LedgerStore,
   type Metadata,
   type RetryPolicy,
@@ -11,7 +13,7 @@ import {
   type WalletService,
   withRetries,
 } from '@wallet/core';
-import { type AccountIdRule, defaultAccountIdRule, isAccountId } from './account-ids.js';
+import { type AccountIdRule, defaultAccountIdRule } from './account-ids.js';
 import type {
   ClosedDocument,
   ImportReport,
@@ -187,13 +189,9 @@ function documentKey(documentId: string): string {
   return `sha256:${createHash('sha256').update(documentId).digest('hex')}`;
 }
 
-/** A string metadata can hold as it is: short, no U+0000, no lone surrogate. */
+/** A string metadata can hold as it is: short, and core's storable text (no U+0000, no lone surrogate). */
 function storable(text: string): boolean {
-  return (
-    text.length <= 256 &&
-    !text.includes('\u0000') &&
-    !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)
-  );
+  return text.length <= 256 && isStorableText(text);
 }
 
 function checkedConcurrency(value: number | undefined): number {
@@ -400,7 +398,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
       return refused({ code: 'NO_ACCOUNT_ID', reason: 'the document has no accountId' });
     }
     const mapped: unknown = rule(original);
-    if (typeof mapped !== 'string' || !isAccountId(mapped)) {
+    if (typeof mapped !== 'string' || !ACCOUNT_ID_PATTERN.test(mapped)) {
       return refused({
         code: 'ACCOUNT_ID_REFUSED',
         reason: `the account id rule gave no usable id for ${shortJson(originalJson)}`,

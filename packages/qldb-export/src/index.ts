@@ -1,4 +1,4 @@
-export { type AccountIdRule, defaultAccountIdRule, isAccountId } from './account-ids.js';
+export { type AccountIdRule, defaultAccountIdRule } from './account-ids.js';
 export { QldbExportError, type QldbExportErrorCode } from './errors.js';
 export { dotHash, ionHash, merkleRoot, sameHash, toBase64 } from './hashing.js';
 export {

@@ -1,3 +1,4 @@
+import { MAX_INTEGER_DIGITS } from '@wallet/core';
 import type { IonJson, IonNumber } from './types.js';
 
 /**
@@ -40,9 +41,6 @@ export interface BalanceRefusal {
   /** One sentence naming the value. */
   readonly reason: string;
 }
-
-/** The most integer digits a balance may have, as core's `MAX_INTEGER_DIGITS`. */
-const MAX_INTEGER_DIGITS = 18;
 
 /** The value's text for a reason, cut short: an export can hold a number a megabyte long. */
 function shown(text: string): string {
