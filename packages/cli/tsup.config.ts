@@ -1,7 +1,9 @@
 import { walletBuild } from '../../tsup.shared.js';
 
 export default walletBuild({
-  entry: ['src/main.ts'],
+  // The second entry is the worker `wallet import-qldb-export` reads the export on, which
+  // `@wallet/qldb-export` starts from `read-worker.js` beside its own code.
+  entry: { main: 'src/main.ts', 'read-worker': '../qldb-export/src/read-worker.ts' },
   // A command, not a library: one ESM file with no type declarations.
   format: ['esm'],
   dts: false,

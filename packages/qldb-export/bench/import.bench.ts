@@ -17,8 +17,8 @@
  *   (`qldb:<document id>:<version>`), metadata and per-wallet order, on as many lanes as the
  *   import (8, each wallet on the lane the import's own hash puts it on, each lane one call at a
  *   time, in the export's order).
- * - **Import**: `importQldbExport` from `directorySource` with its defaults (every hash
- *   verified, 8 lanes). The import phase ends when the importer reports its last object done
+ * - **Import**: `importQldbExport` from `directorySource` with its defaults (the export read on a
+ *   worker thread, every hash verified, 8 lanes). The import phase ends when the importer reports its last object done
  *   (every entry written); the whole call adds the reconciliation of every wallet (`getFunds`
  *   and `verifyWallet`). The bar (≥ 0.5x the baseline's entries/s) is on the whole call, at
  *   the largest size, in every format imported there.

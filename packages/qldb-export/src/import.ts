@@ -81,6 +81,12 @@ export interface ImportQldbExportOptions {
   /** Recompute and check every hash of the export (default `true`). */
   readonly verify?: boolean;
   /**
+   * Read and verify the export on a worker thread (default `true`), beside the writes: parsing
+   * Ion and hashing cost about as much CPU as the writes themselves. `false` reads on the
+   * calling thread.
+   */
+  readonly worker?: boolean;
+  /**
    * How a call the ledger failed (`STORE_UNAVAILABLE`, `OUTCOME_UNKNOWN`, `CONCURRENCY_CONFLICT`)
    * is retried, under the revision's own idempotency key; core's `withRetries` defaults.
    */
@@ -545,6 +551,7 @@ export async function importQldbExport(options: ImportQldbExportOptions): Promis
 
   const blocks: AsyncGenerator<JournalBlock> = readQldbExport(options.source, {
     verify: options.verify ?? true,
+    worker: options.worker ?? true,
     onObject: ({ index, count }) => {
       objects = { done: index, total: count };
       progress('read', index, count);

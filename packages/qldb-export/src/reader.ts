@@ -13,6 +13,7 @@ import type {
   RevisionMetadata,
   StatementInfo,
 } from './types.js';
+import { readInWorker } from './worker-reader.js';
 
 /**
  * Options of {@link readQldbExport}.
@@ -25,6 +26,14 @@ export interface ReadQldbExportOptions {
   readonly verify?: boolean;
   /** Called before each data object is read, for progress reporting. */
   readonly onObject?: (progress: { key: string; index: number; count: number }) => void;
+  /**
+   * Parse and verify on a worker thread (default `false`): the same blocks, progress and
+   * errors, with the Ion parsing and hashing (most of the work) off the calling thread, so a
+   * caller that writes what it reads, as `importQldbExport` does, uses a second core. The
+   * source is still called on the calling thread. Blocks cross in batches, a few batches ahead
+   * of the caller at most.
+   */
+  readonly worker?: boolean;
 }
 
 const BINARY_VERSION_MARKER = [0xe0, 0x01, 0x00, 0xea];
@@ -356,6 +365,10 @@ export async function* readQldbExport(
   options: ReadQldbExportOptions = {},
 ): AsyncGenerator<JournalBlock, void, undefined> {
   const verify = options.verify ?? true;
+  if (options.worker === true) {
+    yield* readInWorker(source, verify, options.onObject);
+    return;
+  }
   const chain = new Map<string, { sequenceNo: number; blockHash: Uint8Array }>();
   const manifests = await findExports(source);
   const keys = manifests.flatMap((manifest) => manifest.keys);
