@@ -94,6 +94,15 @@ describe('the DynamoDB wallet stack', () => {
     });
   });
 
+  it('gives the transformer, whose history store sets expire_timestamp, a history TTL of 365 days by default', () => {
+    const transformer =
+      template.toJSON().Resources[functionWithVariable(template, 'HISTORY_TTL_DAYS')];
+    expect(transformer.Properties.Environment.Variables).toMatchObject({
+      HISTORY_TTL_DAYS: '365',
+      HISTORY_TABLE: { Ref: historyId },
+    });
+  });
+
   it('requires IAM authorization on every /v1 route and leaves only health and OpenAPI public', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const open = methods.filter((method) => method.Properties.AuthorizationType === 'NONE');

@@ -8,6 +8,7 @@ import {
   type MemoryLedger,
   type WalletService,
 } from '@wallet/core';
+import { tamperJournal, tamperWallet } from '@wallet/core/testing';
 import { createWalletApi, silentLogger } from '@wallet/http';
 import { listen } from '@wallet/http/node';
 import { steppingClock } from '@wallet/testing';
@@ -305,7 +306,7 @@ describe('the console in a real browser', () => {
   });
 
   it('shows a tampered chain as failed', async () => {
-    ledger.tamperJournal('player-1', (entries) =>
+    tamperJournal(ledger, 'player-1', (entries) =>
       entries.map((entry) => (entry.sequence === 2 ? { ...entry, amount: '1' } : entry)),
     );
     const page = await signedIn(ADMIN);
@@ -482,14 +483,14 @@ describe('the console in a real browser', () => {
   it('catches a history rewritten with its hashes recomputed, which the chain alone passes', async () => {
     // The credit's reason is rewritten and its hash recomputed, the wallet's head following.
     let headHash = '';
-    ledger.tamperJournal('guild-03', (entries) =>
+    tamperJournal(ledger, 'guild-03', (entries) =>
       entries.map((entry) => {
         const { hash: _, ...fields } = { ...entry, metadata: { reason: 'rewritten' } };
         headHash = hashEntry(fields);
         return { ...fields, hash: headHash };
       }),
     );
-    ledger.tamperWallet('guild-03', (wallet) => ({ ...wallet, headHash }));
+    tamperWallet(ledger, 'guild-03', (wallet) => ({ ...wallet, headHash }));
     const page = await signedIn(ADMIN);
     await page.goto(`${base}/console/#/wallets/guild-03`);
     await page.click('.actions button:has-text("Verify chain")');

@@ -9,11 +9,6 @@ export interface BackoffBounds {
   readonly baseDelayMs: number;
   /** No cap grows beyond this. */
   readonly maxDelayMs: number;
-  /**
-   * How the wait is drawn below the cap: `'full'` (default) a uniform draw in `[0, cap)`;
-   * `'equal'` half the cap plus a uniform draw below the other half, so a wait is never short.
-   */
-  readonly jitter?: 'full' | 'equal';
 }
 
 /**
@@ -31,7 +26,7 @@ export function backoffDelay(
   random: () => number = Math.random,
 ): number {
   const cap = Math.min(bounds.maxDelayMs, bounds.baseDelayMs * 2 ** (retry - 1));
-  return bounds.jitter === 'equal' ? cap / 2 + (random() * cap) / 2 : random() * cap;
+  return random() * cap;
 }
 
 /**

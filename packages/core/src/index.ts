@@ -13,7 +13,6 @@ export {
 } from './digest.js';
 export * from './errors.js';
 export { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
-export { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 export { GENESIS_HASH, hashEntry } from './hash-chain.js';
 export { DEFAULT_HOLD_SECONDS, MAX_ACTIVE_HOLDS, MAX_HOLD_SECONDS } from './holds.js';
 export { requestFingerprint, scopedIdempotencyKey } from './idempotency.js';
@@ -29,15 +28,12 @@ export {
   type ProofStep,
   rootFromPath,
 } from './merkle.js';
-// Adapter authors find these in `@wallet/core/adapter`; they stay here too, where they first were.
-export { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 export type * from './ports.js';
 export { MAX_POSTING_LEGS, MIN_POSTING_LEGS } from './posting.js';
 export type * from './requests.js';
 export { type RetryPolicy, withRetries } from './retry-policy.js';
 export { MAX_REASON_LENGTH } from './reversal.js';
 export { newTransactionId } from './transaction-id.js';
-export { TransactionTooLargeError } from './transaction-too-large.js';
 export type * from './types.js';
 export {
   CREDIT_ENTRY_TYPES,

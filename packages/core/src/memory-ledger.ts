@@ -13,34 +13,32 @@ import type {
 import type { JournalEntry } from './types.js';
 
 /**
- * The in-memory reference ledger, plus a hook tests use to tamper with a journal.
+ * The in-memory reference ledger.
  *
  * @example
  * const ledger: MemoryLedger = createMemoryLedger();
  * const wallets = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
  */
 export interface MemoryLedger extends LedgerStore {
-  /**
-   * Replaces a wallet's stored journal with what `edit` returns, bypassing every rule.
-   * For tests of tamper evidence only.
-   *
-   * @example
-   * ledger.tamperJournal('p1', (entries) => entries.slice(1)); // delete the first entry
-   */
-  tamperJournal(accountId: string, edit: (entries: JournalEntry[]) => JournalEntry[]): void;
-  /**
-   * Replaces a wallet's stored state with what `edit` returns, bypassing every rule.
-   * For tests of tamper evidence only.
-   *
-   * @example
-   * ledger.tamperWallet('p1', (wallet) => ({ ...wallet, balances: { GEMS: '1000000' } }));
-   */
-  tamperWallet(accountId: string, edit: (wallet: WalletRecord) => WalletRecord): void;
   /** See {@link LedgerStore.queryJournals}: the memory ledger serves it. */
   queryJournals(query: JournalsQuery): Promise<JournalEntry[]>;
   /** See {@link LedgerStore.countWallets}: the memory ledger serves it. */
   countWallets(prefix: string): Promise<number>;
 }
+
+/** What `@wallet/core/testing` may do to one memory ledger's stored state, bypassing every rule. */
+export interface MemoryLedgerTampering {
+  /** Replaces a wallet's stored journal with what `edit` returns. */
+  journal(accountId: string, edit: (entries: JournalEntry[]) => JournalEntry[]): void;
+  /** Replaces a wallet's stored state with what `edit` returns; does nothing if it has none. */
+  wallet(accountId: string, edit: (wallet: WalletRecord) => WalletRecord): void;
+}
+
+/**
+ * Each memory ledger's tampering, for `@wallet/core/testing` alone: held beside the ledger rather
+ * than on it, so the ledger an application gets carries no way around the rules.
+ */
+export const memoryLedgerTampering = new WeakMap<MemoryLedger, MemoryLedgerTampering>();
 
 /**
  * A {@link LedgerStore} held in process memory: the reference adapter every conformance suite
@@ -141,7 +139,7 @@ export function createMemoryLedger(): MemoryLedger {
     for (const record of write.records) records.set(record.key, deepFreeze(record));
   }
 
-  return {
+  const ledger: MemoryLedger = {
     async transact<T>(transaction: LedgerTransaction<T>): Promise<T> {
       // Yield first, so concurrent callers really interleave as they would on a database.
       await Promise.resolve();
@@ -212,16 +210,17 @@ export function createMemoryLedger(): MemoryLedger {
       }
       return due;
     },
-
-    tamperJournal(accountId, edit) {
+  };
+  memoryLedgerTampering.set(ledger, {
+    journal(accountId, edit) {
       journals.set(accountId, edit([...(journals.get(accountId) ?? [])]));
     },
-
-    tamperWallet(accountId, edit) {
+    wallet(accountId, edit) {
       const stored = wallets.get(accountId);
       if (stored) wallets.set(accountId, Object.freeze(edit(structuredClone(stored))));
     },
-  };
+  });
+  return ledger;
 }
 
 /**

@@ -4,9 +4,9 @@ import {
   type LedgerStore,
   type LedgerWrite,
   StoreUnavailableError,
-  TransactionTooLargeError,
   type WalletService,
 } from '@wallet/core';
+import { TransactionTooLargeError } from '@wallet/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const currencies = [{ code: 'GEMS', scale: 0 }];

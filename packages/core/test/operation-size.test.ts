@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_RECORDS_PER_OPERATION } from '../src/adapter.js';
 import {
   createMemoryLedger,
   createWalletService,
   type LedgerStore,
   MAX_POSTING_LEGS,
-  MAX_RECORDS_PER_OPERATION,
 } from '../src/index.js';
 
 describe('MAX_RECORDS_PER_OPERATION', () => {

@@ -171,13 +171,6 @@ describe('backoffDelay', () => {
       expect(delay).toBeLessThan(30);
     }
   });
-
-  it('with equal jitter, waits at least half the cap', () => {
-    const equal = { ...bounds, jitter: 'equal' as const };
-    expect(backoffDelay(2, equal, () => 0)).toBe(5);
-    expect(backoffDelay(2, equal, () => 0.5)).toBe(7.5);
-    expect(backoffDelay(9, equal, () => 1)).toBe(30);
-  });
 });
 
 describe('ledgerRetryPolicy', () => {

@@ -6,6 +6,7 @@ import {
   verifyWallets,
   type WalletCheck,
 } from '../src/index.js';
+import { tamperJournal } from '../src/testing.js';
 
 async function collect(checks: AsyncIterable<WalletCheck>): Promise<WalletCheck[]> {
   const all: WalletCheck[] = [];
@@ -49,7 +50,7 @@ describe('verifyWallets on the memory ledger', () => {
       [200, undefined],
     ]);
 
-    ledger.tamperJournal('v-0999', (entries) =>
+    tamperJournal(ledger, 'v-0999', (entries) =>
       entries.map((entry) => ({ ...entry, amount: '11' })),
     );
     const tampered = await collect(verifyWallets(ledger, service.currencies));

@@ -4,10 +4,10 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
-import { retryTransaction } from '@wallet/core/adapter';
+import { type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import type { HistoryItem } from './item-codec.js';
-import { isRetryable, type RetryPolicy, refused } from './retry-policy.js';
+import { isRetryable, refused } from './retry-policy.js';
 
 /** The most put requests DynamoDB accepts in one `BatchWriteItem`. */
 const BATCH_LIMIT = 25;
@@ -22,13 +22,13 @@ const BATCH_LIMIT = 25;
  *   the last retryable error as `cause`), or DynamoDB refuses it; earlier batches stay
  *   written, which is safe because putting the same entry again leaves the same item
  * @example
- * await writeItems(client, 'wallet-history', entries.map((e) => encodeEntry(e)), retryPolicy());
+ * await writeItems(client, 'wallet-history', entries.map((e) => encodeEntry(e)), historyRetryPolicy({}));
  */
 export async function writeItems(
   client: DynamoDbClientLike,
   tableName: string,
   items: readonly HistoryItem[],
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
 ): Promise<void> {
   for (let start = 0; start < items.length; start += BATCH_LIMIT) {
     await writeBatch(client, tableName, items.slice(start, start + BATCH_LIMIT), policy);
@@ -39,7 +39,7 @@ async function writeBatch(
   client: DynamoDbClientLike,
   tableName: string,
   items: readonly HistoryItem[],
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
 ): Promise<void> {
   const operation = `BatchWriteItem on ${tableName}`;
   let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));

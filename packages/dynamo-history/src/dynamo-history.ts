@@ -1,9 +1,10 @@
-import { checkTtlDays, expireTimestamp, type HistoryStore, type JournalEntry } from '@wallet/core';
+import type { HistoryStore, JournalEntry } from '@wallet/core';
 import { writeItems } from './batch-writer.js';
 import type { DynamoDbClientLike } from './dynamo-client.js';
+import { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 import { queryJournal } from './history-query.js';
 import { encodeEntry, type HistoryItem } from './item-codec.js';
-import { type RetryOptions, retryPolicy } from './retry-policy.js';
+import { historyRetryPolicy, type RetryOptions } from './retry-policy.js';
 
 /**
  * Options of {@link createDynamoHistory}.
@@ -28,13 +29,17 @@ export interface DynamoHistoryOptions {
    * for a moment.
    */
   consistentRead?: boolean;
-  /** Backoff for throttling and `UnprocessedItems`. */
+  /**
+   * How hard to retry throttling and `UnprocessedItems`: the ledgers' `LedgerRetryOptions`
+   * (`maxUnavailableRetries` 7, `baseDelayMs` 25, `maxDelayMs` 1000 by default; see
+   * {@link RetryOptions}).
+   */
   retry?: RetryOptions;
 }
 
 /**
- * A journal entry on its way into the history table, optionally carrying its expiry
- * already worked out (epoch seconds), as the stream transformer computes it.
+ * A journal entry on its way into the history table, optionally carrying its own expiry
+ * (epoch seconds), for code that decides an entry's expiry itself rather than by `ttlDays`.
  *
  * @example
  * const entry: HistoryEntry = { ...journalEntry, expire_timestamp: expireTimestamp(journalEntry.txTime, 30) };
@@ -73,7 +78,7 @@ export interface DynamoHistoryStore extends HistoryStore {
 export function createDynamoHistory(options: DynamoHistoryOptions): DynamoHistoryStore {
   const { client, tableName, ttlDays } = options;
   if (ttlDays !== undefined) checkTtlDays(ttlDays);
-  const policy = retryPolicy(options.retry);
+  const policy = historyRetryPolicy(options.retry);
   const target = { client, tableName, policy, consistentRead: options.consistentRead ?? true };
 
   function expiryOf(entry: HistoryEntry): number | undefined {

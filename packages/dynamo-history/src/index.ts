@@ -1,4 +1,3 @@
-export { expireTimestamp } from '@wallet/core';
 export type { DynamoDbClientLike } from './dynamo-client.js';
 export {
   createDynamoHistory,
@@ -6,6 +5,7 @@ export {
   type DynamoHistoryStore,
   type HistoryEntry,
 } from './dynamo-history.js';
+export { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 export { createHistoryTable, type HistoryTableOptions } from './history-table.js';
 export { decodeEntry, encodeEntry, type HistoryItem } from './item-codec.js';
 export type { RetryOptions } from './retry-policy.js';

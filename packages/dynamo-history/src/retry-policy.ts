@@ -1,59 +1,61 @@
 import { StoreUnavailableError } from '@wallet/core';
-import { type BackoffBounds, type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
+import {
+  type LedgerRetryOptions,
+  type LedgerRetryPolicy,
+  ledgerRetryPolicy,
+  retryTransaction,
+} from '@wallet/core/adapter';
 import { errorName } from './dynamo-client.js';
 
 /**
- * How hard the store retries DynamoDB when it throttles or leaves `UnprocessedItems`.
- * These retries come on top of the SDK client's own.
+ * How hard the store retries DynamoDB when it throttles or leaves `UnprocessedItems`: core's
+ * {@link LedgerRetryOptions}, the `retry` option of every ledger, so one object configures every
+ * store. These retries come on top of the SDK client's own. What applies here:
+ * `maxUnavailableRetries` (default 7: 8 calls per request at most), `baseDelayMs` (default 25)
+ * and `maxDelayMs` (default 1000). `maxConflictAttempts` and `maxUnknownRetries` are checked but
+ * have no effect: a put of an entry leaves the same item however often it is sent, so nothing
+ * conflicts, and only throttling and DynamoDB's internal errors are retried here (timeouts and
+ * dropped connections are left to the SDK client).
  *
  * @example
- * createDynamoHistory({ client, tableName: 'wallet-history', retry: { attempts: 5, maxDelayMs: 500 } });
+ * createDynamoHistory({ client, tableName: 'wallet-history', retry: { maxUnavailableRetries: 4, maxDelayMs: 500 } });
  */
-export interface RetryOptions {
-  /** Calls per request before giving up with `StoreUnavailableError`, at least 1. Default 8. */
+export interface RetryOptions extends LedgerRetryOptions {
+  /**
+   * The same as `maxUnavailableRetries` + 1, which wins when both are given: how many calls a
+   * request gets before `StoreUnavailableError`, at least 1. The option's name before it took
+   * `LedgerRetryOptions`; it still works.
+   */
   attempts?: number;
-  /** The pause before the first retry; it doubles with every retry. Default 25 ms. */
-  baseDelayMs?: number;
-  /** The longest pause between two calls. Default 1000 ms. */
-  maxDelayMs?: number;
 }
 
-/**
- * A bounded exponential backoff with jitter: `attempts` calls at most, the pause before
- * retry `n` a random time between half and all of `min(maxDelayMs, baseDelayMs × 2^(n-1))`
- * (core's backoff with equal jitter: many Lambda invocations throttled at the same moment
- * spread out, and none comes back at once).
- *
- * @example
- * const policy = retryPolicy({ attempts: 3 });
- * await sleep(backoffDelay(1, policy));
- */
-export type RetryPolicy = LedgerRetryPolicy & BackoffBounds;
+/** The store's retry defaults (see {@link RetryOptions}). */
+export const RETRY_DEFAULTS: LedgerRetryPolicy = {
+  // maxConflictAttempts and maxUnknownRetries are never drawn on here (see RetryOptions).
+  maxConflictAttempts: 1,
+  maxUnavailableRetries: 7,
+  maxUnknownRetries: 0,
+  baseDelayMs: 25,
+  maxDelayMs: 1000,
+};
 
 /**
- * Builds a {@link RetryPolicy} from options, filling in the defaults.
+ * Fills in the store's defaults under `options`, reading the older `attempts` as
+ * `maxUnavailableRetries` + 1, and checks the values as every ledger does. The backoff is core's:
+ * capped exponential with full jitter.
  *
- * @throws {RangeError} when `attempts` is not a positive integer or a delay is negative
+ * @throws {RangeError} when `attempts` is not an integer >= 1, or a value is out of the range
+ *   `ledgerRetryPolicy` allows
  * @example
- * const policy = retryPolicy({ attempts: 5, baseDelayMs: 10 });
+ * const policy = historyRetryPolicy({ maxUnavailableRetries: 4, baseDelayMs: 10 });
  */
-export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
-  const { attempts = 8, baseDelayMs = 25, maxDelayMs = 1000 } = options;
-  if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new RangeError(`retry.attempts must be a positive integer, got ${attempts}`);
+export function historyRetryPolicy(options: RetryOptions | undefined): LedgerRetryPolicy {
+  const attempts = options?.attempts;
+  if (attempts === undefined) return ledgerRetryPolicy(options, RETRY_DEFAULTS);
+  if (!Number.isSafeInteger(attempts) || attempts < 1) {
+    throw new RangeError('retry.attempts must be an integer >= 1');
   }
-  if (!(baseDelayMs >= 0 && maxDelayMs >= 0)) {
-    throw new RangeError('retry.baseDelayMs and retry.maxDelayMs must not be negative');
-  }
-  return {
-    // Only throttling and passing faults are retried here; nothing conflicts or is ambiguous.
-    maxConflictAttempts: 1,
-    maxUnknownRetries: 0,
-    maxUnavailableRetries: attempts - 1,
-    baseDelayMs,
-    maxDelayMs,
-    jitter: 'equal',
-  };
+  return ledgerRetryPolicy(options, { ...RETRY_DEFAULTS, maxUnavailableRetries: attempts - 1 });
 }
 
 // DynamoDB answers these when a partition or the account is over its throughput for a moment,
@@ -85,7 +87,7 @@ export function isRetryable(error: unknown): boolean {
  * const output = await withRetries(policy, 'Query on wallet-history', () => client.send(command));
  */
 export function withRetries<T>(
-  policy: RetryPolicy,
+  policy: LedgerRetryPolicy,
   operation: string,
   call: () => Promise<T>,
 ): Promise<T> {

@@ -6,9 +6,9 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDynamoHistory } from '../src/index.js';
-import { FAST_RETRY, mockedDynamo } from './mock-dynamo.js';
+import { FAST_RETRY, FAST_RETRY_CALLS, mockedDynamo } from './mock-dynamo.js';
 import { sampleJournal } from './sample-entries.js';
 
 const tableName = 'wallet-history';
@@ -85,7 +85,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     const failure = history.putEntries(sampleJournal('p1', 4));
     await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(failure).rejects.toThrow(/4 of 4 items unwritten after 4 attempts/);
-    expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(FAST_RETRY.attempts);
+    expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(FAST_RETRY_CALLS);
   });
 
   it('retries a throttled BatchWriteItem and succeeds once DynamoDB accepts it', async () => {
@@ -110,7 +110,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as StoreUnavailableError).code).toBe('STORE_UNAVAILABLE');
     expect((failure as StoreUnavailableError).cause).toBe(error);
-    expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(FAST_RETRY.attempts);
+    expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(FAST_RETRY_CALLS);
   });
 
   it('counts throttling and unprocessed items against one budget of attempts per batch', async () => {
@@ -125,7 +125,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     await expect(history.putEntries(sampleJournal('p1', 2))).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
-    expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(FAST_RETRY.attempts);
+    expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(FAST_RETRY_CALLS);
   });
 
   it('fails at once with StoreUnavailableError on an error that retrying cannot fix', async () => {
@@ -145,13 +145,19 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     const history = createDynamoHistory({
       client,
       tableName,
-      retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 1000 },
+      retry: { maxUnavailableRetries: 3, baseDelayMs: 20, maxDelayMs: 1000 },
     });
-    const started = performance.now();
-    await expect(history.putEntries(sampleJournal('p1', 1))).rejects.toBeInstanceOf(
-      StoreUnavailableError,
-    );
-    // Pauses of at least 10, 20 and 40 ms: half of 20 × 2^n, the rest is jitter.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(69);
+    // The jitter drawing the middle of each cap makes the pauses 10, 20 and 40 ms: half of
+    // 20 × 2^(n-1).
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      const started = performance.now();
+      await expect(history.putEntries(sampleJournal('p1', 1))).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      expect(performance.now() - started).toBeGreaterThanOrEqual(69);
+    } finally {
+      random.mockRestore();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeEntry, expireTimestamp } from '../src/index.js';
+import { decodeEntry, encodeEntry } from '../src/index.js';
 import { sampleEntry } from './sample-entries.js';
 
 describe('item codec', () => {
@@ -62,18 +62,5 @@ describe('item codec', () => {
     expect(() =>
       decodeEntry({ ...encodeEntry(sampleEntry('p1', 3)), metadata: { S: '[1]' } }),
     ).toThrow(/not a JSON object/);
-  });
-});
-
-describe('expireTimestamp', () => {
-  it('is txTime in whole epoch seconds plus ttlDays days', () => {
-    expect(expireTimestamp('2030-01-01T00:00:00.999Z', 1)).toBe(1_893_456_000 + 86_400);
-    expect(expireTimestamp('2030-01-01T00:00:00.000Z', 0.5)).toBe(1_893_456_000 + 43_200);
-  });
-
-  it('rejects a txTime that is not a date and a ttlDays that is not positive', () => {
-    expect(() => expireTimestamp('yesterday', 1)).toThrow(RangeError);
-    expect(() => expireTimestamp('2030-01-01T00:00:00.000Z', 0)).toThrow(RangeError);
-    expect(() => expireTimestamp('2030-01-01T00:00:00.000Z', Number.NaN)).toThrow(RangeError);
   });
 });

@@ -18,4 +18,7 @@ export function mockedDynamo() {
 }
 
 /** Retries with no waiting worth mentioning, so error paths run in milliseconds. */
-export const FAST_RETRY = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 } as const;
+export const FAST_RETRY = { maxUnavailableRetries: 3, baseDelayMs: 1, maxDelayMs: 2 } as const;
+
+/** How many calls one request gets under {@link FAST_RETRY}: the first and its retries. */
+export const FAST_RETRY_CALLS = FAST_RETRY.maxUnavailableRetries + 1;

@@ -1,7 +1,3 @@
-// Core defines it, since the coalescer acts on it (`@wallet/core/adapter`); it stays exported
-// here, where it first was.
-export { TransactionTooLargeError } from '@wallet/core/adapter';
-
 export type { DynamoDbClientLike } from './dynamodb-client.js';
 export {
   createDynamoDbLedger,

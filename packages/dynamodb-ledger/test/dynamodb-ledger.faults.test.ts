@@ -9,15 +9,10 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  type JournalEntry,
-  type LedgerRecord,
-  MAX_RECORDS_PER_OPERATION,
-  WalletError,
-} from '@wallet/core';
+import { type JournalEntry, type LedgerRecord, WalletError } from '@wallet/core';
+import { MAX_RECORDS_PER_OPERATION, TransactionTooLargeError } from '@wallet/core/adapter';
 import { expectWalletError } from '@wallet/testing';
 import { describe, expect, it } from 'vitest';
-import { TransactionTooLargeError } from '../src/index.js';
 import { walletToItem } from '../src/item-codec.js';
 import { walletKey } from '../src/table-keys.js';
 import {

@@ -1,4 +1,5 @@
 import { type JournalEntry, verifyProof } from '@wallet/core';
+import { tamperJournal, tamperWallet } from '@wallet/core/testing';
 import { rewriteAmount } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYER_ACCOUNT, type Reply, startServer, type TestServer } from './support.js';
@@ -99,12 +100,12 @@ describe('POST /v1/wallets/{accountId}/verify', () => {
     });
     // The credit of 4 becomes 1; every later balance and hash is recomputed, the head follows.
     let last: JournalEntry | undefined;
-    server.ledger.tamperJournal(accountId, (entries) => {
+    tamperJournal(server.ledger, accountId, (entries) => {
       const rewritten = rewriteAmount(entries, 2, '1');
       last = rewritten.at(-1);
       return rewritten;
     });
-    server.ledger.tamperWallet(accountId, (wallet) => ({
+    tamperWallet(server.ledger, accountId, (wallet) => ({
       ...wallet,
       balances: { ...wallet.balances, GEMS: last!.balanceAfter },
       headHash: last!.hash,

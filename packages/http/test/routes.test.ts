@@ -1,3 +1,4 @@
+import { tamperJournal } from '@wallet/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support.js';
 
@@ -187,7 +188,7 @@ describe('routes', () => {
 
   it('verify answers 200 with ok false and the problems when the journal was tampered with', async () => {
     const accountId = await server.wallet('t', { GOLD: '3.00', GEMS: '1' });
-    server.ledger.tamperJournal(accountId, (entries) =>
+    tamperJournal(server.ledger, accountId, (entries) =>
       entries.map((entry) => (entry.sequence === 1 ? { ...entry, amount: '300.00' } : entry)),
     );
     const reply = await server.call(`/v1/wallets/${accountId}/verify`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esmCore from '@wallet/core';
+import { TransactionTooLargeError } from '@wallet/core/adapter';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWalletApi, silentLogger } from '../src/index.js';
@@ -111,7 +112,7 @@ describe('errors across two copies of @wallet/core (ESM and CJS)', () => {
       transact(transaction) {
         calls++;
         if (transaction.accountIds.length > 1) {
-          return Promise.reject(new esmCore.TransactionTooLargeError(10, 5));
+          return Promise.reject(new TransactionTooLargeError(10, 5));
         }
         return inner.transact(transaction);
       },

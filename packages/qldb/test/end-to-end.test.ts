@@ -118,11 +118,14 @@ describe('QLDB ledger to DynamoDB history, end to end', () => {
     }
 
     await createHistoryTable(dynamoClient, 'wallet-history');
-    const history = createDynamoHistory({ client: dynamoClient, tableName: 'wallet-history' });
+    const history = createDynamoHistory({
+      client: dynamoClient,
+      tableName: 'wallet-history',
+      ttlDays: 30,
+    });
     const poisoned: PoisonRecord[] = [];
     const handler = createKinesisHandler({
       history,
-      ttlDays: 30,
       poisonSink: async (record) => {
         poisoned.push(record);
       },

@@ -5,9 +5,9 @@ import {
   JOURNAL_ENTRY_FIELDS,
   type JsonValue,
   type LedgerRecord,
-  TransactionTooLargeError,
   type WalletRecord,
 } from '@wallet/core';
+import { TransactionTooLargeError } from '@wallet/core/adapter';
 import { SUITE_CURRENCIES } from '@wallet/testing';
 import { type dom, IonTypes, load } from 'ion-js';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,10 +1,5 @@
-import {
-  createWalletService,
-  JOURNAL_ENTRY_FIELDS,
-  MAX_RECORDS_PER_OPERATION,
-  StoreUnavailableError,
-  TransactionTooLargeError,
-} from '@wallet/core';
+import { createWalletService, JOURNAL_ENTRY_FIELDS, StoreUnavailableError } from '@wallet/core';
+import { MAX_RECORDS_PER_OPERATION, TransactionTooLargeError } from '@wallet/core/adapter';
 import { parseAggregate } from '@wallet/stream-transformer';
 import { SUITE_CURRENCIES } from '@wallet/testing';
 import { QldbDriver, RetryConfig } from 'amazon-qldb-driver-nodejs';

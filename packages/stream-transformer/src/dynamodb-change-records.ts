@@ -1,6 +1,7 @@
 import { hashEntry, type JournalEntry } from '@wallet/core';
 import { ChangeRecordError, JournalDocumentError } from './errors.js';
 import { typeFieldsProblem } from './journal-revision.js';
+import type { RecordFormat } from './record-format.js';
 
 /** A DynamoDB attribute value as change records carry it (`{ S: "..." }`, `{ N: "1" }`, ...). */
 export type AttributeValueLike = { [type: string]: unknown };
@@ -29,19 +30,6 @@ export interface DynamoDbChangeRecord {
     /** The item before the change; absent for an `INSERT`. */
     OldImage?: ItemImage;
   };
-}
-
-/**
- * How the Kinesis handler reads records of a stream that is not QLDB's: the journal entry a
- * user record adds, or `undefined` for a record that adds none. Throwing a `StreamRecordError`
- * marks the record as poison.
- *
- * @example
- * createKinesisHandler({ history, format: dynamodbChangeRecords(journalEntryOfImage) });
- */
-export interface RecordFormat {
-  /** The journal entry the user record's bytes add, or `undefined` when they add none. */
-  entryOf(data: Uint8Array): JournalEntry | undefined;
 }
 
 const EVENT_NAMES: ReadonlySet<unknown> = new Set(['INSERT', 'MODIFY', 'REMOVE']);
@@ -91,7 +79,7 @@ export function dynamodbChangeRecords(
   entryOfImage: (image: ItemImage) => JournalEntry | undefined,
 ): RecordFormat {
   return {
-    entryOf(data) {
+    read(data) {
       const change = parseChangeRecord(data);
       const image = change.dynamodb.NewImage;
       if (change.eventName !== 'INSERT' || image === undefined) return undefined;
@@ -115,7 +103,7 @@ export function dynamodbChangeRecords(
           `entry ${entry.accountId}#${entry.sequence} is not a journal entry: ${problem}`,
         );
       }
-      return entry;
+      return { entry };
     },
   };
 }

@@ -1,11 +1,9 @@
-export { checkTtlDays, expireTimestamp } from '@wallet/core';
 export {
   type AttributeValueLike,
   type DynamoDbChangeRecord,
   dynamodbChangeRecords,
   type ItemImage,
   parseChangeRecord,
-  type RecordFormat,
 } from './dynamodb-change-records.js';
 export {
   ChangeRecordError,
@@ -20,10 +18,8 @@ export {
 export { ionToJson } from './ion-to-json.js';
 export {
   JOURNAL_TABLE,
-  type JournalHistoryItem,
   journalEntryFromDocument,
   journalEntryFromRevision,
-  toHistoryItem,
 } from './journal-revision.js';
 export { encodeJournalRevision, type JournalRevisionOptions } from './journal-revision-encoder.js';
 export {
@@ -32,6 +28,7 @@ export {
   type KinesisHandler,
   type KinesisHandlerOptions,
   type OtherRevision,
+  type StreamPosition,
 } from './kinesis-handler.js';
 export {
   deaggregateRecord,
@@ -60,3 +57,5 @@ export {
   type Revision,
   type RevisionDetailsRecord,
 } from './qldb-record.js';
+export { type QldbOtherRevision, type QldbRecordsOptions, qldbRecords } from './qldb-records.js';
+export type { RecordContent, RecordFormat } from './record-format.js';

@@ -2,7 +2,6 @@ import {
   ENTRY_TYPE_FIELDS,
   ENTRY_TYPES,
   type EntryType,
-  expireTimestamp,
   hashEntry,
   JOURNAL_ENTRY_FIELDS,
   type JournalEntry,
@@ -31,18 +30,6 @@ const UTC_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.(
 // Months, hours, minutes and seconds in range; days 1..31 (29..31 are checked against the month).
 const UTC_MILLIS =
   /^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z$/;
-
-/**
- * A journal entry as the history table stores it: the entry, plus `expire_timestamp` (epoch
- * seconds, DynamoDB's TTL attribute) when the history expires.
- *
- * @example
- * const item: JournalHistoryItem = { ...entry, expire_timestamp: 1896134400 };
- */
-export type JournalHistoryItem = JournalEntry & {
-  /** When the item expires, in epoch seconds: the history table's TTL attribute. */
-  expire_timestamp?: number;
-};
 
 /**
  * Maps the document of a `JournalEntries` revision to the {@link JournalEntry} it holds, by
@@ -116,18 +103,6 @@ export function journalEntryFromDocument(document: JsonObject): JournalEntry {
     );
   }
   return entry;
-}
-
-/**
- * The history item of an entry: with `expire_timestamp` = `txTime` in epoch seconds +
- * `ttlDays` × 86400 (rounded down) when `ttlDays` is given, else the entry as it is.
- *
- * @example
- * toHistoryItem(entry, 30).expire_timestamp; // e.g. 1896134400
- */
-export function toHistoryItem(entry: JournalEntry, ttlDays?: number): JournalHistoryItem {
-  if (ttlDays === undefined) return entry;
-  return { ...entry, expire_timestamp: expireTimestamp(entry.txTime, ttlDays) };
 }
 
 /**

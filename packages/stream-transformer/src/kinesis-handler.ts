@@ -1,11 +1,5 @@
-import { checkTtlDays, expireTimestamp, type HistoryStore, type JournalEntry } from '@wallet/core';
-import type { RecordFormat } from './dynamodb-change-records.js';
+import type { HistoryStore, JournalEntry } from '@wallet/core';
 import { StreamRecordError } from './errors.js';
-import {
-  JOURNAL_TABLE,
-  type JournalHistoryItem,
-  journalEntryFromRevision,
-} from './journal-revision.js';
 import {
   type KinesisEventLike,
   type KinesisRecordLike,
@@ -13,25 +7,17 @@ import {
   userRecordBytes,
 } from './kinesis-records.js';
 import { logPoisonSink, type PoisonRecord, type PoisonSink } from './poison-sink.js';
-import { decodeQldbRecord, type RevisionDetailsRecord } from './qldb-record.js';
+import { type QldbOtherRevision, qldbRecords } from './qldb-records.js';
+import type { RecordContent, RecordFormat } from './record-format.js';
 
 /**
- * A revision the handler does not turn into history, as the `onOtherRevision` hook receives it.
- * `reason`: `OTHER_TABLE` (any revision of a table other than the journal table); for the
- * journal table, whose documents are written once, `DELETE` (no data), `REDACTED` (`dataHash`
- * instead of data) and `NOT_AN_INSERT` (a version after 0). History keeps the entry as first
- * written in each journal case.
+ * Where a record the format reported as `other` sits in the stream: the Kinesis record's
+ * sequence number (the aggregate's, for a sub-record) and its index inside a KPL aggregate.
  *
  * @example
- * const onOtherRevision = ({ record, reason }: OtherRevision) => {
- *   if (reason !== 'OTHER_TABLE') console.warn('journal document changed', record.payload.revision.metadata);
- * };
+ * const at: StreamPosition = { sequenceNumber: '4959...', subSequenceNumber: 3 };
  */
-export interface OtherRevision {
-  /** The revision, as decoded. */
-  record: RevisionDetailsRecord;
-  /** Why it added no history. */
-  reason: 'OTHER_TABLE' | 'DELETE' | 'REDACTED' | 'NOT_AN_INSERT';
+export interface StreamPosition {
   /** The Kinesis record's sequence number (the aggregate's, for a sub-record). */
   sequenceNumber: string;
   /** The index inside the KPL aggregate; absent when the record was not aggregated. */
@@ -39,30 +25,41 @@ export interface OtherRevision {
 }
 
 /**
+ * A change the handler does not turn into history, as the `onOtherRevision` hook receives it:
+ * what the format reported, where it sits in the stream. With QLDB records (the default), a
+ * {@link QldbOtherRevision}.
+ *
+ * @example
+ * const onOtherRevision = ({ record, reason }: OtherRevision) => {
+ *   if (reason !== 'OTHER_TABLE') console.warn('journal document changed', record.payload.revision.metadata);
+ * };
+ */
+export type OtherRevision<Other = QldbOtherRevision> = Other & StreamPosition;
+
+/**
  * How to build a Kinesis handler.
  *
  * @example
- * const options: KinesisHandlerOptions = { history: createDynamoHistory({ client, tableName: 'wallet-history' }), ttlDays: 365 };
+ * const options: KinesisHandlerOptions = { history: createDynamoHistory({ client, tableName: 'wallet-history', ttlDays: 365 }) };
  */
-export interface KinesisHandlerOptions {
-  /** Where journal entries are written; `putEntries` must be idempotent (every `HistoryStore` is). */
-  history: HistoryStore;
+export interface KinesisHandlerOptions<Other = QldbOtherRevision> {
   /**
-   * When set, every item passed to `putEntries` carries `expire_timestamp` = `txTime` (epoch
-   * seconds) + `ttlDays` × 86400. A positive number.
+   * Where journal entries are written; `putEntries` must be idempotent (every `HistoryStore` is).
+   * The handler passes the entries as they are: expiry (TTL) is the store's setting, e.g.
+   * `createDynamoHistory({ ttlDays })`.
    */
-  ttlDays?: number;
+  history: HistoryStore;
   /** Where records that can never be parsed go. Default: {@link logPoisonSink}. */
   poisonSink?: PoisonSink;
-  /** Called for every revision that is not a new journal entry; such revisions are skipped without it. */
-  onOtherRevision?: (revision: OtherRevision) => void | Promise<void>;
-  /** The ledger table holding journal entries. Default `JournalEntries`. */
-  journalTable?: string;
+  /** Called for every change the format reports that is not a journal entry; skipped without it. */
+  onOtherRevision?: (revision: OtherRevision<Other>) => void | Promise<void>;
   /**
-   * What the stream carries when it is not QLDB's Ion revisions, e.g.
-   * `dynamodbChangeRecords(journalEntryOfImage)` for a DynamoDB ledger. Default: QLDB records.
+   * What the stream carries: `qldbRecords()` (the default: QLDB's Ion revisions of the
+   * `JournalEntries` table; `qldbRecords({ journalTable })` for another name),
+   * `dynamodbChangeRecords(journalEntryOfImage)` for a DynamoDB ledger, or any
+   * {@link RecordFormat}.
    */
-  format?: RecordFormat;
+  format?: RecordFormat<Other>;
 }
 
 /**
@@ -95,12 +92,8 @@ export type KinesisHandler = (event: KinesisEventLike) => Promise<KinesisBatchRe
  */
 const WRITE_SIZE = 500;
 
-/** A user record's journal entry, other revision, or the error that makes it poison. */
-type UserRecordOutcome =
-  | { entry: JournalHistoryItem }
-  | { other: OtherRevision }
-  | { poison: unknown }
-  | undefined;
+/** A user record's journal entry, other change, or the error that makes it poison. */
+type UserRecordOutcome<Other> = RecordContent<Other> | { readonly poison: unknown };
 
 /**
  * Builds the Lambda handler that turns a ledger's Kinesis stream into history: it deaggregates
@@ -122,19 +115,20 @@ type UserRecordOutcome =
  *
  * CONTROL and BLOCK_SUMMARY records are skipped.
  *
- * @throws {RangeError} when `ttlDays` is not a positive number
  * @example
  * import { createDynamoHistory } from '@wallet/dynamo-history';
  * export const handler = createKinesisHandler({
- *   history: createDynamoHistory({ client: new DynamoDBClient({}), tableName: 'wallet-history' }),
- *   ttlDays: 365,
+ *   // The history store sets the items' TTL.
+ *   history: createDynamoHistory({ client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 }),
  * });
  */
-export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHandler {
-  const { history, ttlDays, onOtherRevision, format } = options;
-  if (ttlDays !== undefined) checkTtlDays(ttlDays);
+export function createKinesisHandler<Other = QldbOtherRevision>(
+  options: KinesisHandlerOptions<Other>,
+): KinesisHandler {
+  const { history, onOtherRevision } = options;
+  // Without a format the stream is QLDB's, whose other changes are what Other defaults to.
+  const format = options.format ?? (qldbRecords() as unknown as RecordFormat<Other>);
   const poisonSink = options.poisonSink ?? logPoisonSink;
-  const journalTable = options.journalTable ?? JOURNAL_TABLE;
 
   async function poison(
     record: KinesisRecordLike,
@@ -163,31 +157,9 @@ export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHan
    * What one user record holds. Synchronous and never throwing, so the common case (a journal
    * entry) costs no promise.
    */
-  function classify(record: KinesisRecordLike, user: UserRecordBytes): UserRecordOutcome {
+  function classify(user: UserRecordBytes): UserRecordOutcome<Other> {
     try {
-      if (format) {
-        const entry: JournalHistoryItem | undefined = format.entryOf(user.data);
-        if (entry && ttlDays !== undefined) {
-          entry.expire_timestamp = expireTimestamp(entry.txTime, ttlDays);
-        }
-        return entry && { entry };
-      }
-      const decoded = decodeQldbRecord(user.data);
-      if (decoded.recordType !== 'REVISION_DETAILS') return undefined;
-      const reason = skipReason(decoded, journalTable);
-      if (reason === undefined) {
-        const entry: JournalHistoryItem = journalEntryFromRevision(decoded);
-        // The entry was made for this batch alone, so it takes the TTL in place of a copy.
-        if (ttlDays !== undefined) entry.expire_timestamp = expireTimestamp(entry.txTime, ttlDays);
-        return { entry };
-      }
-      const other: OtherRevision = {
-        record: decoded,
-        reason,
-        sequenceNumber: record.kinesis.sequenceNumber,
-      };
-      if (user.subSequenceNumber !== undefined) other.subSequenceNumber = user.subSequenceNumber;
-      return { other };
+      return format.read(user.data);
     } catch (error) {
       // Decoding and mapping depend on the bytes alone: whatever they throw, they will throw
       // again on every retry.
@@ -196,7 +168,7 @@ export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHan
   }
 
   /** The journal entries of one event record; anything else goes to the sink or the hook. */
-  async function recordEntries(record: KinesisRecordLike): Promise<JournalHistoryItem[]> {
+  async function recordEntries(record: KinesisRecordLike): Promise<JournalEntry[]> {
     let users: UserRecordBytes[];
     try {
       users = userRecordBytes(record);
@@ -204,12 +176,12 @@ export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHan
       await poison(record, undefined, error);
       return [];
     }
-    const entries: JournalHistoryItem[] = [];
+    const entries: JournalEntry[] = [];
     for (const user of users) {
-      const outcome = classify(record, user);
+      const outcome = classify(user);
       if (outcome === undefined) continue;
       if ('entry' in outcome) entries.push(outcome.entry);
-      else if ('other' in outcome) await onOtherRevision?.(outcome.other);
+      else if ('other' in outcome) await onOtherRevision?.(positioned(outcome.other, record, user));
       else await poison(record, user, outcome.poison);
     }
     return entries;
@@ -218,7 +190,7 @@ export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHan
   return async (event) => {
     const records = event.Records ?? [];
     const seen = new Map<string, Set<number>>();
-    let items: JournalHistoryItem[] = [];
+    let items: JournalEntry[] = [];
     /** The first record whose entries are in `items`. */
     let itemsFrom = 0;
 
@@ -239,7 +211,7 @@ export function createKinesisHandler(options: KinesisHandlerOptions): KinesisHan
     }
 
     for (let index = 0; index < records.length; index++) {
-      let entries: JournalHistoryItem[];
+      let entries: JournalEntry[];
       try {
         entries = await recordEntries(records[index]!);
       } catch (error) {
@@ -288,14 +260,13 @@ function logRetry(problem: string, record: KinesisRecordLike, error: unknown): v
   );
 }
 
-function skipReason(
-  record: RevisionDetailsRecord,
-  journalTable: string,
-): OtherRevision['reason'] | undefined {
-  const { tableInfo, revision } = record.payload;
-  if (tableInfo.tableName !== journalTable) return 'OTHER_TABLE';
-  if (revision.dataHash !== undefined) return 'REDACTED';
-  if (revision.data === undefined) return 'DELETE';
-  if (revision.metadata.version !== 0) return 'NOT_AN_INSERT';
-  return undefined;
+/** A reported change with where it sits in the stream. */
+function positioned<Other>(
+  other: Other,
+  record: KinesisRecordLike,
+  user: UserRecordBytes,
+): OtherRevision<Other> {
+  const at: StreamPosition = { sequenceNumber: record.kinesis.sequenceNumber };
+  if (user.subSequenceNumber !== undefined) at.subSequenceNumber = user.subSequenceNumber;
+  return { ...other, ...at };
 }

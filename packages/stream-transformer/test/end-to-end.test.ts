@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { createWalletService, ENTRY_TYPES, type JournalEntry } from '@wallet/core';
 import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
@@ -111,11 +111,11 @@ describe('ledger journal → QLDB-shaped Kinesis stream → handler → DynamoDB
     // The transformer: records read back with GetRecords, in Lambda-sized batches.
     const tableName = 'wallet-history-e2e';
     await createHistoryTable(client, tableName);
-    const history = createDynamoHistory({ client, tableName });
+    // TTL is the history store's setting; the handler passes entries as they are.
+    const history = createDynamoHistory({ client, tableName, ttlDays: TTL_DAYS });
     const poisoned: PoisonRecord[] = [];
     const handler = createKinesisHandler({
       history,
-      ttlDays: TTL_DAYS,
       poisonSink: async (poison) => void poisoned.push(poison),
     });
     const { Records } = await readAsLambdaEvent(kinesis.client, streamName, streamArn);
@@ -140,16 +140,13 @@ describe('ledger journal → QLDB-shaped Kinesis stream → handler → DynamoDB
       });
     }
 
-    // Every item carries the TTL attribute computed from its txTime.
-    const [first] = journal;
-    const { Item } = await client.send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: { accountId: { S: first!.accountId }, sequence: { N: String(first!.sequence) } },
-      }),
-    );
-    expect(Item?.expire_timestamp).toEqual({
-      N: String(Math.floor(Date.parse(first!.txTime) / 1000) + TTL_DAYS * 86_400),
-    });
+    // Every item carries the TTL attribute the store computed from its txTime.
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+    expect(Items).toHaveLength(journal.length);
+    for (const item of Items) {
+      expect(item.expire_timestamp).toEqual({
+        N: String(Math.floor(Date.parse(item.txTime!.S!) / 1000) + TTL_DAYS * 86_400),
+      });
+    }
   }, 120_000);
 });

@@ -6,16 +6,13 @@ import {
   JOURNAL_ENTRY_FIELDS,
   type JournalEntry,
 } from '@wallet/core';
-import { expireTimestamp as dynamoExpireTimestamp } from '@wallet/dynamo-history';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeQldbRecord,
   encodeJournalRevision,
-  expireTimestamp,
   JournalDocumentError,
   journalEntryFromRevision,
   type RevisionDetailsRecord,
-  toHistoryItem,
 } from '../src/index.js';
 import { ionBinary } from './support/fixtures.js';
 import {
@@ -247,17 +244,6 @@ describe('journal revisions', () => {
     expect(
       codeOf(() => journalEntryFromRevision(revisionOf(documentText(entry, { amount: '5.0' })))),
     ).toBe('JOURNAL_HASH_MISMATCH');
-  });
-
-  it('become history items with expire_timestamp = txTime in epoch seconds + ttlDays × 86400, as the DynamoDB history computes it', () => {
-    const entry = entryWith({ txTime: '2030-01-01T00:00:00.999Z' });
-    expect(toHistoryItem(entry, 30)).toEqual({
-      ...entry,
-      expire_timestamp: 1893456000 + 30 * 86400,
-    });
-    expect(expireTimestamp(entry.txTime, 0.5)).toBe(dynamoExpireTimestamp(entry.txTime, 0.5));
-    expect(toHistoryItem(entry)).toBe(entry);
-    expect(() => expireTimestamp(entry.txTime, 0)).toThrow(RangeError);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   type KinesisHandlerOptions,
   type OtherRevision,
   type PoisonRecord,
+  qldbRecords,
 } from '../src/index.js';
 import { lambdaRecord } from './support/events.js';
 import { fixtureBinary, ionBinary } from './support/fixtures.js';
@@ -109,31 +110,18 @@ describe('createKinesisHandler', () => {
     expect(calls[0]!.map((e) => e.sequence)).toEqual([1, 2]);
   });
 
-  it('adds expire_timestamp = txTime epoch seconds + ttlDays × 86400 to every item when ttlDays is set', async () => {
+  it('hands putEntries each journal entry exactly as written, with no TTL attribute: expiry is the history store’s', async () => {
     const calls: (readonly JournalEntry[])[] = [];
     const handler = createKinesisHandler({
       history: {
         putEntries: async (items) => void calls.push(items),
         queryEntries: async () => [],
       },
-      ttlDays: 90,
     });
-    await handler(event(revision(alice[0]!)));
-    expect(calls[0]).toEqual([
-      {
-        ...alice[0],
-        expire_timestamp: Math.floor(Date.parse(alice[0]!.txTime) / 1000) + 90 * 86400,
-      },
-    ]);
-  });
-
-  it('refuses a ttlDays that is not a positive number when it is built', () => {
-    expect(() => createKinesisHandler({ history: createMemoryHistory(), ttlDays: 0 })).toThrow(
-      RangeError,
-    );
-    expect(() =>
-      createKinesisHandler({ history: createMemoryHistory(), ttlDays: Number.NaN }),
-    ).toThrow(RangeError);
+    await handler(event(revision(alice[0]!), revision(alice[1]!)));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toStrictEqual([alice[0], alice[1]]);
+    for (const item of calls[0]!) expect(item).not.toHaveProperty('expire_timestamp');
   });
 
   describe('bad input, each with its defined outcome', () => {
@@ -300,8 +288,10 @@ describe('createKinesisHandler', () => {
     });
   });
 
-  it('reads the journal from a table of another name when journalTable says so', async () => {
-    const { handler, stored, others } = harness({ journalTable: 'Journal' });
+  it('reads the journal from a table of another name when qldbRecords is given its journalTable', async () => {
+    const { handler, stored, others } = harness({
+      format: qldbRecords({ journalTable: 'Journal' }),
+    });
     const renamed = encodeJournalRevision(alice[0]!, { ...SOURCE, tableName: 'Journal' });
     await handler(event(renamed, revision(alice[1]!)));
     expect((await stored('alice')).map((e) => e.sequence)).toEqual([1]);

@@ -10,6 +10,7 @@ import {
   type WalletService,
 } from '@wallet/core';
 import { describe, expect } from 'vitest';
+import type { LedgerStoreTest } from './ledger-store-tests.js';
 import type { TestRegistrar } from './named-tests.js';
 import type { TamperHooks } from './tamper-hooks.js';
 import { expectWalletError } from './wallet-error.js';
@@ -18,7 +19,7 @@ import { expectWalletError } from './wallet-error.js';
  * What the conformance suite shares with the digest tests.
  *
  * @example
- * digestSuite({ service: () => service, ledger: () => fixture.ledger, tamper: () => fixture.tamper!, wallet, untouch, concurrencyTimeout: 30_000 });
+ * digestSuite({ service: () => service, ledger: () => fixture.ledger, tamper: () => fixture.tamper!, wallet, untouch, concurrencyTimeout: 30_000, test });
  */
 export interface DigestSuiteContext {
   /** The suite's service over the ledger under test. */
@@ -34,7 +35,7 @@ export interface DigestSuiteContext {
   /** Per-test timeout of the concurrency tests, in milliseconds. */
   concurrencyTimeout: number;
   /** Registers each test (the enclosing suite's, which leaves out those turned off by name). */
-  test: TestRegistrar;
+  test: TestRegistrar<LedgerStoreTest>;
 }
 
 /**

@@ -29,7 +29,9 @@ export {
 } from './faulty-ledger.js';
 export { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
 export {
+  HISTORY_STORE_TESTS,
   type HistoryFixture,
+  type HistoryStoreTest,
   type HistorySuiteOptions,
   historyStoreSuite,
 } from './history-store-suite.js';
@@ -50,6 +52,7 @@ export {
   type LedgerSuiteOptions,
   ledgerStoreSuite,
 } from './ledger-store-suite.js';
+export { LEDGER_STORE_TESTS, type LedgerStoreTest } from './ledger-store-tests.js';
 export { type NamedTests, namedTests, type TestRegistrar } from './named-tests.js';
 export { type OperationsSuiteContext, operationsSuite } from './operations-suite.js';
 export { hash32, randomInt, seededRandom } from './random.js';

@@ -46,8 +46,8 @@ export const LEDGER_PORT_TESTS = [
   'lists wallets in code point order, by prefix, after an id, up to a limit',
   'lists wallets whose holds are due',
   'queryJournals reads several journals in (account id, sequence) order',
-  'countWallets counts the wallets of a prefix',
   'listHeads lists the heads listWallets would, three fields each',
+  'countWallets counts the wallets of a prefix',
 ] as const;
 
 /**

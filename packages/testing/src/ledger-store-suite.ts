@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { runBankTest } from './bank-test.js';
 import { digestSuite } from './digest-suite.js';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, steppingClock, uniqueIds } from './fixtures.js';
+import type { LedgerStoreTest } from './ledger-store-tests.js';
 import { namedTests } from './named-tests.js';
 import { operationsSuite } from './operations-suite.js';
 import type { TamperHooks } from './tamper-hooks.js';
@@ -60,10 +61,10 @@ export interface LedgerSuiteOptions {
   /** Per-test timeout for the concurrency tests; default 30 s. */
   concurrencyTimeoutMs?: number;
   /**
-   * Tests not registered for this store, by name, each with the reason it cannot pass them. A
-   * name no test has fails the suite at collection.
+   * Tests not registered for this store, by name (`LEDGER_STORE_TESTS`), each with the reason it
+   * cannot pass them. A name no test has fails the suite at collection.
    */
-  skip?: Readonly<Record<string, string>>;
+  skip?: Readonly<Partial<Record<LedgerStoreTest, string>>>;
 }
 
 /**
@@ -72,12 +73,12 @@ export interface LedgerSuiteOptions {
  * runs it; so should a studio's own adapter.
  *
  * @example
- * const ledger = createMemoryLedger();
- * ledgerStoreSuite({
- *   name: 'memory',
- *   tamper: true,
- *   createLedger: () => ({ ledger, tamper: { rewriteJournal: ledger.tamperJournal, rewriteWallet: ledger.tamperWallet } }),
- * });
+ * const ledger = createMemoryLedger(); // its tamper hooks come from `@wallet/core/testing`
+ * const tamper: TamperHooks = {
+ *   rewriteJournal: (accountId, edit) => tamperJournal(ledger, accountId, edit),
+ *   rewriteWallet: (accountId, edit) => tamperWallet(ledger, accountId, edit),
+ * };
+ * ledgerStoreSuite({ name: 'memory', tamper: true, createLedger: () => ({ ledger, tamper }) });
  */
 export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
   const variant = options.service?.coalesce ? ' (coalescing)' : '';
@@ -89,7 +90,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     const touched = new Set<string>();
     const tampered = new Set<string>();
     const concurrencyTimeout = options.concurrencyTimeoutMs ?? 30_000;
-    const { test: it, rejectUnmatched } = namedTests(options.skip);
+    const { test: it, rejectUnmatched } = namedTests<LedgerStoreTest>(options.skip);
 
     const serviceWith = (clock?: Clock) =>
       createWalletService({
@@ -1216,30 +1217,38 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
         );
       });
 
-      const tamperCases: [string, (entries: JournalEntry[]) => JournalEntry[], RegExp][] = [
+      const tamperCases: TamperCase[] = [
         [
-          'a changed amount',
+          'reports a changed amount',
           (e) => e.map((x) => (x.sequence === 2 ? { ...x, amount: '2', balanceAfter: '5' } : x)),
           /hash does not match/,
         ],
         [
-          'a changed amount with its hash recomputed',
+          'reports a changed amount with its hash recomputed',
           (e) =>
             e.map((x) => (x.sequence === 2 ? rehash({ ...x, amount: '2', balanceAfter: '5' }) : x)),
           /prevHash does not match|differs from the journal/,
         ],
-        ['a deleted entry', (e) => e.filter((x) => x.sequence !== 2), /missing or out of order/],
-        ['the last entry deleted', (e) => e.slice(0, -1), /journal has 2 entries|head hash/],
+        [
+          'reports a deleted entry',
+          (e) => e.filter((x) => x.sequence !== 2),
+          /missing or out of order/,
+        ],
+        [
+          'reports the last entry deleted',
+          (e) => e.slice(0, -1),
+          /journal has 2 entries|head hash/,
+        ],
         // Stores read by sequence, so a reordering shows as two entries trading sequences.
         [
-          'reordered entries',
+          'reports reordered entries',
           (e) => [e[0]!, { ...e[2]!, sequence: 2 }, { ...e[1]!, sequence: 3 }],
           /prevHash does not match|hash does not match/,
         ],
       ];
-      for (const [what, edit, problem] of tamperCases) {
+      for (const [title, edit, problem] of tamperCases) {
         if (options.tamper !== true) continue;
-        it(`reports ${what}`, async () => {
+        it(title, async () => {
           expect(fixture.tamper, 'the fixture provides tamper hooks').toBeDefined();
           const accountId = await wallet({ GEMS: '3' });
           tampered.add(accountId);
@@ -1363,6 +1372,13 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     rejectUnmatched();
   });
 }
+
+/** A tamper-evidence test: its title, the edit to the journal, the problem it must report. */
+type TamperCase = [
+  title: LedgerStoreTest,
+  edit: (entries: JournalEntry[]) => JournalEntry[],
+  problem: RegExp,
+];
 
 function rehash(entry: JournalEntry): JournalEntry {
   return { ...entry, hash: hashEntry(entry) };

@@ -10,6 +10,7 @@ import {
 } from '@wallet/core';
 import { describe, expect } from 'vitest';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES, type uniqueIds } from './fixtures.js';
+import type { LedgerStoreTest } from './ledger-store-tests.js';
 import type { TestRegistrar } from './named-tests.js';
 import { expectWalletError } from './wallet-error.js';
 
@@ -17,7 +18,7 @@ import { expectWalletError } from './wallet-error.js';
  * What the conformance suite shares with the tests of the everyday operations.
  *
  * @example
- * operationsSuite({ service: () => service, ledger: () => fixture.ledger, serviceOptions: {}, ids, wallet, touch, concurrencyTimeout: 30_000 });
+ * operationsSuite({ service: () => service, ledger: () => fixture.ledger, serviceOptions: {}, ids, wallet, touch, concurrencyTimeout: 30_000, test });
  */
 export interface OperationsSuiteContext {
   /** The suite's service over the ledger under test. */
@@ -38,7 +39,7 @@ export interface OperationsSuiteContext {
   /** Per-test timeout of the concurrency tests, in milliseconds. */
   concurrencyTimeout: number;
   /** Registers each test (the enclosing suite's, which leaves out those turned off by name). */
-  test: TestRegistrar;
+  test: TestRegistrar<LedgerStoreTest>;
 }
 
 /**

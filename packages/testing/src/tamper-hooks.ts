@@ -5,8 +5,12 @@ import type { JournalEntry, WalletRecord } from '@wallet/core';
  * could, to prove tampering is caught: by the chain alone, or only by a digest.
  *
  * @example
+ * // The memory ledger's hooks, from `@wallet/core/testing`; another store's rewrite its rows.
  * const ledger = createMemoryLedger();
- * const tamper: TamperHooks = { rewriteJournal: ledger.tamperJournal, rewriteWallet: ledger.tamperWallet };
+ * const tamper: TamperHooks = {
+ *   rewriteJournal: (accountId, edit) => tamperJournal(ledger, accountId, edit),
+ *   rewriteWallet: (accountId, edit) => tamperWallet(ledger, accountId, edit),
+ * };
  */
 export interface TamperHooks {
   /** Replaces a wallet's stored entries with what `edit` returns. */

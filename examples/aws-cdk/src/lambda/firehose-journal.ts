@@ -20,8 +20,9 @@ export async function handler(
   return {
     records: event.records.map(({ recordId, data }) => {
       try {
-        const entry = changeRecords.entryOf(Buffer.from(data, 'base64'));
-        if (entry === undefined) return { recordId, result: 'Dropped', data };
+        const content = changeRecords.read(Buffer.from(data, 'base64'));
+        if (content === undefined) return { recordId, result: 'Dropped', data };
+        const { entry } = content;
         return {
           recordId,
           result: 'Ok',

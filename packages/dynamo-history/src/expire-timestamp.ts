@@ -2,8 +2,9 @@ const SECONDS_PER_DAY = 86_400;
 
 /**
  * When a history item expires (DynamoDB's TTL attribute `expire_timestamp`): the entry's
- * `txTime` in epoch seconds plus `ttlDays` days, rounded down to a whole second. The stream
- * transformer and the DynamoDB history store both use this, so their items agree.
+ * `txTime` in epoch seconds plus `ttlDays` days, rounded down to a whole second. The store
+ * computes it for every entry when it has `ttlDays`; code that sets an entry's own expiry can
+ * compute it the same way.
  *
  * @throws {RangeError} when `txTime` is not a date or `ttlDays` is not a positive number
  * @example
