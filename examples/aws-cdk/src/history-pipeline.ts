@@ -112,7 +112,7 @@ export class HistoryPipeline extends Construct {
     });
     const poison = new MetricFilter(this, 'PoisonRecords', {
       logGroup: this.function.logGroup,
-      filterPattern: FilterPattern.stringValue('$.msg', '=', 'poison stream record'),
+      filterPattern: FilterPattern.stringValue('$.message', '=', 'poison stream record'),
       metricNamespace: METRIC_NAMESPACE,
       metricName: 'PoisonStreamRecords',
       metricValue: '1',

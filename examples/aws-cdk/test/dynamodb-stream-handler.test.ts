@@ -95,7 +95,7 @@ describe('the transformer on the DynamoDB ledger stream', () => {
   });
 
   it('logs poison records (not JSON, not a change record, a tampered entry) and never blocks the shard', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const history = createMemoryHistory();
     const tampered = { ...entryImage(journal[0]!), amount: { S: '1000.00' } };
     const response = await createDynamoDbStreamHandler({ history })({
@@ -114,7 +114,7 @@ describe('the transformer on the DynamoDB ledger stream', () => {
     });
     expect(response).toEqual({ batchItemFailures: [] });
     const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
-    expect(lines.map((line) => [line.msg, line.sequenceNumber])).toEqual([
+    expect(lines.map((line) => [line.message, line.sequenceNumber])).toEqual([
       ['poison stream record', '1'],
       ['poison stream record', '2'],
       ['poison stream record', '3'],
@@ -125,7 +125,7 @@ describe('the transformer on the DynamoDB ledger stream', () => {
   });
 
   it('reports the first record with an entry when the history write fails, so Lambda retries from it', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const failing: HistoryStore = {
       putEntries: async () => {
         throw new Error('throttled');

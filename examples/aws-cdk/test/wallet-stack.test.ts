@@ -219,7 +219,7 @@ describe('the DynamoDB wallet stack', () => {
       Threshold: 1,
     });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ $.msg = "poison stream record" }',
+      FilterPattern: '{ $.message = "poison stream record" }',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'PoisonStreamRecords' });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));

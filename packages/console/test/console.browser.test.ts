@@ -6,10 +6,11 @@ import {
   type Digest,
   hashEntry,
   type MemoryLedger,
+  silentLogger,
   type WalletService,
 } from '@wallet/core';
 import { tamperJournal, tamperWallet } from '@wallet/core/testing';
-import { createWalletApi, silentLogger } from '@wallet/http';
+import { createWalletApi } from '@wallet/http';
 import { listen } from '@wallet/http/node';
 import { steppingClock } from '@wallet/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Logger } from '@wallet/core';
 import type { Context, Hono } from 'hono';
 import type { WalletApiEnv } from './context.js';
 import { ApiError } from './errors.js';
-import type { Logger } from './logger.js';
 import { pageHeaders } from './page-headers.js';
 
 // `GET /docs`: Swagger UI over the API's own `/openapi.json`, every byte of it served by this
@@ -162,7 +162,7 @@ async function loadAssets(
     return assets;
   } catch (error) {
     config.logger.warn({
-      msg: 'the API reference at /docs is off: its swagger-ui-dist files were not found',
+      message: 'the API reference at /docs is off: its swagger-ui-dist files were not found',
       assetsDir: dir ?? null,
       error: error instanceof Error ? error.message : String(error),
     });

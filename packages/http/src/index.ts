@@ -27,7 +27,6 @@ export {
 } from './errors.js';
 // What an authorizer reads of a Lambda invocation; the handler itself is `@wallet/http/aws-lambda`.
 export type { WalletLambdaContext, WalletLambdaEvent } from './lambda.js';
-export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';
 export {
   buildOpenApiDocument,
   type OpenApiDocument,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@wallet/core';
 import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { WalletApiEnv } from './context.js';
-import type { Logger } from './logger.js';
 
 /**
  * Middleware that gives every request an id: the caller's `X-Request-Id` when it is 1 to 128
@@ -37,7 +37,7 @@ export function accessLog(logger: Logger): MiddlewareHandler<WalletApiEnv> {
     await next();
     const status = c.res.status;
     const record = {
-      msg: 'request',
+      message: 'request',
       requestId: c.var.requestId,
       method: c.req.method,
       path: c.req.path,

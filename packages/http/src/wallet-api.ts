@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { WalletService } from '@wallet/core';
+import { jsonLogger, type Logger, type WalletService } from '@wallet/core';
 import type { Context } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type ApiToken, type Authorizer, createAuth } from './auth.js';
@@ -17,7 +17,7 @@ import { type DocsPageOptions, registerDocsRoutes } from './docs-page.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerWalletRoutes } from './handlers.js';
 import { jsonBody } from './json-body.js';
-import { jsonLogger, type Logger } from './logger.js';
+
 import {
   buildOpenApiDocument,
   type OpenApiDocument,
@@ -109,7 +109,7 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
   const compatCode = compatCurrency(options.compat, options.service);
   if (auth.closed) {
     logger.warn({
-      msg: 'no tokens or authorizer configured: every /v1 route will answer 401',
+      message: 'no tokens or authorizer configured: every /v1 route will answer 401',
     });
   }
   let document: OpenApiDocument | undefined;

@@ -1,6 +1,6 @@
-import { createMemoryLedger, createWalletService } from '@wallet/core';
+import { createMemoryLedger, createWalletService, silentLogger } from '@wallet/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Authorizer, createWalletApi, silentLogger } from '../src/index.js';
+import { type Authorizer, createWalletApi } from '../src/index.js';
 import {
   CURRENCIES,
   memoryLogger,
@@ -278,7 +278,7 @@ describe('configuration', () => {
     }
     const warnings = logger.records.filter((r) => r.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.msg).toMatch(/every \/v1 route will answer 401/);
+    expect(warnings[0]?.message).toMatch(/every \/v1 route will answer 401/);
   });
 
   const long = (label: string) => `${label}-0123456789abcdef`;

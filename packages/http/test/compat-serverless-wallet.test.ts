@@ -1,7 +1,12 @@
-import { createMemoryLedger, createWalletService, StoreUnavailableError } from '@wallet/core';
+import {
+  createMemoryLedger,
+  createWalletService,
+  StoreUnavailableError,
+  silentLogger,
+} from '@wallet/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonNumber } from '../src/compat-serverless-wallet.js';
-import { createWalletApi, MAX_BODY_BYTES, silentLogger } from '../src/index.js';
+import { createWalletApi, MAX_BODY_BYTES } from '../src/index.js';
 import {
   API_TOKENS,
   type CallOptions,

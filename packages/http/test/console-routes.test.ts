@@ -1,6 +1,6 @@
-import { createMemoryLedger, createWalletService } from '@wallet/core';
+import { createMemoryLedger, createWalletService, silentLogger } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
-import { type ConsoleAssets, createWalletApi, silentLogger } from '../src/index.js';
+import { type ConsoleAssets, createWalletApi } from '../src/index.js';
 
 const ADMIN = 'admin-token-for-console-tests';
 const PLAYER = 'player-token-for-console-tests';

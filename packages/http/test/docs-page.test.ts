@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createMemoryLedger, createWalletService } from '@wallet/core';
+import { createMemoryLedger, createWalletService, silentLogger } from '@wallet/core';
 import { httpApiEvent, lambdaContext, restApiEvent } from '@wallet/testing';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,6 @@ import { lambdaHandler } from '../src/aws-lambda.js';
 import {
   createWalletApi,
   DOCS_ASSET_FILES,
-  silentLogger,
   type WalletApi,
   type WalletApiOptions,
 } from '../src/index.js';
@@ -392,7 +391,7 @@ describe('when the swagger-ui-dist files cannot be found', () => {
     const warnings = logger.records.filter((record) => record.level === 'warn');
     expect(warnings).toEqual([
       expect.objectContaining({
-        msg: expect.stringMatching(/\/docs is off/),
+        message: expect.stringMatching(/\/docs is off/),
         assetsDir: expect.any(String),
       }),
     ]);
@@ -436,8 +435,8 @@ describe('in a bundle, as deployed to Lambda', () => {
     const entry = join(dir, 'entry.ts');
     writeFileSync(
       entry,
-      `export { createWalletApi, silentLogger } from ${JSON.stringify(join(here, '../src/index.ts'))};
-export { createMemoryLedger, createWalletService } from ${JSON.stringify(join(here, '../../core/src/index.ts'))};
+      `export { createWalletApi } from ${JSON.stringify(join(here, '../src/index.ts'))};
+export { createMemoryLedger, createWalletService, silentLogger } from ${JSON.stringify(join(here, '../../core/src/index.ts'))};
 `,
     );
     const outfile = join(dir, format === 'esm' ? 'index.mjs' : 'index.cjs');

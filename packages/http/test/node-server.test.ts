@@ -1,7 +1,11 @@
 import { connect, type Socket } from 'node:net';
-import { createMemoryLedger, createWalletService, type WalletService } from '@wallet/core';
+import {
+  createMemoryLedger,
+  createWalletService,
+  silentLogger,
+  type WalletService,
+} from '@wallet/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../src/logger.js';
 import { listen } from '../src/node.js';
 import type { ListenOptions, RunningServer } from '../src/node-server.js';
 import { createWalletApi } from '../src/wallet-api.js';

@@ -1,5 +1,5 @@
+import { jsonLogger } from '@wallet/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { jsonLogger } from '../src/index.js';
 import { startServer, type TestServer, TOKENS } from './support.js';
 
 let server: TestServer;
@@ -57,7 +57,7 @@ describe('access log', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
       level: 'info',
-      msg: 'request',
+      message: 'request',
       method: 'GET',
       path: `/v1/wallets/${accountId}`,
       route: '/v1/wallets/:accountId',
@@ -78,10 +78,10 @@ describe('access log', () => {
   it('the default logger writes each record as one JSON line with time and level', () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      jsonLogger.info({ msg: 'request', status: 200 });
+      jsonLogger.info({ message: 'request', status: 200 });
       const line = String(write.mock.calls[0]?.[0]);
       expect(line.endsWith('\n')).toBe(true);
-      expect(JSON.parse(line)).toMatchObject({ level: 'info', msg: 'request', status: 200 });
+      expect(JSON.parse(line)).toMatchObject({ level: 'info', message: 'request', status: 200 });
       expect(Date.parse(JSON.parse(line).time)).not.toBeNaN();
     } finally {
       write.mockRestore();

@@ -3,14 +3,14 @@ import {
   createMemoryLedger,
   createWalletService,
   type ExchangeRateConfig,
+  type Logger,
+  type LogRecord,
   type MemoryLedger,
   type WalletService,
 } from '@wallet/core';
 import {
   type ApiToken,
   createWalletApi,
-  type Logger,
-  type LogRecord,
   type WalletApi,
   type WalletApiOptions,
 } from '../src/index.js';

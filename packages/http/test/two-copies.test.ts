@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esmCore from '@wallet/core';
+import { silentLogger } from '@wallet/core';
 import { TransactionTooLargeError } from '@wallet/core/adapter';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWalletApi, silentLogger } from '../src/index.js';
+import { createWalletApi } from '../src/index.js';
 
 // Two copies of @wallet/core in one process, as when an app's ESM code and a CJS dependency
 // each load their own build: the API here is built on the ESM source, the service on a CJS

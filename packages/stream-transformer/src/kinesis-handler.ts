@@ -1,4 +1,4 @@
-import type { HistoryStore, JournalEntry } from '@wallet/core';
+import { type HistoryStore, type JournalEntry, jsonLogger, type Logger } from '@wallet/core';
 import { StreamRecordError } from './errors.js';
 import {
   type KinesisEventLike,
@@ -49,8 +49,14 @@ export interface KinesisHandlerOptions<Other = QldbOtherRevision> {
    * `createDynamoHistory({ ttlDays })`.
    */
   history: HistoryStore;
-  /** Where records that can never be parsed go. Default: {@link logPoisonSink}. */
+  /** Where records that can never be parsed go. Default: {@link logPoisonSink} on `logger`. */
   poisonSink?: PoisonSink;
+  /**
+   * Where the handler logs a batch it asks Lambda to retry (the cause, which the batch response
+   * cannot carry), and the default poison sink's records. Default: `jsonLogger` (JSON lines on
+   * stdout and stderr); Powertools' `Logger` and pino fit as they are.
+   */
+  logger?: Logger;
   /** Called for every change the format reports that is not a journal entry; skipped without it. */
   onOtherRevision?: (revision: OtherRevision<Other>) => void | Promise<void>;
   /**
@@ -128,7 +134,8 @@ export function createKinesisHandler<Other = QldbOtherRevision>(
   const { history, onOtherRevision } = options;
   // Without a format the stream is QLDB's, whose other changes are what Other defaults to.
   const format = options.format ?? (qldbRecords() as unknown as RecordFormat<Other>);
-  const poisonSink = options.poisonSink ?? logPoisonSink;
+  const logger = options.logger ?? jsonLogger;
+  const poisonSink = options.poisonSink ?? logPoisonSink(logger);
 
   async function poison(
     record: KinesisRecordLike,
@@ -205,7 +212,7 @@ export function createKinesisHandler<Other = QldbOtherRevision>(
       } catch (error) {
         // Every record from the first one with entries in this write on is redelivered; the
         // write is idempotent, so the entries that did land are harmless to write again.
-        logRetry('history write failed', records[itemsFrom]!, error);
+        logRetry(logger, 'history write failed', records[itemsFrom]!, error);
         return itemsFrom;
       }
     }
@@ -215,7 +222,7 @@ export function createKinesisHandler<Other = QldbOtherRevision>(
       try {
         entries = await recordEntries(records[index]!);
       } catch (error) {
-        logRetry('poison sink or onOtherRevision hook failed', records[index]!, error);
+        logRetry(logger, 'poison sink or onOtherRevision hook failed', records[index]!, error);
         return failure(records, (await flush()) ?? index);
       }
       for (const entry of entries) {
@@ -249,15 +256,17 @@ function failure(records: KinesisRecordLike[], index: number | undefined): Kines
 }
 
 /** Retries are otherwise silent: the batch response names a record, not a cause. */
-function logRetry(problem: string, record: KinesisRecordLike, error: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      msg: `${problem}; the batch is retried from this record`,
-      sequenceNumber: record.kinesis.sequenceNumber,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    }),
-  );
+function logRetry(
+  logger: Logger,
+  problem: string,
+  record: KinesisRecordLike,
+  error: unknown,
+): void {
+  logger.error({
+    message: `${problem}; the batch is retried from this record`,
+    sequenceNumber: record.kinesis.sequenceNumber,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
 }
 
 /** A reported change with where it sits in the stream. */

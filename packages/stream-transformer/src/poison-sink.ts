@@ -1,3 +1,4 @@
+import { jsonLogger, type Logger } from '@wallet/core';
 import type { StreamRecordErrorCode } from './errors.js';
 
 /**
@@ -41,12 +42,14 @@ export interface PoisonRecord {
 export type PoisonSink = (poison: PoisonRecord) => Promise<void>;
 
 /**
- * The default poison sink: one JSON line on stderr (CloudWatch Logs, on Lambda) per record.
- * Lines over 256 KiB are cut by CloudWatch, so configure a real sink for large records.
+ * A poison sink that logs each record at `error` level: `message: 'poison stream record'`, the
+ * record's own message as `error`, and its other fields: the handler's default, on its
+ * `logger`. Lines over 256 KiB are cut by CloudWatch, so configure a real sink for large records.
  *
  * @example
- * createKinesisHandler({ history, poisonSink: logPoisonSink });
+ * createKinesisHandler({ history, poisonSink: logPoisonSink(pino()) });
  */
-export const logPoisonSink: PoisonSink = async (poison) => {
-  console.error(JSON.stringify({ level: 'error', msg: 'poison stream record', ...poison }));
-};
+export function logPoisonSink(logger: Logger = jsonLogger): PoisonSink {
+  return async ({ message, ...fields }) =>
+    logger.error({ message: 'poison stream record', error: message, ...fields });
+}

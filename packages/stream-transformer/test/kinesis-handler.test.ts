@@ -1,4 +1,11 @@
-import { createMemoryHistory, type HistoryStore, hashEntry, type JournalEntry } from '@wallet/core';
+import {
+  createMemoryHistory,
+  type HistoryStore,
+  hashEntry,
+  type JournalEntry,
+  type Logger,
+  type LogRecord,
+} from '@wallet/core';
 import type { KinesisStreamEvent, KinesisStreamHandler } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -300,7 +307,7 @@ describe('createKinesisHandler', () => {
 
   describe('retryable failures', () => {
     it('report the first record with entries when the history write fails, and a retry of the batch then succeeds', async () => {
-      vi.spyOn(console, 'error').mockImplementation(() => {});
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       const memory = createMemoryHistory();
       let failures = 1;
       const history: HistoryStore = {
@@ -323,7 +330,7 @@ describe('createKinesisHandler', () => {
     });
 
     it('write large batches in chunks of about 500 entries and report the first record of the chunk that failed', async () => {
-      vi.spyOn(console, 'error').mockImplementation(() => {});
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       const many: JournalEntry[] = [];
       for (let sequence = 1; sequence <= 600; sequence++) {
         const body = { ...alice[0]!, accountId: 'many', sequence, transactionId: `tx-${sequence}` };
@@ -355,7 +362,7 @@ describe('createKinesisHandler', () => {
     });
 
     it('report a record whose poison sink failed, stop there, and still write the entries before it', async () => {
-      const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const log = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       const { handler, stored } = harness({
         poisonSink: async () => {
           throw new Error('SQS is down');
@@ -370,7 +377,7 @@ describe('createKinesisHandler', () => {
     });
 
     it('report a record whose onOtherRevision hook failed', async () => {
-      vi.spyOn(console, 'error').mockImplementation(() => {});
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       const { handler } = harness({
         onOtherRevision: () => {
           throw new Error('hook failed');
@@ -383,7 +390,7 @@ describe('createKinesisHandler', () => {
     });
 
     it('report the earliest record when both a sink and the history write fail', async () => {
-      vi.spyOn(console, 'error').mockImplementation(() => {});
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       const { handler } = harness({
         history: {
           putEntries: async () => Promise.reject(new Error('down')),
@@ -396,13 +403,47 @@ describe('createKinesisHandler', () => {
     });
   });
 
-  it('logs a poison record as one JSON line on stderr when no poison sink is configured', async () => {
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+  it('logs poison records and the cause of a retried batch on the logger it is given, and nothing on stderr', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const records: [string, LogRecord][] = [];
+    const logger: Logger = {
+      info: (record) => records.push(['info', record]),
+      warn: (record) => records.push(['warn', record]),
+      error: (record) => records.push(['error', record]),
+    };
+    const handler = createKinesisHandler({
+      history: {
+        putEntries: async () => Promise.reject(new Error('ThrottlingException')),
+        queryEntries: async () => [],
+      },
+      logger,
+    });
+    const result = await handler(event(Uint8Array.from([1, 2]), revision(alice[0]!)));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '1001' }] });
+    expect(records).toEqual([
+      [
+        'error',
+        expect.objectContaining({ message: 'poison stream record', sequenceNumber: '1000' }),
+      ],
+      [
+        'error',
+        {
+          message: 'history write failed; the batch is retried from this record',
+          sequenceNumber: '1001',
+          error: 'Error: ThrottlingException',
+        },
+      ],
+    ]);
+    expect(stderr).not.toHaveBeenCalled();
+  });
+
+  it('logs a poison record as one JSON line on stderr when neither a poison sink nor a logger is configured', async () => {
+    const log = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const handler = createKinesisHandler({ history: createMemoryHistory() });
     expect((await handler(event(Uint8Array.from([1, 2])))).batchItemFailures).toEqual([]);
     expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toMatchObject({
       level: 'error',
-      msg: 'poison stream record',
+      message: 'poison stream record',
       code: 'ION_MALFORMED',
       sequenceNumber: '1000',
       data: 'AQI=',

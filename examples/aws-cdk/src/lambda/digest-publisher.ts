@@ -1,3 +1,4 @@
+import { jsonLogger } from '@wallet/core';
 import { ledgerClient, ledgerWalletService } from './ledger-service.js';
 import {
   type PutDigestObject,
@@ -45,14 +46,7 @@ export async function handler(): Promise<DigestPublished> {
     root: digest.root,
   };
   // One JSON line per digest: the log holds every root published, next to the bucket's copy.
-  console.log(
-    JSON.stringify({
-      time: new Date().toISOString(),
-      level: 'info',
-      msg: 'digest published',
-      ...published,
-    }),
-  );
+  jsonLogger.info({ message: 'digest published', ...published });
   return published;
 }
 
