@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { CurrencyRegistry } from './currency.js';
 import { ValidationError, WalletError } from './errors.js';
+import { type BatchEvent, report } from './instrumentation.js';
 import { LedgerDraft } from './ledger-draft.js';
 import { applyOperation, type PreparedOperation } from './operation.js';
 import type { LedgerStore } from './ports.js';
@@ -60,7 +61,7 @@ export interface Coalescer {
  *
  * @throws {ValidationError} when `maxBatch` or the ledger's `maxRecordsPerTransaction` is below 1
  * @example
- * const coalescer = createCoalescer(ledger, systemClock, currencies, { maxBatch: 256 });
+ * const coalescer = createCoalescer(ledger, systemClock, currencies, { maxBatch: 256 }, ({ operations }) => sizes.push(operations));
  * const result = await coalescer.submit(prepared);
  */
 export function createCoalescer(
@@ -68,6 +69,7 @@ export function createCoalescer(
   clock: Clock,
   currencies: CurrencyRegistry,
   options: CoalesceOptions = {},
+  onBatch?: (event: BatchEvent) => void,
 ): Coalescer {
   const maxBatch = atLeastOne(options.maxBatch ?? 256, 'coalesce.maxBatch');
   const maxRecords = atLeastOne(
@@ -126,8 +128,10 @@ export function createCoalescer(
       if (operation.scopedKey !== null) keys.add(operation.scopedKey);
       for (const key of operation.recordKeys) recordKeys.add(key);
     }
+    const started = onBatch === undefined ? 0 : performance.now();
+    let outcomes: Outcome[];
     try {
-      const outcomes = await ledger.transact<Outcome[]>({
+      outcomes = await ledger.transact<Outcome[]>({
         accountIds: [...accountIds],
         idempotencyKeys: [...keys],
         recordKeys: [...recordKeys],
@@ -138,11 +142,13 @@ export function createCoalescer(
           return { write: draft.toWrite(), result };
         },
       });
-      outcomes.forEach((outcome, i) => {
-        if (outcome.ok) batch[i]!.resolve(outcome.value);
-        else batch[i]!.reject(outcome.error);
-      });
     } catch (error) {
+      if (onBatch)
+        report(onBatch, {
+          operations: batch.length,
+          durationMs: performance.now() - started,
+          error,
+        });
       if (error instanceof TransactionTooLargeError && batch.length > 1) {
         // Nothing was written, so the batch may go again in parts; halves in sequence keep the
         // arrival order and need few transactions when the store's estimate was just a bit high.
@@ -152,7 +158,14 @@ export function createCoalescer(
         return;
       }
       for (const pending of batch) pending.reject(error);
+      return;
     }
+    if (onBatch)
+      report(onBatch, { operations: batch.length, durationMs: performance.now() - started });
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) batch[i]!.resolve(outcome.value);
+      else batch[i]!.reject(outcome.error);
+    });
   }
 
   return {

@@ -16,6 +16,7 @@ export { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 export { GENESIS_HASH, hashEntry } from './hash-chain.js';
 export { DEFAULT_HOLD_SECONDS, MAX_ACTIVE_HOLDS, MAX_HOLD_SECONDS } from './holds.js';
 export { requestFingerprint, scopedIdempotencyKey } from './idempotency.js';
+export type { BatchEvent, Instrumentation, StoreRetryEvent } from './instrumentation.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';
 export { createMemoryHistory } from './memory-history.js';
 export { createMemoryLedger, type MemoryLedger } from './memory-ledger.js';

@@ -21,6 +21,7 @@ import {
   releaseHoldOperation,
 } from './holds.js';
 import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
+import { type Instrumentation, instrumented } from './instrumentation.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
 import {
   applyOperation,
@@ -110,6 +111,12 @@ export interface WalletServiceOptions {
    * See {@link CoalesceOptions}.
    */
   coalesce?: boolean | CoalesceOptions;
+  /**
+   * Hooks for metrics, tracing and logs: `operation` runs around every call, `onBatch` after
+   * each coalesced batch. Give the same object to the ledger for its retries. None by default,
+   * at no cost. See {@link Instrumentation}.
+   */
+  instrumentation?: Instrumentation;
 }
 
 /**
@@ -252,6 +259,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
           clock,
           currencies,
           options.coalesce === true ? {} : options.coalesce,
+          options.instrumentation?.onBatch?.bind(options.instrumentation),
         );
   const recordLimit = ledger.maxRecordsPerTransaction ?? Number.POSITIVE_INFINITY;
 
@@ -316,7 +324,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     });
   }
 
-  return {
+  const service: WalletService = {
     currencies,
 
     async createWallet(input) {
@@ -614,6 +622,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       return { items, nextCursor };
     },
   };
+  return instrumented(service, options.instrumentation);
 }
 
 /** The records an operation that keeps none reads: shared, never changed. */

@@ -19,6 +19,7 @@ describe('the entry points of @wallet/core', () => {
       'MAX_RECORDS_PER_OPERATION',
       'TransactionTooLargeError',
       'retryTransaction',
+      'retryReporter',
     ]) {
       expect([name, name in root, name in adapter]).toEqual([name, false, true]);
     }

@@ -1,10 +1,11 @@
-import type { HistoryStore, JournalEntry } from '@wallet/core';
+import type { HistoryStore, Instrumentation, JournalEntry } from '@wallet/core';
+import { retryReporter } from '@wallet/core/adapter';
 import { writeItems } from './batch-writer.js';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 import { queryJournal } from './history-query.js';
 import { encodeEntry, type HistoryItem } from './item-codec.js';
-import { historyRetryPolicy, type RetryOptions } from './retry-policy.js';
+import { historyRetryPolicy, type RetryOptions, type RetrySettings } from './retry-policy.js';
 
 /**
  * Options of {@link createDynamoHistory}.
@@ -35,6 +36,13 @@ export interface DynamoHistoryOptions {
    * {@link RetryOptions}).
    */
   retry?: RetryOptions;
+  /**
+   * Only its `onRetry` is read (once, here): told of every retry of a `BatchWriteItem` or
+   * `Query`, as `{ store: 'dynamo-history', kind: 'unavailable', retry, delayMs, error }` (the
+   * throttling error, or an `Error` naming the items left unprocessed). What it throws is
+   * dropped.
+   */
+  instrumentation?: Instrumentation;
 }
 
 /**
@@ -78,8 +86,11 @@ export interface DynamoHistoryStore extends HistoryStore {
 export function createDynamoHistory(options: DynamoHistoryOptions): DynamoHistoryStore {
   const { client, tableName, ttlDays } = options;
   if (ttlDays !== undefined) checkTtlDays(ttlDays);
-  const policy = historyRetryPolicy(options.retry);
-  const target = { client, tableName, policy, consistentRead: options.consistentRead ?? true };
+  const retry: RetrySettings = {
+    policy: historyRetryPolicy(options.retry),
+    onRetry: retryReporter(options.instrumentation, 'dynamo-history'),
+  };
+  const target = { client, tableName, retry, consistentRead: options.consistentRead ?? true };
 
   function expiryOf(entry: HistoryEntry): number | undefined {
     const own = entry.expire_timestamp;
@@ -103,7 +114,7 @@ export function createDynamoHistory(options: DynamoHistoryOptions): DynamoHistor
         const key = JSON.stringify([entry.accountId, entry.sequence]);
         if (!items.has(key)) items.set(key, encodeEntry(entry, expiryOf(entry)));
       }
-      await writeItems(client, tableName, [...items.values()], policy);
+      await writeItems(client, tableName, [...items.values()], retry);
     },
     queryEntries(query) {
       return queryJournal(target, query);

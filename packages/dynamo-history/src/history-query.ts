@@ -5,10 +5,9 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { type EntryQuery, type JournalEntry, ValidationError } from '@wallet/core';
-import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import { decodeEntry, type HistoryItem } from './item-codec.js';
-import { withRetries } from './retry-policy.js';
+import { type RetrySettings, withRetries } from './retry-policy.js';
 import { HISTORY_ATTRIBUTES } from './table-schema.js';
 
 /** Where and how {@link queryJournal} reads. */
@@ -17,7 +16,7 @@ export interface JournalQueryTarget {
   tableName: string;
   /** Strongly consistent reads see every put that has resolved. */
   consistentRead: boolean;
-  policy: LedgerRetryPolicy;
+  retry: RetrySettings;
 }
 
 /**
@@ -42,7 +41,7 @@ export async function queryJournal(
   const entries: JournalEntry[] = [];
   let startKey: HistoryItem | undefined;
   do {
-    const output = (await withRetries(target.policy, `Query on ${target.tableName}`, () =>
+    const output = (await withRetries(target.retry, `Query on ${target.tableName}`, () =>
       target.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
     )) as QueryCommandOutput;
     for (const item of output.Items ?? []) entries.push(decodeEntry(item));

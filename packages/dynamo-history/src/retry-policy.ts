@@ -3,6 +3,7 @@ import {
   type LedgerRetryOptions,
   type LedgerRetryPolicy,
   ledgerRetryPolicy,
+  type RetryTransactionOptions,
   retryTransaction,
 } from '@wallet/core/adapter';
 import { errorName } from './dynamo-client.js';
@@ -58,6 +59,15 @@ export function historyRetryPolicy(options: RetryOptions | undefined): LedgerRet
   return ledgerRetryPolicy(options, { ...RETRY_DEFAULTS, maxUnavailableRetries: attempts - 1 });
 }
 
+/**
+ * How the store retries each request: the policy of {@link historyRetryPolicy}, and the
+ * `onRetry` that tells `instrumentation.onRetry` of each retry (undefined without one).
+ *
+ * @example
+ * await withRetries({ policy: historyRetryPolicy({}), onRetry: undefined }, 'Query on wallet-history', call);
+ */
+export type RetrySettings = Pick<RetryTransactionOptions, 'policy' | 'onRetry'>;
+
 // DynamoDB answers these when a partition or the account is over its throughput for a moment,
 // or on a passing fault of its own; the same request succeeds later. Anything else (a missing
 // table, a bad request, missing permissions) fails the same way however often it is sent.
@@ -80,19 +90,19 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * Runs one DynamoDB call, retrying throttling and internal errors under `policy`; translates
+ * Runs one DynamoDB call, retrying throttling and internal errors under `retry`; translates
  * what finally fails into `StoreUnavailableError` with the SDK error as `cause`.
  *
  * @example
- * const output = await withRetries(policy, 'Query on wallet-history', () => client.send(command));
+ * const output = await withRetries(retry, 'Query on wallet-history', () => client.send(command));
  */
 export function withRetries<T>(
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
   operation: string,
   call: () => Promise<T>,
 ): Promise<T> {
   return retryTransaction(call, {
-    policy,
+    ...retry,
     classify: (error) => (isRetryable(error) ? 'unavailable' : 'fatal'),
     giveUp: (kind, error, attempts) =>
       kind === 'unavailable'

@@ -4,9 +4,10 @@ import {
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
-import { type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
+import { retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import type { LedgerItem } from './item-codec.js';
+import type { RetrySettings } from './retry-settings.js';
 import type { LedgerKey } from './table-keys.js';
 
 /** The most keys one `BatchGetItem` takes (a DynamoDB limit). */
@@ -20,20 +21,20 @@ const MAX_BATCH_GET_KEYS = 100;
  *
  * @throws {StoreUnavailableError} when a read fails or keys stay unprocessed
  * @example
- * const items = await batchGetItems(client, 'wallet-ledger', [walletKey('p1')], policy);
+ * const items = await batchGetItems(client, 'wallet-ledger', [walletKey('p1')], retry);
  */
 export async function batchGetItems(
   client: DynamoDbClientLike,
   tableName: string,
   keys: readonly LedgerKey[],
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
 ): Promise<LedgerItem[]> {
   if (keys.length <= MAX_BATCH_GET_KEYS) {
-    return keys.length === 0 ? [] : batchGet(client, tableName, [...keys], policy);
+    return keys.length === 0 ? [] : batchGet(client, tableName, [...keys], retry);
   }
   const chunks: Promise<LedgerItem[]>[] = [];
   for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS) {
-    chunks.push(batchGet(client, tableName, keys.slice(start, start + MAX_BATCH_GET_KEYS), policy));
+    chunks.push(batchGet(client, tableName, keys.slice(start, start + MAX_BATCH_GET_KEYS), retry));
   }
   return (await Promise.all(chunks)).flat();
 }
@@ -42,7 +43,7 @@ async function batchGet(
   client: DynamoDbClientLike,
   tableName: string,
   keys: LedgerKey[],
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
 ): Promise<LedgerItem[]> {
   const items: LedgerItem[] = [];
   let request: Record<string, KeysAndAttributes> = {
@@ -66,20 +67,24 @@ async function batchGet(
       }
     },
     {
-      policy,
+      ...retry,
       classify: (error) => (error instanceof Unprocessed ? 'unavailable' : 'fatal'),
       giveUp: (_kind, error, requests) =>
         error instanceof Unprocessed
-          ? new StoreUnavailableError(
-              `DynamoDB left ${error.keys} ledger reads unprocessed after ${requests} requests`,
-            )
+          ? new StoreUnavailableError(`${error.message} after ${requests} requests`)
           : error,
     },
   );
   return items;
 }
 
-/** Keys DynamoDB left unprocessed (throttling): read them again after a backoff. */
-class Unprocessed {
-  constructor(readonly keys: number) {}
+/**
+ * Keys DynamoDB left unprocessed (throttling): read them again after a backoff. An `Error`,
+ * since `instrumentation.onRetry` is told of it.
+ */
+class Unprocessed extends Error {
+  constructor(keys: number) {
+    super(`DynamoDB left ${keys} ledger reads unprocessed`);
+    this.name = 'Unprocessed';
+  }
 }

@@ -1,6 +1,7 @@
 import { GetItemCommand, type GetItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import {
   ConcurrencyConflictError,
+  type Instrumentation,
   type LedgerRecord,
   type LedgerStore,
   type LedgerTransaction,
@@ -12,12 +13,14 @@ import {
   type LedgerRetryOptions,
   type LedgerRetryPolicy,
   ledgerRetryPolicy,
+  retryReporter,
   retryTransaction,
   TransactionTooLargeError,
 } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryJournal } from './entry-query.js';
 import { type LedgerItem, recordFromItem, walletFromItem } from './item-codec.js';
+import type { RetrySettings } from './retry-settings.js';
 import { readSnapshot } from './snapshot-reader.js';
 import { type LedgerKey, recordItemKey, walletKey } from './table-keys.js';
 import { commitTransaction } from './transaction-commit.js';
@@ -42,6 +45,13 @@ export interface DynamoDbLedgerOptions {
   tableName: string;
   /** How hard to retry conflicts, throttling and unknown outcomes. */
   retry?: RetryOptions;
+  /**
+   * Only its `onRetry` is read (once, here): told of every retry, as `{ store: 'dynamodb',
+   * kind, retry, delayMs, error }`: a conflict decided again, a `TransactWriteItems` resent after
+   * throttling or an unknown outcome, a `BatchGetItem` of unprocessed keys read again. What it
+   * throws is dropped.
+   */
+  instrumentation?: Instrumentation;
 }
 
 /**
@@ -111,7 +121,13 @@ function giveUp(_kind: FailureKind, error: unknown, attempts: number): unknown {
  */
 export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStore {
   const { client, tableName } = options;
-  const policy = ledgerRetryPolicy(options.retry, RETRY_DEFAULTS);
+  const retry: RetrySettings = {
+    policy: ledgerRetryPolicy(options.retry, RETRY_DEFAULTS),
+    // A conflict is told as DynamoDB's cancellation (as `giveUp` keeps it), not the wrapper.
+    onRetry: retryReporter(options.instrumentation, 'dynamodb', (error) =>
+      error instanceof Conflict ? error.cause : error,
+    ),
+  };
 
   return {
     maxRecordsPerTransaction: MAX_TRANSACTION_ITEMS,
@@ -119,7 +135,7 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
     transact: <T>(transaction: LedgerTransaction<T>): Promise<T> =>
       retryTransaction(
         async () => {
-          const snapshot = await readSnapshot(client, tableName, transaction, policy);
+          const snapshot = await readSnapshot(client, tableName, transaction, retry);
           const decision = transaction.decide(snapshot);
           if (decision.write === null) return decision.result;
           const items = transactItems(tableName, decision.write, snapshot);
@@ -128,11 +144,11 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
           if (items.length > MAX_TRANSACTION_ITEMS) {
             throw new TransactionTooLargeError(items.length, MAX_TRANSACTION_ITEMS);
           }
-          const outcome = await commitTransaction(client, items, policy);
+          const outcome = await commitTransaction(client, items, retry);
           if (!outcome.committed) throw new Conflict(outcome.conflict);
           return decision.result;
         },
-        { classify, policy, giveUp },
+        { ...retry, classify, giveUp },
       ),
 
     async getWallet(accountId: string): Promise<WalletRecord | null> {
@@ -148,9 +164,9 @@ export function createDynamoDbLedger(options: DynamoDbLedgerOptions): LedgerStor
     queryEntries: (query) => queryJournal(client, tableName, query),
 
     queryTransaction: (transactionId) =>
-      queryTransactionEntries(client, tableName, transactionId, policy),
+      queryTransactionEntries(client, tableName, transactionId, retry),
 
-    listWallets: (query) => listWalletPage(client, tableName, query, policy),
+    listWallets: (query) => listWalletPage(client, tableName, query, retry),
 
     listWalletsWithExpiredHolds: (query) => listExpiredHoldWallets(client, tableName, query),
   };

@@ -5,10 +5,10 @@ import type {
   LedgerTransaction,
   WalletRecord,
 } from '@wallet/core';
-import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { ITEM_KINDS, idempotencyFromItem, recordFromItem, walletFromItem } from './item-codec.js';
+import type { RetrySettings } from './retry-settings.js';
 import { idempotencyItemKey, recordItemKey, walletKey } from './table-keys.js';
 
 /**
@@ -21,13 +21,13 @@ import { idempotencyItemKey, recordItemKey, walletKey } from './table-keys.js';
  *
  * @throws {StoreUnavailableError} when a read fails or keys stay unprocessed
  * @example
- * const snapshot = await readSnapshot(client, 'wallet-ledger', transaction, policy);
+ * const snapshot = await readSnapshot(client, 'wallet-ledger', transaction, retry);
  */
 export async function readSnapshot(
   client: DynamoDbClientLike,
   tableName: string,
   transaction: Pick<LedgerTransaction<unknown>, 'accountIds' | 'idempotencyKeys' | 'recordKeys'>,
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
 ): Promise<LedgerSnapshot> {
   const wallets = new Map<string, WalletRecord>();
   const idempotency = new Map<string, IdempotencyRecord>();
@@ -38,7 +38,7 @@ export async function readSnapshot(
     ...[...new Set(transaction.idempotencyKeys)].map(idempotencyItemKey),
     ...[...new Set(transaction.recordKeys ?? [])].map(recordItemKey),
   ];
-  for (const item of await batchGetItems(client, tableName, keys, policy)) {
+  for (const item of await batchGetItems(client, tableName, keys, retry)) {
     switch (item.kind?.S) {
       case ITEM_KINDS.wallet: {
         const record = walletFromItem(item);

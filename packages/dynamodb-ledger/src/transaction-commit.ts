@@ -5,8 +5,9 @@ import {
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { OutcomeUnknownError, StoreUnavailableError } from '@wallet/core';
-import { type LedgerRetryPolicy, retryTransaction } from '@wallet/core/adapter';
+import { retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
+import type { RetrySettings } from './retry-settings.js';
 import { classifyWriteFailure, resentBySdk, type WriteFailure } from './transact-errors.js';
 
 /** How one commit ended: committed, or cancelled by a conflict and nothing written. */
@@ -29,13 +30,13 @@ export type CommitOutcome = { committed: true } | { committed: false; conflict: 
  * @throws {StoreUnavailableError} when throttling or connection failures outlast their retries,
  *   or DynamoDB refused the request, and no send of ours may have committed
  * @example
- * const outcome = await commitTransaction(client, items, policy);
+ * const outcome = await commitTransaction(client, items, retry);
  * if (!outcome.committed) retryOnFreshSnapshot(outcome.conflict);
  */
 export async function commitTransaction(
   client: DynamoDbClientLike,
   items: TransactWriteItem[],
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
 ): Promise<CommitOutcome> {
   const input: TransactWriteItemsCommandInput = {
     TransactItems: items,
@@ -45,8 +46,9 @@ export async function commitTransaction(
   let failure: WriteFailure = 'rejected';
   try {
     await retryTransaction(() => client.send(new TransactWriteItemsCommand(input)), {
+      ...retry,
       // A conflict ends this loop at once: only a fresh snapshot (the caller's loop) can help.
-      policy: { ...policy, maxConflictAttempts: 1 },
+      policy: { ...retry.policy, maxConflictAttempts: 1 },
       classify(error) {
         failure = classifyWriteFailure(error);
         const copyInFlight = maybeCommitted || resentBySdk(error);

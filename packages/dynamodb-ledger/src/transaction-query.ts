@@ -1,9 +1,9 @@
 import type { JournalEntry } from '@wallet/core';
-import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
 import { journalEntryFromItem, type LedgerItem } from './item-codec.js';
+import type { RetrySettings } from './retry-settings.js';
 import { entryKey, LEDGER_INDEXES, LEDGER_KEYS, type LedgerKey } from './table-keys.js';
 import { TRANSACTION_ENTRIES_ATTRIBUTE } from './write-items.js';
 
@@ -22,13 +22,13 @@ import { TRANSACTION_ENTRIES_ATTRIBUTE } from './write-items.js';
  *
  * @throws {StoreUnavailableError} when a read fails
  * @example
- * const entries = await queryTransactionEntries(client, 'wallet-ledger', transactionId, policy);
+ * const entries = await queryTransactionEntries(client, 'wallet-ledger', transactionId, retry);
  */
 export async function queryTransactionEntries(
   client: DynamoDbClientLike,
   tableName: string,
   transactionId: string,
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
 ): Promise<JournalEntry[]> {
   const index = LEDGER_INDEXES.byTransaction;
   const keys = new Map<string, LedgerKey>();
@@ -56,7 +56,7 @@ export async function queryTransactionEntries(
     },
   );
   if (keys.size === 0) return [];
-  const items = await batchGetItems(client, tableName, [...keys.values()], policy);
+  const items = await batchGetItems(client, tableName, [...keys.values()], retry);
   const missing = new Map<string, LedgerKey>();
   for (const item of items) {
     for (const key of listedEntryKeys(item)) {
@@ -65,7 +65,7 @@ export async function queryTransactionEntries(
     }
   }
   if (missing.size > 0) {
-    items.push(...(await batchGetItems(client, tableName, [...missing.values()], policy)));
+    items.push(...(await batchGetItems(client, tableName, [...missing.values()], retry)));
   }
   const entries = items
     .map(journalEntryFromItem)

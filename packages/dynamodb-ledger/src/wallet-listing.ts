@@ -1,9 +1,9 @@
 import type { WalletQuery, WalletRecord } from '@wallet/core';
-import type { LedgerRetryPolicy } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
 import { walletFromItem } from './item-codec.js';
+import type { RetrySettings } from './retry-settings.js';
 import {
   accountIdOfPartition,
   LEDGER_INDEXES,
@@ -26,13 +26,13 @@ import {
  *
  * @throws {StoreUnavailableError} when a read fails
  * @example
- * const page = await listWalletPage(client, 'wallet-ledger', { prefix: 'eu-', limit: 51 }, policy);
+ * const page = await listWalletPage(client, 'wallet-ledger', { prefix: 'eu-', limit: 51 }, retry);
  */
 export async function listWalletPage(
   client: DynamoDbClientLike,
   tableName: string,
   query: WalletQuery,
-  policy: LedgerRetryPolicy,
+  retry: RetrySettings,
 ): Promise<WalletRecord[]> {
   const { limit, startAfter } = query;
   const prefix = query.prefix ?? '';
@@ -74,7 +74,7 @@ export async function listWalletPage(
     },
     () => limit - accountIds.length,
   );
-  const items = await batchGetItems(client, tableName, accountIds.map(walletKey), policy);
+  const items = await batchGetItems(client, tableName, accountIds.map(walletKey), retry);
   const wallets = new Map<string, WalletRecord>();
   for (const item of items) {
     const record = walletFromItem(item);

@@ -3,6 +3,7 @@ import {
   type EntryQuery,
   type HeadQuery,
   type HistoryStore,
+  type Instrumentation,
   type JournalEntry,
   type JournalsQuery,
   type LedgerStore,
@@ -16,10 +17,12 @@ import {
   type LedgerRetryOptions,
   type LedgerRetryPolicy,
   ledgerRetryPolicy,
+  retryReporter,
   retryTransaction,
 } from '@wallet/core/adapter';
 import type { PostgresClient } from './client.js';
 import { type Database, openDatabase } from './database.js';
+import { DriverError } from './driver-error.js';
 import { assertStorableEntry } from './entry-import.js';
 import { translateError } from './errors.js';
 import {
@@ -75,6 +78,12 @@ export interface PostgresLedgerOptions {
    * transaction mode), where a statement prepared on one connection is missing on the next.
    */
   preparedStatements?: boolean;
+  /**
+   * Only its `onRetry` is read (once, here): told of every retry of a transaction, as
+   * `{ store: 'postgres', kind, retry, delayMs, error }` with the database's own error (on
+   * PGlite too). What it throws is dropped.
+   */
+  instrumentation?: Instrumentation;
 }
 
 /**
@@ -179,6 +188,10 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     ...RETRY_DEFAULTS,
     maxConflictAttempts: maxAttempts,
   });
+  // The hook is told the database's own error (as `giveUp` keeps it for `cause`), not the tag.
+  const onRetry = retryReporter(options.instrumentation, 'postgres', (error) =>
+    error instanceof DriverError ? error.cause : error,
+  );
   const schema = `"${schemaName}"`;
   const database: Database = openDatabase(options.client);
 
@@ -308,7 +321,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       }),
 
     transact: (transaction) =>
-      retryTransaction(() => attempt(transaction), { classify, policy, giveUp }),
+      retryTransaction(() => attempt(transaction), { classify, policy, giveUp, onRetry }),
 
     async getWallet(accountId) {
       const [row] = await read(sql.wallet, [accountId]);

@@ -5,7 +5,7 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { LedgerStore, LedgerTransaction, WalletRecord } from '@wallet/core';
+import type { Instrumentation, LedgerStore, LedgerTransaction, WalletRecord } from '@wallet/core';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { createDynamoDbLedger } from '../../src/dynamodb-ledger.js';
 import type { RetryOptions } from '../../src/index.js';
@@ -32,7 +32,8 @@ export interface MockedLedger {
 }
 
 /**
- * A ledger on a mocked client whose `BatchGetItem` returns `wallet` (when given).
+ * A ledger on a mocked client whose `BatchGetItem` returns `wallet` (when given), built with
+ * `retry` and `instrumentation`.
  *
  * @example
  * const { ledger, dynamo } = mockedLedger(storedWallet('p1', 3));
@@ -40,6 +41,7 @@ export interface MockedLedger {
 export function mockedLedger(
   wallet?: WalletRecord,
   retry: RetryOptions = FAST_RETRY,
+  instrumentation?: Instrumentation,
 ): MockedLedger {
   const client = new DynamoDBClient({
     region: 'local',
@@ -50,7 +52,7 @@ export function mockedLedger(
     .on(BatchGetItemCommand)
     .resolves({ Responses: { [MOCK_TABLE]: wallet ? [walletToItem(wallet)] : [] } });
   return {
-    ledger: createDynamoDbLedger({ client, tableName: MOCK_TABLE, retry }),
+    ledger: createDynamoDbLedger({ client, tableName: MOCK_TABLE, retry, instrumentation }),
     dynamo,
     writes: () =>
       dynamo

@@ -1,0 +1,4 @@
+export {
+  type OpenTelemetryInstrumentationOptions,
+  openTelemetryInstrumentation,
+} from './opentelemetry-instrumentation.js';
