@@ -1,10 +1,40 @@
 import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 
 /** The directory holding the Lambda entry points. */
 const LAMBDA_DIR = join(import.meta.dirname, 'lambda');
+
+/** The example's Lambda functions, each `src/lambda/<name>.ts`. */
+export type LambdaName = 'api' | 'transformer' | 'firehose-journal' | 'digest-publisher';
+
+/**
+ * How a function's bundle is built (esbuild, in process): what {@link lambdaCode} deploys and
+ * what the bundle benchmark measures, so the two cannot drift.
+ *
+ * @example
+ * buildSync(lambdaBuildOptions('api', '/tmp/api/index.mjs'));
+ */
+export function lambdaBuildOptions(name: LambdaName, outfile: string): BuildOptions {
+  return {
+    entryPoints: [join(LAMBDA_DIR, `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    conditions: ['@wallet/source'],
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'error',
+    // CommonJS dependencies inside an ES module bundle still call `require`.
+    banner: {
+      js: "import { createRequire as __walletRequire } from 'node:module'; const require = __walletRequire(import.meta.url);",
+    },
+  };
+}
 
 /**
  * The code of one of the example's Lambda functions (`src/lambda/<name>.ts`), bundled by esbuild
@@ -16,9 +46,7 @@ const LAMBDA_DIR = join(import.meta.dirname, 'lambda');
  * @example
  * new lambda.Function(this, 'Api', { code: lambdaCode('api'), handler: 'index.handler', runtime });
  */
-export function lambdaCode(
-  name: 'api' | 'transformer' | 'firehose-journal' | 'digest-publisher',
-): Code {
+export function lambdaCode(name: LambdaName): Code {
   return Code.fromAsset(LAMBDA_DIR, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -29,23 +57,7 @@ export function lambdaCode(
       command: ['esbuild', `${name}.ts`],
       local: {
         tryBundle(outputDir) {
-          buildSync({
-            entryPoints: [join(LAMBDA_DIR, `${name}.ts`)],
-            outfile: join(outputDir, 'index.mjs'),
-            bundle: true,
-            platform: 'node',
-            target: 'node22',
-            format: 'esm',
-            conditions: ['@wallet/source'],
-            minify: true,
-            sourcemap: true,
-            legalComments: 'none',
-            logLevel: 'error',
-            // CommonJS dependencies inside an ES module bundle still call `require`.
-            banner: {
-              js: "import { createRequire as __walletRequire } from 'node:module'; const require = __walletRequire(import.meta.url);",
-            },
-          });
+          buildSync(lambdaBuildOptions(name, join(outputDir, 'index.mjs')));
           return true;
         },
       },
