@@ -14,6 +14,7 @@ export {
   type LedgerRetryPolicy,
   ledgerRetryPolicy,
   type RetryEvent,
+  type RetrySettings,
   type RetryTransactionOptions,
   retryTransaction,
 } from './retry-transaction.js';

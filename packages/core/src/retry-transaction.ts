@@ -135,6 +135,16 @@ export interface RetryTransactionOptions {
 }
 
 /**
+ * What a store hands down to each request it retries: the budgets and backoff of its `retry`
+ * option, and the `onRetry` of its `instrumentation` (from `retryReporter`; undefined without
+ * one). The store adds its own `classify` and `giveUp` per request.
+ *
+ * @example
+ * const retry: RetrySettings = { policy: ledgerRetryPolicy(options.retry, DEFAULTS), onRetry: retryReporter(options.instrumentation, 'my-store') };
+ */
+export type RetrySettings = Pick<RetryTransactionOptions, 'policy' | 'onRetry'>;
+
+/**
  * Runs `attempt` until it succeeds or a failure is not to be retried: the one retry loop every
  * store uses. The store only classifies its errors; this loop owns the attempt budgets of
  * `policy`, one per kind, and the backoff between attempts (capped exponential, full jitter:

@@ -4,10 +4,11 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import type { HistoryItem } from './item-codec.js';
-import { isRetryable, type RetrySettings, refused } from './retry-policy.js';
+import { isRetryable, refused } from './retry-policy.js';
 
 /** The most put requests DynamoDB accepts in one `BatchWriteItem`. */
 const BATCH_LIMIT = 25;

@@ -1,11 +1,12 @@
 import type { HistoryStore, Instrumentation, JournalEntry } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { retryReporter } from '@wallet/core/adapter';
 import { writeItems } from './batch-writer.js';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 import { queryJournal } from './history-query.js';
 import { encodeEntry, type HistoryItem } from './item-codec.js';
-import { historyRetryPolicy, type RetryOptions, type RetrySettings } from './retry-policy.js';
+import { historyRetryPolicy, type RetryOptions } from './retry-policy.js';
 
 /**
  * Options of {@link createDynamoHistory}.

@@ -5,9 +5,10 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { type EntryQuery, type JournalEntry, ValidationError } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamo-client.js';
 import { decodeEntry, type HistoryItem } from './item-codec.js';
-import { type RetrySettings, withRetries } from './retry-policy.js';
+import { withRetries } from './retry-policy.js';
 import { HISTORY_ATTRIBUTES } from './table-schema.js';
 
 /** Where and how {@link queryJournal} reads. */

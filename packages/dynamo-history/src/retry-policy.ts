@@ -3,7 +3,7 @@ import {
   type LedgerRetryOptions,
   type LedgerRetryPolicy,
   ledgerRetryPolicy,
-  type RetryTransactionOptions,
+  type RetrySettings,
   retryTransaction,
 } from '@wallet/core/adapter';
 import { errorName } from './dynamo-client.js';
@@ -58,15 +58,6 @@ export function historyRetryPolicy(options: RetryOptions | undefined): LedgerRet
   }
   return ledgerRetryPolicy(options, { ...RETRY_DEFAULTS, maxUnavailableRetries: attempts - 1 });
 }
-
-/**
- * How the store retries each request: the policy of {@link historyRetryPolicy}, and the
- * `onRetry` that tells `instrumentation.onRetry` of each retry (undefined without one).
- *
- * @example
- * await withRetries({ policy: historyRetryPolicy({}), onRetry: undefined }, 'Query on wallet-history', call);
- */
-export type RetrySettings = Pick<RetryTransactionOptions, 'policy' | 'onRetry'>;
 
 // DynamoDB answers these when a partition or the account is over its throughput for a moment,
 // or on a passing fault of its own; the same request succeeds later. Anything else (a missing

@@ -4,10 +4,10 @@ import {
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import type { LedgerItem } from './item-codec.js';
-import type { RetrySettings } from './retry-settings.js';
 import type { LedgerKey } from './table-keys.js';
 
 /** The most keys one `BatchGetItem` takes (a DynamoDB limit). */

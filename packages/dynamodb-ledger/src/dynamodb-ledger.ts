@@ -8,6 +8,7 @@ import {
   StoreUnavailableError,
   type WalletRecord,
 } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import {
   type FailureKind,
   type LedgerRetryOptions,
@@ -20,7 +21,6 @@ import {
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryJournal } from './entry-query.js';
 import { type LedgerItem, recordFromItem, walletFromItem } from './item-codec.js';
-import type { RetrySettings } from './retry-settings.js';
 import { readSnapshot } from './snapshot-reader.js';
 import { type LedgerKey, recordItemKey, walletKey } from './table-keys.js';
 import { commitTransaction } from './transaction-commit.js';

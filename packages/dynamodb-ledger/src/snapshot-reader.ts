@@ -5,10 +5,10 @@ import type {
   LedgerTransaction,
   WalletRecord,
 } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { ITEM_KINDS, idempotencyFromItem, recordFromItem, walletFromItem } from './item-codec.js';
-import type { RetrySettings } from './retry-settings.js';
 import { idempotencyItemKey, recordItemKey, walletKey } from './table-keys.js';
 
 /**

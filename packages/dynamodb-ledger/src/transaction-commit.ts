@@ -5,9 +5,9 @@ import {
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { OutcomeUnknownError, StoreUnavailableError } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { retryTransaction } from '@wallet/core/adapter';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
-import type { RetrySettings } from './retry-settings.js';
 import { classifyWriteFailure, resentBySdk, type WriteFailure } from './transact-errors.js';
 
 /** How one commit ended: committed, or cancelled by a conflict and nothing written. */

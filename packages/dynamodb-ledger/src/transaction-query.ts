@@ -1,9 +1,9 @@
 import type { JournalEntry } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
 import { journalEntryFromItem, type LedgerItem } from './item-codec.js';
-import type { RetrySettings } from './retry-settings.js';
 import { entryKey, LEDGER_INDEXES, LEDGER_KEYS, type LedgerKey } from './table-keys.js';
 import { TRANSACTION_ENTRIES_ATTRIBUTE } from './write-items.js';
 

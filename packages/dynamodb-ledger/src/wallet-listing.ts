@@ -1,9 +1,9 @@
 import type { WalletQuery, WalletRecord } from '@wallet/core';
+import type { RetrySettings } from '@wallet/core/adapter';
 import { batchGetItems } from './batch-get.js';
 import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
 import { walletFromItem } from './item-codec.js';
-import type { RetrySettings } from './retry-settings.js';
 import {
   accountIdOfPartition,
   LEDGER_INDEXES,

@@ -117,6 +117,7 @@ function describeError(error: unknown): WorkerError {
 async function run(): Promise<void> {
   // Objects are announced after the blocks before them, so progress never runs ahead of them.
   const objects: { key: string; index: number; count: number }[] = [];
+  let end: FromWorker = { type: 'done' };
   try {
     for await (const block of readQldbExport(source, {
       verify: start.verify,
@@ -129,14 +130,13 @@ async function run(): Promise<void> {
       batch.push(block);
       if (batch.length >= BLOCKS_PER_BATCH) await flush();
     }
-    await flush();
-    for (const object of objects) post({ type: 'object', ...object });
-    post({ type: 'done' });
   } catch (error) {
-    await flush();
-    for (const object of objects) post({ type: 'object', ...object });
-    post({ type: 'failed', error: describeError(error) });
+    end = { type: 'failed', error: describeError(error) };
   }
+  // What was read before the end, then the objects announced since, then the end itself.
+  await flush();
+  for (const object of objects) post({ type: 'object', ...object });
+  post(end);
 }
 
 void run();
