@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { hashEntry, type JournalEntry } from '@wallet/core';
-import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
+import { createDynamoDbHistory, createHistoryTable } from '@wallet/dynamo-history';
 import { createDynamoDbLedger, createLedgerTable } from '@wallet/dynamodb-ledger';
 import type { WalletLambdaHandler } from '@wallet/http/aws-lambda';
 import type { KinesisHandler } from '@wallet/stream-transformer';
@@ -156,7 +156,7 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
     });
 
     const ledger = createDynamoDbLedger({ client, tableName: LEDGER });
-    const historyTable = createDynamoHistory({ client, tableName: HISTORY });
+    const historyTable = createDynamoDbHistory({ client, tableName: HISTORY });
     const histories: JournalEntry[] = [];
     for (const accountId of ['player-1', 'player-2']) {
       const journal: JournalEntry[] = await ledger.queryEntries({

@@ -6,7 +6,7 @@ import {
 import { StoreUnavailableError } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
 import { retryTransaction } from '@wallet/core/adapter';
-import type { DynamoDbClientLike } from './dynamo-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import type { HistoryItem } from './item-codec.js';
 import { isRetryable, refused } from './retry-policy.js';
 

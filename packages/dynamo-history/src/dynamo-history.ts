@@ -1,20 +1,20 @@
 import type { HistoryStore, Instrumentation, JournalEntry } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
 import { retryReporter } from '@wallet/core/adapter';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { writeItems } from './batch-writer.js';
-import type { DynamoDbClientLike } from './dynamo-client.js';
 import { checkTtlDays, expireTimestamp } from './expire-timestamp.js';
 import { queryJournal } from './history-query.js';
 import { encodeEntry, type HistoryItem } from './item-codec.js';
 import { historyRetryPolicy, type RetryOptions } from './retry-policy.js';
 
 /**
- * Options of {@link createDynamoHistory}.
+ * Options of {@link createDynamoDbHistory}.
  *
  * @example
- * const options: DynamoHistoryOptions = { client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 };
+ * const options: DynamoDbHistoryOptions = { client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 };
  */
-export interface DynamoHistoryOptions {
+export interface DynamoDbHistoryOptions {
   /** The studio's `DynamoDBClient` (any v3 release). */
   client: DynamoDbClientLike;
   /** A table made by `createHistoryTable` (or with the same key schema). */
@@ -62,9 +62,9 @@ export type HistoryEntry = JournalEntry & {
  * A `HistoryStore` whose `putEntries` also takes entries that carry `expire_timestamp`.
  *
  * @example
- * const history: DynamoHistoryStore = createDynamoHistory({ client, tableName: 'wallet-history' });
+ * const history: DynamoDbHistoryStore = createDynamoDbHistory({ client, tableName: 'wallet-history' });
  */
-export interface DynamoHistoryStore extends HistoryStore {
+export interface DynamoDbHistoryStore extends HistoryStore {
   /**
    * Stores entries as one item each under `(accountId, sequence)`, 25 per `BatchWriteItem`.
    * An entry put again overwrites its item with the same content, so repeats and any order
@@ -81,10 +81,10 @@ export interface DynamoHistoryStore extends HistoryStore {
  * @throws {RangeError} when `ttlDays` or `retry` is out of range
  * @example
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
- * const history = createDynamoHistory({ client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 });
+ * const history = createDynamoDbHistory({ client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 });
  * const wallets = createWalletService({ ledger, history, currencies: [{ code: 'GEMS', scale: 0 }] });
  */
-export function createDynamoHistory(options: DynamoHistoryOptions): DynamoHistoryStore {
+export function createDynamoDbHistory(options: DynamoDbHistoryOptions): DynamoDbHistoryStore {
   const { client, tableName, ttlDays } = options;
   if (ttlDays !== undefined) checkTtlDays(ttlDays);
   const retry: RetrySettings = {
@@ -122,3 +122,31 @@ export function createDynamoHistory(options: DynamoHistoryOptions): DynamoHistor
     },
   };
 }
+
+/**
+ * The name {@link createDynamoDbHistory} had before it agreed with `createDynamoDbLedger`; the
+ * same function.
+ *
+ * @deprecated Use `createDynamoDbHistory`.
+ * @example
+ * const history = createDynamoHistory({ client, tableName: 'wallet-history' });
+ */
+export const createDynamoHistory = createDynamoDbHistory;
+
+/**
+ * The name {@link DynamoDbHistoryOptions} had before; the same type.
+ *
+ * @deprecated Use `DynamoDbHistoryOptions`.
+ * @example
+ * const options: DynamoHistoryOptions = { client, tableName: 'wallet-history' };
+ */
+export type DynamoHistoryOptions = DynamoDbHistoryOptions;
+
+/**
+ * The name {@link DynamoDbHistoryStore} had before; the same type.
+ *
+ * @deprecated Use `DynamoDbHistoryStore`.
+ * @example
+ * const history: DynamoHistoryStore = createDynamoDbHistory({ client, tableName: 'wallet-history' });
+ */
+export type DynamoHistoryStore = DynamoDbHistoryStore;

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type EntryQuery, type JournalEntry, ValidationError } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
-import type { DynamoDbClientLike } from './dynamo-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { decodeEntry, type HistoryItem } from './item-codec.js';
 import { withRetries } from './retry-policy.js';
 import { HISTORY_ATTRIBUTES } from './table-schema.js';

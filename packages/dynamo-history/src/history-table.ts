@@ -1,14 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DescribeTableCommandOutput,
   DescribeTimeToLiveCommand,
   type DescribeTimeToLiveCommandOutput,
-  type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDbClientLike, errorName } from './dynamo-client.js';
+import {
+  type DynamoDbClientLike,
+  ensureTable,
+  type TableDefinition,
+} from '@wallet/dynamodb-shared';
 import { HISTORY_ATTRIBUTES } from './table-schema.js';
 
 /**
@@ -40,85 +39,16 @@ export async function createHistoryTable(
   tableName: string,
   options: HistoryTableOptions = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-  if ((await describe(client, tableName)) === undefined) await create(client, tableName);
-  const table = await activeTable(client, tableName, deadline);
-  checkKeySchema(table, tableName);
+  await ensureTable(client, tableName, HISTORY_TABLE, Date.now() + (options.timeoutMs ?? 300_000));
   await enableTtl(client, tableName);
 }
 
-async function describe(
-  client: DynamoDbClientLike,
-  tableName: string,
-): Promise<TableDescription | undefined> {
-  try {
-    const output = (await client.send(
-      new DescribeTableCommand({ TableName: tableName }),
-    )) as DescribeTableCommandOutput;
-    return output.Table;
-  } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return undefined;
-    throw error;
-  }
-}
-
-async function create(client: DynamoDbClientLike, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: HISTORY_ATTRIBUTES.partitionKey, AttributeType: 'S' },
-          { AttributeName: HISTORY_ATTRIBUTES.sortKey, AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: HISTORY_ATTRIBUTES.partitionKey, KeyType: 'HASH' },
-          { AttributeName: HISTORY_ATTRIBUTES.sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  } catch (error) {
-    // Another process created it between our describe and create: the table exists, as wanted.
-    if (errorName(error) !== 'ResourceInUseException') throw error;
-  }
-}
-
-async function activeTable(
-  client: DynamoDbClientLike,
-  tableName: string,
-  deadline: number,
-): Promise<TableDescription> {
-  for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
-    const table = await describe(client, tableName);
-    if (table?.TableStatus === 'ACTIVE') return table;
-    if (Date.now() + pause > deadline) {
-      throw new Error(
-        `table ${tableName} is ${table?.TableStatus ?? 'missing'}, not ACTIVE, after waiting`,
-      );
-    }
-    await sleep(pause);
-  }
-}
-
-function checkKeySchema(table: TableDescription, tableName: string): void {
-  const key = (type: 'HASH' | 'RANGE') =>
-    table.KeySchema?.find((element) => element.KeyType === type)?.AttributeName;
-  const types = new Map(
-    table.AttributeDefinitions?.map((d) => [d.AttributeName, d.AttributeType]) ?? [],
-  );
-  const { partitionKey, sortKey } = HISTORY_ATTRIBUTES;
-  if (
-    key('HASH') !== partitionKey ||
-    key('RANGE') !== sortKey ||
-    types.get(partitionKey) !== 'S' ||
-    types.get(sortKey) !== 'N'
-  ) {
-    throw new Error(
-      `table ${tableName} exists with another key schema; a history table needs partition key ${partitionKey} (S) and sort key ${sortKey} (N)`,
-    );
-  }
-}
+/** A history table: one partition per wallet, its entries sorted by sequence. */
+const HISTORY_TABLE: TableDefinition = {
+  purpose: 'a history table',
+  partitionKey: { name: HISTORY_ATTRIBUTES.partitionKey, type: 'S' },
+  sortKey: { name: HISTORY_ATTRIBUTES.sortKey, type: 'N' },
+};
 
 async function enableTtl(client: DynamoDbClientLike, tableName: string): Promise<void> {
   const output = (await client.send(

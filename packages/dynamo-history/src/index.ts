@@ -1,6 +1,9 @@
-export type { DynamoDbClientLike } from './dynamo-client.js';
+export type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 export {
+  createDynamoDbHistory,
   createDynamoHistory,
+  type DynamoDbHistoryOptions,
+  type DynamoDbHistoryStore,
   type DynamoHistoryOptions,
   type DynamoHistoryStore,
   type HistoryEntry,

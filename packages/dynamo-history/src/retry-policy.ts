@@ -6,7 +6,7 @@ import {
   type RetrySettings,
   retryTransaction,
 } from '@wallet/core/adapter';
-import { errorName } from './dynamo-client.js';
+import { errorName, isThrottling } from '@wallet/dynamodb-shared';
 
 /**
  * How hard the store retries DynamoDB when it throttles or leaves `UnprocessedItems`: core's
@@ -19,7 +19,7 @@ import { errorName } from './dynamo-client.js';
  * dropped connections are left to the SDK client).
  *
  * @example
- * createDynamoHistory({ client, tableName: 'wallet-history', retry: { maxUnavailableRetries: 4, maxDelayMs: 500 } });
+ * createDynamoDbHistory({ client, tableName: 'wallet-history', retry: { maxUnavailableRetries: 4, maxDelayMs: 500 } });
  */
 export interface RetryOptions extends LedgerRetryOptions {
   /**
@@ -59,25 +59,18 @@ export function historyRetryPolicy(options: RetryOptions | undefined): LedgerRet
   return ledgerRetryPolicy(options, { ...RETRY_DEFAULTS, maxUnavailableRetries: attempts - 1 });
 }
 
-// DynamoDB answers these when a partition or the account is over its throughput for a moment,
-// or on a passing fault of its own; the same request succeeds later. Anything else (a missing
-// table, a bad request, missing permissions) fails the same way however often it is sent.
-const RETRYABLE_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-]);
-
 /**
- * True for the DynamoDB errors worth retrying after a pause: throttling and internal errors.
+ * True for the DynamoDB errors worth retrying after a pause: throttling, and a passing fault of
+ * DynamoDB's own (`InternalServerError`); the same request succeeds later. Anything else (a
+ * missing table, a bad request, missing permissions) fails the same way however often it is
+ * sent. Every request here is a read or a put of an item that is the same however often it is
+ * sent, so an internal error's unknown outcome is safe to repeat.
  *
  * @example
  * isRetryable(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} })); // true
  */
 export function isRetryable(error: unknown): boolean {
-  const name = errorName(error);
-  return name !== undefined && RETRYABLE_ERRORS.has(name);
+  return isThrottling(error) || errorName(error) === 'InternalServerError';
 }
 
 /**

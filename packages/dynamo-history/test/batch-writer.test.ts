@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createDynamoHistory } from '../src/index.js';
+import { createDynamoDbHistory } from '../src/index.js';
 import { FAST_RETRY, FAST_RETRY_CALLS, mockedDynamo } from './mock-dynamo.js';
 import { sampleJournal } from './sample-entries.js';
 
@@ -30,7 +30,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
   it('writes a 60-entry put as three BatchWriteItem calls of 25, 25 and 10 items', async () => {
     const { client, mock } = mockedDynamo();
     mock.on(BatchWriteItemCommand).resolves({});
-    await createDynamoHistory({ client, tableName }).putEntries(sampleJournal('p1', 60));
+    await createDynamoDbHistory({ client, tableName }).putEntries(sampleJournal('p1', 60));
     const calls = mock.commandCalls(BatchWriteItemCommand);
     expect(calls.map((call) => requestsOf(call).length)).toEqual([25, 25, 10]);
     expect(calls.flatMap((call) => sequencesOf(requestsOf(call)))).toEqual(
@@ -42,7 +42,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     const { client, mock } = mockedDynamo();
     mock.on(BatchWriteItemCommand).resolves({});
     const entries = sampleJournal('p1', 3);
-    await createDynamoHistory({ client, tableName }).putEntries([...entries, ...entries]);
+    await createDynamoDbHistory({ client, tableName }).putEntries([...entries, ...entries]);
     const calls = mock.commandCalls(BatchWriteItemCommand);
     expect(calls).toHaveLength(1);
     expect(sequencesOf(requestsOf(calls[0]!))).toEqual([1, 2, 3]);
@@ -50,7 +50,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
 
   it('makes no call for an empty put', async () => {
     const { client, mock } = mockedDynamo();
-    await createDynamoHistory({ client, tableName }).putEntries([]);
+    await createDynamoDbHistory({ client, tableName }).putEntries([]);
     expect(mock.calls()).toHaveLength(0);
   });
 
@@ -65,7 +65,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
         UnprocessedItems: { [tableName]: RequestItems[tableName].slice(3) },
       }))
       .resolves({ UnprocessedItems: {} });
-    await createDynamoHistory({ client, tableName, retry: FAST_RETRY }).putEntries(
+    await createDynamoDbHistory({ client, tableName, retry: FAST_RETRY }).putEntries(
       sampleJournal('p1', 10),
     );
     const calls = mock.commandCalls(BatchWriteItemCommand);
@@ -81,7 +81,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     mock
       .on(BatchWriteItemCommand)
       .callsFake(({ RequestItems }) => ({ UnprocessedItems: RequestItems }));
-    const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY });
+    const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY });
     const failure = history.putEntries(sampleJournal('p1', 4));
     await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(failure).rejects.toThrow(/4 of 4 items unwritten after 4 attempts/);
@@ -95,7 +95,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
       .rejectsOnce(throttled())
       .rejectsOnce(new ThrottlingException({ message: 'account limit', $metadata: {} }))
       .resolves({});
-    await createDynamoHistory({ client, tableName, retry: FAST_RETRY }).putEntries(
+    await createDynamoDbHistory({ client, tableName, retry: FAST_RETRY }).putEntries(
       sampleJournal('p1', 2),
     );
     expect(mock.commandCalls(BatchWriteItemCommand)).toHaveLength(3);
@@ -105,7 +105,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     const { client, mock } = mockedDynamo();
     const error = throttled();
     mock.on(BatchWriteItemCommand).rejects(error);
-    const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY });
+    const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY });
     const failure = await history.putEntries(sampleJournal('p1', 2)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as StoreUnavailableError).code).toBe('STORE_UNAVAILABLE');
@@ -121,7 +121,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
       .callsFakeOnce(({ RequestItems }) => ({ UnprocessedItems: RequestItems }))
       .rejectsOnce(throttled())
       .callsFake(({ RequestItems }) => ({ UnprocessedItems: RequestItems }));
-    const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY });
+    const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY });
     await expect(history.putEntries(sampleJournal('p1', 2))).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
@@ -132,7 +132,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
     const { client, mock } = mockedDynamo();
     const error = new ResourceNotFoundException({ message: 'no table', $metadata: {} });
     mock.on(BatchWriteItemCommand).rejects(error);
-    const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY });
+    const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY });
     const failure = await history.putEntries(sampleJournal('p1', 2)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as StoreUnavailableError).cause).toBe(error);
@@ -142,7 +142,7 @@ describe('putEntries through BatchWriteItem (aws-sdk-client-mock)', () => {
   it('pauses longer before each retry (exponential backoff)', async () => {
     const { client, mock } = mockedDynamo();
     mock.on(BatchWriteItemCommand).rejects(throttled());
-    const history = createDynamoHistory({
+    const history = createDynamoDbHistory({
       client,
       tableName,
       retry: { maxUnavailableRetries: 3, baseDelayMs: 20, maxDelayMs: 1000 },

@@ -7,7 +7,7 @@ import {
   uniqueTableName,
 } from '@wallet/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoHistory, createHistoryTable } from '../src/index.js';
+import { createDynamoDbHistory, createHistoryTable } from '../src/index.js';
 
 let dynamo: DynamoDbLocal;
 
@@ -26,7 +26,7 @@ historyStoreSuite({
     const tableName = uniqueTableName('wallet-history');
     await createHistoryTable(client, tableName);
     return {
-      history: createDynamoHistory({ client, tableName, ttlDays: 30 }),
+      history: createDynamoDbHistory({ client, tableName, ttlDays: 30 }),
       close: () => client.destroy(),
     };
   },

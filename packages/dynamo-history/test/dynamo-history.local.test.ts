@@ -13,7 +13,7 @@ import {
 } from '@wallet/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  createDynamoHistory,
+  createDynamoDbHistory,
   createHistoryTable,
   expireTimestamp,
   type HistoryItem,
@@ -93,9 +93,9 @@ describe('createHistoryTable on DynamoDB Local', () => {
   });
 });
 
-describe('createDynamoHistory items on DynamoDB Local', () => {
+describe('createDynamoDbHistory items on DynamoDB Local', () => {
   it('stores amounts as strings and metadata as its JSON text, so nothing is rounded', async () => {
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     const entry = sampleEntry('items.strings', 1, {
       amount: '1000000000000000000.10',
       balanceAfter: '1000000000000000000.10',
@@ -111,7 +111,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it('keeps null fields null', async () => {
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     const entry = sampleEntry('items.nulls', 1, {
       metadata: null,
       idempotencyKey: null,
@@ -129,7 +129,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it('stores reverses, reason and holdId on the entry types that carry them, and reads every type back exactly', async () => {
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     const accountId = 'items.types';
     const entries = [
       sampleEntry(accountId, 1, { type: 'HOLD', holdId: 'hold-1' }),
@@ -153,7 +153,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it('gives every item expire_timestamp = txTime in epoch seconds + ttlDays days', async () => {
-    const history = createDynamoHistory({ client, tableName, ttlDays: 30 });
+    const history = createDynamoDbHistory({ client, tableName, ttlDays: 30 });
     const entry = sampleEntry('items.ttl', 1, { txTime: '2030-01-01T00:00:00.999Z' });
     await history.putEntries([entry]);
     const item = await storedItem(entry.accountId, 1);
@@ -161,7 +161,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it('writes no expire_timestamp when neither ttlDays nor the entry sets one', async () => {
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     await history.putEntries([sampleEntry('items.no-ttl', 1)]);
     const item = await storedItem('items.no-ttl', 1);
     expect(item).toBeDefined();
@@ -169,7 +169,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it("prefers an entry's own expire_timestamp to the store's ttlDays and never returns it", async () => {
-    const history = createDynamoHistory({ client, tableName, ttlDays: 30 });
+    const history = createDynamoDbHistory({ client, tableName, ttlDays: 30 });
     const entry = sampleEntry('items.own-ttl', 1);
     const own = expireTimestamp(entry.txTime, 7);
     await history.putEntries([{ ...entry, expire_timestamp: own }]);
@@ -180,7 +180,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it('leaves one item per (accountId, sequence) when a batch repeats an entry', async () => {
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     const entries = sampleJournal('items.repeats', 30);
     await history.putEntries([...entries, ...entries.slice(0, 10), entries[29]!]);
     const read = await history.queryEntries({
@@ -192,7 +192,7 @@ describe('createDynamoHistory items on DynamoDB Local', () => {
   });
 
   it('pages past the 1 MB query limit to gather large pages', async () => {
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     const padding = 'x'.repeat(20_000);
     const entries = sampleJournal('items.large', 80).map((entry) => ({
       ...entry,

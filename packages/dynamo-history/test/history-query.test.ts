@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError, ValidationError } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
-import { createDynamoHistory, encodeEntry } from '../src/index.js';
+import { createDynamoDbHistory, encodeEntry } from '../src/index.js';
 import { FAST_RETRY, mockedDynamo } from './mock-dynamo.js';
 import { sampleEntry } from './sample-entries.js';
 
@@ -20,7 +20,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
   it('queries the wallet partition in sequence order with startAfter as a key condition', async () => {
     const { client, mock } = mockedDynamo();
     mock.on(QueryCommand).resolves({ Items: [] });
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     await history.queryEntries({ accountId: 'p1', order: 'desc', startAfter: 9, limit: 5 });
     expect(inputsOf(mock)).toEqual([
       expect.objectContaining({
@@ -43,7 +43,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
       .resolvesOnce({ Items: [encodeEntry(gold[0]!)], LastEvaluatedKey: { k: { N: '3' } } })
       .resolvesOnce({ Items: [], LastEvaluatedKey: { k: { N: '5' } } })
       .resolvesOnce({ Items: [encodeEntry(gold[1]!), encodeEntry(gold[2]!)] });
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     const page = await history.queryEntries({
       accountId: 'p1',
       currency: 'GOLD',
@@ -70,7 +70,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
       Items: entries.map((entry) => encodeEntry(entry)),
       LastEvaluatedKey: { k: { N: '3' } },
     });
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     expect(await history.queryEntries({ accountId: 'p1', order: 'asc', limit: 2 })).toEqual(
       entries.slice(0, 2),
     );
@@ -80,7 +80,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
   it('reads eventually consistent when consistentRead is false', async () => {
     const { client, mock } = mockedDynamo();
     mock.on(QueryCommand).resolves({ Items: [] });
-    const history = createDynamoHistory({ client, tableName, consistentRead: false });
+    const history = createDynamoDbHistory({ client, tableName, consistentRead: false });
     await history.queryEntries({ accountId: 'p1', order: 'asc', limit: 1 });
     expect(inputsOf(mock)[0]?.ConsistentRead).toBe(false);
   });
@@ -92,7 +92,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
       .on(QueryCommand)
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow', $metadata: {} }))
       .resolves({ Items: [encodeEntry(entry)] });
-    const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY });
+    const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY });
     expect(await history.queryEntries({ accountId: 'p1', order: 'asc', limit: 1 })).toEqual([
       entry,
     ]);
@@ -102,7 +102,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
     const { client, mock } = mockedDynamo();
     const error = new ResourceNotFoundException({ message: 'no table', $metadata: {} });
     mock.on(QueryCommand).rejects(error);
-    const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY });
+    const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY });
     const failure = await history
       .queryEntries({ accountId: 'p1', order: 'asc', limit: 1 })
       .catch((e: unknown) => e);
@@ -113,7 +113,7 @@ describe('queryEntries through Query (aws-sdk-client-mock)', () => {
 
   it('rejects a limit below 1 without calling DynamoDB', async () => {
     const { client, mock } = mockedDynamo();
-    const history = createDynamoHistory({ client, tableName });
+    const history = createDynamoDbHistory({ client, tableName });
     await expect(
       history.queryEntries({ accountId: 'p1', order: 'asc', limit: 0 }),
     ).rejects.toBeInstanceOf(ValidationError);

@@ -80,7 +80,7 @@ describe('createHistoryTable (aws-sdk-client-mock)', () => {
     const { client, mock } = mockedDynamo();
     mock.on(DescribeTableCommand).resolves(table('UPDATING'));
     await expect(createHistoryTable(client, tableName, { timeoutMs: 250 })).rejects.toThrow(
-      'table wallet-history is UPDATING, not ACTIVE, after waiting',
+      'table wallet-history is UPDATING, not ACTIVE after waiting',
     );
     expect(mock.commandCalls(CreateTableCommand)).toHaveLength(0);
   });

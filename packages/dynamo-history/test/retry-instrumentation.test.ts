@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Instrumentation, StoreRetryEvent } from '@wallet/core';
 import { describe, expect, it } from 'vitest';
-import { createDynamoHistory, encodeEntry } from '../src/index.js';
+import { createDynamoDbHistory, encodeEntry } from '../src/index.js';
 import { FAST_RETRY, mockedDynamo } from './mock-dynamo.js';
 import { sampleJournal } from './sample-entries.js';
 
@@ -30,7 +30,7 @@ function putThroughRetries(instrumentation: Instrumentation) {
       UnprocessedItems: { [tableName]: (RequestItems[tableName] as WriteRequest[]).slice(1) },
     }))
     .resolves({});
-  const history = createDynamoHistory({ client, tableName, retry: FAST_RETRY, instrumentation });
+  const history = createDynamoDbHistory({ client, tableName, retry: FAST_RETRY, instrumentation });
   return { mock, throttled, put: history.putEntries(sampleJournal('p1', 4)) };
 }
 
@@ -69,7 +69,7 @@ describe('instrumentation.onRetry on the DynamoDB history (aws-sdk-client-mock)'
       .rejectsOnce(throttling)
       .resolves({ Items: [encodeEntry(entry!)] });
     const events: StoreRetryEvent[] = [];
-    const history = createDynamoHistory({
+    const history = createDynamoDbHistory({
       client,
       tableName,
       retry: FAST_RETRY,

@@ -7,7 +7,7 @@ import {
 import { StoreUnavailableError } from '@wallet/core';
 import { backoffDelay, type LedgerRetryOptions } from '@wallet/core/adapter';
 import { describe, expect, it } from 'vitest';
-import { createDynamoHistory, type RetryOptions } from '../src/index.js';
+import { createDynamoDbHistory, type RetryOptions } from '../src/index.js';
 import { historyRetryPolicy, RETRY_DEFAULTS } from '../src/retry-policy.js';
 import { mockedDynamo } from './mock-dynamo.js';
 import { sampleJournal } from './sample-entries.js';
@@ -23,7 +23,7 @@ function throttled() {
 async function callsWhileThrottled(retry: RetryOptions): Promise<number> {
   const { client, mock } = mockedDynamo();
   mock.on(BatchWriteItemCommand).rejects(throttled());
-  const history = createDynamoHistory({ client, tableName, retry });
+  const history = createDynamoDbHistory({ client, tableName, retry });
   await expect(history.putEntries(sampleJournal('p1', 2))).rejects.toBeInstanceOf(
     StoreUnavailableError,
   );
@@ -63,7 +63,7 @@ describe('retry options (LedgerRetryOptions, as every ledger takes them)', () =>
     mock
       .on(BatchWriteItemCommand)
       .callsFake(({ RequestItems }) => ({ UnprocessedItems: RequestItems }));
-    const history = createDynamoHistory({
+    const history = createDynamoDbHistory({
       client,
       tableName,
       retry: { ...noWait, maxUnavailableRetries: 2 },
@@ -77,7 +77,7 @@ describe('retry options (LedgerRetryOptions, as every ledger takes them)', () =>
   it('calls Query once plus retry.maxUnavailableRetries times while DynamoDB throttles', async () => {
     const { client, mock } = mockedDynamo();
     mock.on(QueryCommand).rejects(new ThrottlingException({ message: 'slow', $metadata: {} }));
-    const history = createDynamoHistory({
+    const history = createDynamoDbHistory({
       client,
       tableName,
       retry: { ...noWait, maxUnavailableRetries: 4 },
@@ -100,7 +100,7 @@ describe('retry options (LedgerRetryOptions, as every ledger takes them)', () =>
     const { client, mock } = mockedDynamo();
     const timeout = Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     mock.on(BatchWriteItemCommand).rejects(timeout);
-    const history = createDynamoHistory({ client, tableName, retry: shared });
+    const history = createDynamoDbHistory({ client, tableName, retry: shared });
     const failure = await history.putEntries(sampleJournal('p1', 1)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as StoreUnavailableError).cause).toBe(timeout);
@@ -129,12 +129,12 @@ describe('retry options (LedgerRetryOptions, as every ledger takes them)', () =>
       [{ attempts: 2.5 }, 'retry.attempts must be an integer >= 1'],
     ];
     for (const [retry, message] of refused) {
-      expect(() => createDynamoHistory({ client, tableName, retry })).toThrow(
+      expect(() => createDynamoDbHistory({ client, tableName, retry })).toThrow(
         new RangeError(message),
       );
     }
     expect(() =>
-      createDynamoHistory({
+      createDynamoDbHistory({
         client,
         tableName,
         retry: { maxUnavailableRetries: 0, maxUnknownRetries: 0, baseDelayMs: 0, maxDelayMs: 0 },

@@ -6,7 +6,7 @@ import {
 import { StoreUnavailableError } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
 import { retryTransaction } from '@wallet/core/adapter';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import type { LedgerItem } from './item-codec.js';
 import type { LedgerKey } from './table-keys.js';
 

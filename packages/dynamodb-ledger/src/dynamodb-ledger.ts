@@ -18,7 +18,7 @@ import {
   retryTransaction,
   TransactionTooLargeError,
 } from '@wallet/core/adapter';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { queryJournal } from './entry-query.js';
 import { type LedgerItem, recordFromItem, walletFromItem } from './item-codec.js';
 import { readSnapshot } from './snapshot-reader.js';

@@ -4,7 +4,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { type EntryQuery, type JournalEntry, StoreUnavailableError } from '@wallet/core';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { journalEntryFromItem } from './item-codec.js';
 import { entrySortKey, LEDGER_KEYS, walletPartition } from './table-keys.js';
 

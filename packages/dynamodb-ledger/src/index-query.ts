@@ -5,7 +5,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '@wallet/core';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import type { LedgerItem } from './item-codec.js';
 
 /**

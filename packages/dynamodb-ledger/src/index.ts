@@ -1,4 +1,4 @@
-export type { DynamoDbClientLike } from './dynamodb-client.js';
+export type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 export {
   createDynamoDbLedger,
   type DynamoDbLedgerOptions,

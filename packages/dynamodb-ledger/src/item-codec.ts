@@ -1,16 +1,19 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  ENTRY_TYPE_FIELDS,
-  ENTRY_TYPES,
-  type EntryType,
-  type IdempotencyRecord,
-  type JournalEntry,
-  type JsonValue,
-  type LedgerRecord,
-  type Metadata,
-  type WalletHold,
-  type WalletRecord,
+import type {
+  IdempotencyRecord,
+  JournalEntry,
+  LedgerRecord,
+  Metadata,
+  WalletHold,
+  WalletRecord,
 } from '@wallet/core';
+import {
+  type DynamoDbItem,
+  entryAttributes,
+  entryFromAttributes,
+  ItemReader,
+  nullableString,
+} from '@wallet/dynamodb-shared';
 import {
   entryKey,
   idempotencyItemKey,
@@ -27,7 +30,7 @@ import {
  * @example
  * const item: LedgerItem = { pk: { S: 'W#p1' }, sk: { S: 'WALLET' }, kind: { S: 'WALLET' } };
  */
-export type LedgerItem = Record<string, AttributeValue>;
+export type LedgerItem = DynamoDbItem;
 
 /**
  * The `kind` attribute every item carries, so a stream consumer can tell the item types apart
@@ -115,7 +118,7 @@ function holdToAttribute(hold: WalletHold): AttributeValue {
  * const record = walletFromItem(output.Item);
  */
 export function walletFromItem(item: LedgerItem): WalletRecord {
-  const read = new ItemReader(item, ITEM_KINDS.wallet);
+  const read = new LedgerItemReader(item, ITEM_KINDS.wallet);
   return {
     accountId: read.string('accountId'),
     balances: read.stringMap('balances'),
@@ -140,29 +143,11 @@ export function walletFromItem(item: LedgerItem): WalletRecord {
  * const item = journalEntryToItem(entry);
  */
 export function journalEntryToItem(entry: JournalEntry): LedgerItem {
-  const item: LedgerItem = {
+  return {
     ...entryKey(entry.accountId, entry.sequence),
     kind: { S: ITEM_KINDS.entry },
-    transactionId: { S: entry.transactionId },
-    accountId: { S: entry.accountId },
-    sequence: { N: String(entry.sequence) },
-    type: { S: entry.type },
-    currency: { S: entry.currency },
-    amount: { S: entry.amount },
-    balanceBefore: { S: entry.balanceBefore },
-    balanceAfter: { S: entry.balanceAfter },
-    txTime: { S: entry.txTime },
-    idempotencyKey: nullableString(entry.idempotencyKey),
-    counterparty: nullableString(entry.counterparty),
-    metadata: jsonText(entry.metadata),
-    prevHash: { S: entry.prevHash },
-    hash: { S: entry.hash },
+    ...entryAttributes(entry),
   };
-  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
-    const value = entry[field];
-    if (value !== undefined) item[field] = nullableString(value);
-  }
-  return item;
 }
 
 /**
@@ -193,29 +178,7 @@ export function journalEntryOfImage(image: Record<string, unknown>): JournalEntr
  * const entries = (output.Items ?? []).map(journalEntryFromItem);
  */
 export function journalEntryFromItem(item: LedgerItem): JournalEntry {
-  const read = new ItemReader(item, ITEM_KINDS.entry);
-  const entry: JournalEntry = {
-    transactionId: read.string('transactionId'),
-    accountId: read.string('accountId'),
-    sequence: read.integer('sequence'),
-    type: read.entryType('type'),
-    currency: read.string('currency'),
-    amount: read.string('amount'),
-    balanceBefore: read.string('balanceBefore'),
-    balanceAfter: read.string('balanceAfter'),
-    txTime: read.string('txTime'),
-    idempotencyKey: read.nullableString('idempotencyKey'),
-    counterparty: read.nullableString('counterparty'),
-    metadata: read.metadata('metadata'),
-    prevHash: read.string('prevHash'),
-    hash: read.string('hash'),
-  };
-  for (const field of ENTRY_TYPE_FIELDS[entry.type] ?? []) {
-    if (item[field] === undefined) continue;
-    if (field === 'reason') entry.reason = read.nullableString(field);
-    else entry[field] = read.string(field);
-  }
-  return entry;
+  return entryFromAttributes(new LedgerItemReader(item, ITEM_KINDS.entry));
 }
 
 /**
@@ -244,7 +207,7 @@ export function idempotencyToItem(record: IdempotencyRecord): LedgerItem {
  * const record = idempotencyFromItem(item);
  */
 export function idempotencyFromItem(item: LedgerItem): IdempotencyRecord {
-  const read = new ItemReader(item, ITEM_KINDS.idempotency);
+  const read = new LedgerItemReader(item, ITEM_KINDS.idempotency);
   return {
     key: read.string('key'),
     fingerprint: read.string('fingerprint'),
@@ -279,7 +242,7 @@ export function recordToItem(record: LedgerRecord): LedgerItem {
  * const record = recordFromItem(output.Item);
  */
 export function recordFromItem(item: LedgerItem): LedgerRecord {
-  const read = new ItemReader(item, ITEM_KINDS.record);
+  const read = new LedgerItemReader(item, ITEM_KINDS.record);
   return {
     key: read.string('key'),
     version: read.integer('version'),
@@ -287,62 +250,27 @@ export function recordFromItem(item: LedgerItem): LedgerRecord {
   };
 }
 
-function nullableString(value: string | null): AttributeValue {
-  return value === null ? { NULL: true } : { S: value };
-}
-
 function jsonText(value: Metadata | null): AttributeValue {
   return nullableString(value === null ? null : JSON.stringify(value));
 }
 
-/** Strict, typed reads of one item's attributes; every complaint names the item. */
-class ItemReader {
-  readonly #item: LedgerItem;
-
+/** The shared reads, a kind check and the wallet's holds; every complaint names the item. */
+class LedgerItemReader extends ItemReader {
   constructor(item: LedgerItem, kind: string) {
-    this.#item = item;
-    if (item.kind?.S !== kind) throw this.#malformed(`is not a ${kind} item`);
-  }
-
-  string(name: string): string {
-    const value = this.#item[name]?.S;
-    if (value === undefined) throw this.#malformed(`has no string attribute ${name}`);
-    return value;
-  }
-
-  nullableString(name: string): string | null {
-    return this.#item[name]?.NULL === true ? null : this.string(name);
-  }
-
-  integer(name: string): number {
-    const text = this.#item[name]?.N;
-    const value = Number(text);
-    if (text === undefined || !Number.isSafeInteger(value) || value < 0) {
-      throw this.#malformed(`has no non-negative integer attribute ${name}`);
-    }
-    return value;
-  }
-
-  stringMap(name: string): Record<string, string> {
-    const map = this.#item[name]?.M;
-    if (map === undefined) throw this.#malformed(`has no map attribute ${name}`);
-    const strings: Record<string, string> = {};
-    for (const [key, value] of Object.entries(map)) {
-      if (value.S === undefined) throw this.#malformed(`has a non-string ${name}.${key}`);
-      strings[key] = value.S;
-    }
-    return strings;
+    const key = `${item[LEDGER_KEYS.partitionKey]?.S ?? '?'}/${item[LEDGER_KEYS.sortKey]?.S ?? '?'}`;
+    super(item, `ledger item ${key}`);
+    if (item.kind?.S !== kind) throw this.malformed(`is not a ${kind} item`);
   }
 
   holds(name: string): WalletHold[] {
-    const attribute = this.#item[name];
+    const attribute = this.item[name];
     if (attribute === undefined) return [];
-    if (attribute.L === undefined) throw this.#malformed(`has no list attribute ${name}`);
+    if (attribute.L === undefined) throw this.malformed(`has no list attribute ${name}`);
     return attribute.L.map((element, i) => {
       const hold = element.M;
       const field = (field: string) => {
         const value = hold?.[field]?.S;
-        if (value === undefined) throw this.#malformed(`has no string ${name}[${i}].${field}`);
+        if (value === undefined) throw this.malformed(`has no string ${name}[${i}].${field}`);
         return value;
       };
       return {
@@ -352,39 +280,5 @@ class ItemReader {
         expiresAt: field('expiresAt'),
       };
     });
-  }
-
-  entryType(name: string): EntryType {
-    const type = this.string(name);
-    if (!(ENTRY_TYPES as readonly string[]).includes(type)) {
-      throw this.#malformed(`has an unknown entry type ${JSON.stringify(type)}`);
-    }
-    return type as EntryType;
-  }
-
-  metadata(name: string): Metadata | null {
-    return this.#item[name]?.NULL === true ? null : this.jsonObject(name);
-  }
-
-  jsonObject(name: string): { [key: string]: JsonValue } {
-    const text = this.string(name);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw this.#malformed(`has ${name} that is not JSON`, error);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw this.#malformed(`has ${name} that is not a JSON object`);
-    }
-    return value as { [key: string]: JsonValue };
-  }
-
-  #malformed(problem: string, cause?: unknown): TypeError {
-    const where = `${this.#item[LEDGER_KEYS.partitionKey]?.S ?? '?'}/${this.#item[LEDGER_KEYS.sortKey]?.S ?? '?'}`;
-    return new TypeError(
-      `ledger item ${where} ${problem}`,
-      cause === undefined ? undefined : { cause },
-    );
   }
 }

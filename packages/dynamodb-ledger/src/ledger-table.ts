@@ -1,18 +1,20 @@
 import {
-  type AttributeDefinition,
   type AttributeValue,
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DescribeTableCommandOutput,
   type GlobalSecondaryIndex,
   ScanCommand,
   type ScanCommandOutput,
-  type TableDescription,
   UpdateItemCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { sleep } from '@wallet/core/adapter';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
+import {
+  checkKeySchema,
+  type DynamoDbClientLike,
+  describeTable,
+  ensureTable,
+  keyAttributes,
+  type TableDefinition,
+  waitUntilActive,
+} from '@wallet/dynamodb-shared';
 import { LEDGER_INDEXES, LEDGER_KEYS, WALLET_LIST } from './table-keys.js';
 
 /**
@@ -46,24 +48,7 @@ export async function createLedgerTable(
   tableName: string,
   options: LedgerTableOptions = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-  if ((await describeTable(client, tableName)) === undefined) await create(client, tableName);
-  checkKeySchema(await activeTable(client, tableName, deadline), tableName);
-}
-
-async function describeTable(
-  client: DynamoDbClientLike,
-  tableName: string,
-): Promise<TableDescription | undefined> {
-  try {
-    const output = (await client.send(
-      new DescribeTableCommand({ TableName: tableName }),
-    )) as DescribeTableCommandOutput;
-    return output.Table;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw error;
-  }
+  await ensureTable(client, tableName, LEDGER_TABLE, Date.now() + (options.timeoutMs ?? 300_000));
 }
 
 /**
@@ -126,10 +111,10 @@ export async function updateLedgerTable(
   const progress = options.onProgress ?? (() => {});
   let table = await describeTable(client, tableName);
   if (table === undefined) throw new Error(`table ${tableName} does not exist`);
-  checkKeySchema(table, tableName);
+  checkKeySchema(table, tableName, LEDGER_TABLE);
   const indexesCreated: string[] = [];
-  for (const index of ledgerIndexes()) {
-    table = await readyTable(client, tableName, Date.now() + timeoutMs);
+  for (const index of LEDGER_TABLE.indexes ?? []) {
+    table = await waitUntilActive(client, tableName, Date.now() + timeoutMs, AGAIN);
     if (table.GlobalSecondaryIndexes?.some((gsi) => gsi.IndexName === index.IndexName)) continue;
     progress(`creating index ${index.IndexName} on ${tableName}`);
     const provisioned = table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST';
@@ -137,7 +122,7 @@ export async function updateLedgerTable(
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
+        AttributeDefinitions: keyAttributes(LEDGER_TABLE),
         GlobalSecondaryIndexUpdates: [
           {
             Create: {
@@ -157,23 +142,32 @@ export async function updateLedgerTable(
     );
     indexesCreated.push(index.IndexName!);
   }
-  await readyTable(client, tableName, Date.now() + timeoutMs);
+  await waitUntilActive(client, tableName, Date.now() + timeoutMs, AGAIN);
   const walletsBackfilled = await backfillWalletList(client, tableName, progress);
   progress(`${tableName} is up to date (${walletsBackfilled} wallets backfilled)`);
   return { indexesCreated, walletsBackfilled };
 }
 
-/** Every attribute a key of the table or of one of its indexes uses: all strings. */
-const ATTRIBUTE_DEFINITIONS: AttributeDefinition[] = [
-  ...new Set<string>([
-    LEDGER_KEYS.partitionKey,
-    LEDGER_KEYS.sortKey,
+/** What an index still building after the wait should make the operator do. */
+const AGAIN = 'call updateLedgerTable again to wait on';
+
+/**
+ * The ledger table: string keys `pk` and `sk`, a stream of NEW_IMAGE records, and the global
+ * secondary indexes of `LEDGER_INDEXES`, each `KEYS_ONLY` (their key attributes all strings).
+ */
+const LEDGER_TABLE: TableDefinition = {
+  purpose: 'the ledger',
+  partitionKey: { name: LEDGER_KEYS.partitionKey, type: 'S' },
+  sortKey: { name: LEDGER_KEYS.sortKey, type: 'S' },
+  indexAttributes: [
     LEDGER_INDEXES.byTransaction.partitionKey,
     LEDGER_INDEXES.wallets.partitionKey,
     LEDGER_INDEXES.wallets.sortKey,
     LEDGER_INDEXES.holdExpiries.sortKey,
-  ]),
-].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
+  ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+  indexes: ledgerIndexes(),
+  stream: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+};
 
 /** The table's global secondary indexes, each `KEYS_ONLY`. */
 function ledgerIndexes(): GlobalSecondaryIndex[] {
@@ -195,27 +189,6 @@ function ledgerIndexes(): GlobalSecondaryIndex[] {
       }),
     ),
   ];
-}
-
-/** Waits until the table and every index of it are ACTIVE. */
-async function readyTable(
-  client: DynamoDbClientLike,
-  tableName: string,
-  deadline: number,
-): Promise<TableDescription> {
-  for (let pause = 100; ; pause = Math.min(pause * 2, 5000)) {
-    const table = await describeTable(client, tableName);
-    const building = table?.GlobalSecondaryIndexes?.find((index) => index.IndexStatus !== 'ACTIVE');
-    if (table?.TableStatus === 'ACTIVE' && building === undefined) return table;
-    if (Date.now() + pause > deadline) {
-      const state =
-        building === undefined
-          ? `table ${tableName} is ${table?.TableStatus ?? 'missing'}`
-          : `index ${building.IndexName} of ${tableName} is ${building.IndexStatus}`;
-      throw new Error(`${state}, not ACTIVE; call updateLedgerTable again to wait on`);
-    }
-    await sleep(pause);
-  }
 }
 
 /** Sets `walletList` on every wallet item that lacks it; returns how many. */
@@ -256,59 +229,4 @@ async function backfillWalletList(
     startKey = output.LastEvaluatedKey;
   } while (startKey !== undefined);
   return updated;
-}
-
-async function create(client: DynamoDbClientLike, tableName: string): Promise<void> {
-  const { partitionKey, sortKey } = LEDGER_KEYS;
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
-        KeySchema: [
-          { AttributeName: partitionKey, KeyType: 'HASH' },
-          { AttributeName: sortKey, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: ledgerIndexes(),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-      }),
-    );
-  } catch (error) {
-    // Another process created it between our describe and create: it exists, as wanted.
-    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
-  }
-}
-
-async function activeTable(
-  client: DynamoDbClientLike,
-  tableName: string,
-  deadline: number,
-): Promise<TableDescription> {
-  for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
-    const table = await describeTable(client, tableName);
-    if (table?.TableStatus === 'ACTIVE') return table;
-    if (Date.now() + pause > deadline) {
-      throw new Error(`table ${tableName} is ${table?.TableStatus ?? 'missing'}, not ACTIVE`);
-    }
-    await sleep(pause);
-  }
-}
-
-function checkKeySchema(table: TableDescription, tableName: string): void {
-  const keyOf = (type: 'HASH' | 'RANGE') =>
-    table.KeySchema?.find((element) => element.KeyType === type)?.AttributeName;
-  const typeOf = (name: string) =>
-    table.AttributeDefinitions?.find((d) => d.AttributeName === name)?.AttributeType;
-  const { partitionKey, sortKey } = LEDGER_KEYS;
-  if (
-    keyOf('HASH') !== partitionKey ||
-    keyOf('RANGE') !== sortKey ||
-    typeOf(partitionKey) !== 'S' ||
-    typeOf(sortKey) !== 'S'
-  ) {
-    throw new Error(
-      `table ${tableName} exists with another key schema; the ledger needs partition key ${partitionKey} (S) and sort key ${sortKey} (S)`,
-    );
-  }
 }

@@ -6,8 +6,8 @@ import type {
   WalletRecord,
 } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { batchGetItems } from './batch-get.js';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { ITEM_KINDS, idempotencyFromItem, recordFromItem, walletFromItem } from './item-codec.js';
 import { idempotencyItemKey, recordItemKey, walletKey } from './table-keys.js';
 

@@ -1,3 +1,5 @@
+import { isThrottling } from '@wallet/dynamodb-shared';
+
 /**
  * What a failed `TransactWriteItems` means for its outcome and for what to do next:
  * - `stale`: cancelled because a condition failed (a wallet's version moved on, or an item
@@ -26,11 +28,6 @@ const THROTTLE_REASONS = new Set([
   'ProvisionedThroughputExceeded',
   'RequestLimitExceeded',
 ]);
-const THROTTLE_ERRORS = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-]);
 const AMBIGUOUS_ERRORS = new Set(['InternalServerError', 'TransactionInProgressException']);
 /** Socket errors raised before a byte of the request left this machine. */
 const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -44,7 +41,7 @@ const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 export function classifyWriteFailure(error: unknown): WriteFailure {
   const name = error instanceof Error ? error.name : undefined;
   if (name === 'TransactionCanceledException') return classifyCancellation(error as Error);
-  if (name !== undefined && THROTTLE_ERRORS.has(name)) return 'throttled';
+  if (isThrottling(error)) return 'throttled';
   if (name !== undefined && AMBIGUOUS_ERRORS.has(name)) return 'ambiguous';
   const status = httpStatus(error);
   if (status !== undefined) return status >= 500 ? 'ambiguous' : 'rejected';

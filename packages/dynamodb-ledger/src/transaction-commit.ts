@@ -7,7 +7,7 @@ import {
 import { OutcomeUnknownError, StoreUnavailableError } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
 import { retryTransaction } from '@wallet/core/adapter';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { classifyWriteFailure, resentBySdk, type WriteFailure } from './transact-errors.js';
 
 /** How one commit ended: committed, or cancelled by a conflict and nothing written. */

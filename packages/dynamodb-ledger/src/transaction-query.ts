@@ -1,7 +1,7 @@
 import type { JournalEntry } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { batchGetItems } from './batch-get.js';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
 import { journalEntryFromItem, type LedgerItem } from './item-codec.js';
 import { entryKey, LEDGER_INDEXES, LEDGER_KEYS, type LedgerKey } from './table-keys.js';

@@ -1,7 +1,7 @@
 import type { WalletQuery, WalletRecord } from '@wallet/core';
 import type { RetrySettings } from '@wallet/core/adapter';
+import type { DynamoDbClientLike } from '@wallet/dynamodb-shared';
 import { batchGetItems } from './batch-get.js';
-import type { DynamoDbClientLike } from './dynamodb-client.js';
 import { queryIndex } from './index-query.js';
 import { walletFromItem } from './item-codec.js';
 import {

@@ -44,7 +44,8 @@ export interface LedgerStatements {
    * Updates a wallet as `insertWallet` writes it, where `$12` is the version the snapshot read.
    * The transaction holds the row's lock since it read it, so the version cannot have moved;
    * if it ever has (a bug), the update raises SQLSTATE 22P02 and the transaction rolls back,
-   * because the write is sent together with its COMMIT and no row count can be checked first.
+   * because on `pg` the write is sent together with its COMMIT and no row count can be checked
+   * first.
    */
   readonly updateWallet: PreparedStatement;
   /** Inserts one journal entry, in the order of `ENTRY_INSERT_COLUMNS`. */
@@ -84,8 +85,8 @@ export interface LedgerStatements {
    * stored one has version `$2 - 1`. Records are not locked by the read (like idempotency
    * keys), so another transaction may have replaced it since: then, or if the record is gone,
    * the statement raises SQLSTATE 22P02 with "stale record version" in its message, which
-   * the ledger retries as a conflict. (It cannot return a row count to check instead: the
-   * write travels with its COMMIT.)
+   * the ledger retries as a conflict. (It cannot return a row count to check instead: on `pg`
+   * the write travels with its COMMIT.)
    */
   readonly updateRecord: PreparedStatement;
 }

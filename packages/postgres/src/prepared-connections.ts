@@ -74,10 +74,11 @@ export type ScriptRunner = (text: string) => Promise<QueryResultLike[]>;
 
 /**
  * Prepares on `connection` whichever of `statements` it lacks, in one round trip, and returns
- * the names it holds. A failure leaves the connection to be asked again next time. On a
- * connection that does not speak UTF-8 yet, the question sets it (see {@link USE_UTF8}): the
- * caller runs this before `BEGIN`, so no rollback can undo it (PGlite, which runs it in
- * its transaction, has its instance set beforehand).
+ * the names it holds; a connection whose holdings the ledger does not know (a new one, or one
+ * the server disagreed about) is first asked, in one round trip more. A failure leaves the
+ * connection to be asked again next time. On a connection that does not speak UTF-8 yet, the
+ * question sets it (see {@link USE_UTF8}): the caller runs this before `BEGIN`, so no rollback
+ * can undo it (PGlite, which runs it in its transaction, has its instance set beforehand).
  *
  * @example
  * const names = await ensurePrepared(client, [statements.lockWallets], (text) => client.query(text));

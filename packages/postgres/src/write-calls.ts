@@ -11,13 +11,13 @@ import type { PreparedStatement, StatementCall } from './prepared-statement.js';
 import { sqlInteger, sqlJson, sqlNullableText, sqlText, sqlTextArray } from './sql-literal.js';
 
 /**
- * The statement calls that write a {@link LedgerWrite}, sent together as one script with the
- * transaction's COMMIT (one round trip). The first `write.wallets.length` calls write one
- * wallet each, in account order: an insert for a wallet the snapshot did not hold (a duplicate
- * is a unique violation), otherwise an update guarded by the version the snapshot read. Then
- * one insert per entry and per idempotency record, then the ledger records in key order: an
- * insert for version 1 (a taken key is a unique violation), else an update guarded by the
- * version before it. A write of one held wallet with one entry, at most one key and at most
+ * The statement calls that write a {@link LedgerWrite}, sent as one script (on `pg` together
+ * with the transaction's COMMIT, in one round trip). The first `write.wallets.length` calls
+ * write one wallet each, in account order: an insert for a wallet the snapshot did not hold (a
+ * duplicate is a unique violation), otherwise an update guarded by the version the snapshot
+ * read. Then one insert per entry and per idempotency record, then the ledger records in key
+ * order: an insert for version 1 (a taken key is a unique violation), else an update guarded by
+ * the version before it. A write of one held wallet with one entry, at most one key and at most
  * one record (a deposit or withdrawal; a hold placed, captured in full or released) is one call
  * of a statement that does them all.
  *

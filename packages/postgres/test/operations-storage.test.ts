@@ -20,7 +20,7 @@ import { translateError } from '../src/errors.js';
 import { createPostgresLedger, type PostgresClient, type PostgresLedger } from '../src/index.js';
 import { ledgerStatements } from '../src/ledger-statements.js';
 import { MIGRATIONS } from '../src/migrations.js';
-import { prefixUpperBound } from '../src/postgres-ledger.js';
+import { prefixUpperBound } from '../src/prefix-range.js';
 import { renderCall } from '../src/prepared-statement.js';
 import { sqlJson, sqlText } from '../src/sql-literal.js';
 import { writeCalls } from '../src/write-calls.js';

@@ -6,7 +6,7 @@ import {
   type LedgerStore,
   type WalletService,
 } from '@wallet/core';
-import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
+import { createDynamoDbHistory, createHistoryTable } from '@wallet/dynamo-history';
 import { createKinesisHandler, type PoisonRecord } from '@wallet/stream-transformer';
 import {
   createStream,
@@ -118,7 +118,7 @@ describe('QLDB ledger to DynamoDB history, end to end', () => {
     }
 
     await createHistoryTable(dynamoClient, 'wallet-history');
-    const history = createDynamoHistory({
+    const history = createDynamoDbHistory({
       client: dynamoClient,
       tableName: 'wallet-history',
       ttlDays: 30,

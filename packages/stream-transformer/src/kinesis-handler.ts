@@ -40,13 +40,13 @@ export type OtherRevision<Other = QldbOtherRevision> = Other & StreamPosition;
  * How to build a Kinesis handler.
  *
  * @example
- * const options: KinesisHandlerOptions = { history: createDynamoHistory({ client, tableName: 'wallet-history', ttlDays: 365 }) };
+ * const options: KinesisHandlerOptions = { history: createDynamoDbHistory({ client, tableName: 'wallet-history', ttlDays: 365 }) };
  */
 export interface KinesisHandlerOptions<Other = QldbOtherRevision> {
   /**
    * Where journal entries are written; `putEntries` must be idempotent (every `HistoryStore` is).
    * The handler passes the entries as they are: expiry (TTL) is the store's setting, e.g.
-   * `createDynamoHistory({ ttlDays })`.
+   * `createDynamoDbHistory({ ttlDays })`.
    */
   history: HistoryStore;
   /** Where records that can never be parsed go. Default: {@link logPoisonSink} on `logger`. */
@@ -122,10 +122,10 @@ type UserRecordOutcome<Other> = RecordContent<Other> | { readonly poison: unknow
  * CONTROL and BLOCK_SUMMARY records are skipped.
  *
  * @example
- * import { createDynamoHistory } from '@wallet/dynamo-history';
+ * import { createDynamoDbHistory } from '@wallet/dynamo-history';
  * export const handler = createKinesisHandler({
  *   // The history store sets the items' TTL.
- *   history: createDynamoHistory({ client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 }),
+ *   history: createDynamoDbHistory({ client: new DynamoDBClient({}), tableName: 'wallet-history', ttlDays: 365 }),
  * });
  */
 export function createKinesisHandler<Other = QldbOtherRevision>(

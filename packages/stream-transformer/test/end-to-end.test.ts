@@ -1,7 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { createWalletService, ENTRY_TYPES, type JournalEntry } from '@wallet/core';
-import { createDynamoHistory, createHistoryTable } from '@wallet/dynamo-history';
+import { createDynamoDbHistory, createHistoryTable } from '@wallet/dynamo-history';
 import {
   createStream,
   type DynamoDbLocal,
@@ -112,7 +112,7 @@ describe('ledger journal → QLDB-shaped Kinesis stream → handler → DynamoDB
     const tableName = 'wallet-history-e2e';
     await createHistoryTable(client, tableName);
     // TTL is the history store's setting; the handler passes entries as they are.
-    const history = createDynamoHistory({ client, tableName, ttlDays: TTL_DAYS });
+    const history = createDynamoDbHistory({ client, tableName, ttlDays: TTL_DAYS });
     const poisoned: PoisonRecord[] = [];
     const handler = createKinesisHandler({
       history,

@@ -16,7 +16,7 @@ export type LedgerStoreTest = (typeof LEDGER_STORE_TESTS)[number];
  * for (const name of LEDGER_STORE_TESTS) console.log(name);
  */
 export const LEDGER_STORE_TESTS = [
-  // ledger-store-suite.ts: createWallet
+  // ledger-store-suite/create-wallet.ts and the groups after it
   'creates a wallet at version 0 with a zero balance in every configured currency',
   'rejects a second wallet for the same account with WALLET_ALREADY_EXISTS',
   'rejects malformed account ids with INVALID_ACCOUNT_ID',
@@ -133,7 +133,7 @@ export const LEDGER_STORE_TESTS = [
   'catches a changed copy of the digest in the ledger',
   'refuses a malformed digest with VALIDATION_ERROR',
   'catches history rewritten with every hash recomputed, which the chain alone cannot',
-  // ledger-store-suite.ts: concurrency
+  // ledger-store-suite/concurrency.ts
   'double-spend burst: 64 concurrent withdrawals of 100 from 1000 succeed exactly 10 times',
   'loses no update: 100 concurrent credits of 1 leave 100 and sequences 1..100',
   'creates a wallet once when 10 calls race to create it',

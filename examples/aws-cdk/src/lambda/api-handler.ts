@@ -1,5 +1,5 @@
 import { withRetries } from '@wallet/core';
-import { createDynamoHistory } from '@wallet/dynamo-history';
+import { createDynamoDbHistory } from '@wallet/dynamo-history';
 import { createWalletApi } from '@wallet/http';
 import { lambdaHandler, type WalletLambdaHandler } from '@wallet/http/aws-lambda';
 import { iamCallerAuthorizer } from './iam-caller-authorizer.js';
@@ -21,7 +21,7 @@ export async function createApiHandler(config: WalletConfig): Promise<WalletLamb
     ledgerWalletService(
       client,
       config,
-      createDynamoHistory({ client, tableName: config.historyTable }),
+      createDynamoDbHistory({ client, tableName: config.historyTable }),
     ),
   );
   const tokens =

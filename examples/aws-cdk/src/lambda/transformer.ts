@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoHistory } from '@wallet/dynamo-history';
+import { createDynamoDbHistory } from '@wallet/dynamo-history';
 import { journalEntryOfImage } from '@wallet/dynamodb-ledger';
 import { createKinesisHandler, dynamodbChangeRecords } from '@wallet/stream-transformer';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT;
 const ttlDays = process.env.HISTORY_TTL_DAYS ? Number(process.env.HISTORY_TTL_DAYS) : undefined;
-const history = createDynamoHistory({
+const history = createDynamoDbHistory({
   client: new DynamoDBClient(endpoint ? { endpoint } : {}),
   tableName: process.env.HISTORY_TABLE ?? '',
   ...(ttlDays === undefined ? {} : { ttlDays }),

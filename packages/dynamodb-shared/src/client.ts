@@ -1,6 +1,7 @@
 /**
- * The one method of a `DynamoDBClient` this package calls. Typed structurally, so the studio's
- * own client from any v3 SDK release fits without its types clashing with ours.
+ * The one method of a `DynamoDBClient` the wallet's DynamoDB packages call. Typed structurally,
+ * so a studio's own client from any v3 SDK release fits without its types clashing with ours,
+ * and a test can wrap a client to inject faults.
  *
  * @example
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

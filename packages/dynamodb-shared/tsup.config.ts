@@ -1,0 +1,3 @@
+import { walletBuild } from '../../tsup.shared.js';
+
+export default walletBuild();

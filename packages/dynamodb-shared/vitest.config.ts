@@ -1,0 +1,3 @@
+import { walletProject } from '../../vitest.shared.js';
+
+export default walletProject('dynamodb-shared');
