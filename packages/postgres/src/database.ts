@@ -7,7 +7,13 @@ import type {
 } from './client.js';
 import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
 import { PoolTransaction, resultList } from './pool-transaction.js';
-import { ensurePrepared, markUtf8, speaksUtf8, USE_UTF8 } from './prepared-connections.js';
+import {
+  ensurePrepared,
+  INDEX_PLANS_ONLY,
+  markUtf8,
+  speaksUtf8,
+  USE_UTF8,
+} from './prepared-connections.js';
 import type { PreparedStatement } from './prepared-statement.js';
 import { type Rows, runCalls, type Session } from './session.js';
 
@@ -123,6 +129,7 @@ function pgliteDatabase(db: PGliteLike): Database {
           started = true;
           const runScript = (text: string) => statement(() => transaction.exec(text));
           const prepared = prepare && (await ensurePrepared(db, prepare, runScript));
+          if (prepared) await runScript(INDEX_PLANS_ONLY);
           const result = await work({
             query: plainQuery(transaction),
             run: (calls) => runCalls(db, prepared, calls, runScript),

@@ -1,6 +1,12 @@
 import type { PgPoolClientLike, QueryResultLike } from './client.js';
 import { asError, DriverError, sqlStateOf, statement } from './driver-error.js';
-import { ensurePrepared, markUtf8, speaksUtf8, USE_UTF8 } from './prepared-connections.js';
+import {
+  ensurePrepared,
+  INDEX_PLANS_ONLY,
+  markUtf8,
+  speaksUtf8,
+  USE_UTF8,
+} from './prepared-connections.js';
 import type { PreparedStatement, StatementCall } from './prepared-statement.js';
 import { type Rows, runCalls, type Session, type StatementResult } from './session.js';
 
@@ -54,6 +60,8 @@ export class PoolTransaction implements Session {
   #committed = false;
   /** Set when this transaction's `BEGIN` carried the setting of the client encoding. */
   #settingUtf8 = false;
+  /** How many statements the script that opened the transaction had before the caller's. */
+  #opening = 1;
   #prepared: ReadonlySet<string> | undefined;
   readonly #onError = (error: Error) => {
     this.#lost ??= error;
@@ -135,14 +143,21 @@ export class PoolTransaction implements Session {
   async #inTransaction(text: string): Promise<QueryResultLike[]> {
     if (this.#begun) return this.#send(text);
     const begin = this.#begin();
-    return (await this.#send(`${begin};\n${text}`)).slice(this.#settingUtf8 ? 2 : 1);
+    return (await this.#send(`${begin};\n${text}`)).slice(this.#opening);
   }
 
-  /** The script that opens the transaction: `BEGIN`, and the setting of the encoding when needed. */
+  /**
+   * The script that opens the transaction: `BEGIN`, the setting of the encoding when needed, and
+   * with prepared statements {@link INDEX_PLANS_ONLY}.
+   */
   #begin(): string {
     this.#begun = true;
     this.#settingUtf8 = !speaksUtf8(this.#client);
-    return this.#settingUtf8 ? `BEGIN;\n${USE_UTF8}` : 'BEGIN';
+    const opening = ['BEGIN'];
+    if (this.#settingUtf8) opening.push(USE_UTF8);
+    if (this.#prepared !== undefined) opening.push(INDEX_PLANS_ONLY);
+    this.#opening = opening.length;
+    return opening.join(';\n');
   }
 
   /** After the commit: the setting that rode along with `BEGIN` has taken effect. */

@@ -17,6 +17,21 @@ import type { PreparedStatement } from './prepared-statement.js';
 export const USE_UTF8 =
   "SELECT set_config('client_encoding', 'UTF8', false) WHERE current_setting('client_encoding') <> 'UTF8'";
 
+/**
+ * What a ledger transaction running prepared statements opens with: no sequential scans while
+ * its statements are planned. Every statement the ledger prepares reads or writes rows by a key
+ * or an index, yet PostgreSQL plans a prepared statement once for all executions (a generic
+ * plan, from the sixth on) with the statistics of that moment: on tables analysed while they
+ * were small (a new deployment, where autovacuum analyses after the first 50 rows, or a test
+ * database), it picks a sequential scan and keeps it while the table grows, until statistics are
+ * gathered again. Measured on one hot wallet with coalescing at 32 clients, tables analysed at
+ * one row: 456 sequential scans of `idempotency_keys` reading 3.3 million rows in 5 s, 1,754
+ * against 6,822 withdrawals/s. With this setting the plans are index plans whatever the
+ * statistics say. `SET LOCAL` ends with the transaction, so the connection goes back to the
+ * pool as it came; PostgreSQL has no hint per statement.
+ */
+export const INDEX_PLANS_ONLY = 'SET LOCAL enable_seqscan = off';
+
 /** What the ledger knows of one connection. */
 interface ConnectionState {
   /** The names of the statements it has prepared. */

@@ -84,6 +84,48 @@ describe('prepared statements', () => {
     }
   });
 
+  it('plans its reads by index on tables analysed while they were small, as after a new deployment', async () => {
+    // Statistics gathered at one row make a sequential scan the cheapest plan, and a generic
+    // plan keeps it while the table grows: every keyed call then reads every stored key.
+    const small = uniqueSchema('small_stats');
+    const pool = testPool(1);
+    try {
+      const ledger = createPostgresLedger({ client: pool, schema: small });
+      await ledger.migrate();
+      const service = createWalletService({ ledger, currencies: SUITE_CURRENCIES });
+      await service.createWallet({ accountId: 'p1' });
+      await service.addFunds({ accountId: 'p1', amount: '1000', idempotencyKey: 'seed' });
+      await pool.query(`ANALYZE "${small}".wallets, "${small}".idempotency_keys`);
+      const scans = async () => {
+        // Flushes this connection's table counters at the end of this statement.
+        await pool.query('SELECT pg_stat_force_next_flush()');
+        const { rows } = await pool.query<{ relname: string; seq: string; idx: string }>(
+          `SELECT relname, seq_scan::text AS seq, coalesce(idx_scan, 0)::text AS idx
+            FROM pg_stat_user_tables WHERE schemaname = $1`,
+          [small],
+        );
+        return new Map(
+          rows.map((row) => [row.relname, { seq: Number(row.seq), idx: Number(row.idx) }]),
+        );
+      };
+      const before = await scans();
+      for (let i = 0; i < 20; i++) {
+        await service.withdrawFunds({ accountId: 'p1', amount: '1', idempotencyKey: `w${i}` });
+      }
+      const after = await scans();
+      for (const table of ['wallets', 'idempotency_keys']) {
+        const seq = after.get(table)!.seq - before.get(table)!.seq;
+        const idx = after.get(table)!.idx - before.get(table)!.idx;
+        expect({ table, seq }).toEqual({ table, seq: 0 });
+        expect(idx, table).toBeGreaterThanOrEqual(20);
+      }
+      expect((await service.getFunds({ accountId: 'p1' })).balances.GEMS).toBe('980');
+    } finally {
+      await dropSchema(pool, small);
+      await pool.end();
+    }
+  });
+
   it('a connection that lost its statements (DEALLOCATE ALL, as a pooler resets it) prepares them again, and the call succeeds once', async () => {
     const pool = testPool(1);
     try {

@@ -35,9 +35,12 @@ export function connectionLost(): Error {
   return new Error('Connection terminated unexpectedly');
 }
 
-/** Whether a statement is the ledger's locking read (sent with its transaction's BEGIN). */
+/**
+ * Whether a statement is the ledger's locking read (sent with its transaction's BEGIN and,
+ * with prepared statements, its `SET LOCAL`).
+ */
 export function isLockingRead(text: string): boolean {
-  return /^BEGIN;\n(EXECUTE wallet_lock_|SELECT .* FOR UPDATE)/s.test(text);
+  return /^BEGIN;\n(SET LOCAL [^;]+;\n)?(EXECUTE wallet_lock_|SELECT .* FOR UPDATE)/s.test(text);
 }
 
 /** Whether a statement is the ledger's write script, which writes the wallets first (alone or fused with the rows beside them) and ends with COMMIT. */
