@@ -3,7 +3,6 @@ import type {
   IdempotencyRecord,
   JournalEntry,
   LedgerRecord,
-  Metadata,
   WalletHold,
   WalletRecord,
 } from '@wallet/core';
@@ -12,7 +11,7 @@ import {
   entryAttributes,
   entryFromAttributes,
   ItemReader,
-  nullableString,
+  jsonText,
 } from '@wallet/dynamodb-shared';
 import {
   entryKey,
@@ -248,10 +247,6 @@ export function recordFromItem(item: LedgerItem): LedgerRecord {
     version: read.integer('version'),
     data: read.jsonObject('data'),
   };
-}
-
-function jsonText(value: Metadata | null): AttributeValue {
-  return nullableString(value === null ? null : JSON.stringify(value));
 }
 
 /** The shared reads, a kind check and the wallet's holds; every complaint names the item. */

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ENTRY_TYPE_FIELDS, type JournalEntry } from '@wallet/core';
+import { ENTRY_TYPE_FIELDS, type JournalEntry, type Metadata } from '@wallet/core';
 import type { DynamoDbItem, ItemReader } from './item-reader.js';
 
 /**
@@ -27,7 +27,7 @@ export function entryAttributes(entry: JournalEntry): DynamoDbItem {
     txTime: { S: entry.txTime },
     idempotencyKey: nullableString(entry.idempotencyKey),
     counterparty: nullableString(entry.counterparty),
-    metadata: nullableString(entry.metadata === null ? null : JSON.stringify(entry.metadata)),
+    metadata: jsonText(entry.metadata),
     prevHash: { S: entry.prevHash },
     hash: { S: entry.hash },
   };
@@ -83,4 +83,15 @@ export function entryFromAttributes(read: ItemReader): JournalEntry {
  */
 export function nullableString(value: string | null): AttributeValue {
   return value === null ? { NULL: true } : { S: value };
+}
+
+/**
+ * Metadata as its JSON text, or `NULL` for null: a map would turn an empty string or a float
+ * into something else, and the text reads back exactly as hashed.
+ *
+ * @example
+ * jsonText({ level: 3 }); // { S: '{"level":3}' }
+ */
+export function jsonText(value: Metadata | null): AttributeValue {
+  return nullableString(value === null ? null : JSON.stringify(value));
 }

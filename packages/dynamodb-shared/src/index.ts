@@ -1,5 +1,10 @@
 export { type DynamoDbClientLike, errorName } from './client.js';
-export { entryAttributes, entryFromAttributes, nullableString } from './entry-attributes.js';
+export {
+  entryAttributes,
+  entryFromAttributes,
+  jsonText,
+  nullableString,
+} from './entry-attributes.js';
 export { type DynamoDbItem, ItemReader } from './item-reader.js';
 export {
   checkKeySchema,
