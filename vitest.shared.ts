@@ -32,12 +32,22 @@ function sourceAliases(): { find: string; replacement: string }[] {
 /**
  * The vitest project config of one workspace package.
  *
+ * A timeout here catches a hang, not a slow test (speed is the benches' job): CI runs every
+ * project at once on two cores, where a test that takes 3 s alone has taken over 5 s, vitest's
+ * default. A package may still set its own.
+ *
  * @example
  * export default walletProject('core');
  */
 export function walletProject(name: string, test: UserWorkspaceConfig['test'] = {}) {
   return defineProject({
     resolve: { alias: sourceAliases() },
-    test: { name, include: ['test/**/*.test.ts'], ...test },
+    test: {
+      name,
+      include: ['test/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...test,
+    },
   });
 }
