@@ -20,7 +20,13 @@ export interface CoalesceOptions {
    * most records it can write.
    */
   maxBatch?: number;
-  /** How many batch transactions may run at once. Default 1. */
+  /**
+   * How many batch transactions may run at once. Default 4. Batches in flight together never
+   * share a wallet, an idempotency key or a ledger record, so none waits on another's locks or
+   * conflicts with it: an operation on a wallet whose batch is committing waits for the next
+   * batch, and one wallet that every call touches still gets one batch at a time, as large as
+   * the load makes it.
+   */
   maxInFlight?: number;
   /**
    * How long a batch waits for company before it starts when nothing else is running.
@@ -32,9 +38,18 @@ export interface CoalesceOptions {
 
 interface Pending {
   operation: PreparedOperation<unknown>;
+  /** The wallets, key and records the operation touches, each named once by kind. */
+  resources: readonly string[];
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
+
+/**
+ * The fewest operations a batch is split down to so that parts commit side by side: below it,
+ * a transaction's fixed cost (its round trips, its commit) outweighs what running beside
+ * another batch gains.
+ */
+const MIN_PART = 32;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: WalletError };
 
@@ -44,13 +59,22 @@ export interface Coalescer {
 }
 
 /**
- * Group commit for wallet operations: operations submitted while a batch is committing are
+ * Group commit for wallet operations: operations submitted while batches are committing are
  * queued, then applied together, in arrival order, in one `LedgerStore` transaction. Each one
  * gets its own outcome: an operation refused for its own reasons (insufficient funds, a reused
  * key, a missing wallet) fails alone and writes nothing, its neighbours commit; a key used twice
  * in one batch applies once and the second call replays it. A store failure (conflicts
  * exhausted, unknown outcome, unavailable) fails every operation of that batch with that error.
  * The hash chain, sequences and every other guarantee are those of one-call transactions.
+ *
+ * Up to `maxInFlight` batches commit at once, and batches in flight together touch disjoint
+ * wallets, keys and records: an operation that touches what a committing batch touches stays
+ * queued (with every later one that touches what it touches, so each wallet sees its calls in
+ * arrival order) until that batch is done. When the queue holds many operations and
+ * transactions are free, the batch is split into parts that share nothing, of at least
+ * `MIN_PART` operations each, which commit side by side: operations on many wallets keep
+ * several transactions busy, while the calls of one hot wallet form one batch as large as the
+ * load makes it.
  *
  * A batch never holds more operations than `maxBatch`, nor more than the ledger's
  * `maxRecordsPerTransaction` records at its operations' worst case (the first operation always
@@ -59,7 +83,8 @@ export interface Coalescer {
  * each halved again while refused; an operation too large on its own fails alone with that
  * error.
  *
- * @throws {ValidationError} when `maxBatch` or the ledger's `maxRecordsPerTransaction` is below 1
+ * @throws {ValidationError} when `maxBatch`, `maxInFlight` or the ledger's
+ *   `maxRecordsPerTransaction` is below 1
  * @example
  * const coalescer = createCoalescer(ledger, systemClock, currencies, { maxBatch: 256 }, ({ operations }) => sizes.push(operations));
  * const result = await coalescer.submit(prepared);
@@ -76,9 +101,11 @@ export function createCoalescer(
     ledger.maxRecordsPerTransaction ?? Infinity,
     'ledger.maxRecordsPerTransaction',
   );
-  const maxInFlight = options.maxInFlight ?? 1;
+  const maxInFlight = atLeastOne(options.maxInFlight ?? 4, 'coalesce.maxInFlight');
   const lingerMs = options.lingerMs ?? 0;
-  const queue: Pending[] = [];
+  let queue: Pending[] = [];
+  /** What the batches in flight touch, each with how many of them touch it. */
+  const busy = new Map<string, number>();
   let inFlight = 0;
   let scheduled = false;
 
@@ -94,27 +121,64 @@ export function createCoalescer(
     else queueMicrotask(start);
   }
 
-  /** How many queued operations fit one transaction, from the front of the queue. */
-  function batchSize(): number {
+  /**
+   * Takes from the queue, in order, the operations that touch nothing in flight and nothing a
+   * skipped operation touches, up to `maxBatch` and the ledger's record limit.
+   */
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const kept: Pending[] = [];
+    const skipped = new Set<string>();
     let records = 0;
-    let size = 0;
-    while (size < queue.length && size < maxBatch) {
-      records += queue[size]!.operation.maxRecords;
-      if (size > 0 && records > maxRecords) break;
-      size++;
+    let full = false;
+    for (const pending of queue) {
+      if (
+        full ||
+        pending.resources.some((resource) => busy.has(resource) || skipped.has(resource))
+      ) {
+        kept.push(pending);
+        for (const resource of pending.resources) skipped.add(resource);
+        continue;
+      }
+      records += pending.operation.maxRecords;
+      if (batch.length > 0 && records > maxRecords) {
+        full = true;
+        kept.push(pending);
+        continue;
+      }
+      batch.push(pending);
+      if (batch.length >= maxBatch) full = true;
     }
-    return size;
+    queue = kept;
+    return batch;
   }
 
   function flush(): void {
-    if (inFlight >= maxInFlight || queue.length === 0) return;
-    const batch = queue.splice(0, batchSize());
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = takeBatch();
+      // Everything queued waits for a batch in flight.
+      if (batch.length === 0) return;
+      const parts = Math.min(maxInFlight - inFlight, Math.floor(batch.length / MIN_PART));
+      for (const part of disjointParts(batch, parts)) start(part);
+    }
+  }
+
+  function start(batch: Pending[]): void {
+    for (const { resources } of batch) {
+      for (const resource of resources) busy.set(resource, (busy.get(resource) ?? 0) + 1);
+    }
     inFlight++;
     commit(batch).finally(() => {
+      for (const { resources } of batch) {
+        for (const resource of resources) {
+          const count = busy.get(resource)! - 1;
+          if (count === 0) busy.delete(resource);
+          else busy.set(resource, count);
+        }
+      }
       inFlight--;
       schedule();
     });
-    schedule();
   }
 
   async function commit(batch: Pending[]): Promise<void> {
@@ -171,11 +235,75 @@ export function createCoalescer(
   return {
     submit<R>(operation: PreparedOperation<R>): Promise<R> {
       return new Promise<R>((resolve, reject) => {
-        queue.push({ operation, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({
+          operation,
+          resources: resourcesOf(operation),
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
         schedule();
       });
     },
   };
+}
+
+let untouched = 0;
+
+/**
+ * What an operation touches, named by kind so a wallet and a key of the same text differ; an
+ * operation that names nothing gets a name of its own, so it shares nothing.
+ */
+function resourcesOf(operation: PreparedOperation<unknown>): string[] {
+  const resources = operation.accountIds.map((id) => `wallet:${id}`);
+  if (operation.scopedKey !== null) resources.push(`key:${operation.scopedKey}`);
+  for (const key of operation.recordKeys) resources.push(`record:${key}`);
+  if (resources.length === 0) resources.push(`operation:${untouched++}`);
+  return resources;
+}
+
+/**
+ * Splits a batch into at most `parts` parts that touch nothing in common, each in arrival order:
+ * operations linked by a shared wallet, key or record (directly or through others) stay in one
+ * part, and parts fill in turn to about an equal share. One part when `parts` is below 2.
+ */
+function disjointParts(batch: Pending[], parts: number): Pending[][] {
+  if (parts < 2) return [batch];
+  // Union-find over resources: the operations of one group are those whose resources meet.
+  const parent = new Map<string, string>();
+  const root = (resource: string): string => {
+    let node = resource;
+    for (;;) {
+      const up = parent.get(node) ?? node;
+      if (up === node) return node;
+      const grand = parent.get(up) ?? up;
+      parent.set(node, grand);
+      node = grand;
+    }
+  };
+  for (const { resources } of batch) {
+    const first = root(resources[0]!);
+    for (const resource of resources.slice(1)) {
+      const other = root(resource);
+      if (other !== first) parent.set(other, first);
+    }
+  }
+  const share = Math.ceil(batch.length / parts);
+  const result: Pending[][] = [[]];
+  const partOfGroup = new Map<string, Pending[]>();
+  for (const pending of batch) {
+    const group = root(pending.resources[0]!);
+    let part = partOfGroup.get(group);
+    if (part === undefined) {
+      part = result[result.length - 1]!;
+      if (part.length >= share && result.length < parts) {
+        part = [];
+        result.push(part);
+      }
+      partOfGroup.set(group, part);
+    }
+    part.push(pending);
+  }
+  return result;
 }
 
 // A limit below one would commit empty batches forever; better to refuse it at construction.

@@ -96,6 +96,43 @@ function itemLimitedLedger(maxRecords: number) {
   return { ledger, state };
 }
 
+/**
+ * The memory ledger with each transaction held open for a few milliseconds, recording what each
+ * touched and which transactions were open at the same time.
+ */
+function slowLedger() {
+  const inner = createMemoryLedger();
+  const open = new Set<{ accountIds: readonly string[]; idempotencyKeys: readonly string[] }>();
+  const overlaps: [readonly string[], readonly string[]][] = [];
+  const transactions: { accountIds: readonly string[]; idempotencyKeys: readonly string[] }[] = [];
+  let mostOpen = 0;
+  const ledger: LedgerStore = {
+    ...inner,
+    async transact(transaction) {
+      const mine = {
+        accountIds: transaction.accountIds,
+        idempotencyKeys: transaction.idempotencyKeys,
+      };
+      for (const other of open) {
+        overlaps.push([
+          [...mine.accountIds, ...mine.idempotencyKeys],
+          [...other.accountIds, ...other.idempotencyKeys],
+        ]);
+      }
+      open.add(mine);
+      transactions.push(mine);
+      mostOpen = Math.max(mostOpen, open.size);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return await inner.transact(transaction);
+      } finally {
+        open.delete(mine);
+      }
+    },
+  };
+  return { ledger, overlaps, transactions, mostOpen: () => mostOpen };
+}
+
 const RECIPIENTS = ['r0', 'r1', 'r2'];
 
 /**
@@ -157,6 +194,52 @@ describe('coalescing', () => {
       ok: true,
       entries: 100,
     });
+  });
+
+  it('commits a long queue on many wallets as several batches side by side, never two at once that share a wallet or a key', async () => {
+    const { ledger, overlaps, transactions, mostOpen } = slowLedger();
+    const wallets = createWalletService({ ledger, currencies, coalesce: true });
+    const ids = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    for (const accountId of ids) await wallets.createWallet({ accountId });
+    transactions.length = 0;
+    overlaps.length = 0;
+    // 400 credits on 40 wallets, each wallet's in order; the last 10 repeat a call's key.
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        wallets.addFunds({
+          accountId: ids[i % 40]!,
+          amount: '1',
+          idempotencyKey: `k${i < 390 ? i : i - 40}`,
+        }),
+      ),
+    );
+    expect(mostOpen()).toBeGreaterThan(1);
+    expect(overlaps.length).toBeGreaterThan(0);
+    for (const [mine, other] of overlaps) {
+      expect(mine.filter((name) => other.includes(name))).toEqual([]);
+    }
+    // A key used twice applied once; each wallet saw its calls in arrival order.
+    expect(results.filter((r) => r.replayed)).toHaveLength(10);
+    for (const [n, accountId] of ids.entries()) {
+      const applied = results.filter((r, i) => i % 40 === n && !r.replayed);
+      expect(applied.map((r) => r.currentBalance)).toEqual(applied.map((_, k) => String(k + 1)));
+      expect(await wallets.verifyWallet({ accountId })).toMatchObject({ ok: true });
+    }
+  });
+
+  it("gives one hot wallet's queued calls one batch at a time, as large as the queue", async () => {
+    const { ledger, transactions, mostOpen } = slowLedger();
+    const wallets = createWalletService({ ledger, currencies, coalesce: true });
+    await wallets.createWallet({ accountId: 'hot' });
+    transactions.length = 0;
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        wallets.addFunds({ accountId: 'hot', amount: '1', idempotencyKey: `h${i}` }),
+      ),
+    );
+    expect(mostOpen()).toBe(1);
+    expect(transactions[0]!.idempotencyKeys).toHaveLength(200);
+    expect((await wallets.getFunds({ accountId: 'hot' })).balances.GEMS).toBe('200');
   });
 
   it('fails only the refused operation of a batch, in arrival order, and its neighbours commit', async () => {

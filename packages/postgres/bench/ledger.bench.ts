@@ -22,8 +22,10 @@ import { createPostgresLedger, type PostgresLedger } from '../src/index.js';
 const URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = 32;
-/** The hot-wallet coalescing comparison runs at each of these client counts. */
+/** The coalescing comparisons (both workloads) run at each of these client counts. */
 const COALESCE_CLIENTS = [32, 256];
+/** Connections in the pool: enough that 256 uncoalesced clients contend as a busy API would. */
+const POOL_SIZE = 90;
 const WALLETS = 10_000;
 const PGLITE_WALLETS = 1_000;
 const OPENING = '1000000.00';
@@ -206,9 +208,7 @@ async function freshCases(pool: pg.Pool, run: string, ids: string[]): Promise<Re
   const results: Result[] = [];
   const cases: [string, () => string, number][] = Object.entries(workloads(ids)).flatMap(
     ([workload, pick]) =>
-      (workload === 'one hot wallet' ? COALESCE_CLIENTS : [CLIENTS]).map(
-        (clients): [string, () => string, number] => [workload, pick, clients],
-      ),
+      COALESCE_CLIENTS.map((clients): [string, () => string, number] => [workload, pick, clients]),
   );
   let tables = 0;
   /** Measures `withdraw` on tables made for it by `make`, dropped after. */
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
   let costSummary: string[] = [];
   const ids = Array.from({ length: WALLETS }, (_, i) => `bench-${run}-${i}`);
 
-  const pool = new pg.Pool({ connectionString: URL, max: CLIENTS });
+  const pool = new pg.Pool({ connectionString: URL, max: POOL_SIZE });
   const rawSchema = `bench_raw_${run}`;
   const ledgerSchema = `bench_ledger_${run}`;
   try {
@@ -361,28 +361,33 @@ async function main(): Promise<void> {
       `hold + capture (a pair) costs ${(withdrawal.ops / costs.find((c) => c.operation === 'hold + capture')!.ops).toFixed(2)}x a withdrawal (bar: 2.2x)`,
       `a 3-leg posting costs ${(transferOps / costs.find((c) => c.operation === '3-leg posting')!.ops).toFixed(2)}x a transfer (bar: 1.5x)`,
     ];
-    // Issue 7: one hot wallet, group commit on and off, beside the raw baseline.
+    // Group commit on and off, beside the raw baseline: random wallets (issue 17) and one hot
+    // wallet (issue 7). The hot wallet is not the one the fresh cases used.
     const coalesced = createWalletService({ ledger, currencies, coalesce: { maxBatch: 256 } });
     const hot = () => ids[1]!;
-    for (const clients of COALESCE_CLIENTS) {
-      const workload = 'one hot wallet';
-      results.push(
-        await pgCase('raw SQL baseline', workload, clients, raw, hot),
-        await pgCase(
-          '@wallet/postgres',
-          workload,
-          clients,
-          adapter(service, `${run}:plain${clients}`),
-          hot,
-        ),
-        await pgCase(
-          '@wallet/postgres, coalescing',
-          workload,
-          clients,
-          adapter(coalesced, `${run}:co${clients}`),
-          hot,
-        ),
-      );
+    for (const [workload, pick] of [
+      [`random of ${WALLETS.toLocaleString('en')}`, random],
+      ['one hot wallet', hot],
+    ] as const) {
+      for (const clients of COALESCE_CLIENTS) {
+        results.push(
+          await pgCase('raw SQL baseline', workload, clients, raw, pick),
+          await pgCase(
+            '@wallet/postgres',
+            workload,
+            clients,
+            adapter(service, `${run}:plain:${workload}:${clients}`),
+            pick,
+          ),
+          await pgCase(
+            '@wallet/postgres, coalescing',
+            workload,
+            clients,
+            adapter(coalesced, `${run}:co:${workload}:${clients}`),
+            pick,
+          ),
+        );
+      }
     }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${rawSchema} CASCADE`);
@@ -412,18 +417,57 @@ async function main(): Promise<void> {
 
   print(results);
   console.log('');
-  for (const line of costSummary) console.log(`- ${line}`);
+  for (const line of [...costSummary, ...bars(results)]) console.log(`- ${line}`);
+}
+
+/** The raw baseline measured last before `r` on the same store, workload and clients. */
+function baselineOf(results: Result[], r: Result): Result | undefined {
+  let found: Result | undefined;
+  for (const b of results.slice(0, results.indexOf(r))) {
+    if (
+      b.implementation === 'raw SQL baseline' &&
+      b.store === r.store &&
+      b.workload === r.workload &&
+      b.clients === r.clients
+    ) {
+      found = b;
+    }
+  }
+  return found;
+}
+
+/** Issue 17's bars for coalescing, each against the baseline measured beside it. */
+function bars(results: Result[]): string[] {
+  const lines: string[] = [];
+  const wanted: [string, number, number, boolean][] = [
+    [`random of ${WALLETS.toLocaleString('en')}`, 256, 5, true],
+    [`random of ${WALLETS.toLocaleString('en')}`, 32, 2, false],
+    ['one hot wallet', 256, 20, false],
+  ];
+  for (const store of ['PostgreSQL, fresh tables', 'PostgreSQL']) {
+    for (const [workload, clients, ratio, p99] of wanted) {
+      const r = results.find(
+        (x) =>
+          x.store === store &&
+          x.implementation === '@wallet/postgres, coalescing' &&
+          x.workload === workload &&
+          x.clients === clients,
+      );
+      const base = r && baselineOf(results, r);
+      if (!r || !base) continue;
+      const measured = r.ops / base.ops;
+      const met = measured >= ratio && (!p99 || r.p99 <= base.p99);
+      lines.push(
+        `${store}, coalescing, ${workload} at ${clients} clients: ${measured.toFixed(2)}x the baseline` +
+          `${p99 ? `, p99 ${r.p99.toFixed(1)} ms against ${base.p99.toFixed(1)} ms` : ''}` +
+          ` (bar: ${ratio}x${p99 ? ', p99 no higher' : ''}): ${met ? 'met' : '**not met**'}`,
+      );
+    }
+  }
+  return lines;
 }
 
 function print(results: Result[]): void {
-  const baselineOf = (r: Result) =>
-    results.find(
-      (b) =>
-        b.implementation === 'raw SQL baseline' &&
-        b.store === r.store &&
-        b.workload === r.workload &&
-        b.clients === r.clients,
-    );
   console.log(
     `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${SECONDS} s per case, withdrawals of 1.00 with idempotency keys\n`,
   );
@@ -434,7 +478,7 @@ function print(results: Result[]): void {
   for (const r of results) {
     const base =
       r.store.startsWith('PostgreSQL') && r.implementation !== 'raw SQL baseline'
-        ? baselineOf(r)
+        ? baselineOf(results, r)
         : undefined;
     const ratio = base ? `${(r.ops / base.ops).toFixed(2)}x` : '';
     console.log(

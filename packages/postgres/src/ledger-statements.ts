@@ -50,6 +50,16 @@ export interface LedgerStatements {
   readonly updateWallet: PreparedStatement;
   /** Inserts one journal entry, in the order of `ENTRY_INSERT_COLUMNS`. */
   readonly insertEntry: PreparedStatement;
+  /**
+   * Group commit: a batch's writes in one statement whatever its size, each column an array
+   * with one element per row. The wallets the snapshot held, updated as `updateWallet` does
+   * (`$1` to `$12`, each wallet's currencies and balances an array literal as text); the
+   * journal entries (`$13` to `$29`, as `insertEntry` takes them); the idempotency records
+   * (`$30` to `$34`, as `insertKey` takes them). A coalesced batch over many wallets, a
+   * transfer or a posting runs one statement where it ran one per row, and the server plans
+   * and executes one statement.
+   */
+  readonly writeBatch: PreparedStatement;
   /** Inserts one idempotency record: key, fingerprint, transaction id, result, created at. */
   readonly insertKey: PreparedStatement;
   /**
@@ -131,6 +141,37 @@ const KEY_TYPES = ['text', 'text', 'text', 'jsonb', 'timestamptz'];
 /** A ledger record's key, version and data. */
 const RECORD_TYPES = ['text', 'bigint', 'jsonb'];
 
+/**
+ * The argument types of the statements that write one row: a wallet inserted, a wallet
+ * updated (the row, then the version read), a journal entry, an idempotency record, a ledger
+ * record. The fused statements take several rows' arguments one after the other.
+ *
+ * @example
+ * const args = values.map((value, i) => sqlLiteral(value, ROW_TYPES.entry[i]!));
+ */
+export const ROW_TYPES = {
+  wallet: WALLET_TYPES,
+  walletUpdate: UPDATE_TYPES,
+  entry: ENTRY_TYPES,
+  key: KEY_TYPES,
+  record: RECORD_TYPES,
+} as const;
+
+/**
+ * The array types of `writeBatch`'s arguments: the wallet columns as `updateWallet` takes them,
+ * the entry columns as `insertEntry` takes them, the key columns as `insertKey` takes them. A
+ * wallet's currencies and balances are arrays of varying length, which a two-dimensional array
+ * cannot hold: each wallet's travels as the text of its array literal.
+ *
+ * @example
+ * const args = BATCH_COLUMN_TYPES.keys.map((type, i) => sqlArray(rows.map((row) => row[i]), type));
+ */
+export const BATCH_COLUMN_TYPES = {
+  wallets: UPDATE_TYPES.map((type) => (type.endsWith('[]') ? 'text[]' : `${type}[]`)),
+  entries: ENTRY_TYPES.map((type) => `${type}[]`),
+  keys: KEY_TYPES.map((type) => `${type}[]`),
+} as const;
+
 /** `$at, $at+1, ...`: `count` placeholders from `at`, so statements can be chained in a `WITH`. */
 function placeholders(at: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `$${at + i}`);
@@ -164,6 +205,36 @@ function insertEntryText(schema: string, at: number): string {
   values[11] = `${values[11]}::jsonb`;
   return `INSERT INTO ${schema}.journal_entries (${ENTRY_INSERT_COLUMNS})
     VALUES (${values.join(', ')})`;
+}
+
+/** `unnest($at::type[], ...)` over `types`, so each array is one column of the rows. */
+function unnest(at: number, types: readonly string[]): string {
+  return `unnest(${placeholders(at, types.length)
+    .map((placeholder, i) => `${placeholder}::${types[i]}`)
+    .join(', ')})`;
+}
+
+function writeBatchText(schema: string): string {
+  const { wallets, entries, keys } = BATCH_COLUMN_TYPES;
+  const entryAt = wallets.length + 1;
+  const keyAt = entryAt + entries.length;
+  // The rows were locked by the transaction's read, in account order, so the order in which
+  // the update visits them cannot deadlock; the version guard raises as `updateWallet`'s does.
+  return `WITH wallet AS (UPDATE ${schema}.wallets AS w SET version = v.version, sequence = v.sequence,
+          head_hash = v.head_hash, currencies = v.currencies::text[],
+          balances = v.balances::numeric[], created_at = v.created_at, updated_at = v.updated_at,
+          metadata = v.metadata, holds = v.holds, next_hold_expiry = v.next_hold_expiry
+        FROM ${unnest(1, wallets)} AS v(account_id, version, sequence, head_hash,
+          currencies, balances, created_at, updated_at, metadata, holds, next_hold_expiry, read)
+        WHERE w.account_id = v.account_id AND CASE WHEN w.version = v.read THEN true
+          ELSE ('stale wallet version ' || w.version || ', the write read ' || v.read)::boolean END
+      ),
+      entry AS (
+        INSERT INTO ${schema}.journal_entries (${ENTRY_INSERT_COLUMNS})
+          SELECT * FROM ${unnest(entryAt, entries)}
+      )
+      INSERT INTO ${schema}.idempotency_keys (key, fingerprint, transaction_id, result, created_at)
+        SELECT * FROM ${unnest(keyAt, keys)}`;
 }
 
 function insertRecordText(schema: string, at: number): string {
@@ -267,6 +338,11 @@ export function ledgerStatements(schema: string): LedgerStatements {
     ),
     updateWallet: preparedStatement('update_wallet', UPDATE_TYPES, updateWalletText(schema, 1)),
     insertEntry: preparedStatement('insert_entry', ENTRY_TYPES, insertEntryText(schema, 1)),
+    writeBatch: preparedStatement(
+      'write_batch',
+      [...BATCH_COLUMN_TYPES.wallets, ...BATCH_COLUMN_TYPES.entries, ...BATCH_COLUMN_TYPES.keys],
+      writeBatchText(schema),
+    ),
     insertKey: preparedStatement('insert_key', KEY_TYPES, insertKeyText(schema, 1)),
     // Data-modifying statements in a WITH run exactly once whether or not anything reads them.
     updateWalletWithEntryAndKey: preparedStatement(

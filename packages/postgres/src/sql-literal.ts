@@ -45,16 +45,6 @@ function escapeCharacter(character: string): string {
 }
 
 /**
- * A string, or NULL for null.
- *
- * @example
- * sqlNullableText(entry.counterparty); // NULL or E'p2'
- */
-export function sqlNullableText(value: string | null): string {
-  return value === null ? 'NULL' : sqlText(value);
-}
-
-/**
  * A safe integer as a SQL literal.
  *
  * @throws {RangeError} for anything but a safe integer (it would not round-trip)
@@ -67,17 +57,6 @@ export function sqlInteger(value: number): string {
 }
 
 /**
- * A JSON value as a `jsonb` literal, or NULL for null. `JSON.stringify` escapes U+0000 as
- * `\u0000`, which PostgreSQL refuses with SQLSTATE 22P05 (mapped to VALIDATION_ERROR).
- *
- * @example
- * sqlJson({ note: 'hi' }); // E'{"note":"hi"}'::jsonb
- */
-export function sqlJson(value: unknown): string {
-  return value === null ? 'NULL' : `${sqlText(JSON.stringify(value))}::jsonb`;
-}
-
-/**
  * Strings as a SQL literal of a PostgreSQL array (`'{"a","b"}'`), typed by where it is used:
  * every element double-quoted with its quotes and backslashes escaped, so none is read as NULL
  * or split at a comma.
@@ -87,5 +66,50 @@ export function sqlJson(value: unknown): string {
  * sqlTextArray(['GOLD', 'GEMS']); // E'{"GOLD","GEMS"}'
  */
 export function sqlTextArray(values: readonly string[]): string {
-  return sqlText(`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  return sqlText(arrayText(values));
+}
+
+/**
+ * A value before it is written as a literal: text (an integer already as its digits, JSON
+ * already as its text), or null for SQL NULL.
+ */
+export type SqlValue = string | null;
+
+/**
+ * The text of an array literal (`{"a","b",NULL}`) holding `values`, each quoted, a null as NULL.
+ *
+ * @example
+ * arrayText(['GOLD', null]); // '{"GOLD",NULL}'
+ */
+export function arrayText(values: readonly SqlValue[]): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : `"${value.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+}
+
+/**
+ * A value as the literal of a statement argument of `type`: `bigint` as its digits, `jsonb` as
+ * text cast to it, anything else as text (the server casts it to the argument's type).
+ *
+ * @example
+ * sqlLiteral('{"a":1}', 'jsonb'); // `E'{"a":1}'::jsonb`
+ */
+export function sqlLiteral(value: SqlValue, type: string): string {
+  if (value === null) return 'NULL';
+  if (type === 'bigint') return value;
+  return type === 'jsonb' ? `${sqlText(value)}::jsonb` : sqlText(value);
+}
+
+/**
+ * A whole column of a batch's rows as one argument of array `type` (such as `text[]`), each
+ * element the literal {@link sqlLiteral} writes for the element type. (One array literal per
+ * column, which the server reads with its array parser, cost as much in the server and more to
+ * build here: measured, docs/benchmarks.md.)
+ *
+ * @example
+ * sqlArray(['a', null], 'text[]'); // "ARRAY[E'a', NULL]::text[]"
+ */
+export function sqlArray(values: readonly SqlValue[], type: string): string {
+  // `ARRAY[]` has no element type to cast from; the empty array literal does.
+  if (values.length === 0) return `'{}'::${type}`;
+  const element = type.slice(0, -2);
+  return `ARRAY[${values.map((value) => sqlLiteral(value, element)).join(', ')}]::${type}`;
 }

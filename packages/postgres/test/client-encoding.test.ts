@@ -4,7 +4,7 @@ import { uniqueIds } from '@wallet/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresLedger, type PostgresClient } from '../src/index.js';
-import { sqlJson, sqlText } from '../src/sql-literal.js';
+import { sqlLiteral, sqlText } from '../src/sql-literal.js';
 import {
   dropSchema,
   requireServer,
@@ -112,7 +112,7 @@ describe('a Shift-JIS connection with backslash_quote on', () => {
       expect((await client.query('SELECT count(*)::int AS n FROM victim')).rows[0].n).toBe(0);
       const utf8 = Buffer.from(value).toString('hex');
       expect(await serverBytes(client, sqlText(value))).toBe(utf8);
-      const json = sqlJson({ [value]: value });
+      const json = sqlLiteral(JSON.stringify({ [value]: value }), 'jsonb');
       expect(await serverBytes(client, `${json} ->> ${sqlText(value)}`)).toBe(utf8);
       expect(sqlText(value)).toMatch(/^[ -~]*$/);
     }

@@ -22,7 +22,7 @@ import { ledgerStatements } from '../src/ledger-statements.js';
 import { MIGRATIONS } from '../src/migrations.js';
 import { prefixUpperBound } from '../src/prefix-range.js';
 import { renderCall } from '../src/prepared-statement.js';
-import { sqlJson, sqlText } from '../src/sql-literal.js';
+import { sqlLiteral, sqlText } from '../src/sql-literal.js';
 import { writeCalls } from '../src/write-calls.js';
 import {
   dropSchema,
@@ -362,7 +362,10 @@ describe('ledger records on PostgreSQL', () => {
     await put({ key: 'guarded', version: 1, data: {} });
     // The ledger's own statement, prepared and as plain text: version 3 over a stored version 1.
     const { updateRecord } = ledgerStatements(`"${schema}"`);
-    const call = { statement: updateRecord, args: [sqlText('guarded'), '3', sqlJson({})] };
+    const call = {
+      statement: updateRecord,
+      args: [sqlText('guarded'), '3', sqlLiteral('{}', 'jsonb')],
+    };
     // A connection of its own, which the ledger has prepared nothing on.
     const client = new pg.Client({ connectionString: SERVER_URL });
     await client.connect();
@@ -384,7 +387,10 @@ describe('ledger records on PostgreSQL', () => {
         });
       }
       // At the version before it, the same statement replaces the record and raises nothing.
-      const next = { statement: updateRecord, args: [sqlText('guarded'), '2', sqlJson({ n: 2 })] };
+      const next = {
+        statement: updateRecord,
+        args: [sqlText('guarded'), '2', sqlLiteral(JSON.stringify({ n: 2 }), 'jsonb')],
+      };
       await client.query(renderCall(next, true));
     } finally {
       await client.end();

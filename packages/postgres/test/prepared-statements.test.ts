@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/database.js';
 import { createPostgresLedger, type PostgresLedgerOptions } from '../src/index.js';
 import { ledgerStatements } from '../src/ledger-statements.js';
-import { sqlText } from '../src/sql-literal.js';
+import { sqlText, sqlTextArray } from '../src/sql-literal.js';
 import { writeCalls } from '../src/write-calls.js';
 import { interceptedPool } from './support/intercepted-pool.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
@@ -163,6 +163,50 @@ describe('prepared statements', () => {
     }
   });
 
+  for (const preparedStatements of [true, false]) {
+    it(`writes a coalesced batch of withdrawals from 40 wallets in one statement, whatever its size (preparedStatements: ${preparedStatements})`, async () => {
+      const accounts = Array.from({ length: 40 }, () => ids.account());
+      const setUp = serviceOn(admin);
+      for (const accountId of accounts) {
+        await setUp.createWallet({ accountId });
+        await setUp.addFunds({ accountId, amount: '100' });
+      }
+      const scripts: string[] = [];
+      const pool = interceptedPool(admin, (text, forward) => {
+        if (text.endsWith('COMMIT')) scripts.push(text);
+        return forward();
+      });
+      const ledger = createPostgresLedger({ client: pool, schema, preparedStatements });
+      const batches: number[] = [];
+      const service = createWalletService({
+        ledger,
+        currencies: SUITE_CURRENCIES,
+        coalesce: true,
+        instrumentation: { onBatch: ({ operations }) => batches.push(operations) },
+      });
+      await Promise.all(
+        accounts.map((accountId) =>
+          service.withdrawFunds({ accountId, amount: '1', idempotencyKey: ids.key() }),
+        ),
+      );
+      expect(batches).toEqual([40]);
+      expect(scripts).toHaveLength(1);
+      // One statement writes the 40 wallets, their 40 entries and 40 keys; COMMIT follows.
+      const statements = scripts[0]!.split(/;\n(?=EXECUTE |COMMIT|WITH |INSERT |UPDATE )/);
+      expect(statements).toHaveLength(2);
+      expect(statements[0]).toMatch(
+        preparedStatements ? /^EXECUTE wallet_write_batch_/ : /^WITH wallet AS \(UPDATE /,
+      );
+      for (const accountId of accounts) {
+        expect((await service.getFunds({ accountId })).balances.GEMS).toBe('99');
+        await expect(service.verifyWallet({ accountId })).resolves.toMatchObject({
+          ok: true,
+          entries: 2,
+        });
+      }
+    });
+  }
+
   it('with preparedStatements: false nothing is prepared and the statements run as plain text', async () => {
     const pool = testPool(1);
     try {
@@ -204,9 +248,15 @@ describe('prepared statements', () => {
       return wallet!;
     }
 
-    for (const withEntry of [true, false]) {
-      it(`raises in the server and writes nothing (${withEntry ? 'the fused write' : 'a wallet update alone'})`, async () => {
+    const shapes = [
+      'the fused write',
+      'a wallet update alone',
+      'the batch write of two wallets and eight entries',
+    ];
+    for (const shape of shapes) {
+      it(`raises in the server and writes nothing (${shape})`, async () => {
         const wallet = await heldWallet();
+        const other = shape === shapes[2] ? await heldWallet() : undefined;
         const database = openDatabase(admin);
         const stale = { ...wallet, version: wallet.version - 1 };
         const next = { ...wallet, version: wallet.version + 1, sequence: wallet.sequence + 1 };
@@ -226,27 +276,55 @@ describe('prepared statements', () => {
           prevHash: wallet.headHash,
           hash: 'f'.repeat(64),
         };
+        const read = new Map([[wallet.accountId, stale]]);
+        const wallets = [next];
+        if (other) {
+          // The other wallet's version is the one read: only the first one's guard fails.
+          read.set(other.accountId, other);
+          wallets.push({ ...other, version: other.version + 1, updatedAt: next.updatedAt });
+        }
+        const calls = writeCalls(
+          statements,
+          {
+            wallets,
+            entries:
+              shape === 'a wallet update alone'
+                ? []
+                : // A batch statement takes eight entries or more.
+                  Array.from({ length: other ? 8 : 1 }, (_, i) => ({
+                    ...entry,
+                    sequence: entry.sequence + i,
+                  })),
+            idempotency: [],
+            records: [],
+          },
+          read,
+        );
+        expect(calls.map((call) => call.statement.name)).toEqual([
+          {
+            'the fused write': statements.updateWalletWithEntry,
+            'a wallet update alone': statements.updateWallet,
+            'the batch write of two wallets and eight entries': statements.writeBatch,
+          }[shape]!.name,
+        ]);
         await expect(
           database.transaction(async (session) => {
             await session.run([
-              { statement: statements.lockWallet, args: [sqlText(wallet.accountId)] },
+              {
+                statement: other ? statements.lockWallets : statements.lockWallet,
+                args: [
+                  other
+                    ? sqlTextArray([wallet.accountId, other.accountId])
+                    : sqlText(wallet.accountId),
+                ],
+              },
             ]);
-            await session.commit(
-              writeCalls(
-                statements,
-                {
-                  wallets: [next],
-                  entries: withEntry ? [entry] : [],
-                  idempotency: [],
-                  records: [],
-                },
-                new Map([[wallet.accountId, stale]]),
-              ),
-            );
+            await session.commit(calls);
           }, Object.values(statements)),
         ).rejects.toMatchObject({ cause: { code: '22P02' } });
         const ledger = createPostgresLedger({ client: admin, schema });
         expect(await ledger.getWallet(wallet.accountId)).toEqual(wallet);
+        if (other) expect(await ledger.getWallet(other.accountId)).toEqual(other);
         const entries = await ledger.queryEntries({
           accountId: wallet.accountId,
           order: 'desc',

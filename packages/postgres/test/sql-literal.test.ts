@@ -3,7 +3,7 @@ import { isWalletError } from '@wallet/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresLedger } from '../src/index.js';
-import { sqlJson, sqlNullableText, sqlText, sqlTextArray } from '../src/sql-literal.js';
+import { sqlArray, sqlLiteral, sqlText, sqlTextArray } from '../src/sql-literal.js';
 import { compareAccountIds } from '../src/write-calls.js';
 import { dropSchema, requireServer, testPool, uniqueSchema } from './support/postgres-server.js';
 
@@ -79,10 +79,34 @@ describe('SQL literals', () => {
 
   it('writes NULL for null and JSON as jsonb', async () => {
     const value = { quote: "it's", slash: '\\', nested: [1, null, '$$'] };
+    const json = JSON.stringify(value);
     const { rows } = await pool.query(
-      `SELECT ${sqlNullableText(null)} AS none, ${sqlJson(value)} AS json, ${sqlJson(null)} AS nothing`,
+      `SELECT ${sqlLiteral(null, 'text')} AS none, ${sqlLiteral(json, 'jsonb')} AS json,
+        ${sqlLiteral(null, 'jsonb')} AS nothing, ${sqlLiteral('42', 'bigint')}::int AS number`,
     );
-    expect(rows[0]).toEqual({ none: null, json: value, nothing: null });
+    expect(rows[0]).toEqual({ none: null, json: value, nothing: null, number: 42 });
+  });
+
+  it('reads back a column of every hostile string, nulls among them, as one array literal, with either string setting and on PGlite', async () => {
+    const column = [...HOSTILE, null];
+    const json = HOSTILE.map((value) => JSON.stringify({ value }));
+    const select = `SELECT ${sqlArray(column, 'text[]')} AS values, ${sqlArray([], 'text[]')} AS none,
+      ${sqlArray([...json, null], 'jsonb[]')} AS json`;
+    const expected = {
+      values: column,
+      none: [],
+      json: [...HOSTILE.map((value) => ({ value })), null],
+    };
+    const client = await pool.connect();
+    try {
+      for (const setting of ['on', 'off']) {
+        await client.query(`SET standard_conforming_strings = ${setting}`);
+        expect((await client.query(select)).rows[0]).toEqual(expected);
+      }
+    } finally {
+      client.release(true);
+    }
+    expect((await db.query(select)).rows[0]).toEqual(expected);
   });
 
   it('refuses U+0000, which would end the query text, as a VALIDATION_ERROR', () => {

@@ -86,23 +86,30 @@ export function journalEntryFromDocument(document: JsonObject): JournalEntry {
     counterparty: nullableText(counterparty, 'counterparty'),
     metadata: metadata(document.metadata),
     prevHash: sha256Hex(prevHash, 'prevHash'),
-    hash: sha256Hex(hash, 'hash'),
+    // The form of `hash` is checked only when something is wrong (a hash equal to the one
+    // computed below has it), but still before anything else is reported, as the other fields'.
+    hash: typeof hash === 'string' ? hash : sha256Hex(hash, 'hash'),
   };
-  const problem = typeFieldsProblem(entry.type, document);
-  if (problem !== undefined) throw invalid(problem);
-  // Set only when the type carries them, so every other entry has no such member at all.
-  const { reverses, reason, holdId } = document;
-  if (reverses !== undefined) entry.reverses = text(reverses, 'reverses');
-  if (reason !== undefined) entry.reason = nullableText(reason, 'reason');
-  if (holdId !== undefined) entry.holdId = text(holdId, 'holdId');
-  const computed = hashEntry(entry);
-  if (computed !== entry.hash) {
-    throw new JournalDocumentError(
-      'JOURNAL_HASH_MISMATCH',
-      `journal entry ${entry.accountId}/${entry.sequence} hashes to ${computed}, its hash is ${entry.hash}`,
-    );
+  let computed: string;
+  try {
+    const problem = typeFieldsProblem(entry.type, document);
+    if (problem !== undefined) throw invalid(problem);
+    // Set only when the type carries them, so every other entry has no such member at all.
+    const { reverses, reason, holdId } = document;
+    if (reverses !== undefined) entry.reverses = text(reverses, 'reverses');
+    if (reason !== undefined) entry.reason = nullableText(reason, 'reason');
+    if (holdId !== undefined) entry.holdId = text(holdId, 'holdId');
+    computed = hashEntry(entry);
+    if (computed === entry.hash) return entry;
+  } catch (error) {
+    sha256Hex(hash, 'hash');
+    throw error;
   }
-  return entry;
+  sha256Hex(hash, 'hash');
+  throw new JournalDocumentError(
+    'JOURNAL_HASH_MISMATCH',
+    `journal entry ${entry.accountId}/${entry.sequence} hashes to ${computed}, its hash is ${entry.hash}`,
+  );
 }
 
 /**

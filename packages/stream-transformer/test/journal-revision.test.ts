@@ -229,6 +229,27 @@ describe('journal revisions', () => {
     );
   });
 
+  it('reject a hash not of 64 lowercase hex digits as INVALID_JOURNAL_DOCUMENT before any other problem the document has', () => {
+    const entry = entryWith({});
+    const messageOf = (text: string) => {
+      try {
+        journalEntryFromRevision(revisionOf(text));
+      } catch (error) {
+        return error instanceof JournalDocumentError ? `${error.code}: ${error.message}` : error;
+      }
+      return 'mapped';
+    };
+    const upper = documentText(entry).replace(entry.hash, entry.hash.toUpperCase());
+    const form =
+      'INVALID_JOURNAL_DOCUMENT: not a journal entry: hash must be 64 lowercase hex digits';
+    // The right digits in capitals: not the hash's form, rather than a mismatch.
+    expect(messageOf(upper)).toBe(form);
+    // With a field its type must not carry, or a field that does not hash to it, as well.
+    expect(messageOf(upper.replace('metadata: null', 'metadata: null, holdId: "h-1"'))).toBe(form);
+    expect(messageOf(upper.replace('amount: 5.00', 'amount: 6.00'))).toBe(form);
+    expect(messageOf(documentText(entry).replace(`"${entry.hash}"`, '5'))).toBe(form);
+  });
+
   it('reject a revision without data as INVALID_JOURNAL_DOCUMENT', () => {
     const record = revisionOf('{}');
     delete record.payload.revision.data;

@@ -45,7 +45,7 @@ export function isLockingRead(text: string): boolean {
 
 /** Whether a statement is the ledger's write script, which writes the wallets first (alone or fused with the rows beside them) and ends with COMMIT. */
 export function isWrite(text: string): boolean {
-  return /^(EXECUTE wallet_(update_wallet|insert_wallet|(keyed_)?write(_keyed|_insert_record|_update_record)?)_[0-9a-f]{16}\(|(WITH wallet AS \()?(UPDATE|INSERT INTO) "[a-z0-9_]+"\.wallets )/.test(
+  return /^(EXECUTE wallet_(update_wallet|insert_wallet|(keyed_)?write(_keyed|_batch|_insert_record|_update_record)?)_[0-9a-f]{16}\(|(WITH wallet AS \()?(UPDATE|INSERT INTO) "[a-z0-9_]+"\.wallets )/.test(
     text,
   );
 }
