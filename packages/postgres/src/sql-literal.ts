@@ -2,6 +2,8 @@ import { ValidationError } from '@wallet/core';
 
 /** Printable ASCII (U+0020..U+007E): the common case, escaped as it always was. */
 const PRINTABLE_ASCII = /^[ -~]*$/;
+/** Printable ASCII but the quote and the backslash: written as it is. */
+const PLAIN = /^[ -&(-[\]-~]*$/;
 /** What the general case rewrites: quotes, backslashes, and every character outside printable ASCII. */
 const ESCAPED = /[\\']|[^ -~]/gu;
 
@@ -26,6 +28,8 @@ const ESCAPED = /[\\']|[^ -~]/gu;
  * sqlText('Á🎮'); // E'\u00c1\U0001f3ae'
  */
 export function sqlText(value: string): string {
+  // Most values (ids, hashes, amounts, times) need no escape at all: one test, no replace.
+  if (PLAIN.test(value)) return `E'${value}'`;
   if (PRINTABLE_ASCII.test(value)) return `E'${value.replace(/[\\']/g, '$&$&')}'`;
   return `E'${value.replace(ESCAPED, escapeCharacter)}'`;
 }
