@@ -21,17 +21,17 @@ export interface CoalesceOptions {
    */
   maxBatch?: number;
   /**
-   * How many batch transactions may run at once. Default 4. Batches in flight together never
-   * share a wallet, an idempotency key or a ledger record, so none waits on another's locks or
-   * conflicts with it: an operation on a wallet whose batch is committing waits for the next
-   * batch, and one wallet that every call touches still gets one batch at a time, as large as
-   * the load makes it.
+   * How many batch transactions may run at once. Default 4. Batches this service has in flight
+   * together never share a wallet, an idempotency key or a ledger record, so none waits on
+   * another's locks or conflicts with it (other processes' writes still may): an operation on a
+   * wallet whose batch is committing waits for the next batch, and one wallet that every call
+   * touches still gets one batch at a time, as large as the load makes it.
    */
   maxInFlight?: number;
   /**
-   * How long a batch waits for company before it starts when nothing else is running.
-   * Default 0: under light load each call commits at once; under heavy load, calls that arrive
-   * while a batch commits form the next batch, so batches grow with load by themselves.
+   * How long a batch waits for company before it starts, whenever a transaction is free to take
+   * it. Default 0: under light load each call commits at once; under heavy load, calls that
+   * arrive while batches commit form the next batch, so batches grow with load by themselves.
    */
   lingerMs?: number;
 }
@@ -67,14 +67,15 @@ export interface Coalescer {
  * exhausted, unknown outcome, unavailable) fails every operation of that batch with that error.
  * The hash chain, sequences and every other guarantee are those of one-call transactions.
  *
- * Up to `maxInFlight` batches commit at once, and batches in flight together touch disjoint
+ * Up to `maxInFlight` batches commit at once, and the batches in flight together touch disjoint
  * wallets, keys and records: an operation that touches what a committing batch touches stays
  * queued (with every later one that touches what it touches, so each wallet sees its calls in
  * arrival order) until that batch is done. When the queue holds many operations and
- * transactions are free, the batch is split into parts that share nothing, of at least
- * `MIN_PART` operations each, which commit side by side: operations on many wallets keep
- * several transactions busy, while the calls of one hot wallet form one batch as large as the
- * load makes it.
+ * transactions are free, the batch is split into parts that share nothing, each of at least
+ * `MIN_PART` operations, which commit side by side: operations on many wallets keep several
+ * transactions busy, while the calls of one hot wallet form one batch as large as the load
+ * makes it. (Other processes' writes may still meet a batch's wallets; the store handles
+ * those as it always does.)
  *
  * A batch never holds more operations than `maxBatch`, nor more than the ledger's
  * `maxRecordsPerTransaction` records at its operations' worst case (the first operation always
@@ -235,13 +236,11 @@ export function createCoalescer(
   return {
     submit<R>(operation: PreparedOperation<R>): Promise<R> {
       return new Promise<R>((resolve, reject) => {
-        queue.push({
-          operation,
-          resources: resourcesOf(operation),
-          resolve: resolve as (value: unknown) => void,
-          reject,
-        });
-        schedule();
+        const resources = resourcesOf(operation);
+        queue.push({ operation, resources, resolve: resolve as (value: unknown) => void, reject });
+        // One that touches what a batch in flight touches cannot start before that batch ends,
+        // which schedules the queue again: a flush now would only scan the queue for nothing.
+        if (!resources.some((resource) => busy.has(resource))) schedule();
       });
     },
   };
@@ -264,7 +263,8 @@ function resourcesOf(operation: PreparedOperation<unknown>): string[] {
 /**
  * Splits a batch into at most `parts` parts that touch nothing in common, each in arrival order:
  * operations linked by a shared wallet, key or record (directly or through others) stay in one
- * part, and parts fill in turn to about an equal share. One part when `parts` is below 2.
+ * part, parts fill in turn with whole groups to about an equal share, and a last part below
+ * `MIN_PART` joins the one before it. One part when `parts` is below 2.
  */
 function disjointParts(batch: Pending[], parts: number): Pending[][] {
   if (parts < 2) return [batch];
@@ -287,23 +287,33 @@ function disjointParts(batch: Pending[], parts: number): Pending[][] {
       if (other !== first) parent.set(other, first);
     }
   }
-  const share = Math.ceil(batch.length / parts);
-  const result: Pending[][] = [[]];
-  const partOfGroup = new Map<string, Pending[]>();
+  // The groups in order of their first operation, each keeping its operations' order.
+  const groups = new Map<string, Pending[]>();
   for (const pending of batch) {
     const group = root(pending.resources[0]!);
-    let part = partOfGroup.get(group);
-    if (part === undefined) {
-      part = result[result.length - 1]!;
-      if (part.length >= share && result.length < parts) {
-        part = [];
-        result.push(part);
-      }
-      partOfGroup.set(group, part);
-    }
-    part.push(pending);
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [pending]);
+    else members.push(pending);
   }
-  return result;
+  // Whole groups fill each part to at least an equal share (itself at least MIN_PART, since
+  // `parts` is at most the batch's length over MIN_PART); only the last part can fall short,
+  // and then it joins the one before it, so no transaction is spent on a handful of operations.
+  const share = Math.ceil(batch.length / parts);
+  const filled: Pending[][] = [[]];
+  for (const members of groups.values()) {
+    let part = filled[filled.length - 1]!;
+    if (part.length >= share && filled.length < parts) {
+      part = [];
+      filled.push(part);
+    }
+    part.push(...members);
+  }
+  const last = filled[filled.length - 1]!;
+  if (filled.length > 1 && last.length < MIN_PART)
+    filled[filled.length - 2]!.push(...filled.pop()!);
+  // Each part in arrival order, as a batch is applied.
+  const arrival = new Map(batch.map((pending, i) => [pending, i]));
+  return filled.map((part) => part.sort((a, b) => arrival.get(a)! - arrival.get(b)!));
 }
 
 // A limit below one would commit empty batches forever; better to refuse it at construction.

@@ -55,9 +55,9 @@ export interface LedgerStatements {
    * with one element per row. The wallets the snapshot held, updated as `updateWallet` does
    * (`$1` to `$12`, each wallet's currencies and balances an array literal as text); the
    * journal entries (`$13` to `$29`, as `insertEntry` takes them); the idempotency records
-   * (`$30` to `$34`, as `insertKey` takes them). A coalesced batch over many wallets, a
-   * transfer or a posting runs one statement where it ran one per row, and the server plans
-   * and executes one statement.
+   * (`$30` to `$34`, as `insertKey` takes them). A write of eight entries or more (a coalesced
+   * batch on many wallets or on one, a large posting) runs it where it ran one statement per
+   * row; new wallets and ledger records are still written by their own statements.
    */
   readonly writeBatch: PreparedStatement;
   /** Inserts one idempotency record: key, fingerprint, transaction id, result, created at. */

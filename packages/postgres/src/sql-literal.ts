@@ -1,7 +1,9 @@
 import { ValidationError } from '@wallet/core';
 
-/** Printable ASCII (U+0020..U+007E): the common case, escaped as it always was. */
+/** Printable ASCII (U+0020..U+007E): quotes and backslashes doubled, nothing else escaped. */
 const PRINTABLE_ASCII = /^[ -~]*$/;
+/** An integer's digits, as `sqlInteger` writes them. */
+const INTEGER = /^-?[0-9]+$/;
 /** Printable ASCII but the quote and the backslash: written as it is. */
 const PLAIN = /^[ -&(-[\]-~]*$/;
 /** What the general case rewrites: quotes, backslashes, and every character outside printable ASCII. */
@@ -98,7 +100,11 @@ export function arrayText(values: readonly SqlValue[]): string {
  */
 export function sqlLiteral(value: SqlValue, type: string): string {
   if (value === null) return 'NULL';
-  if (type === 'bigint') return value;
+  if (type === 'bigint') {
+    // Written into the statement bare, so nothing but digits may pass.
+    if (!INTEGER.test(value)) throw new RangeError(`not an integer: ${JSON.stringify(value)}`);
+    return value;
+  }
   return type === 'jsonb' ? `${sqlText(value)}::jsonb` : sqlText(value);
 }
 

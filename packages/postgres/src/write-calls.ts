@@ -180,9 +180,8 @@ function walletUpdateValues(record: WalletRecord, held: WalletRecord): SqlValue[
 }
 
 /**
- * The `writeBatch` call of a write's held wallets, entries and keys: each argument one array
- * literal holding a column of the rows, so the server parses one string per column rather than
- * an expression per value.
+ * The `writeBatch` call of a write's held wallets, entries and keys: each argument an
+ * `ARRAY[...]` of one column's values, one element per row.
  */
 function batchCall(
   statements: LedgerStatements,

@@ -109,6 +109,13 @@ describe('SQL literals', () => {
     expect((await db.query(select)).rows[0]).toEqual(expected);
   });
 
+  it('writes a bigint only from digits, and refuses anything else written bare', () => {
+    expect(sqlLiteral('-42', 'bigint')).toBe('-42');
+    for (const value of ['1; DROP TABLE x', '', '1.5', ' 1', '0x1']) {
+      expect(() => sqlLiteral(value, 'bigint')).toThrow(RangeError);
+    }
+  });
+
   it('refuses U+0000, which would end the query text, as a VALIDATION_ERROR', () => {
     let thrown: unknown;
     try {
