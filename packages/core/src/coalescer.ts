@@ -287,33 +287,32 @@ function disjointParts(batch: Pending[], parts: number): Pending[][] {
       if (other !== first) parent.set(other, first);
     }
   }
-  // The groups in order of their first operation, each keeping its operations' order.
-  const groups = new Map<string, Pending[]>();
-  for (const pending of batch) {
-    const group = root(pending.resources[0]!);
-    const members = groups.get(group);
-    if (members === undefined) groups.set(group, [pending]);
-    else members.push(pending);
+  // Each group's size, in the order of its first operation.
+  const sizes = new Map<string, number>();
+  for (const { resources } of batch) {
+    const group = root(resources[0]!);
+    sizes.set(group, (sizes.get(group) ?? 0) + 1);
   }
   // Whole groups fill each part to at least an equal share (itself at least MIN_PART, since
   // `parts` is at most the batch's length over MIN_PART); only the last part can fall short,
   // and then it joins the one before it, so no transaction is spent on a handful of operations.
   const share = Math.ceil(batch.length / parts);
-  const filled: Pending[][] = [[]];
-  for (const members of groups.values()) {
-    let part = filled[filled.length - 1]!;
-    if (part.length >= share && filled.length < parts) {
-      part = [];
-      filled.push(part);
-    }
-    part.push(...members);
+  const partOf = new Map<string, number>();
+  const lengths = [0];
+  for (const [group, size] of sizes) {
+    if (lengths.at(-1)! >= share && lengths.length < parts) lengths.push(0);
+    partOf.set(group, lengths.length - 1);
+    lengths[lengths.length - 1]! += size;
   }
-  const last = filled[filled.length - 1]!;
-  if (filled.length > 1 && last.length < MIN_PART)
-    filled[filled.length - 2]!.push(...filled.pop()!);
-  // Each part in arrival order, as a batch is applied.
-  const arrival = new Map(batch.map((pending, i) => [pending, i]));
-  return filled.map((part) => part.sort((a, b) => arrival.get(a)! - arrival.get(b)!));
+  const count =
+    lengths.length > 1 && lengths.at(-1)! < MIN_PART ? lengths.length - 1 : lengths.length;
+  // Dealt in arrival order, so each part is in arrival order, as a batch is applied.
+  const result = Array.from({ length: count }, (): Pending[] => []);
+  for (const pending of batch) {
+    const part = partOf.get(root(pending.resources[0]!))!;
+    result[Math.min(part, count - 1)]!.push(pending);
+  }
+  return result;
 }
 
 // A limit below one would commit empty batches forever; better to refuse it at construction.

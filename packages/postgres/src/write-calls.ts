@@ -24,11 +24,11 @@ const BATCH_FROM_ENTRIES = 8;
  * wallets, each updated with a guard on the version the snapshot read, the entries and the
  * idempotency records: with `BATCH_FROM_ENTRIES` entries or more (a coalesced batch, on many
  * wallets or on one; a large posting) one call of `writeBatch` whatever their number,
- * otherwise one call per row. Then the
- * ledger records in key order: an insert for version 1 (a taken key is a unique violation),
- * else an update guarded by the version before it. A write of one held wallet with one entry,
- * at most one key and at most one record (a deposit or withdrawal; a hold placed, captured in
- * full or released) is one call of a statement that does them all.
+ * otherwise one call per row. Then the ledger records in key order: an insert for version 1 (a
+ * taken key is a unique violation), else an update guarded by the version before it. A write of
+ * one held wallet with one entry, at most one key and at most one record (a deposit or
+ * withdrawal; a hold placed, captured in full or released) is one call of a statement that
+ * does them all.
  *
  * @example
  * await session.commit(writeCalls(statements, write, snapshot.wallets));
@@ -42,17 +42,17 @@ export function writeCalls(
   if (single) return [single];
   const wallets = [...write.wallets].sort((a, b) => compareAccountIds(a.accountId, b.accountId));
   const calls: StatementCall[] = [];
-  const held: WalletRecord[] = [];
+  /** Each held wallet as written, with the record the snapshot read. */
+  const held: [WalletRecord, WalletRecord][] = [];
   for (const record of wallets) {
     const before = read.get(record.accountId);
     if (before === undefined) calls.push(walletCall(statements, record, undefined));
-    else held.push(record);
+    else held.push([record, before]);
   }
   if (write.entries.length >= BATCH_FROM_ENTRIES) {
-    calls.push(batchCall(statements, write, held, read));
+    calls.push(batchCall(statements, write, held));
   } else {
-    for (const record of held)
-      calls.push(walletCall(statements, record, read.get(record.accountId)));
+    for (const [record, before] of held) calls.push(walletCall(statements, record, before));
     for (const entry of write.entries) {
       calls.push({
         statement: statements.insertEntry,
@@ -186,13 +186,12 @@ function walletUpdateValues(record: WalletRecord, held: WalletRecord): SqlValue[
 function batchCall(
   statements: LedgerStatements,
   write: LedgerWrite,
-  held: readonly WalletRecord[],
-  read: ReadonlyMap<string, WalletRecord>,
+  held: readonly (readonly [WalletRecord, WalletRecord])[],
 ): StatementCall {
   const tables: [readonly string[], SqlValue[][]][] = [
     [
       BATCH_COLUMN_TYPES.wallets,
-      held.map((record) => walletUpdateValues(record, read.get(record.accountId)!)),
+      held.map(([record, before]) => walletUpdateValues(record, before)),
     ],
     [BATCH_COLUMN_TYPES.entries, write.entries.map(entryValues)],
     [BATCH_COLUMN_TYPES.keys, write.idempotency.map(keyValues)],

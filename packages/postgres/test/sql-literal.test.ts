@@ -48,9 +48,8 @@ describe('SQL literals', () => {
     await Promise.all([pool.end(), db.close()]);
   });
 
-  it('read back every hostile string unchanged, on the server with either string setting and on PGlite', async () => {
-    const select = `SELECT ${HOSTILE.map((value, i) => `${sqlText(value)} AS v${i}`).join(', ')}`;
-    const expected = Object.fromEntries(HOSTILE.map((value, i) => [`v${i}`, value]));
+  /** `select`'s one row is `expected` on the server with either string setting and on PGlite. */
+  async function expectEverywhere(select: string, expected: unknown): Promise<void> {
     const client = await pool.connect();
     try {
       for (const setting of ['on', 'off']) {
@@ -61,20 +60,17 @@ describe('SQL literals', () => {
       client.release(true);
     }
     expect((await db.query(select)).rows[0]).toEqual(expected);
+  }
+
+  it('read back every hostile string unchanged, on the server with either string setting and on PGlite', async () => {
+    const select = `SELECT ${HOSTILE.map((value, i) => `${sqlText(value)} AS v${i}`).join(', ')}`;
+    const expected = Object.fromEntries(HOSTILE.map((value, i) => [`v${i}`, value]));
+    await expectEverywhere(select, expected);
   });
 
   it('reads back an array of every hostile string unchanged, with either string setting and on PGlite', async () => {
     const select = `SELECT ${sqlTextArray(HOSTILE)}::text[] AS values, ${sqlTextArray([])}::text[] AS none`;
-    const client = await pool.connect();
-    try {
-      for (const setting of ['on', 'off']) {
-        await client.query(`SET standard_conforming_strings = ${setting}`);
-        expect((await client.query(select)).rows[0]).toEqual({ values: HOSTILE, none: [] });
-      }
-    } finally {
-      client.release(true);
-    }
-    expect((await db.query(select)).rows[0]).toEqual({ values: HOSTILE, none: [] });
+    await expectEverywhere(select, { values: HOSTILE, none: [] });
   });
 
   it('writes NULL for null and JSON as jsonb', async () => {
@@ -97,16 +93,7 @@ describe('SQL literals', () => {
       none: [],
       json: [...HOSTILE.map((value) => ({ value })), null],
     };
-    const client = await pool.connect();
-    try {
-      for (const setting of ['on', 'off']) {
-        await client.query(`SET standard_conforming_strings = ${setting}`);
-        expect((await client.query(select)).rows[0]).toEqual(expected);
-      }
-    } finally {
-      client.release(true);
-    }
-    expect((await db.query(select)).rows[0]).toEqual(expected);
+    await expectEverywhere(select, expected);
   });
 
   it('writes a bigint only from digits, and refuses anything else written bare', () => {
