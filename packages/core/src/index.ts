@@ -15,6 +15,7 @@ export * from './errors.js';
 export { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 export { GENESIS_HASH, hashEntry } from './hash-chain.js';
 export { DEFAULT_HOLD_SECONDS, MAX_ACTIVE_HOLDS, MAX_HOLD_SECONDS } from './holds.js';
+export { type HotWalletConfig, MAX_SUB_ACCOUNTS } from './hot-wallets.js';
 export { requestFingerprint, scopedIdempotencyKey } from './idempotency.js';
 export type { BatchEvent, Instrumentation, StoreRetryEvent } from './instrumentation.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './logger.js';

@@ -10,6 +10,8 @@ export interface OperationContext {
   currencies: CurrencyRegistry;
   /** The currency `code` names, or the service's default one for absent/null. */
   currencyOf(code: unknown): Currency;
+  /** The wallet an account id belongs to: a hot wallet's sub-account names its main wallet. */
+  ownerOf(accountId: string): string;
 }
 
 /** A validated mutation: what it touches, what it means, how it answers. */

@@ -109,6 +109,17 @@ export async function reverseOperation(
       { field: 'transactionId' },
     );
   }
+  // A hot wallet's credits sit on its sub-accounts; what reverses them debits the wallet itself.
+  const owners = moved.map((entry) => context.ownerOf(entry.accountId));
+  if (
+    owners.every((owner) => owner === owners[0]) &&
+    owners.some((o, i) => o !== moved[i]!.accountId)
+  ) {
+    throw new ValidationError(
+      `transaction ${reverses} moved funds within one hot wallet (a consolidation), which is never reversed`,
+      { field: 'transactionId' },
+    );
+  }
   const currency = context.currencies.get(moved[0]!.currency);
   const legUnits = decimalToUnits(moved[0]!.amount, currency.scale)!;
   // A single leg, or a transfer's two: one currency, one amount, one debit and one credit.
@@ -131,9 +142,9 @@ export async function reverseOperation(
   }
   const legCurrencies = moved.map((entry) => context.currencies.get(entry.currency));
   // Keyed on the wallet the reversal debits: the one the original credited.
-  const debited = moved.find((entry) => isCreditType(entry.type)) ?? moved[0]!;
-  const { idempotencyKey, scopedKey } = requestKeys(request, debited.accountId);
-  const accountIds = [...new Set(moved.map((entry) => entry.accountId))];
+  const debited = moved.findIndex((entry) => isCreditType(entry.type));
+  const { idempotencyKey, scopedKey } = requestKeys(request, owners[Math.max(debited, 0)]!);
+  const accountIds = [...new Set(owners)];
   const key = reversalsRecordKey(reverses);
   return {
     accountIds,
@@ -176,7 +187,7 @@ export async function reverseOperation(
         });
       }
       const legs: Leg[] = moved.map((entry, i) => ({
-        accountId: entry.accountId,
+        accountId: owners[i]!,
         currency: legCurrencies[i]!,
         units: units ?? decimalToUnits(entry.amount, legCurrencies[i]!.scale)!,
         type: isCreditType(entry.type) ? 'REVERSAL_DEBIT' : 'REVERSAL_CREDIT',

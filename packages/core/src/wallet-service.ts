@@ -20,6 +20,7 @@ import {
   placeHoldOperation,
   releaseHoldOperation,
 } from './holds.js';
+import { type HotWalletConfig, HotWallets } from './hot-wallets.js';
 import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
 import { type Instrumentation, instrumented } from './instrumentation.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
@@ -27,6 +28,7 @@ import {
   applyOperation,
   type Operation,
   type OperationContext,
+  type PreparedOperation,
   prepareOperation,
 } from './operation.js';
 import type { HistoryStore, JournalReader, LedgerStore, WalletRecord } from './ports.js';
@@ -111,6 +113,16 @@ export interface WalletServiceOptions {
    * See {@link CoalesceOptions}.
    */
   coalesce?: boolean | CoalesceOptions;
+  /**
+   * Wallets many writers credit at once (a house account, a jackpot pool, a guild bank): each
+   * takes its credits on sub-accounts of its own, so writers in different processes do not
+   * wait on one row or item, and sums them wherever its balance counts. None by default.
+   * See {@link HotWalletConfig} and docs/decisions.md.
+   *
+   * @example
+   * hotWallets: [{ accountId: 'house', subAccounts: 16 }]
+   */
+  hotWallets?: readonly HotWalletConfig[];
   /**
    * Hooks for metrics, tracing and logs: `operation` runs around every call, `onBatch` after
    * each coalesced batch. Give the same object to the ledger for its retries. None by default,
@@ -227,7 +239,9 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
   const currencyOf = (code: unknown): Currency =>
     code === undefined || code === null ? defaultCurrency : currencies.get(code);
-  const context: OperationContext = { currencies, currencyOf };
+  const hot = new HotWallets(options.hotWallets ?? [], currencies, ledger.maxRecordsPerTransaction);
+  const ownerOf = (accountId: string) => hot.ownerOf(accountId);
+  const context: OperationContext = { currencies, currencyOf, ownerOf };
 
   function toWallet(record: WalletRecord, now: string): Wallet {
     const balances: Record<string, string> = {};
@@ -251,6 +265,56 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     return record;
   }
 
+  /** One wallet's chain and balances, checked page by page (and against a digest's leaf). */
+  async function verifyChain(
+    accountId: string,
+    anchor: ReturnType<typeof parseAnchor> | undefined,
+  ): Promise<VerificationReport> {
+    const wallet = await existingWallet(accountId);
+    const verifier = new JournalVerifier(accountId, currencies);
+    if (anchor) {
+      const { leaf, problems } = await anchoredLeaf(ledger, anchor, accountId);
+      verifier.anchor(anchor.digestId, leaf, problems);
+    }
+    for await (const page of journalPages(ledger, accountId)) {
+      for (const entry of page) verifier.add(entry);
+    }
+    return verifier.finish(wallet);
+  }
+
+  /**
+   * A hot wallet as one record: its main wallet with the balances of every sub-account added in
+   * (read in one transaction, so a consolidation is never counted twice or missed), the sum of
+   * their versions and the latest update.
+   */
+  async function hotWalletRecord(
+    accountId: string,
+    subAccounts: readonly string[],
+  ): Promise<WalletRecord> {
+    const records = await ledger.transact<WalletRecord[]>({
+      accountIds: [accountId, ...subAccounts],
+      idempotencyKeys: [],
+      recordKeys: NO_RECORDS,
+      decide: (snapshot) => ({ write: null, result: [...snapshot.wallets.values()] }),
+    });
+    const main = records.find((record) => record.accountId === accountId);
+    if (!main) throw new WalletNotFoundError(accountId);
+    const units = new Map<string, bigint>();
+    let version = 0;
+    let updatedAt = main.updatedAt;
+    for (const record of records) {
+      version += record.version;
+      if (record.updatedAt > updatedAt) updatedAt = record.updatedAt;
+      for (const [code, value] of Object.entries(record.balances)) {
+        const currency = currencies.get(code);
+        units.set(code, (units.get(code) ?? 0n) + decimalToUnits(value, currency.scale)!);
+      }
+    }
+    const balances: Record<string, string> = {};
+    for (const [code, sum] of units) balances[code] = currencies.get(code).render(sum);
+    return { ...main, balances, version, updatedAt };
+  }
+
   const coalescer =
     options.coalesce === undefined || options.coalesce === false
       ? undefined
@@ -264,7 +328,16 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
   const recordLimit = ledger.maxRecordsPerTransaction ?? Number.POSITIVE_INFINITY;
 
   function run<R>(operation: Operation<R>): Promise<R> {
-    const prepared = prepareOperation(operation);
+    if (hot.empty) return runPrepared(prepareOperation(operation));
+    const touched = hot.touched(operation.accountIds);
+    if (touched.length === 0) return runPrepared(prepareOperation(operation));
+    const spread = hot.spread(operation, touched);
+    return spread === null
+      ? (runConsolidated(prepareOperation(operation), touched) as Promise<R>)
+      : runSpread(prepareOperation(spread), touched);
+  }
+
+  function runPrepared<R>(prepared: PreparedOperation<R>): Promise<R> {
     if (coalescer) return coalescer.submit(prepared);
     return ledger.transact({
       accountIds: prepared.accountIds,
@@ -278,6 +351,58 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
           recordLimit - prepared.maxRecords,
         );
         const result = applyOperation(draft, prepared);
+        return { write: draft.toWrite(), result };
+      },
+    });
+  }
+
+  /**
+   * A credit on sub-accounts. A sub-account is created on its first use: the first credit that
+   * finds one missing runs the consolidation, which creates them, and tries again.
+   */
+  async function runSpread<R>(prepared: PreparedOperation<R>, touched: string[]): Promise<R> {
+    try {
+      return await runPrepared(prepared);
+    } catch (error) {
+      if (
+        !(error instanceof WalletNotFoundError) ||
+        hot.ownerOf(error.accountId) === error.accountId
+      ) {
+        throw error;
+      }
+      await runConsolidated(null, touched);
+      return runPrepared(prepared);
+    }
+  }
+
+  /**
+   * An operation that debits or limits a hot wallet: one transaction with every sub-account,
+   * consolidated into the main wallet first (unless the call is a replay), so the operation
+   * sees the whole balance. Outside the coalescer: such calls are rare and touch many rows.
+   * Without an operation (null), it only consolidates (and creates missing sub-accounts).
+   */
+  function runConsolidated<R>(
+    prepared: PreparedOperation<R> | null,
+    touched: string[],
+  ): Promise<R | null> {
+    const accountIds = new Set(prepared?.accountIds);
+    let records = prepared?.maxRecords ?? 0;
+    for (const accountId of touched) {
+      accountIds.add(accountId);
+      for (const id of hot.subAccountsOf(accountId)!) accountIds.add(id);
+      records += hot.consolidationRecords(accountId);
+    }
+    return ledger.transact({
+      accountIds: [...accountIds],
+      idempotencyKeys: prepared?.scopedKey ? [prepared.scopedKey] : [],
+      recordKeys: prepared?.recordKeys ?? NO_RECORDS,
+      decide(snapshot) {
+        const draft = new LedgerDraft(snapshot, clock(), currencies, recordLimit - records);
+        const key = prepared?.scopedKey;
+        if (!key || !snapshot.idempotency.has(key)) {
+          for (const accountId of touched) hot.consolidate(draft, snapshot.wallets, accountId);
+        }
+        const result = prepared === null ? null : applyOperation(draft, prepared);
         return { write: draft.toWrite(), result };
       },
     });
@@ -312,7 +437,8 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       result([entry], transactionId, txTime) {
         return {
           transactionId,
-          accountId,
+          // The wallet's own id, or the sub-account of a hot wallet the credit went to.
+          accountId: entry!.accountId,
           currency: currency.code,
           amount: entry!.amount,
           previousBalance: entry!.balanceBefore,
@@ -331,13 +457,18 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       const request = check.requestObject(input);
       const accountId = check.accountId(request.accountId);
       const metadata = check.metadata(request.metadata);
+      // A hot wallet is created with its sub-accounts.
+      const subAccounts = hot.subAccountsOf(accountId) ?? [];
       const record = await ledger.transact<WalletRecord>({
-        accountIds: [accountId],
+        accountIds: [accountId, ...subAccounts],
         idempotencyKeys: [],
         recordKeys: NO_RECORDS,
         decide(snapshot) {
           const draft = new LedgerDraft(snapshot, clock(), currencies);
           const created = draft.createWallet(accountId, metadata);
+          for (const id of subAccounts) {
+            if (!snapshot.wallets.has(id)) draft.createWallet(id, null);
+          }
           return { write: draft.toWrite(), result: created };
         },
       });
@@ -346,7 +477,9 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
     async getFunds(input) {
       const accountId = check.accountId(check.requestObject(input).accountId);
-      return toWallet(await existingWallet(accountId), now());
+      const subAccounts = hot.subAccountsOf(accountId);
+      if (subAccounts === undefined) return toWallet(await existingWallet(accountId), now());
+      return toWallet(await hotWalletRecord(accountId, subAccounts), now());
     },
 
     addFunds: (input) => funds(input, 'CREDIT'),
@@ -505,16 +638,17 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         request.digest === undefined || request.digest === null
           ? undefined
           : parseAnchor(request.digest);
-      const wallet = await existingWallet(accountId);
-      const verifier = new JournalVerifier(accountId, currencies);
-      if (anchor) {
-        const { leaf, problems } = await anchoredLeaf(ledger, anchor, accountId);
-        verifier.anchor(anchor.digestId, leaf, problems);
+      const report = await verifyChain(accountId, anchor);
+      // A hot wallet's sub-accounts each carry a chain of their own; the report covers all.
+      for (const id of hot.subAccountsOf(accountId) ?? []) {
+        // A wallet declared hot after it was created has no sub-accounts before its next credit.
+        if (!(await ledger.getWallet(id))) continue;
+        const part = await verifyChain(id, undefined);
+        report.entries += part.entries;
+        for (const problem of part.problems) report.problems.push(`${id}: ${problem}`);
       }
-      for await (const page of journalPages(ledger, accountId)) {
-        for (const entry of page) verifier.add(entry);
-      }
-      return verifier.finish(wallet);
+      report.ok = report.problems.length === 0;
+      return report;
     },
 
     getTransaction: async (input) =>
@@ -615,8 +749,23 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         ...(startAfter === undefined ? {} : { startAfter }),
       });
       const time = now();
-      const items = rows.slice(0, limit).map((record) => toWallet(record, time));
-      const last = items[items.length - 1];
+      const page = rows.slice(0, limit);
+      const items: Wallet[] = [];
+      // Sub-accounts are not wallets a caller knows: a hot wallet is listed once, summed. A
+      // page may so hold fewer than `limit` wallets and still have a next one.
+      for (const record of page) {
+        if (hot.ownerOf(record.accountId) !== record.accountId) continue;
+        const subAccounts = hot.subAccountsOf(record.accountId);
+        items.push(
+          toWallet(
+            subAccounts === undefined
+              ? record
+              : await hotWalletRecord(record.accountId, subAccounts),
+            time,
+          ),
+        );
+      }
+      const last = page[page.length - 1];
       const nextCursor =
         rows.length > limit && last ? encodeWalletCursor(last.accountId, prefix) : null;
       return { items, nextCursor };

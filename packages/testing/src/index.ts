@@ -36,6 +36,17 @@ export {
   historyStoreSuite,
 } from './history-store-suite.js';
 export {
+  type HotAccountBenchOptions,
+  type HotAccountRow,
+  hotAccountReport,
+  hotAccountSettings,
+  runHotAccountBench,
+  runTradeWorkerIfForked,
+  type ServiceFactory,
+  TRADE_CURRENCY,
+  type TradeWork,
+} from './hot-account-bench.js';
+export {
   createStream,
   type KinesisLocal,
   readAsLambdaEvent,

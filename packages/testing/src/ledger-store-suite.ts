@@ -16,6 +16,7 @@ import { exchangeTests } from './ledger-store-suite/exchange.js';
 import { fundsTests } from './ledger-store-suite/funds.js';
 import { getFundsTests } from './ledger-store-suite/get-funds.js';
 import { historyTests } from './ledger-store-suite/history.js';
+import { hotWalletTests } from './ledger-store-suite/hot-wallets.js';
 import { idempotencyTests } from './ledger-store-suite/idempotency.js';
 import { idempotencyScopeTests } from './ledger-store-suite/idempotency-scope.js';
 import { stringTests } from './ledger-store-suite/strings.js';
@@ -148,6 +149,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     const context: LedgerSuiteContext = {
       service: () => service,
       serviceWith,
+      serviceOptions: options.service ?? {},
       fixture: () => fixture,
       canTamper: options.tamper === true,
       ids,
@@ -172,6 +174,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     configuredRateTests(context);
     historyTests(context);
     verifyWalletTests(context);
+    hotWalletTests(context);
 
     operationsSuite({
       service: context.service,

@@ -87,6 +87,14 @@ export const LEDGER_STORE_TESTS = [
   'reports a deleted entry',
   'reports the last entry deleted',
   'reports reordered entries',
+  // hot wallets
+  'spread credits over sub-accounts and sum them in getFunds and listWallets',
+  'replay a keyed credit where it first landed, counted once',
+  'debit the exact sum of the sub-accounts, consolidated first, and refuse a cent more',
+  'take credits from many writers at once: postings on random wallets keep the total exact and every chain whole',
+  'reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation',
+  'credit a currency with a maxBalance on the exact sum, never past the limit',
+  'gain sub-accounts on the first credit of a wallet declared hot after it was created',
   // operations-suite.ts: getTransaction
   'returns every entry of a transaction, debits first, and what reversed it',
   'fails with TRANSACTION_NOT_FOUND for an unknown id and VALIDATION_ERROR for a malformed one',

@@ -1,4 +1,4 @@
-import type { Clock, JournalEntry, WalletService } from '@wallet/core';
+import type { Clock, JournalEntry, WalletService, WalletServiceOptions } from '@wallet/core';
 import type { uniqueIds } from '../fixtures.js';
 import type { LedgerFixture } from '../ledger-store-suite.js';
 import type { LedgerStoreTest } from '../ledger-store-tests.js';
@@ -16,6 +16,8 @@ import type { TestRegistrar } from '../named-tests.js';
 export interface LedgerSuiteContext {
   /** The suite's service over the ledger under test. */
   service: () => WalletService;
+  /** The options every service of the suite is built with (coalescing). */
+  serviceOptions: Pick<WalletServiceOptions, 'coalesce'>;
   /** Another service over the same ledger, with the suite's options, reading time from `clock`. */
   serviceWith: (clock: Clock) => WalletService;
   /** The ledger under test and its hooks, as `createLedger` built them. */

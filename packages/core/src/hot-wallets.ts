@@ -1,0 +1,240 @@
+import { maxUnits } from './amount.js';
+import type { Currency, CurrencyRegistry } from './currency.js';
+import { ValidationError } from './errors.js';
+import { isCreditType, type LedgerDraft, type Leg } from './ledger-draft.js';
+import type { Operation } from './operation.js';
+import type { WalletRecord } from './ports.js';
+import { newTransactionId } from './transaction-id.js';
+import * as check from './validation.js';
+
+/**
+ * A wallet many writers credit at once (a house account taking a fee on every trade, a jackpot
+ * pool, a guild bank), declared so that its credits do not all wait on one row or item.
+ *
+ * @example
+ * const house: HotWalletConfig = { accountId: 'house', subAccounts: 16 };
+ */
+export interface HotWalletConfig {
+  /** The wallet's account id. */
+  accountId: string;
+  /**
+   * How many sub-accounts (`house#1` .. `house#16`) take its credits, 2 to
+   * {@link MAX_SUB_ACCOUNTS}. About the number of writers that credit it at the same moment.
+   */
+  subAccounts: number;
+}
+
+/**
+ * The most sub-accounts a hot wallet may have: its consolidation writes every sub-account in one
+ * transaction, which must stay within DynamoDB's 100 items.
+ *
+ * @example
+ * const config = { accountId: 'house', subAccounts: MAX_SUB_ACCOUNTS };
+ */
+export const MAX_SUB_ACCOUNTS = 32;
+
+/** What a keyed deposit writes: its wallet, its entry and its key. */
+const DEPOSIT_RECORDS = 3;
+
+/** What a consolidation's entries carry, so its transaction says what it was. */
+const CONSOLIDATION = Object.freeze({ consolidates: 'sub-accounts' });
+
+/**
+ * The hot wallets of one service. A hot wallet `house` is its main wallet plus sub-accounts
+ * `house#1` .. `house#N`, each a wallet of its own in the ledger (its own row or item, its own
+ * hash chain); `#` is not an account id character, so no caller can name or create one.
+ *
+ * - A call that only credits a hot wallet (a deposit, the receiving side of a transfer, the
+ *   credit legs of a posting) is written to one sub-account, chosen by the hash of its scoped
+ *   idempotency key (a retry lands where the first try did), or at random without a key. Its
+ *   result names the sub-account and that sub-account's balances.
+ * - Any other call that touches it (a debit, a hold, a capture, an exchange, a reversal) runs in
+ *   one transaction with every sub-account: first a consolidation moves each sub-account's
+ *   balances into the main wallet (one journaled transaction), then the call applies to the main
+ *   wallet, which then holds the whole balance: limits are checked on exact sums.
+ * - A currency with a `maxBalance` is never spread: a sub-account cannot know the sum, so credits
+ *   in it take the exact path above.
+ *
+ * @example
+ * const hot = new HotWallets([{ accountId: 'house', subAccounts: 16 }], currencies);
+ * hot.ownerOf('house#3'); // 'house'
+ */
+export class HotWallets {
+  /** Sub-account ids by main account id. */
+  readonly #subAccounts = new Map<string, readonly string[]>();
+  /** Main account id by sub-account id. */
+  readonly #owners = new Map<string, string>();
+  readonly #currencies: CurrencyRegistry;
+
+  /** Currencies a sub-account may hold: see {@link spreadable}. */
+  readonly #spreadable: number;
+
+  /**
+   * @throws {ValidationError} for a malformed declaration, or one whose consolidation (with a
+   *   deposit beside it) would not fit in one transaction of a store that has a limit.
+   */
+  constructor(
+    configs: readonly HotWalletConfig[],
+    currencies: CurrencyRegistry,
+    maxRecordsPerTransaction = Number.POSITIVE_INFINITY,
+  ) {
+    this.#currencies = currencies;
+    this.#spreadable = currencies.codes.filter((code) => spreadable(currencies.get(code))).length;
+    for (const config of configs) {
+      const accountId = check.accountId(config.accountId, 'hotWallets.accountId');
+      const count = config.subAccounts;
+      if (!Number.isInteger(count) || count < 2 || count > MAX_SUB_ACCOUNTS) {
+        throw new ValidationError(
+          `hot wallet ${accountId}: subAccounts must be an integer from 2 to ${MAX_SUB_ACCOUNTS}`,
+        );
+      }
+      if (this.#subAccounts.has(accountId)) {
+        throw new ValidationError(`hot wallet ${accountId} is declared twice`);
+      }
+      const ids = Array.from({ length: count }, (_, i) => `${accountId}#${i + 1}`);
+      this.#subAccounts.set(accountId, ids);
+      for (const id of ids) this.#owners.set(id, accountId);
+      const needed = this.consolidationRecords(accountId) + DEPOSIT_RECORDS;
+      if (needed > maxRecordsPerTransaction) {
+        throw new ValidationError(
+          `hot wallet ${accountId}: consolidating ${count} sub-accounts writes up to ${needed} records in one transaction, more than the ledger's ${maxRecordsPerTransaction}; declare fewer`,
+        );
+      }
+    }
+  }
+
+  /** True when no wallet is declared hot. */
+  get empty(): boolean {
+    return this.#subAccounts.size === 0;
+  }
+
+  /** The sub-accounts of a hot wallet, or undefined when `accountId` is not hot. */
+  subAccountsOf(accountId: string): readonly string[] | undefined {
+    return this.#subAccounts.get(accountId);
+  }
+
+  /** The wallet an account id belongs to: a sub-account's main wallet, else the id itself. */
+  ownerOf(accountId: string): string {
+    return this.#owners.get(accountId) ?? accountId;
+  }
+
+  /** The hot wallets among `accountIds` (main or sub-account ids), each once. */
+  touched(accountIds: readonly string[]): string[] {
+    const hot: string[] = [];
+    for (const id of accountIds) {
+      const owner = this.ownerOf(id);
+      if (this.#subAccounts.has(owner) && !hot.includes(owner)) hot.push(owner);
+    }
+    return hot;
+  }
+
+  /**
+   * The operation with the legs crediting each hot wallet moved to one of its sub-accounts, or
+   * null when it must take the exact path: it is not a posting of legs, it debits a hot wallet,
+   * names a sub-account (a reversal), or credits a currency with a `maxBalance`.
+   */
+  spread<R>(operation: Operation<R>, hot: readonly string[]): Operation<R> | null {
+    const { legs } = operation;
+    if (legs === null) return null;
+    for (const leg of legs) {
+      if (!hot.includes(leg.accountId)) {
+        if (this.#owners.has(leg.accountId)) return null;
+        continue;
+      }
+      if (!isCreditType(leg.type) || !spreadable(leg.currency)) return null;
+    }
+    const chosen = new Map<string, string>();
+    for (const accountId of hot) {
+      const ids = this.#subAccounts.get(accountId)!;
+      const seed = operation.scopedKey;
+      const index =
+        seed === null ? Math.floor(Math.random() * ids.length) : fnv1a(seed) % ids.length;
+      chosen.set(accountId, ids[index]!);
+    }
+    const moved = (accountId: string) => chosen.get(accountId) ?? accountId;
+    return {
+      ...operation,
+      accountIds: operation.accountIds.map(moved),
+      legs: legs.map((leg): Leg => ({ ...leg, accountId: moved(leg.accountId) })),
+    };
+  }
+
+  /**
+   * Brings a hot wallet's sub-accounts into its main wallet in the draft: creates those that do
+   * not exist yet, then posts one transaction moving every sub-account's balances to the main
+   * wallet. Does nothing when the main wallet does not exist (the call then fails as on any
+   * missing wallet). Run before anything that debits or limits the main wallet.
+   *
+   * @example
+   * hot.consolidate(draft, snapshot, 'house');
+   */
+  consolidate(
+    draft: LedgerDraft,
+    wallets: ReadonlyMap<string, WalletRecord>,
+    accountId: string,
+  ): void {
+    if (!wallets.has(accountId)) return;
+    const legs: Leg[] = [];
+    const totals = new Map<Currency, bigint>();
+    for (const id of this.#subAccounts.get(accountId)!) {
+      const record = wallets.get(id);
+      if (!record) {
+        draft.createWallet(id, null);
+        continue;
+      }
+      for (const code of Object.keys(record.balances)) {
+        const currency = this.#currencies.get(code);
+        const units = draft.available(id, currency);
+        if (units <= 0n) continue;
+        // A sub-account is part of its wallet, not a wallet with limits of its own: the
+        // wallet's minimum applies to the sum, checked on the main wallet once it holds it.
+        legs.push({
+          accountId: id,
+          currency: { ...currency, minUnits: 0n },
+          units,
+          type: 'POSTING_OUT',
+          counterparty: accountId,
+        });
+        totals.set(currency, (totals.get(currency) ?? 0n) + units);
+      }
+    }
+    if (legs.length === 0) return;
+    for (const [currency, units] of totals) {
+      legs.push({ accountId, currency, units, type: 'POSTING_IN', counterparty: null });
+    }
+    draft.post({
+      transactionId: newTransactionId(draft.epochMs),
+      idempotencyKey: null,
+      metadata: CONSOLIDATION,
+      legs,
+    });
+  }
+
+  /**
+   * The most records a consolidation of `accountId` writes: every sub-account (created or
+   * changed) and the main wallet, and an entry per sub-account and currency a sub-account may
+   * hold, and one per such currency on the main wallet.
+   */
+  consolidationRecords(accountId: string): number {
+    const count = this.#subAccounts.get(accountId)?.length ?? 0;
+    return count + 1 + (count + 1) * this.#spreadable;
+  }
+}
+
+/**
+ * A currency a sub-account may be credited in: one with no `maxBalance` (only the ceiling of
+ * 18 integer digits), since a sub-account cannot check a limit on the sum.
+ */
+function spreadable(currency: Currency): boolean {
+  return currency.maxUnits === maxUnits(currency.scale);
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units: cheap, stable across processes. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,171 @@
+import {
+  createMemoryLedger,
+  createWalletService,
+  type HotWalletConfig,
+  type LedgerStore,
+  MAX_SUB_ACCOUNTS,
+} from '@wallet/core';
+import { tamperWallet } from '@wallet/core/testing';
+import { describe, expect, it } from 'vitest';
+
+const currencies = [
+  { code: 'GOLD', scale: 2 },
+  { code: 'GEMS', scale: 0, minBalance: '-50' },
+  { code: 'TOKENS', scale: 0, maxBalance: '100' },
+];
+
+function service(hotWallets: HotWalletConfig[], ledger: LedgerStore = createMemoryLedger()) {
+  return createWalletService({
+    ledger,
+    currencies,
+    exchangeRates: [{ from: 'GEMS', to: 'GOLD', rate: '0.5' }],
+    hotWallets,
+  });
+}
+
+async function house(subAccounts = 4) {
+  const wallets = service([{ accountId: 'house', subAccounts }]);
+  await wallets.createWallet({ accountId: 'house' });
+  return wallets;
+}
+
+describe('hot wallets', () => {
+  it('refuse a malformed declaration when the service is built', () => {
+    for (const subAccounts of [1, MAX_SUB_ACCOUNTS + 1, 2.5, Number.NaN]) {
+      expect(() => service([{ accountId: 'house', subAccounts }])).toThrow(/subAccounts/);
+    }
+    expect(() =>
+      service([
+        { accountId: 'house', subAccounts: 2 },
+        { accountId: 'house', subAccounts: 3 },
+      ]),
+    ).toThrow(/declared twice/);
+    expect(() => service([{ accountId: 'house#1', subAccounts: 2 }])).toThrow(
+      /hotWallets.accountId/,
+    );
+  });
+
+  it('refuse more sub-accounts than one consolidation transaction of the ledger holds', () => {
+    const small: LedgerStore = { ...createMemoryLedger(), maxRecordsPerTransaction: 40 };
+    // Two currencies a sub-account may hold (TOKENS has a maxBalance): 17 wallets, 34 entries.
+    expect(() => service([{ accountId: 'house', subAccounts: 16 }], small)).toThrow(
+      /more than the ledger's 40/,
+    );
+    expect(() => service([{ accountId: 'house', subAccounts: 8 }], small)).not.toThrow();
+  });
+
+  it('keep sub-accounts out of reach of callers: their ids are not account ids', async () => {
+    const wallets = await house();
+    await wallets.addFunds({ accountId: 'house', amount: '5', currency: 'GEMS' });
+    for (const call of [
+      wallets.getFunds({ accountId: 'house#1' }),
+      wallets.addFunds({ accountId: 'house#2', amount: '1' }),
+      wallets.createWallet({ accountId: 'house#9' }),
+    ]) {
+      await expect(call).rejects.toMatchObject({ code: 'INVALID_ACCOUNT_ID' });
+    }
+  });
+
+  it('consolidate with one balanced transaction: what the sub-accounts lose the wallet gains', async () => {
+    const wallets = await house();
+    for (let i = 0; i < 10; i++) {
+      await wallets.addFunds({ accountId: 'house', amount: '3', currency: 'GEMS' });
+    }
+    const withdrawal = await wallets.withdrawFunds({
+      accountId: 'house',
+      amount: '1',
+      currency: 'GEMS',
+    });
+    expect(withdrawal).toMatchObject({ previousBalance: '30', currentBalance: '29' });
+    const history = await wallets.getTransactionHistory({ accountId: 'house', order: 'asc' });
+    const consolidation = history.items.find((entry) => entry.type === 'POSTING_IN')!;
+    const details = await wallets.getTransaction({ transactionId: consolidation.transactionId });
+    let moved = 0n;
+    for (const entry of details.entries) {
+      moved += entry.type === 'POSTING_IN' ? BigInt(entry.amount) : -BigInt(entry.amount);
+    }
+    expect(moved).toBe(0n);
+    expect(details.entries.filter((entry) => entry.type === 'POSTING_OUT').length).toBe(
+      new Set(details.entries.map((entry) => entry.accountId)).size - 1,
+    );
+  });
+
+  it('let a debit reach the minimum of the sum, never below', async () => {
+    const wallets = await house();
+    for (let i = 0; i < 4; i++) {
+      await wallets.addFunds({ accountId: 'house', amount: '5', currency: 'GEMS' });
+    }
+    await expect(
+      wallets.withdrawFunds({ accountId: 'house', amount: '71', currency: 'GEMS' }),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    await wallets.withdrawFunds({ accountId: 'house', amount: '70', currency: 'GEMS' });
+    expect((await wallets.getFunds({ accountId: 'house' })).balances.GEMS).toBe('-50');
+  });
+
+  it('hold and exchange against the sum of the sub-accounts', async () => {
+    const wallets = await house();
+    for (let i = 0; i < 6; i++) {
+      await wallets.addFunds({ accountId: 'house', amount: '10', currency: 'GEMS' });
+    }
+    const hold = await wallets.placeHold({
+      accountId: 'house',
+      amount: '100',
+      currency: 'GEMS',
+      expiresInSeconds: 60,
+    });
+    // 60 credited, 100 held, a minimum of -50: 10 left to spend.
+    await expect(
+      wallets.exchange({
+        accountId: 'house',
+        from: { currency: 'GEMS', amount: '11' },
+        to: { currency: 'GOLD' },
+      }),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    const exchange = await wallets.exchange({
+      accountId: 'house',
+      from: { currency: 'GEMS', amount: '10' },
+      to: { currency: 'GOLD' },
+    });
+    expect(exchange.to).toMatchObject({ amount: '5.00', currentBalance: '5.00' });
+    await wallets.captureHold({ holdId: hold.holdId, amount: '100' });
+    const funds = await wallets.getFunds({ accountId: 'house' });
+    expect(funds.balances).toMatchObject({ GEMS: '-50', GOLD: '5.00' });
+    expect(funds.held.GEMS).toBe('0');
+    expect((await wallets.verifyWallet({ accountId: 'house' })).ok).toBe(true);
+  });
+
+  it('spread coalesced credits over sub-accounts too', async () => {
+    const wallets = createWalletService({
+      ledger: createMemoryLedger(),
+      currencies,
+      coalesce: true,
+      hotWallets: [{ accountId: 'house', subAccounts: 8 }],
+    });
+    await wallets.createWallet({ accountId: 'house' });
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        wallets.addFunds({ accountId: 'house', amount: '1.25', idempotencyKey: `fee-${i}` }),
+      ),
+    );
+    expect(new Set(results.map((result) => result.accountId)).size).toBeGreaterThan(4);
+    expect((await wallets.getFunds({ accountId: 'house' })).balances.GOLD).toBe('80.00');
+    const report = await wallets.verifyWallet({ accountId: 'house' });
+    expect(report).toMatchObject({ ok: true, entries: 64 });
+  });
+
+  it('report a broken sub-account chain by its id', async () => {
+    const ledger = createMemoryLedger();
+    const wallets = service([{ accountId: 'house', subAccounts: 2 }], ledger);
+    await wallets.createWallet({ accountId: 'house' });
+    const credit = await wallets.addFunds({ accountId: 'house', amount: '1', idempotencyKey: 'k' });
+    tamperWallet(ledger, credit.accountId, (record) => ({
+      ...record,
+      balances: { ...record.balances, GOLD: '9.00' },
+    }));
+    const report = await wallets.verifyWallet({ accountId: 'house' });
+    expect(report.ok).toBe(false);
+    expect(report.problems.some((problem) => problem.startsWith(`${credit.accountId}: `))).toBe(
+      true,
+    );
+  });
+});

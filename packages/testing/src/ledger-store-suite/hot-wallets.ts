@@ -1,0 +1,225 @@
+import { createWalletService, type WalletService } from '@wallet/core';
+import { describe, expect } from 'vitest';
+import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES } from '../fixtures.js';
+import { expectWalletError } from '../wallet-error.js';
+import type { LedgerSuiteContext } from './suite-context.js';
+
+/** Sub-accounts of every hot wallet these tests declare. */
+const SUB_ACCOUNTS = 4;
+
+/**
+ * The hot wallet tests of `ledgerStoreSuite`: credits spread over sub-accounts, each its own
+ * row or item and chain, summed wherever the balance counts; debits, reversals and limits on
+ * the exact sum.
+ *
+ * @example
+ * hotWalletTests(context); // inside ledgerStoreSuite's describe
+ */
+export function hotWalletTests(context: LedgerSuiteContext): void {
+  const { ids, wallet, concurrencyTimeout, test: it } = context;
+
+  /** A new hot wallet and a service over the suite's ledger that declares it. */
+  async function hotWallet(funds: Record<string, string> = {}) {
+    const accountId = ids.account('house');
+    const service = hotService(accountId);
+    await service.createWallet({ accountId });
+    for (const [currency, amount] of Object.entries(funds)) {
+      await service.addFunds({ accountId, currency, amount });
+    }
+    return { accountId, service };
+  }
+
+  function hotService(accountId: string): WalletService {
+    return createWalletService({
+      ledger: context.fixture().ledger,
+      currencies: SUITE_CURRENCIES,
+      exchangeRates: SUITE_EXCHANGE_RATES,
+      hotWallets: [{ accountId, subAccounts: SUB_ACCOUNTS }],
+      ...context.serviceOptions,
+    });
+  }
+
+  async function expectVerified(service: WalletService, accountId: string, entries?: number) {
+    const report = await service.verifyWallet({ accountId });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    if (entries !== undefined) expect(report.entries).toBe(entries);
+  }
+
+  describe('hot wallets', () => {
+    it('spread credits over sub-accounts and sum them in getFunds and listWallets', async () => {
+      const { accountId, service } = await hotWallet();
+      const credited = new Set<string>();
+      for (let i = 0; i < 12; i++) {
+        const result = await service.addFunds({
+          accountId,
+          amount: '1.50',
+          currency: 'GOLD',
+          idempotencyKey: ids.key(),
+        });
+        expect(result.accountId.startsWith(`${accountId}#`)).toBe(true);
+        credited.add(result.accountId);
+      }
+      expect(credited.size).toBeGreaterThan(1);
+      const funds = await service.getFunds({ accountId });
+      expect(funds.accountId).toBe(accountId);
+      expect(funds.balances.GOLD).toBe('18.00');
+      const page = await service.listWallets({ prefix: accountId });
+      expect(page.items.map((item) => item.accountId)).toEqual([accountId]);
+      expect(page.items[0]!.balances.GOLD).toBe('18.00');
+      await expectVerified(service, accountId, 12);
+    });
+
+    it('replay a keyed credit where it first landed, counted once', async () => {
+      const { accountId, service } = await hotWallet();
+      const key = ids.key();
+      const first = await service.addFunds({ accountId, amount: '7', idempotencyKey: key });
+      const again = await service.addFunds({ accountId, amount: '7', idempotencyKey: key });
+      expect(again).toEqual({ ...first, replayed: true });
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('7');
+      await expectWalletError(
+        service.addFunds({ accountId, amount: '8', idempotencyKey: key }),
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+    });
+
+    it('debit the exact sum of the sub-accounts, consolidated first, and refuse a cent more', async () => {
+      const { accountId, service } = await hotWallet();
+      for (let i = 0; i < 8; i++) {
+        await service.addFunds({ accountId, amount: '2.25', currency: 'GOLD' });
+      }
+      await expectWalletError(
+        service.withdrawFunds({ accountId, amount: '18.01', currency: 'GOLD' }),
+        'INSUFFICIENT_FUNDS',
+      );
+      const withdrawn = await service.withdrawFunds({
+        accountId,
+        amount: '18.00',
+        currency: 'GOLD',
+      });
+      expect(withdrawn).toMatchObject({
+        accountId,
+        previousBalance: '18.00',
+        currentBalance: '0.00',
+      });
+      expect((await service.getFunds({ accountId })).balances.GOLD).toBe('0.00');
+      const history = await service.getTransactionHistory({ accountId, order: 'asc' });
+      const consolidation = history.items.filter((entry) => entry.type === 'POSTING_IN');
+      expect(consolidation.length).toBeGreaterThan(0);
+      expect(consolidation[0]!.metadata).toEqual({ consolidates: 'sub-accounts' });
+      await expectVerified(service, accountId);
+    });
+
+    it(
+      'take credits from many writers at once: postings on random wallets keep the total exact and every chain whole',
+      async () => {
+        const { accountId, service } = await hotWallet();
+        const players = await Promise.all(
+          Array.from({ length: 8 }, () => wallet({ GOLD: '100.00' }, 'player')),
+        );
+        const trades = 48;
+        const results = await Promise.all(
+          Array.from({ length: trades }, (_, i) =>
+            service.post({
+              legs: [
+                {
+                  accountId: players[i % 8]!,
+                  currency: 'GOLD',
+                  direction: 'debit',
+                  amount: '2.00',
+                },
+                {
+                  accountId: players[(i + 1) % 8]!,
+                  currency: 'GOLD',
+                  direction: 'credit',
+                  amount: '1.90',
+                },
+                { accountId, currency: 'GOLD', direction: 'credit', amount: '0.10' },
+              ],
+              idempotencyKey: ids.key(),
+            }),
+          ),
+        );
+        for (const result of results) {
+          expect(result.legs[2]!.accountId.startsWith(`${accountId}#`)).toBe(true);
+        }
+        expect((await service.getFunds({ accountId })).balances.GOLD).toBe('4.80');
+        let playersTotal = 0n;
+        for (const player of players) {
+          const gold = (await service.getFunds({ accountId: player })).balances.GOLD!;
+          playersTotal += BigInt(gold.replace('.', ''));
+        }
+        expect(playersTotal).toBe(80_000n - 480n);
+        await expectVerified(service, accountId, trades);
+      },
+      concurrencyTimeout,
+    );
+
+    it('reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation', async () => {
+      const { accountId, service } = await hotWallet();
+      const player = await wallet({ GEMS: '10' }, 'player');
+      const trade = await service.transfer({
+        fromAccountId: player,
+        toAccountId: accountId,
+        amount: '6',
+      });
+      expect(trade.to.accountId.startsWith(`${accountId}#`)).toBe(true);
+      await service.withdrawFunds({ accountId, amount: '1' });
+      const reversal = await service.reverseTransaction({
+        transactionId: trade.transactionId,
+        amount: '5',
+      });
+      expect(reversal.legs.map((leg) => [leg.accountId, leg.currentBalance])).toEqual([
+        [player, '9'],
+        [accountId, '0'],
+      ]);
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('0');
+      const consolidation = (
+        await service.getTransactionHistory({ accountId, order: 'asc' })
+      ).items.find((entry) => entry.type === 'POSTING_IN')!;
+      await expectWalletError(
+        service.reverseTransaction({ transactionId: consolidation.transactionId }),
+        'VALIDATION_ERROR',
+      );
+      await expectVerified(service, accountId);
+    });
+
+    it(
+      'credit a currency with a maxBalance on the exact sum, never past the limit',
+      async () => {
+        const { accountId, service } = await hotWallet();
+        const results = await Promise.allSettled(
+          Array.from({ length: 12 }, () =>
+            service.addFunds({ accountId, amount: '100', currency: 'TOKENS' }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+        for (const result of results) {
+          if (result.status === 'rejected') {
+            expect(result.reason).toMatchObject({ code: 'BALANCE_LIMIT_EXCEEDED' });
+          } else {
+            expect(result.value.accountId).toBe(accountId);
+          }
+        }
+        expect((await service.getFunds({ accountId })).balances.TOKENS).toBe('1000');
+        await expectVerified(service, accountId);
+      },
+      concurrencyTimeout,
+    );
+
+    it('gain sub-accounts on the first credit of a wallet declared hot after it was created', async () => {
+      const accountId = await wallet({ GEMS: '5' }, 'house');
+      const service = hotService(accountId);
+      await expectVerified(service, accountId);
+      const credit = await service.addFunds({ accountId, amount: '3' });
+      expect(credit.accountId.startsWith(`${accountId}#`)).toBe(true);
+      expect((await service.getFunds({ accountId })).balances.GEMS).toBe('8');
+      await expectVerified(service, accountId);
+      const missing = ids.account('missing');
+      await expectWalletError(
+        hotService(missing).addFunds({ accountId: missing, amount: '1' }),
+        'WALLET_NOT_FOUND',
+      );
+    });
+  });
+}
