@@ -1,11 +1,11 @@
-import type { CurrencyConfig } from '@wallet/core';
+import type { CurrencyConfig, HotWalletConfig } from '@wallet/core';
 import { App, Duration } from 'aws-cdk-lib';
 import type { IamCaller } from './lambda/wallet-config.js';
 import { WalletStack, type WalletStackProps } from './wallet-stack.js';
 
 /**
  * The CDK app that `cdk.json` runs. Context (`-c key=value`, JSON where structured): `ledger`
- * (`dynamodb` | `qldb`), `currencies`, `iamCallers`, `tokensSecretName`, `webAclArn`,
+ * (`dynamodb` | `qldb`), `currencies`, `hotWallets`, `iamCallers`, `tokensSecretName`, `webAclArn`,
  * `apiGatewayCloudWatchRole` (`true`), `digests` (`false` to publish none), `digestRetentionDays`
  * (a whole number). The stack checks `iamCallers` and fails the synth on an
  * unknown scope or an account-limited caller with `credit` or `admin`.
@@ -26,6 +26,8 @@ const props: WalletStackProps = {
 };
 const currencies = context<CurrencyConfig[]>('currencies');
 if (currencies) props.currencies = currencies;
+const hotWallets = context<HotWalletConfig[]>('hotWallets');
+if (hotWallets) props.hotWallets = hotWallets;
 const iamCallers = context<IamCaller[]>('iamCallers');
 if (iamCallers) props.iamCallers = iamCallers;
 const tokensSecretName = context<string>('tokensSecretName');

@@ -1,4 +1,4 @@
-import type { CurrencyConfig } from '@wallet/core';
+import type { CurrencyConfig, HotWalletConfig } from '@wallet/core';
 import { CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import {
   AccessLogField,
@@ -31,6 +31,8 @@ export interface WalletApiProps {
   historyTable: ITable;
   currencies: CurrencyConfig[];
   defaultCurrency?: string;
+  /** Wallets every trade credits (a house account): see `hotWallets` of `createWalletService`. */
+  hotWallets?: HotWalletConfig[];
   /** `iam`: API Gateway requires SigV4-signed calls; `tokens`: bearer tokens checked by the Lambda. */
   authorization: 'iam' | 'tokens';
   iamCallers: IamCaller[];
@@ -150,6 +152,7 @@ export class WalletApi extends Construct {
       WALLET_IAM_CALLERS: JSON.stringify(props.authorization === 'iam' ? props.iamCallers : []),
     };
     if (props.defaultCurrency) environment.WALLET_DEFAULT_CURRENCY = props.defaultCurrency;
+    if (props.hotWallets?.length) environment.WALLET_HOT_WALLETS = JSON.stringify(props.hotWallets);
     if (secret) environment.WALLET_API_TOKENS_SECRET_ID = props.tokensSecretName!;
     const handler = walletFunction(this, 'Function', {
       code: 'api',

@@ -1,4 +1,4 @@
-import type { CurrencyConfig } from '@wallet/core';
+import type { CurrencyConfig, HotWalletConfig } from '@wallet/core';
 import { HISTORY_ATTRIBUTES } from '@wallet/dynamo-history';
 import { LEDGER_INDEXES, LEDGER_KEYS } from '@wallet/dynamodb-ledger';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -34,6 +34,11 @@ export interface WalletStackProps extends StackProps {
   /** Default `GEMS` (scale 0) and `GOLD` (scale 2). */
   currencies?: CurrencyConfig[];
   defaultCurrency?: string;
+  /**
+   * Wallets every trade credits from many Lambda instances at once (a house account, a jackpot
+   * pool), declared hot so their credits do not wait on one item. Default none.
+   */
+  hotWallets?: HotWalletConfig[];
   /** Default `iam`. */
   authorization?: 'iam' | 'tokens';
   /**
@@ -145,6 +150,7 @@ export class WalletStack extends Stack {
         historyTable: this.historyTable,
         currencies,
         ...(props.defaultCurrency ? { defaultCurrency: props.defaultCurrency } : {}),
+        ...(props.hotWallets ? { hotWallets: props.hotWallets } : {}),
         authorization: props.authorization ?? 'iam',
         iamCallers: props.iamCallers ?? [],
         ...(props.tokensSecretName ? { tokensSecretName: props.tokensSecretName } : {}),

@@ -129,33 +129,49 @@ export class HotWallets {
   }
 
   /**
-   * The operation with the legs crediting each hot wallet moved to one of its sub-accounts, or
-   * null when it must take the exact path: it is not a posting of legs, it debits a hot wallet,
-   * names a sub-account (a reversal), or credits a currency with a `maxBalance`.
+   * True when the operation only credits the hot wallets it touches, in currencies without a
+   * `maxBalance`, and names no sub-account (a reversal does): its credits may go to
+   * sub-accounts. Otherwise it takes the consolidating path.
    */
-  spread<R>(operation: Operation<R>, hot: readonly string[]): Operation<R> | null {
+  canSpread(operation: Operation<unknown>, hot: readonly string[]): boolean {
     const { legs } = operation;
-    if (legs === null) return null;
+    if (legs === null) return false;
     for (const leg of legs) {
       if (!hot.includes(leg.accountId)) {
-        if (this.#owners.has(leg.accountId)) return null;
+        if (this.#owners.has(leg.accountId)) return false;
         continue;
       }
-      if (!isCreditType(leg.type) || !spreadable(leg.currency)) return null;
+      if (!isCreditType(leg.type) || !spreadable(leg.currency)) return false;
     }
+    return true;
+  }
+
+  /**
+   * The operation (one {@link canSpread} allows) with the legs crediting each hot wallet moved
+   * to one of its sub-accounts: the one the hash of its scoped key picks (a random one without a
+   * key), unless `avoided` holds it, then a random one `avoided` does not hold.
+   */
+  spread<O extends Operation<unknown>>(
+    operation: O,
+    hot: readonly string[],
+    avoided: ReadonlySet<string>,
+  ): O {
     const chosen = new Map<string, string>();
     for (const accountId of hot) {
       const ids = this.#subAccounts.get(accountId)!;
       const seed = operation.scopedKey;
-      const index =
-        seed === null ? Math.floor(Math.random() * ids.length) : fnv1a(seed) % ids.length;
-      chosen.set(accountId, ids[index]!);
+      let id = ids[seed === null ? randomIndex(ids.length) : fnv1a(seed) % ids.length]!;
+      if (avoided.has(id)) {
+        const free = ids.filter((other) => !avoided.has(other));
+        if (free.length > 0) id = free[randomIndex(free.length)]!;
+      }
+      chosen.set(accountId, id);
     }
     const moved = (accountId: string) => chosen.get(accountId) ?? accountId;
     return {
       ...operation,
       accountIds: operation.accountIds.map(moved),
-      legs: legs.map((leg): Leg => ({ ...leg, accountId: moved(leg.accountId) })),
+      legs: operation.legs!.map((leg): Leg => ({ ...leg, accountId: moved(leg.accountId) })),
     };
   }
 
@@ -227,6 +243,10 @@ export class HotWallets {
  */
 function spreadable(currency: Currency): boolean {
   return currency.maxUnits === maxUnits(currency.scale);
+}
+
+function randomIndex(length: number): number {
+  return Math.floor(Math.random() * length);
 }
 
 /** 32-bit FNV-1a of a string's UTF-16 code units: cheap, stable across processes. */

@@ -331,19 +331,28 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     if (hot.empty) return runPrepared(prepareOperation(operation));
     const touched = hot.touched(operation.accountIds);
     if (touched.length === 0) return runPrepared(prepareOperation(operation));
-    const spread = hot.spread(operation, touched);
-    return spread === null
-      ? (runConsolidated(prepareOperation(operation), touched) as Promise<R>)
-      : runSpread(prepareOperation(spread), touched);
+    return hot.canSpread(operation, touched)
+      ? runSpread(prepareOperation(operation), touched)
+      : (runConsolidated(prepareOperation(operation), touched) as Promise<R>);
   }
 
   function runPrepared<R>(prepared: PreparedOperation<R>): Promise<R> {
-    if (coalescer) return coalescer.submit(prepared);
+    return coalescer ? coalescer.submit(prepared) : transactOne(prepared, false);
+  }
+
+  /**
+   * One operation in a transaction of its own. With `hop`, a second call of `decide` (the store
+   * retrying after a lost race, when the first attempt wrote nothing) throws {@link LOST_RACE}.
+   */
+  function transactOne<R>(prepared: PreparedOperation<R>, hop: boolean): Promise<R> {
+    let decided = false;
     return ledger.transact({
       accountIds: prepared.accountIds,
       idempotencyKeys: prepared.scopedKey === null ? [] : [prepared.scopedKey],
       recordKeys: prepared.recordKeys,
       decide(snapshot) {
+        if (hop && decided) throw LOST_RACE;
+        decided = true;
         const draft = new LedgerDraft(
           snapshot,
           clock(),
@@ -358,20 +367,33 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
   /**
    * A credit on sub-accounts. A sub-account is created on its first use: the first credit that
-   * finds one missing runs the consolidation, which creates them, and tries again.
+   * finds one missing runs the consolidation, which creates them, and tries again. A credit that
+   * loses a race (the store calls `decide` again, which it does only when the first attempt
+   * wrote nothing) moves to another sub-account at once, up to {@link MAX_HOPS} times, rather
+   * than backing off and waiting for the same one; after that the store retries as usual.
    */
   async function runSpread<R>(prepared: PreparedOperation<R>, touched: string[]): Promise<R> {
-    try {
-      return await runPrepared(prepared);
-    } catch (error) {
-      if (
-        !(error instanceof WalletNotFoundError) ||
-        hot.ownerOf(error.accountId) === error.accountId
-      ) {
-        throw error;
+    const avoided = new Set<string>();
+    for (let hops = 0; ; hops++) {
+      const spread = hot.spread(prepared, touched, avoided);
+      try {
+        return await (coalescer || hops === MAX_HOPS
+          ? runPrepared(spread)
+          : transactOne(spread, true));
+      } catch (error) {
+        if (error === LOST_RACE) {
+          for (const id of spread.accountIds) if (hot.ownerOf(id) !== id) avoided.add(id);
+          continue;
+        }
+        if (
+          !(error instanceof WalletNotFoundError) ||
+          hot.ownerOf(error.accountId) === error.accountId
+        ) {
+          throw error;
+        }
+        await runConsolidated(null, touched);
+        return runPrepared(spread);
       }
-      await runConsolidated(null, touched);
-      return runPrepared(prepared);
     }
   }
 
@@ -773,6 +795,15 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
   };
   return instrumented(service, options.instrumentation);
 }
+
+/** How many times a credit to a hot wallet moves to another sub-account after losing a race. */
+const MAX_HOPS = 3;
+
+/**
+ * Thrown by a spread credit's `decide` when the store calls it a second time (the first attempt
+ * lost a race and wrote nothing), so the credit moves to another sub-account.
+ */
+const LOST_RACE = new Error('lost the race for a sub-account');
 
 /** The records an operation that keeps none reads: shared, never changed. */
 const NO_RECORDS: readonly string[] = Object.freeze([]);

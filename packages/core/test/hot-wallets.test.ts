@@ -153,6 +153,52 @@ describe('hot wallets', () => {
     expect(report).toMatchObject({ ok: true, entries: 64 });
   });
 
+  it("move a credit that lost a race to another sub-account at once, and to the store's retries after three moves", async () => {
+    const memory = createMemoryLedger();
+    const tried: string[] = [];
+    let races = 0;
+    // A store that loses the race of each credit's first `races` attempts on a sub-account: it
+    // decides, drops the decision (as a conflicting write) and decides again, as a store retries.
+    const ledger: LedgerStore = {
+      ...memory,
+      transact: (transaction) => {
+        const sub = transaction.accountIds.find((id) => id.includes('#'));
+        if (sub === undefined || races === 0) return memory.transact(transaction);
+        tried.push(sub);
+        races--;
+        return memory.transact({
+          ...transaction,
+          decide(snapshot) {
+            transaction.decide(snapshot);
+            return transaction.decide(snapshot);
+          },
+        });
+      },
+    };
+    const wallets = service([{ accountId: 'house', subAccounts: 8 }], ledger);
+    await wallets.createWallet({ accountId: 'house' });
+    races = 1;
+    const moved = await wallets.addFunds({ accountId: 'house', amount: '2', idempotencyKey: 'a' });
+    expect(tried).toHaveLength(1);
+    expect(moved.accountId).not.toBe(tried[0]);
+    tried.length = 0;
+    races = 10;
+    const retried = await wallets.addFunds({
+      accountId: 'house',
+      amount: '3',
+      idempotencyKey: 'b',
+    });
+    // Three moves, each to a sub-account not tried before, then the store's own retry.
+    expect(tried).toHaveLength(4);
+    expect(new Set(tried).size).toBe(4);
+    expect(retried.accountId).toBe(tried[3]);
+    expect((await wallets.getFunds({ accountId: 'house' })).balances.GOLD).toBe('5.00');
+    expect(await wallets.verifyWallet({ accountId: 'house' })).toMatchObject({
+      ok: true,
+      entries: 2,
+    });
+  });
+
   it('report a broken sub-account chain by its id', async () => {
     const ledger = createMemoryLedger();
     const wallets = service([{ accountId: 'house', subAccounts: 2 }], ledger);

@@ -93,7 +93,7 @@ export interface HotAccountBenchOptions {
   processes?: number;
   /** How long each row trades; default 10 s. */
   runMs?: number;
-  /** Sub-accounts of the declared house; default 16. */
+  /** Sub-accounts of the declared house; default 32. */
   subAccounts?: number;
 }
 
@@ -276,7 +276,7 @@ export async function runHotAccountBench(
   const undeclared = await runRow(options, 'house-undeclared', null, before);
   const hot: HotWalletConfig = {
     accountId: 'house-hot',
-    subAccounts: options.subAccounts ?? 16,
+    subAccounts: options.subAccounts ?? 32,
   };
   const declared = await runRow(
     options,
@@ -288,11 +288,11 @@ export async function runHotAccountBench(
 }
 
 /**
- * The bench's set-up: the bar's (16 processes, 10 s a row, 16 sub-accounts) unless the
+ * The bench's set-up: the bar's (16 processes, 10 s a row) with 32 sub-accounts, unless the
  * environment varies it with `HOT_PROCESSES`, `HOT_RUN_MS` and `HOT_SUB_ACCOUNTS`.
  *
  * @example
- * const settings = hotAccountSettings(); // { processes: 16, runMs: 10000, subAccounts: 16 }
+ * const settings = hotAccountSettings(); // { processes: 16, runMs: 10000, subAccounts: 32 }
  */
 export function hotAccountSettings(): Required<
   Pick<HotAccountBenchOptions, 'processes' | 'runMs' | 'subAccounts'>
@@ -300,7 +300,7 @@ export function hotAccountSettings(): Required<
   return {
     processes: Number(process.env.HOT_PROCESSES ?? 16),
     runMs: Number(process.env.HOT_RUN_MS ?? 10_000),
-    subAccounts: Number(process.env.HOT_SUB_ACCOUNTS ?? 16),
+    subAccounts: Number(process.env.HOT_SUB_ACCOUNTS ?? 32),
   };
 }
 

@@ -35,5 +35,6 @@ export function ledgerWalletService(
     ...(history === undefined ? {} : { history }),
     currencies: config.currencies,
     ...(config.defaultCurrency === undefined ? {} : { defaultCurrency: config.defaultCurrency }),
+    ...(config.hotWallets === undefined ? {} : { hotWallets: config.hotWallets }),
   });
 }

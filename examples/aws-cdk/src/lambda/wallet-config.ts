@@ -1,4 +1,4 @@
-import type { CurrencyConfig } from '@wallet/core';
+import type { CurrencyConfig, HotWalletConfig } from '@wallet/core';
 import { ACCOUNT_SCOPES, type ApiToken, SCOPES, type Scope } from '@wallet/http';
 
 /**
@@ -101,6 +101,8 @@ export interface LedgerConfig {
   ledgerTable: string;
   currencies: CurrencyConfig[];
   defaultCurrency?: string;
+  /** Wallets every trade credits, declared hot (`WALLET_HOT_WALLETS`, JSON); none when unset. */
+  hotWallets?: HotWalletConfig[];
   /** DynamoDB Local's URL (`DYNAMODB_ENDPOINT`); unset on AWS. */
   dynamoDbEndpoint?: string;
 }
@@ -155,6 +157,9 @@ export function readLedgerConfig(env: Record<string, string | undefined>): Ledge
     currencies: json<CurrencyConfig[]>(env, 'WALLET_CURRENCIES'),
   };
   if (env.WALLET_DEFAULT_CURRENCY) config.defaultCurrency = env.WALLET_DEFAULT_CURRENCY;
+  if (env.WALLET_HOT_WALLETS) {
+    config.hotWallets = json<HotWalletConfig[]>(env, 'WALLET_HOT_WALLETS');
+  }
   if (env.DYNAMODB_ENDPOINT) config.dynamoDbEndpoint = env.DYNAMODB_ENDPOINT;
   return config;
 }
