@@ -53,6 +53,7 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
       ]),
     );
     vi.stubEnv('WALLET_IAM_CALLERS', JSON.stringify([{ arn: BACKEND_ROLE, scopes: ['admin'] }]));
+    vi.stubEnv('WALLET_HOT_WALLETS', JSON.stringify([{ accountId: 'house', subAccounts: 4 }]));
     api = (await import('../src/lambda/api.js')).handler;
     transformer = (await import('../src/lambda/transformer.js')).handler as typeof transformer;
   }, 120_000);
@@ -227,6 +228,48 @@ describe('the deployed Lambdas, locally on DynamoDB Local', () => {
       String(Math.floor(Date.parse(first.txTime) / 1000) + TTL_DAYS * 86_400),
     );
   }, 120_000);
+
+  it('takes trade fees into a hot house account on its sub-accounts, sums them and verifies every chain', async () => {
+    expect((await call('POST', '/v1/wallets', { accountId: 'house' })).status).toBe(201);
+    for (const accountId of ['buyer', 'seller']) {
+      expect((await call('POST', '/v1/wallets', { accountId })).status).toBe(201);
+    }
+    await call('POST', '/v1/wallets/buyer/add-funds', { amount: '100.00', currency: 'GOLD' });
+    const fees = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const trade = await call(
+        'POST',
+        '/v1/postings',
+        {
+          legs: [
+            { accountId: 'buyer', currency: 'GOLD', direction: 'debit', amount: '10.00' },
+            { accountId: 'seller', currency: 'GOLD', direction: 'credit', amount: '9.50' },
+            { accountId: 'house', currency: 'GOLD', direction: 'credit', amount: '0.50' },
+          ],
+        },
+        { 'idempotency-key': `trade-${i}` },
+      );
+      expect(trade.status).toBe(200);
+      fees.add(trade.body.legs[2].accountId);
+    }
+    expect([...fees].every((id) => id.startsWith('house#'))).toBe(true);
+    const house = await call('GET', '/v1/wallets/house');
+    expect(house).toMatchObject({
+      status: 200,
+      body: { accountId: 'house', balances: { GOLD: '3.00' } },
+    });
+    const payout = await call('POST', '/v1/wallets/house/withdraw-funds', {
+      amount: '3.00',
+      currency: 'GOLD',
+    });
+    expect(payout.body).toMatchObject({
+      accountId: 'house',
+      previousBalance: '3.00',
+      currentBalance: '0.00',
+    });
+    const verify = await call('GET', '/v1/wallets/house/verify');
+    expect(verify.body).toMatchObject({ ok: true, problems: [] });
+  });
 
   it('refuses callers IAM did not authenticate, and IAM callers that are not configured', async () => {
     const anonymous = await api(restApiEvent({ method: 'GET', path: '/v1/wallets/player-1' }));

@@ -58,6 +58,7 @@ describe('the DynamoDB wallet stack', () => {
     stack = new WalletStack(new App(), 'Wallet', {
       iamCallers: [{ arn: BACKEND, scopes: ['admin'] }, PLAYER],
       currencies: [{ code: 'GOLD', scale: 2 }],
+      hotWallets: [{ accountId: 'house', subAccounts: 16 }],
     });
     template = Template.fromStack(stack);
     ledgerId = logicalId(template, 'AWS::DynamoDB::Table', {
@@ -116,10 +117,13 @@ describe('the DynamoDB wallet stack', () => {
     });
   });
 
-  it('configures the API Lambda with the currencies and the IAM callers', () => {
+  it('configures the API Lambda with the currencies, the hot wallets and the IAM callers', () => {
     const api = functionWithVariable(template, 'WALLET_IAM_CALLERS');
     const variables = template.toJSON().Resources[api].Properties.Environment.Variables;
     expect(JSON.parse(variables.WALLET_CURRENCIES)).toEqual([{ code: 'GOLD', scale: 2 }]);
+    expect(JSON.parse(variables.WALLET_HOT_WALLETS)).toEqual([
+      { accountId: 'house', subAccounts: 16 },
+    ]);
     expect(JSON.parse(variables.WALLET_IAM_CALLERS)).toEqual([
       { arn: BACKEND, scopes: ['admin'] },
       PLAYER,
