@@ -6,6 +6,15 @@ import { type BuildOptions, buildSync } from 'esbuild';
 /** The directory holding the Lambda entry points. */
 const LAMBDA_DIR = join(import.meta.dirname, 'lambda');
 
+/**
+ * What the Lambda Node.js 22 runtime provides, so a bundle imports it instead of carrying it:
+ * the AWS SDK for JavaScript v3 (its `@smithy/*` parts come with the clients). The same default
+ * as CDK's `NodejsFunction` for Node 18 and later. A function then runs the runtime's SDK
+ * version, not the lockfile's; the example pins the runtime (`NODEJS_22_X`), and a bundle
+ * loaded elsewhere resolves these from a `node_modules` above it.
+ */
+const RUNTIME_MODULES = ['@aws-sdk/*'] as const;
+
 /** The example's Lambda functions, each `src/lambda/<name>.ts`. */
 export type LambdaName = 'api' | 'transformer' | 'firehose-journal' | 'digest-publisher';
 
@@ -25,6 +34,7 @@ export function lambdaBuildOptions(name: LambdaName, outfile: string): BuildOpti
     target: 'node22',
     format: 'esm',
     conditions: ['@wallet/source'],
+    external: [...RUNTIME_MODULES],
     minify: true,
     sourcemap: true,
     legalComments: 'none',

@@ -130,13 +130,13 @@ export function foundAccounts(fields: readonly FoundField[], found: unknown): st
  *
  * @example
  * const guard = accessGuard({ scope: 'debit', owns: [], ownsFound: ['found.accountId'] });
- * app.openapi({ ...route, middleware: [auth.authenticate, guard.before] }, async (c) => {
+ * registerRoute(app, route, async (c) => {
  *   guard.after(c);
  *   await guard.found(c, () => service.getHold({ holdId }));
  *   const result = await service.releaseHold({ holdId });
  *   guard.finish(c);
  *   return c.json(result, 200);
- * });
+ * }, [auth.authenticate, guard.before]);
  */
 export function accessGuard(access: RouteAccess): AccessGuard {
   const pathFields = access.owns.filter((field) => field.startsWith('path.'));

@@ -1,4 +1,3 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import {
   type AmountInput,
   isWalletError,
@@ -6,7 +5,7 @@ import {
   type WalletErrorDetails,
   type WalletService,
 } from '@wallet/core';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { accessGuard, type RouteAccess } from './access.js';
 import type { Auth, Principal } from './auth.js';
@@ -255,7 +254,7 @@ function sampleWording(error: unknown, accountId: string, amount?: unknown): unk
  * registerServerlessWalletRoutes(app, { service, auth, currency: 'GOLD' });
  */
 export function registerServerlessWalletRoutes(
-  app: OpenAPIHono<WalletApiEnv>,
+  app: Hono<WalletApiEnv>,
   { service, auth, currency }: { service: WalletService; auth: Auth; currency: string },
 ): void {
   function route(

@@ -7,7 +7,7 @@ import type { WalletLambdaContext, WalletLambdaEvent } from './lambda.js';
  * leaves for later middleware. On Node the Lambda bindings are absent.
  *
  * @example
- * const app = new OpenAPIHono<WalletApiEnv>();
+ * const app = new Hono<WalletApiEnv>();
  */
 export interface WalletApiEnv {
   Bindings: {

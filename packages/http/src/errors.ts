@@ -4,7 +4,6 @@ import {
   type WalletErrorCode,
   type WalletErrorDetails,
 } from '@wallet/core';
-import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
@@ -116,13 +115,6 @@ export interface ErrorReply {
   headers?: Readonly<Record<string, string>>;
 }
 
-// Hono raises these itself: a body its JSON validator cannot parse, a content type a route
-// does not declare. Its messages are replaced by ones in the API's own voice.
-const HTTP_EXCEPTIONS: Partial<Record<number, { code: ApiErrorCode; message: string }>> = {
-  400: { code: 'VALIDATION_ERROR', message: 'the request body is not valid JSON' },
-  415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body must be application/json' },
-};
-
 /**
  * Turns anything a request threw into the response the client sees. Unknown errors become a
  * generic 500 `INTERNAL_ERROR`: their message and stack may hold internals, so they are only
@@ -144,11 +136,6 @@ export function errorReply(error: unknown): ErrorReply {
   if (isWalletError(error)) {
     const status = WALLET_ERROR_STATUS[error.code] ?? 500;
     return { status, body: errorBody(error.code, error.message, error.details) };
-  }
-  const known = error instanceof HTTPException ? HTTP_EXCEPTIONS[error.status] : undefined;
-  if (known) {
-    const status = (error as HTTPException).status as ContentfulStatusCode;
-    return { status, body: errorBody(known.code, known.message) };
   }
   return { status: 500, body: errorBody('INTERNAL_ERROR', 'internal error') };
 }

@@ -1,12 +1,13 @@
-import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
 import { type HoldResult, isWalletError, type WalletService } from '@wallet/core';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { accessGuard } from './access.js';
 import type { Auth, Principal } from './auth.js';
 import type { WalletApiEnv } from './context.js';
 import { ApiError } from './errors.js';
 import { keyOptions } from './idempotency-options.js';
 import type { OpenApiDocument } from './openapi.js';
+import { registerRoute } from './register-route.js';
+import type { RequestTarget, RouteConfig, Validated } from './route-config.js';
 import {
   accessOf,
   addFundsRoute,
@@ -35,28 +36,8 @@ import {
   withdrawFundsRoute,
 } from './routes.js';
 
-/** What a route's schemas validated for one part of the request. */
-type Validated<
-  R extends RouteConfig,
-  T extends 'json' | 'param' | 'query' | 'header',
-> = T extends 'json'
-  ? R['request'] extends {
-      body: { content: { 'application/json': { schema: infer S extends z.ZodType } } };
-    }
-    ? z.output<S>
-    : never
-  : R['request'] extends {
-        [K in T extends 'param'
-          ? 'params'
-          : T extends 'query'
-            ? 'query'
-            : 'headers']: infer S extends z.ZodType;
-      }
-    ? z.output<S>
-    : never;
-
 /** The validated `target` of the request, typed by the route's schemas. */
-function valid<R extends RouteConfig, T extends 'json' | 'param' | 'query' | 'header'>(
+function valid<R extends RouteConfig, T extends RequestTarget>(
   c: Context<WalletApiEnv>,
   _route: R,
   target: T,
@@ -90,7 +71,7 @@ type FoundCheck = (lookup: () => unknown) => Promise<void>;
  * registerWalletRoutes(app, { service, auth, document });
  */
 export function registerWalletRoutes(
-  app: OpenAPIHono<WalletApiEnv>,
+  app: Hono<WalletApiEnv>,
   {
     service,
     auth,
@@ -113,24 +94,21 @@ export function registerWalletRoutes(
     const access = accessOf(route);
     if (!access) throw new Error(`route ${route.path} declares no access rule`);
     const guard = accessGuard(access);
-    const register = app.openapi as unknown as (
-      route: RouteConfig,
-      handler: (c: Context<WalletApiEnv>) => Promise<Response>,
-    ) => void;
-    register.call(app, { ...route, middleware: [auth.authenticate, guard.before] }, async (c) => {
+    const checked = async (c: Context<WalletApiEnv>) => {
       const response = await handler(c, guard.after(c), (lookup) => guard.found(c, lookup));
       guard.finish(c);
       return response;
-    });
+    };
+    registerRoute(app, route, checked, [auth.authenticate, guard.before]);
   }
 
   const readHold = holdReader(service);
   /** The hold a request names, for the `found` check (undefined when it cannot be read). */
   const holdOf = (holdId: string) => () => readHold?.(holdId);
 
-  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+  registerRoute(app, healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
 
-  app.openapi(openApiRoute, (c) => c.json(document(), 200));
+  registerRoute(app, openApiRoute, (c) => c.json(document(), 200));
 
   guarded(callerRoute, async (c, principal) =>
     c.json(

@@ -1,6 +1,8 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from './body-limit.js';
+import type { ParameterSchema, ResponseConfig, RouteConfig } from './route-config.js';
 import { ROUTES } from './routes.js';
+import { schemaDocs } from './schema-doc.js';
 
 /**
  * An OpenAPI 3.1 document, as JSON.
@@ -45,6 +47,119 @@ export interface OpenApiDocumentOptions {
   }[];
 }
 
+/** A JSON Schema as `z.toJSONSchema` writes it. */
+type JsonSchema = Record<string, unknown>;
+
+const COMPONENT = '#/components/schemas/';
+
+/** Where the named schemas go, by name, as the document's `components.schemas`. */
+type Components = Record<string, JsonSchema>;
+
+/**
+ * The JSON Schema (draft 2020-12, OpenAPI 3.1's) of `schema`, with its {@link SchemaDoc}s; a
+ * named schema, wherever it appears, becomes a `$ref` to its component, which is added to
+ * `components`. Every schema is written as input, what a caller sends or reads: the responses
+ * are the service's objects as they are, never parsed on the way out, so the document must
+ * not promise that they carry no other member (`z.object`'s output would).
+ */
+function jsonSchema(schema: z.ZodMiniType, components: Components): JsonSchema {
+  const { $schema, $defs, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    metadata: schemaDocs,
+  }) as JsonSchema & { $defs?: Components };
+  for (const [name, definition] of Object.entries($defs ?? {})) {
+    components[name] = toComponentRefs(definition) as JsonSchema;
+  }
+  return toComponentRefs(json) as JsonSchema;
+}
+
+/** `value` with every `#/$defs/X` reference pointed at `#/components/schemas/X`. */
+function toComponentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toComponentRefs);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      key === '$ref' && typeof item === 'string'
+        ? item.replace('#/$defs/', COMPONENT)
+        : toComponentRefs(item),
+    ]),
+  );
+}
+
+/** One parameter a member of a path, query or header schema stands for. */
+function parameters(
+  schema: ParameterSchema | undefined,
+  where: 'path' | 'query' | 'header',
+  components: Components,
+): JsonSchema[] {
+  if (!schema) return [];
+  const object = jsonSchema(schema, components) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(object.properties).map(([name, property]) => ({
+    schema: property,
+    required: object.required?.includes(name) ?? false,
+    ...(property.description === undefined ? {} : { description: property.description }),
+    name,
+    in: where,
+  }));
+}
+
+/** The OpenAPI response object of one response a route declares. */
+function responseObject(response: ResponseConfig, components: Components): JsonSchema {
+  return {
+    description: response.description,
+    ...(response.headers === undefined ? {} : { headers: response.headers }),
+    content: {
+      'application/json': {
+        schema: jsonSchema(response.content['application/json'].schema, components),
+      },
+    },
+  };
+}
+
+/** The OpenAPI operation of one route. */
+function operation(route: RouteConfig, components: Components): JsonSchema {
+  const { request } = route;
+  const parameterList = [
+    ...parameters(request?.params, 'path', components),
+    ...parameters(request?.query, 'query', components),
+    ...parameters(request?.headers, 'header', components),
+  ];
+  const body = request?.body;
+  return {
+    operationId: route.operationId,
+    tags: route.tags,
+    summary: route.summary,
+    ...(route.description === undefined ? {} : { description: route.description }),
+    security: route.security,
+    ...(route['x-wallet-access'] === undefined
+      ? {}
+      : { 'x-wallet-access': route['x-wallet-access'] }),
+    ...(parameterList.length === 0 ? {} : { parameters: parameterList }),
+    ...(body === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: body.required,
+            content: {
+              'application/json': {
+                schema: jsonSchema(body.content['application/json'].schema, components),
+              },
+            },
+          },
+        }),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).flatMap(([status, response]) =>
+        response === undefined ? [] : [[status, responseObject(response, components)]],
+      ),
+    ),
+  };
+}
+
 /**
  * Builds the OpenAPI 3.1 document of the wallet API from the same route schemas that validate
  * requests. Needs no service: use it to publish the contract or generate clients at build time.
@@ -54,16 +169,13 @@ export interface OpenApiDocumentOptions {
  * writeFileSync('openapi.json', JSON.stringify(buildOpenApiDocument(), null, 2));
  */
 export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDocument {
-  // A bare OpenAPIHono only as the holder of a registry and its 3.1 generator: no handlers.
-  const holder = new OpenAPIHono();
-  for (const route of ROUTES) holder.openAPIRegistry.registerPath(route);
-  holder.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description:
-      'A token configured on the API. Its scopes are read, credit, debit, transfer, exchange and admin (admin implies the others); it may be limited to one account.',
-  });
-  const document = holder.getOpenAPI31Document({
+  const components: Components = {};
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of ROUTES) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = operation(route, components);
+  }
+  return {
     openapi: '3.1.0',
     info: {
       title: options.title ?? 'Wallet API',
@@ -71,6 +183,17 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
       description: `In-game currency wallets. JSON in and out; amounts are decimal strings. Bodies are at most ${MAX_BODY_BYTES} bytes. Errors are \`{ "error": { "code", "message", "details"? } }\`.`,
     },
     ...(options.servers ? { servers: options.servers } : {}),
-  });
-  return document as unknown as OpenApiDocument;
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A token configured on the API. Its scopes are read, credit, debit, transfer, exchange and admin (admin implies the others); it may be limited to one account.',
+        },
+      },
+      schemas: components,
+    },
+    paths,
+  };
 }

@@ -1,5 +1,6 @@
-import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import * as z from 'zod/mini';
 import type { RouteAccess } from './access.js';
+import type { ResponseConfig, RouteConfig } from './route-config.js';
 import {
   AccountParams,
   Caller,
@@ -40,7 +41,7 @@ import {
   WalletPage,
 } from './schemas.js';
 
-// Every route of the API, declared once: OpenAPIHono validates requests with these schemas, the
+// Every route of the API, declared once: the validator checks requests with these schemas, the
 // OpenAPI document is generated from them, and each route's `security` requirement names the
 // one scope the auth middleware enforces for it.
 
@@ -66,15 +67,7 @@ const ERROR_DESCRIPTIONS = {
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-// Spelled out rather than taken from RouteConfig, whose type names modules of transitive
-// dependencies that declaration output cannot reference.
-interface ErrorResponseConfig {
-  description: string;
-  headers: typeof requestIdHeader;
-  content: { 'application/json': { schema: typeof ErrorResponse } };
-}
-
-function errors(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, ErrorResponseConfig>> {
+function errors(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, ResponseConfig>> {
   return describedErrors({}, ...statuses);
 }
 
@@ -82,8 +75,8 @@ function errors(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, ErrorRe
 function describedErrors(
   descriptions: Partial<Record<ErrorStatus, string>>,
   ...statuses: ErrorStatus[]
-): Partial<Record<ErrorStatus, ErrorResponseConfig>> {
-  const responses: Partial<Record<ErrorStatus, ErrorResponseConfig>> = {};
+): Partial<Record<ErrorStatus, ResponseConfig>> {
+  const responses: Partial<Record<ErrorStatus, ResponseConfig>> = {};
   for (const status of [...statuses, 500] as ErrorStatus[]) {
     responses[status] = {
       description: descriptions[status] ?? ERROR_DESCRIPTIONS[status],
@@ -94,17 +87,17 @@ function describedErrors(
   return responses;
 }
 
-function ok<T extends z.ZodType>(description: string, schema: T) {
+function ok<T extends z.ZodMiniType>(description: string, schema: T) {
   return { description, headers: requestIdHeader, content: { 'application/json': { schema } } };
 }
 
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
+const jsonBody = <T extends z.ZodMiniType>(schema: T) => ({
   required: true,
   content: { 'application/json': { schema } },
 });
 
 /** A body whose members are all optional: left out (no body, no content type), it is `{}`. */
-const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
+const optionalJsonBody = <T extends z.ZodMiniType>(schema: T) => ({
   required: false,
   content: { 'application/json': { schema } },
 });
@@ -114,7 +107,7 @@ const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
  * scope), a sentence of its description, and the `x-wallet-access` extension the access guard
  * reads, so the rule is written once.
  */
-function guardedRoute<const R extends Omit<RouteConfig, 'security'>>(
+function guardedRoute<const R extends Omit<RouteConfig, 'security' | 'x-wallet-access'>>(
   access: RouteAccess,
   route: R,
 ) {
@@ -140,12 +133,17 @@ function guardedRoute<const R extends Omit<RouteConfig, 'security'>>(
   ]
     .filter(Boolean)
     .join('\n\n');
-  return createRoute({
+  return {
     ...route,
     description,
     security: [{ bearerAuth: access.scope === null ? [] : [access.scope] }],
     'x-wallet-access': access,
-  });
+  };
+}
+
+/** A route anyone may call: no `security` requirement, no access rule. */
+function publicRoute<const R extends Omit<RouteConfig, 'security' | 'x-wallet-access'>>(route: R) {
+  return { ...route, security: [] } satisfies RouteConfig;
 }
 
 /** Read routes that name a wallet. */
@@ -158,7 +156,7 @@ const WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const;
  * offers only what it allows.
  *
  * @example
- * app.openapi(callerRoute, handler);
+ * registerRoute(app, callerRoute, handler, [auth.authenticate, guard.before]);
  */
 export const callerRoute = guardedRoute(
   { scope: null, owns: [] },
@@ -179,7 +177,7 @@ export const callerRoute = guardedRoute(
  * `POST /v1/wallets` (admin).
  *
  * @example
- * app.openapi(createWalletRoute, handler);
+ * registerRoute(app, createWalletRoute, handler, [auth.authenticate, guard.before]);
  */
 export const createWalletRoute = guardedRoute(
   { scope: 'admin', owns: ['body.accountId'] },
@@ -201,7 +199,7 @@ export const createWalletRoute = guardedRoute(
  * `GET /v1/wallets/{accountId}` (read).
  *
  * @example
- * app.openapi(getWalletRoute, handler);
+ * registerRoute(app, getWalletRoute, handler, [auth.authenticate, guard.before]);
  */
 export const getWalletRoute = guardedRoute(
   { scope: 'read', owns: ['path.accountId'] },
@@ -220,7 +218,7 @@ export const getWalletRoute = guardedRoute(
  * `POST /v1/wallets/{accountId}/add-funds` (credit).
  *
  * @example
- * app.openapi(addFundsRoute, handler);
+ * registerRoute(app, addFundsRoute, handler, [auth.authenticate, guard.before]);
  */
 export const addFundsRoute = guardedRoute(
   { scope: 'credit', owns: ['path.accountId'] },
@@ -239,7 +237,7 @@ export const addFundsRoute = guardedRoute(
  * `POST /v1/wallets/{accountId}/withdraw-funds` (debit).
  *
  * @example
- * app.openapi(withdrawFundsRoute, handler);
+ * registerRoute(app, withdrawFundsRoute, handler, [auth.authenticate, guard.before]);
  */
 export const withdrawFundsRoute = guardedRoute(
   { scope: 'debit', owns: ['path.accountId'] },
@@ -258,7 +256,7 @@ export const withdrawFundsRoute = guardedRoute(
  * `POST /v1/transfers` (transfer; an account-limited token may only send from its account).
  *
  * @example
- * app.openapi(transferRoute, handler);
+ * registerRoute(app, transferRoute, handler, [auth.authenticate, guard.before]);
  */
 export const transferRoute = guardedRoute(
   { scope: 'transfer', owns: ['body.fromAccountId'] },
@@ -280,7 +278,7 @@ export const transferRoute = guardedRoute(
  * `POST /v1/wallets/{accountId}/exchange` (exchange; `to.amount` needs admin).
  *
  * @example
- * app.openapi(exchangeRoute, handler);
+ * registerRoute(app, exchangeRoute, handler, [auth.authenticate, guard.before]);
  */
 export const exchangeRoute = guardedRoute(
   { scope: 'exchange', owns: ['path.accountId'], adminIf: ['body.to.amount'] },
@@ -302,7 +300,7 @@ export const exchangeRoute = guardedRoute(
  * `GET /v1/wallets/{accountId}/transactions` (read).
  *
  * @example
- * app.openapi(historyRoute, handler);
+ * registerRoute(app, historyRoute, handler, [auth.authenticate, guard.before]);
  */
 export const historyRoute = guardedRoute(
   { scope: 'read', owns: ['path.accountId'] },
@@ -321,7 +319,7 @@ export const historyRoute = guardedRoute(
  * `GET /v1/wallets/{accountId}/verify` (admin).
  *
  * @example
- * app.openapi(verifyRoute, handler);
+ * registerRoute(app, verifyRoute, handler, [auth.authenticate, guard.before]);
  */
 export const verifyRoute = guardedRoute(
   { scope: 'admin', owns: ['path.accountId'] },
@@ -346,7 +344,7 @@ export const verifyRoute = guardedRoute(
  * digest or a proof kept outside the ledger.
  *
  * @example
- * app.openapi(verifyAgainstDigestRoute, handler);
+ * registerRoute(app, verifyAgainstDigestRoute, handler, [auth.authenticate, guard.before]);
  */
 export const verifyAgainstDigestRoute = guardedRoute(
   { scope: 'admin', owns: ['path.accountId'] },
@@ -370,7 +368,7 @@ export const verifyAgainstDigestRoute = guardedRoute(
  * `GET /v1/wallets/{accountId}/proof` (read): the proof of a wallet's head in a digest.
  *
  * @example
- * app.openapi(proofRoute, handler);
+ * registerRoute(app, proofRoute, handler, [auth.authenticate, guard.before]);
  */
 export const proofRoute = guardedRoute(
   { scope: 'read', owns: ['path.accountId'] },
@@ -400,7 +398,7 @@ export const proofRoute = guardedRoute(
  * `POST /v1/digests` (admin): reads every wallet's head into a digest and stores it.
  *
  * @example
- * app.openapi(createDigestRoute, handler);
+ * registerRoute(app, createDigestRoute, handler, [auth.authenticate, guard.before]);
  */
 export const createDigestRoute = guardedRoute(
   { scope: 'admin', owns: [] },
@@ -423,7 +421,7 @@ export const createDigestRoute = guardedRoute(
  * `GET /v1/digests` (admin): the digests the ledger stores, newest first.
  *
  * @example
- * app.openapi(listDigestsRoute, handler);
+ * registerRoute(app, listDigestsRoute, handler, [auth.authenticate, guard.before]);
  */
 export const listDigestsRoute = guardedRoute(
   { scope: 'admin', owns: [] },
@@ -451,7 +449,7 @@ export const listDigestsRoute = guardedRoute(
  * `GET /v1/digests/{digestId}` (admin).
  *
  * @example
- * app.openapi(getDigestRoute, handler);
+ * registerRoute(app, getDigestRoute, handler, [auth.authenticate, guard.before]);
  */
 export const getDigestRoute = guardedRoute(
   { scope: 'admin', owns: [] },
@@ -479,7 +477,7 @@ export const getDigestRoute = guardedRoute(
  * `GET /v1/wallets` (admin): wallets by account id, optionally those with a prefix.
  *
  * @example
- * app.openapi(listWalletsRoute, handler);
+ * registerRoute(app, listWalletsRoute, handler, [auth.authenticate, guard.before]);
  */
 export const listWalletsRoute = guardedRoute(
   { scope: 'admin', owns: [] },
@@ -502,7 +500,7 @@ export const listWalletsRoute = guardedRoute(
  * transaction with an entry on its account).
  *
  * @example
- * app.openapi(getTransactionRoute, handler);
+ * registerRoute(app, getTransactionRoute, handler, [auth.authenticate, guard.before]);
  */
 export const getTransactionRoute = guardedRoute(
   { scope: 'read', owns: [], ownsFound: ['found.entries.accountId'] },
@@ -526,7 +524,7 @@ export const getTransactionRoute = guardedRoute(
  * `POST /v1/transactions/{transactionId}/reverse` (admin).
  *
  * @example
- * app.openapi(reverseRoute, handler);
+ * registerRoute(app, reverseRoute, handler, [auth.authenticate, guard.before]);
  */
 export const reverseRoute = guardedRoute(
   { scope: 'admin', owns: [] },
@@ -560,7 +558,7 @@ export const reverseRoute = guardedRoute(
  * `POST /v1/wallets/{accountId}/holds` (debit).
  *
  * @example
- * app.openapi(placeHoldRoute, handler);
+ * registerRoute(app, placeHoldRoute, handler, [auth.authenticate, guard.before]);
  */
 export const placeHoldRoute = guardedRoute(
   { scope: 'debit', owns: ['path.accountId'] },
@@ -587,7 +585,7 @@ export const placeHoldRoute = guardedRoute(
  * `GET /v1/holds/{holdId}` (read; a caller limited to one account reads only its own holds).
  *
  * @example
- * app.openapi(getHoldRoute, handler);
+ * registerRoute(app, getHoldRoute, handler, [auth.authenticate, guard.before]);
  */
 export const getHoldRoute = guardedRoute(
   { scope: 'read', owns: [], ownsFound: ['found.accountId'] },
@@ -612,7 +610,7 @@ export const getHoldRoute = guardedRoute(
  * own holds, and never to another wallet).
  *
  * @example
- * app.openapi(captureHoldRoute, handler);
+ * registerRoute(app, captureHoldRoute, handler, [auth.authenticate, guard.before]);
  */
 export const captureHoldRoute = guardedRoute(
   {
@@ -652,7 +650,7 @@ export const captureHoldRoute = guardedRoute(
  * own holds).
  *
  * @example
- * app.openapi(releaseHoldRoute, handler);
+ * registerRoute(app, releaseHoldRoute, handler, [auth.authenticate, guard.before]);
  */
 export const releaseHoldRoute = guardedRoute(
   { scope: 'debit', owns: [], ownsFound: ['found.accountId'] },
@@ -685,7 +683,7 @@ export const releaseHoldRoute = guardedRoute(
  * `POST /v1/postings` (admin): 2 to 16 balanced legs, all or nothing.
  *
  * @example
- * app.openapi(postingRoute, handler);
+ * registerRoute(app, postingRoute, handler, [auth.authenticate, guard.before]);
  */
 export const postingRoute = guardedRoute(
   { scope: 'admin', owns: [] },
@@ -709,15 +707,14 @@ export const postingRoute = guardedRoute(
  * `GET /healthz` (no auth): the process answers. It does not probe the store.
  *
  * @example
- * app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+ * registerRoute(app, healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
  */
-export const healthRoute = createRoute({
+export const healthRoute = publicRoute({
   method: 'get',
   path: '/healthz',
   operationId: 'health',
   tags: ['meta'],
   summary: 'Liveness',
-  security: [],
   responses: { 200: ok('The process is serving.', Health) },
 });
 
@@ -725,15 +722,14 @@ export const healthRoute = createRoute({
  * `GET /openapi.json` (no auth): the OpenAPI 3.1 document of this API.
  *
  * @example
- * app.openapi(openApiRoute, (c) => c.json(document, 200));
+ * registerRoute(app, openApiRoute, (c) => c.json(document, 200));
  */
-export const openApiRoute = createRoute({
+export const openApiRoute = publicRoute({
   method: 'get',
   path: '/openapi.json',
   operationId: 'openapi',
   tags: ['meta'],
   summary: 'This document',
-  security: [],
   responses: {
     200: {
       description: 'The OpenAPI 3.1 document.',
@@ -746,9 +742,9 @@ export const openApiRoute = createRoute({
  * Every route, in the order of the document.
  *
  * @example
- * for (const route of ROUTES) registry.registerPath(route);
+ * const operationIds = ROUTES.map((route) => route.operationId);
  */
-export const ROUTES = [
+export const ROUTES: readonly RouteConfig[] = [
   healthRoute,
   openApiRoute,
   callerRoute,
@@ -773,7 +769,7 @@ export const ROUTES = [
   createDigestRoute,
   listDigestsRoute,
   getDigestRoute,
-] as const;
+];
 
 /**
  * The access rule a route declares, or `undefined` for a public route.
@@ -782,5 +778,5 @@ export const ROUTES = [
  * accessOf(addFundsRoute)?.scope; // 'credit'
  */
 export function accessOf(route: RouteConfig): RouteAccess | undefined {
-  return (route as { 'x-wallet-access'?: RouteAccess })['x-wallet-access'];
+  return route['x-wallet-access'];
 }

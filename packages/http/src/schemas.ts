@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import {
   ENTRY_TYPES,
   MAX_HOLD_SECONDS,
@@ -7,7 +6,9 @@ import {
   type Metadata,
   MIN_POSTING_LEGS,
 } from '@wallet/core';
+import * as z from 'zod/mini';
 import { API_ERROR_CODES } from './errors.js';
+import { documented } from './schema-doc.js';
 
 // The request schemas check JSON types and shapes only. The domain rules (account id pattern,
 // amount format and scale, currency codes, limits) are core's, so the API answers exactly what
@@ -20,53 +21,68 @@ const AMOUNT_PATTERN = '^(0|[1-9][0-9]{0,17})(\\.[0-9]+)?$';
 const CURRENCY_PATTERN = '^[A-Z][A-Z0-9_]{1,15}$';
 const DECIMAL_PATTERN = '^-?[0-9]+(\\.[0-9]+)?$';
 
-const accountId = z.string().openapi({
+const accountId = documented(z.string(), {
   pattern: ACCOUNT_ID_PATTERN,
   description: '1 to 128 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit.',
   example: 'player-1',
 });
 
-const amount = z
-  .union([
-    z.string().openapi({ pattern: AMOUNT_PATTERN, example: '10.50' }),
-    z.number().openapi({ exclusiveMinimum: 0, example: 10.5 }),
-  ])
-  .openapi('AmountInput', {
+const amount = documented(
+  z.union([
+    documented(z.string(), { pattern: AMOUNT_PATTERN, example: '10.50' }),
+    documented(z.number(), { exclusiveMinimum: 0, example: 10.5 }),
+  ]),
+  {
+    id: 'AmountInput',
     description:
       "A positive exact decimal with at most the currency's scale of fraction digits and 18 integer digits. Prefer a string; a JSON number is accepted when it is exactly representable (at most 2^53) and prints as a plain decimal.",
-  });
+  },
+);
 
-const currency = z.string().openapi({ pattern: CURRENCY_PATTERN, example: 'GOLD' });
+const currency = documented(z.string(), { pattern: CURRENCY_PATTERN, example: 'GOLD' });
 
-const decimal = z.string().openapi({
+const decimal = documented(z.string(), {
   pattern: DECIMAL_PATTERN,
   description: "An exact decimal with exactly the currency's scale of fraction digits.",
   example: '10.50',
 });
 
-const timestamp = z.string().openapi({ format: 'date-time', example: '2030-01-01T00:00:00.000Z' });
+const timestamp = documented(z.string(), {
+  format: 'date-time',
+  example: '2030-01-01T00:00:00.000Z',
+});
 
-// JSON.parse only yields JSON values, so a parsed object is Metadata; the OpenAPI generator
-// cannot describe a recursive JSON schema, hence a looser runtime schema under the precise type.
-const metadata = z
-  .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
-  .openapi({
+// JSON.parse only yields JSON values, so a parsed object is Metadata; a recursive JSON schema
+// would only lengthen the document, hence a looser runtime schema under the precise type.
+const metadata = documented(
+  z.record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' }),
+  {
     description:
       'Free-form JSON object, at most 4096 bytes as canonical JSON; every name and string well-formed Unicode without U+0000.',
     example: { orderId: 'A-1001' },
-  }) as unknown as z.ZodType<Metadata>;
+  },
+) as unknown as z.ZodMiniType<Metadata>;
 
 const IDEMPOTENCY_KEY_DOC =
   '1 to 255 printable ASCII characters (0x21 to 0x7E). Scoped to the wallet the call debits (for a credit, the wallet credited); an account-limited token has a namespace of its own.';
 
-const idempotencyKey = z
-  .string({ error: 'idempotencyKey must be 1 to 255 printable ASCII characters (0x21 to 0x7E)' })
-  .openapi({
+const idempotencyKey = documented(
+  z.string({ error: 'idempotencyKey must be 1 to 255 printable ASCII characters (0x21 to 0x7E)' }),
+  {
     minLength: 1,
     maxLength: 255,
     pattern: '^[\\x21-\\x7E]{1,255}$',
     description: `${IDEMPOTENCY_KEY_DOC} Also accepted as the \`Idempotency-Key\` header; sent both ways, the two must be equal.`,
-  });
+  },
+);
+
+/** A query's page size: text of digits (core checks the range), a number in the document. */
+const limit = documented(
+  z.optional(
+    z.string().check(z.regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })),
+  ),
+  { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+);
 
 /**
  * The path parameters of every `/v1/wallets/{accountId}...` route.
@@ -74,9 +90,7 @@ const idempotencyKey = z
  * @example
  * AccountParams.parse({ accountId: 'player-1' });
  */
-export const AccountParams = z.object({
-  accountId: accountId.openapi({ param: { name: 'accountId', in: 'path' } }),
-});
+export const AccountParams = z.object({ accountId });
 
 /**
  * `POST /v1/wallets` body.
@@ -84,9 +98,10 @@ export const AccountParams = z.object({
  * @example
  * CreateWalletBody.parse({ accountId: 'player-1', metadata: { region: 'eu' } });
  */
-export const CreateWalletBody = z
-  .strictObject({ accountId, metadata: metadata.nullish() })
-  .openapi('CreateWalletRequest');
+export const CreateWalletBody = documented(
+  z.strictObject({ accountId, metadata: z.nullish(metadata) }),
+  { id: 'CreateWalletRequest' },
+);
 
 /**
  * `add-funds` and `withdraw-funds` body.
@@ -94,14 +109,15 @@ export const CreateWalletBody = z
  * @example
  * FundsBody.parse({ amount: '10.50', currency: 'GOLD' });
  */
-export const FundsBody = z
-  .strictObject({
+export const FundsBody = documented(
+  z.strictObject({
     amount,
-    currency: currency.nullish(),
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('FundsRequest');
+    currency: z.nullish(currency),
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'FundsRequest' },
+);
 
 /**
  * `POST /v1/transfers` body.
@@ -109,28 +125,30 @@ export const FundsBody = z
  * @example
  * TransferBody.parse({ fromAccountId: 'p1', toAccountId: 'p2', amount: '5' });
  */
-export const TransferBody = z
-  .strictObject({
+export const TransferBody = documented(
+  z.strictObject({
     fromAccountId: accountId,
     toAccountId: accountId,
     amount,
-    currency: currency.nullish(),
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('TransferRequest');
+    currency: z.nullish(currency),
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'TransferRequest' },
+);
 
-const exchangeLeg = z.strictObject({ currency, amount }).openapi('ExchangeLegInput');
+const exchangeLeg = documented(z.strictObject({ currency, amount }), { id: 'ExchangeLegInput' });
 
-const exchangeTarget = z
-  .strictObject({
+const exchangeTarget = documented(
+  z.strictObject({
     currency,
-    amount: amount.nullish().openapi({
+    amount: documented(z.nullish(amount), {
       description:
         "Absent: `from.amount` times the configured rate, rounded down to this currency's scale. Given: credited as it is, which needs the `admin` scope.",
     }),
-  })
-  .openapi('ExchangeTargetInput');
+  }),
+  { id: 'ExchangeTargetInput' },
+);
 
 /**
  * `POST /v1/wallets/{accountId}/exchange` body: `to.amount` absent exchanges at the configured
@@ -139,14 +157,15 @@ const exchangeTarget = z
  * @example
  * ExchangeBody.parse({ from: { currency: 'GEMS', amount: '8' }, to: { currency: 'GOLD' } });
  */
-export const ExchangeBody = z
-  .strictObject({
+export const ExchangeBody = documented(
+  z.strictObject({
     from: exchangeLeg,
     to: exchangeTarget,
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('ExchangeRequest');
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'ExchangeRequest' },
+);
 
 const IDENTIFIER_DOC = '1 to 64 printable ASCII characters (the SDK makes UUIDs).';
 
@@ -157,8 +176,7 @@ const IDENTIFIER_DOC = '1 to 64 printable ASCII characters (the SDK makes UUIDs)
  * TransactionParams.parse({ transactionId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
  */
 export const TransactionParams = z.object({
-  transactionId: z.string().openapi({
-    param: { name: 'transactionId', in: 'path' },
+  transactionId: documented(z.string(), {
     description:
       'The `holdId` placeHold answered: a UUID, `~`, and the account id of the wallet holding it.',
     example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1',
@@ -172,8 +190,7 @@ export const TransactionParams = z.object({
  * HoldParams.parse({ holdId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
  */
 export const HoldParams = z.object({
-  holdId: z.string().openapi({
-    param: { name: 'holdId', in: 'path' },
+  holdId: documented(z.string(), {
     description: IDENTIFIER_DOC,
     example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
   }),
@@ -186,25 +203,28 @@ export const HoldParams = z.object({
  * @example
  * ReverseBody.parse({ reason: 'app store refund 4471' });
  */
-export const ReverseBody = z
-  .strictObject({
-    amount: amount.nullish().openapi({
+export const ReverseBody = documented(
+  z.strictObject({
+    amount: documented(z.nullish(amount), {
       description:
         'A part of the original amount (a single-leg transaction or a transfer only); absent, all that is left of it.',
     }),
-    reason: z
-      .string({ error: `reason must be a string of 1 to ${MAX_REASON_LENGTH} characters` })
-      .nullish()
-      .openapi({
+    reason: documented(
+      z.nullish(
+        z.string({ error: `reason must be a string of 1 to ${MAX_REASON_LENGTH} characters` }),
+      ),
+      {
         minLength: 1,
         maxLength: MAX_REASON_LENGTH,
         description: 'Why, for the journal (kept in the reversal entries).',
         example: 'app store refund 4471',
-      }),
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('ReverseRequest');
+      },
+    ),
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'ReverseRequest' },
+);
 
 /**
  * `POST /v1/wallets/{accountId}/holds` body.
@@ -212,20 +232,24 @@ export const ReverseBody = z
  * @example
  * HoldBody.parse({ amount: '50', currency: 'GEMS', expiresInSeconds: 600 });
  */
-export const HoldBody = z
-  .strictObject({
+export const HoldBody = documented(
+  z.strictObject({
     amount,
-    currency: currency.nullish(),
-    expiresInSeconds: z
-      .number({
-        error: `expiresInSeconds must be an integer from 1 to ${MAX_HOLD_SECONDS} (7 days)`,
-      })
-      .nullish()
-      .openapi({ type: 'integer', minimum: 1, maximum: MAX_HOLD_SECONDS, default: 900 }),
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('HoldRequest');
+    currency: z.nullish(currency),
+    // Documented on the number, not on the nullish around it: `type` there would refuse null.
+    expiresInSeconds: z.nullish(
+      documented(
+        z.number({
+          error: `expiresInSeconds must be an integer from 1 to ${MAX_HOLD_SECONDS} (7 days)`,
+        }),
+        { type: 'integer', minimum: 1, maximum: MAX_HOLD_SECONDS, default: 900 },
+      ),
+    ),
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'HoldRequest' },
+);
 
 /**
  * `POST /v1/holds/{holdId}/capture` body.
@@ -233,19 +257,20 @@ export const HoldBody = z
  * @example
  * CaptureBody.parse({ amount: '30', toAccountId: 'tournament-pool' });
  */
-export const CaptureBody = z
-  .strictObject({
-    amount: amount.nullish().openapi({
+export const CaptureBody = documented(
+  z.strictObject({
+    amount: documented(z.nullish(amount), {
       description: 'A part of the hold; absent, all of it. The rest is released.',
     }),
-    toAccountId: accountId.nullish().openapi({
+    toAccountId: documented(z.nullish(accountId), {
       description:
         'The wallet credited with what is captured (not the holder); absent, the funds leave the economy. A caller limited to one account may not send it.',
     }),
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('CaptureRequest');
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'CaptureRequest' },
+);
 
 /**
  * `POST /v1/holds/{holdId}/release` body, which may be left out.
@@ -253,18 +278,20 @@ export const CaptureBody = z
  * @example
  * ReleaseBody.parse({ idempotencyKey: 'release-1' });
  */
-export const ReleaseBody = z
-  .strictObject({ idempotencyKey: idempotencyKey.nullish() })
-  .openapi('ReleaseRequest');
+export const ReleaseBody = documented(
+  z.strictObject({ idempotencyKey: z.nullish(idempotencyKey) }),
+  { id: 'ReleaseRequest' },
+);
 
-const postingLeg = z
-  .strictObject({
+const postingLeg = documented(
+  z.strictObject({
     accountId,
-    currency: currency.nullish(),
+    currency: z.nullish(currency),
     direction: z.enum(['debit', 'credit']),
     amount,
-  })
-  .openapi('PostingLegInput');
+  }),
+  { id: 'PostingLegInput' },
+);
 
 /**
  * `POST /v1/postings` body: 2 to 16 legs, debits equal to credits per currency.
@@ -276,19 +303,19 @@ const postingLeg = z
  *   { accountId: 'house', direction: 'credit', amount: '5' },
  * ] });
  */
-export const PostingBody = z
-  .strictObject({
-    legs: z
-      .array(postingLeg)
-      .min(MIN_POSTING_LEGS)
-      .max(MAX_POSTING_LEGS)
-      .openapi({
+export const PostingBody = documented(
+  z.strictObject({
+    legs: documented(
+      z.array(postingLeg).check(z.minLength(MIN_POSTING_LEGS), z.maxLength(MAX_POSTING_LEGS)),
+      {
         description: `${MIN_POSTING_LEGS} to ${MAX_POSTING_LEGS} legs, applied in order, all or nothing; per currency the debits equal the credits. A wallet may appear in several legs. The idempotency key is scoped to the first leg's wallet.`,
-      }),
-    metadata: metadata.nullish(),
-    idempotencyKey: idempotencyKey.nullish(),
-  })
-  .openapi('PostingRequest');
+      },
+    ),
+    metadata: z.nullish(metadata),
+    idempotencyKey: z.nullish(idempotencyKey),
+  }),
+  { id: 'PostingRequest' },
+);
 
 /**
  * `GET /v1/wallets/{accountId}/transactions` query. `limit` arrives as text; the route turns
@@ -298,20 +325,15 @@ export const PostingBody = z
  * HistoryQuery.parse({ limit: '20', order: 'asc' });
  */
 export const HistoryQuery = z.strictObject({
-  currency: currency.optional(),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })
-    .optional()
-    .openapi({ type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
-  cursor: z
-    .string()
-    .optional()
-    .openapi({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
-  order: z
-    .enum(['asc', 'desc'], { error: 'order must be "asc" or "desc"' })
-    .optional()
-    .openapi({ default: 'desc' }),
+  currency: z.optional(currency),
+  limit,
+  cursor: documented(z.optional(z.string()), {
+    description: 'The `nextCursor` of the previous page, with the same filters.',
+  }),
+  order: documented(
+    z.optional(z.enum(['asc', 'desc'], { error: 'order must be "asc" or "desc"' })),
+    { default: 'desc' },
+  ),
 });
 
 /**
@@ -322,23 +344,20 @@ export const HistoryQuery = z.strictObject({
  * ListWalletsQuery.parse({ prefix: 'eu-', limit: '100' });
  */
 export const ListWalletsQuery = z.strictObject({
-  prefix: z
-    .string({ error: 'prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -' })
-    .optional()
-    .openapi({
+  prefix: documented(
+    z.optional(
+      z.string({ error: 'prefix must be at most 128 characters of A-Z a-z 0-9 . _ : @ -' }),
+    ),
+    {
       pattern: '^[A-Za-z0-9._:@-]{0,128}$',
       description: 'Only wallets whose account id starts with this.',
       example: 'eu-',
-    }),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })
-    .optional()
-    .openapi({ type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
-  cursor: z
-    .string()
-    .optional()
-    .openapi({ description: 'The `nextCursor` of the previous page, with the same prefix.' }),
+    },
+  ),
+  limit,
+  cursor: documented(z.optional(z.string()), {
+    description: 'The `nextCursor` of the previous page, with the same prefix.',
+  }),
 });
 
 /**
@@ -349,7 +368,7 @@ export const ListWalletsQuery = z.strictObject({
  * IdempotencyHeaders.parse({ 'Idempotency-Key': 'order-1001' });
  */
 export const IdempotencyHeaders = z.object({
-  'Idempotency-Key': idempotencyKey.optional().openapi({
+  'Idempotency-Key': documented(z.optional(idempotencyKey), {
     description: `${IDEMPOTENCY_KEY_DOC} A retry with the same key and request returns the original result with \`replayed: true\`.`,
     example: 'order-1001',
   }),
@@ -361,19 +380,18 @@ export const IdempotencyHeaders = z.object({
  * @example
  * Caller.parse({ name: 'support', scopes: ['admin'], accountId: null });
  */
-export const Caller = z
-  .object({
-    name: z
-      .string()
-      .nullable()
-      .openapi({ description: 'The label the token was configured with.' }),
+export const Caller = documented(
+  z.object({
+    name: documented(z.nullable(z.string()), {
+      description: 'The label the token was configured with.',
+    }),
     scopes: z.array(z.enum(['read', 'credit', 'debit', 'transfer', 'exchange', 'admin'])),
-    accountId: z
-      .string()
-      .nullable()
-      .openapi({ description: 'The one account this caller may touch, or null for any.' }),
-  })
-  .openapi('Caller');
+    accountId: documented(z.nullable(z.string()), {
+      description: 'The one account this caller may touch, or null for any.',
+    }),
+  }),
+  { id: 'Caller' },
+);
 
 /**
  * A wallet, with a balance for every configured currency.
@@ -381,21 +399,24 @@ export const Caller = z
  * @example
  * Wallet.parse(await service.getFunds({ accountId: 'p1' }));
  */
-export const Wallet = z
-  .object({
+export const Wallet = documented(
+  z.object({
     accountId: z.string(),
-    balances: z.record(z.string(), decimal).openapi({ example: { GEMS: '0', GOLD: '10.50' } }),
-    held: z.record(z.string(), decimal).openapi({
+    balances: documented(z.record(z.string(), decimal), {
+      example: { GEMS: '0', GOLD: '10.50' },
+    }),
+    held: documented(z.record(z.string(), decimal), {
       description:
         'What active holds reserve, per currency: `balances - held` is what a debit may spend.',
       example: { GEMS: '0', GOLD: '2.00' },
     }),
-    version: z.number().int(),
+    version: z.int(),
     createdAt: timestamp,
     updatedAt: timestamp,
-    metadata: metadata.nullable(),
-  })
-  .openapi('Wallet');
+    metadata: z.nullable(metadata),
+  }),
+  { id: 'Wallet' },
+);
 
 /**
  * The result of `add-funds` and `withdraw-funds`.
@@ -403,8 +424,8 @@ export const Wallet = z
  * @example
  * FundsResult.shape.replayed;
  */
-export const FundsResult = z
-  .object({
+export const FundsResult = documented(
+  z.object({
     transactionId: z.string(),
     accountId: z.string(),
     currency: z.string(),
@@ -413,12 +434,14 @@ export const FundsResult = z
     currentBalance: decimal,
     txTime: timestamp,
     replayed: z.boolean(),
-  })
-  .openapi('FundsResult');
+  }),
+  { id: 'FundsResult' },
+);
 
-const transferSide = z
-  .object({ accountId: z.string(), previousBalance: decimal, currentBalance: decimal })
-  .openapi('TransferSide');
+const transferSide = documented(
+  z.object({ accountId: z.string(), previousBalance: decimal, currentBalance: decimal }),
+  { id: 'TransferSide' },
+);
 
 /**
  * The result of a transfer.
@@ -426,8 +449,8 @@ const transferSide = z
  * @example
  * TransferResult.shape.from;
  */
-export const TransferResult = z
-  .object({
+export const TransferResult = documented(
+  z.object({
     transactionId: z.string(),
     currency: z.string(),
     amount: decimal,
@@ -435,17 +458,19 @@ export const TransferResult = z
     replayed: z.boolean(),
     from: transferSide,
     to: transferSide,
-  })
-  .openapi('TransferResult');
+  }),
+  { id: 'TransferResult' },
+);
 
-const exchangeSide = z
-  .object({
+const exchangeSide = documented(
+  z.object({
     currency: z.string(),
     amount: decimal,
     previousBalance: decimal,
     currentBalance: decimal,
-  })
-  .openapi('ExchangeSide');
+  }),
+  { id: 'ExchangeSide' },
+);
 
 /**
  * The result of an exchange.
@@ -453,50 +478,50 @@ const exchangeSide = z
  * @example
  * ExchangeResult.shape.to;
  */
-export const ExchangeResult = z
-  .object({
+export const ExchangeResult = documented(
+  z.object({
     transactionId: z.string(),
     accountId: z.string(),
     txTime: timestamp,
     replayed: z.boolean(),
     from: exchangeSide,
     to: exchangeSide,
-  })
-  .openapi('ExchangeResult');
+  }),
+  { id: 'ExchangeResult' },
+);
 
-const journalEntry = z
-  .object({
+const hex64 = documented(z.string(), { pattern: '^[0-9a-f]{64}$' });
+
+const journalEntry = documented(
+  z.object({
     transactionId: z.string(),
     accountId: z.string(),
-    sequence: z.number().int().min(1),
+    sequence: z.int().check(z.minimum(1)),
     type: z.enum(ENTRY_TYPES),
     currency: z.string(),
     amount: decimal,
     balanceBefore: decimal,
     balanceAfter: decimal,
     txTime: timestamp,
-    idempotencyKey: z.string().nullable(),
-    counterparty: z.string().nullable(),
-    metadata: metadata.nullable(),
-    prevHash: z.string().openapi({ pattern: '^[0-9a-f]{64}$' }),
-    hash: z.string().openapi({
-      pattern: '^[0-9a-f]{64}$',
+    idempotencyKey: z.nullable(z.string()),
+    counterparty: z.nullable(z.string()),
+    metadata: z.nullable(metadata),
+    prevHash: hex64,
+    hash: documented(hex64, {
       description: 'SHA-256 of the RFC 8785 canonical JSON of the entry without `hash`.',
     }),
-    reverses: z.string().optional().openapi({
+    reverses: documented(z.optional(z.string()), {
       description: '`REVERSAL_CREDIT` and `REVERSAL_DEBIT` only: the transaction reversed.',
     }),
-    reason: z
-      .string()
-      .nullable()
-      .optional()
-      .openapi({ description: '`REVERSAL_CREDIT` and `REVERSAL_DEBIT` only: why, or null.' }),
-    holdId: z
-      .string()
-      .optional()
-      .openapi({ description: '`HOLD`, `HOLD_CAPTURE` and `HOLD_RELEASE` only: the hold.' }),
-  })
-  .openapi('JournalEntry');
+    reason: documented(z.optional(z.nullable(z.string())), {
+      description: '`REVERSAL_CREDIT` and `REVERSAL_DEBIT` only: why, or null.',
+    }),
+    holdId: documented(z.optional(z.string()), {
+      description: '`HOLD`, `HOLD_CAPTURE` and `HOLD_RELEASE` only: the hold.',
+    }),
+  }),
+  { id: 'JournalEntry' },
+);
 
 /**
  * A page of a wallet's journal.
@@ -504,9 +529,10 @@ const journalEntry = z
  * @example
  * HistoryPage.shape.nextCursor;
  */
-export const HistoryPage = z
-  .object({ items: z.array(journalEntry), nextCursor: z.string().nullable() })
-  .openapi('HistoryPage');
+export const HistoryPage = documented(
+  z.object({ items: z.array(journalEntry), nextCursor: z.nullable(z.string()) }),
+  { id: 'HistoryPage' },
+);
 
 /**
  * A page of wallets, by account id ascending.
@@ -514,9 +540,10 @@ export const HistoryPage = z
  * @example
  * WalletPage.shape.nextCursor;
  */
-export const WalletPage = z
-  .object({ items: z.array(Wallet), nextCursor: z.string().nullable() })
-  .openapi('WalletPage');
+export const WalletPage = documented(
+  z.object({ items: z.array(Wallet), nextCursor: z.nullable(z.string()) }),
+  { id: 'WalletPage' },
+);
 
 /**
  * `GET /v1/transactions/{transactionId}`: every entry of one transaction, and what reversed it.
@@ -524,29 +551,31 @@ export const WalletPage = z
  * @example
  * TransactionDetails.shape.reversedBy;
  */
-export const TransactionDetails = z
-  .object({
+export const TransactionDetails = documented(
+  z.object({
     transactionId: z.string(),
     txTime: timestamp,
-    entries: z.array(journalEntry).openapi({
+    entries: documented(z.array(journalEntry), {
       description:
         'Every entry the transaction wrote: debits first, then credits, then entries that move no balance (`HOLD`, `HOLD_RELEASE`); by account id and sequence within each.',
     }),
-    reversedBy: z
-      .array(z.string())
-      .openapi({ description: 'The transactions that reversed it (all or part), oldest first.' }),
-  })
-  .openapi('TransactionDetails');
+    reversedBy: documented(z.array(z.string()), {
+      description: 'The transactions that reversed it (all or part), oldest first.',
+    }),
+  }),
+  { id: 'TransactionDetails' },
+);
 
-const reversalLeg = z
-  .object({
+const reversalLeg = documented(
+  z.object({
     accountId: z.string(),
     currency: z.string(),
     amount: decimal,
     previousBalance: decimal,
     currentBalance: decimal,
-  })
-  .openapi('ReversalLeg');
+  }),
+  { id: 'ReversalLeg' },
+);
 
 /**
  * The result of a reversal.
@@ -554,17 +583,18 @@ const reversalLeg = z
  * @example
  * ReversalResult.shape.legs;
  */
-export const ReversalResult = z
-  .object({
+export const ReversalResult = documented(
+  z.object({
     transactionId: z.string(),
-    reverses: z.string().openapi({ description: 'The transaction reversed.' }),
+    reverses: documented(z.string(), { description: 'The transaction reversed.' }),
     txTime: timestamp,
     replayed: z.boolean(),
-    legs: z.array(reversalLeg).openapi({
+    legs: documented(z.array(reversalLeg), {
       description: "One per balance-changing leg of the original, in the original's order.",
     }),
-  })
-  .openapi('ReversalResult');
+  }),
+  { id: 'ReversalResult' },
+);
 
 /**
  * The result of placing or releasing a hold.
@@ -572,25 +602,27 @@ export const ReversalResult = z
  * @example
  * HoldResult.shape.status;
  */
-export const HoldResult = z
-  .object({
+export const HoldResult = documented(
+  z.object({
     holdId: z.string(),
     accountId: z.string(),
     currency: z.string(),
     amount: decimal,
     status: z.enum(['active', 'captured', 'released', 'expired']),
     expiresAt: timestamp,
-    available: decimal.openapi({
+    available: documented(decimal, {
       description: "What the wallet may spend in the hold's currency once the call committed.",
     }),
     txTime: timestamp,
     replayed: z.boolean(),
-  })
-  .openapi('HoldResult');
+  }),
+  { id: 'HoldResult' },
+);
 
-const captureSide = z
-  .object({ accountId: z.string(), previousBalance: decimal, currentBalance: decimal })
-  .openapi('CaptureSide');
+const captureSide = documented(
+  z.object({ accountId: z.string(), previousBalance: decimal, currentBalance: decimal }),
+  { id: 'CaptureSide' },
+);
 
 /**
  * The result of capturing a hold.
@@ -598,33 +630,35 @@ const captureSide = z
  * @example
  * CaptureResult.shape.released;
  */
-export const CaptureResult = z
-  .object({
+export const CaptureResult = documented(
+  z.object({
     transactionId: z.string(),
     holdId: z.string(),
     txTime: timestamp,
     replayed: z.boolean(),
-    captured: decimal.openapi({ description: 'The amount debited from the holder.' }),
-    released: decimal.openapi({
+    captured: documented(decimal, { description: 'The amount debited from the holder.' }),
+    released: documented(decimal, {
       description: 'The rest of the hold, released (zero when captured in full).',
     }),
     from: captureSide,
-    to: captureSide
-      .nullable()
-      .openapi({ description: 'The wallet credited when captured to another wallet; else null.' }),
-  })
-  .openapi('CaptureResult');
+    to: documented(z.nullable(captureSide), {
+      description: 'The wallet credited when captured to another wallet; else null.',
+    }),
+  }),
+  { id: 'CaptureResult' },
+);
 
-const postingLegResult = z
-  .object({
+const postingLegResult = documented(
+  z.object({
     accountId: z.string(),
     currency: z.string(),
     direction: z.enum(['debit', 'credit']),
     amount: decimal,
     previousBalance: decimal,
     currentBalance: decimal,
-  })
-  .openapi('PostingLeg');
+  }),
+  { id: 'PostingLeg' },
+);
 
 /**
  * The result of a posting.
@@ -632,14 +666,17 @@ const postingLegResult = z
  * @example
  * PostingResult.shape.legs;
  */
-export const PostingResult = z
-  .object({
+export const PostingResult = documented(
+  z.object({
     transactionId: z.string(),
     txTime: timestamp,
     replayed: z.boolean(),
-    legs: z.array(postingLegResult).openapi({ description: "In the order of the request's legs." }),
-  })
-  .openapi('PostingResult');
+    legs: documented(z.array(postingLegResult), {
+      description: "In the order of the request's legs.",
+    }),
+  }),
+  { id: 'PostingResult' },
+);
 
 /**
  * The outcome of verifying a wallet's hash chain and balances.
@@ -647,26 +684,24 @@ export const PostingResult = z
  * @example
  * VerificationReport.shape.problems;
  */
-export const VerificationReport = z
-  .object({
+export const VerificationReport = documented(
+  z.object({
     ok: z.boolean(),
-    entries: z.number().int(),
-    headHash: z.string().openapi({ pattern: '^[0-9a-f]{64}$' }),
+    entries: z.int(),
+    headHash: hex64,
     problems: z.array(z.string()),
-    digest: z
-      .object({ digestId: z.string(), sequence: z.number().int().nullable() })
-      .optional()
-      .openapi({
+    digest: documented(
+      z.optional(z.object({ digestId: z.string(), sequence: z.nullable(z.int()) })),
+      {
         description:
           'With a digest given: its id and the sequence its leaf holds for the wallet, null when it holds none (the wallet was created after it).',
-      }),
-  })
-  .openapi('VerificationReport');
+      },
+    ),
+  }),
+  { id: 'VerificationReport' },
+);
 
-const hash64 = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits' })
-  .openapi({ pattern: '^[0-9a-f]{64}$' });
+const hash64 = hex64.check(z.regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits' }));
 
 /**
  * A digest (DESIGN section 10): every wallet's head folded into one Merkle root.
@@ -674,15 +709,16 @@ const hash64 = z
  * @example
  * Digest.shape.root;
  */
-export const Digest = z
-  .object({
-    digestId: z.string().max(64),
+export const Digest = documented(
+  z.object({
+    digestId: z.string().check(z.maxLength(64)),
     createdAt: timestamp,
-    wallets: z.number().int().min(0),
+    wallets: z.int().check(z.minimum(0)),
     root: hash64,
     algorithm: z.literal('sha256-merkle-v1'),
-  })
-  .openapi('Digest');
+  }),
+  { id: 'Digest' },
+);
 
 /**
  * The proof that ties one wallet's head to a digest's root.
@@ -690,21 +726,22 @@ export const Digest = z
  * @example
  * DigestProof.shape.path;
  */
-export const DigestProof = z
-  .object({
-    digestId: z.string().max(64),
+export const DigestProof = documented(
+  z.object({
+    digestId: z.string().check(z.maxLength(64)),
     root: hash64,
     leaf: z.object({
       accountId,
-      sequence: z.number().int().min(0),
+      sequence: z.int().check(z.minimum(0)),
       hash: hash64,
     }),
-    path: z
-      .array(z.object({ side: z.enum(['left', 'right']), hash: hash64 }))
-      .max(64)
-      .openapi({ description: 'The siblings from the leaf up, lowest first.' }),
-  })
-  .openapi('DigestProof');
+    path: documented(
+      z.array(z.object({ side: z.enum(['left', 'right']), hash: hash64 })).check(z.maxLength(64)),
+      { description: 'The siblings from the leaf up, lowest first.' },
+    ),
+  }),
+  { id: 'DigestProof' },
+);
 
 /**
  * `GET /v1/digests` body.
@@ -712,9 +749,10 @@ export const DigestProof = z
  * @example
  * DigestPage.shape.items;
  */
-export const DigestPage = z
-  .object({ items: z.array(Digest), nextCursor: z.string().nullable() })
-  .openapi('DigestPage');
+export const DigestPage = documented(
+  z.object({ items: z.array(Digest), nextCursor: z.nullable(z.string()) }),
+  { id: 'DigestPage' },
+);
 
 /**
  * `GET /v1/digests` query.
@@ -723,12 +761,10 @@ export const DigestPage = z
  * ListDigestsQuery.parse({ limit: '10' });
  */
 export const ListDigestsQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,9}$/, { error: 'limit must be an integer from 1 to 1000' })
-    .optional()
-    .openapi({ type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
-  cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
+  limit,
+  cursor: documented(z.optional(z.string()), {
+    description: 'The `nextCursor` of the previous page.',
+  }),
 });
 
 /**
@@ -738,10 +774,7 @@ export const ListDigestsQuery = z.strictObject({
  * DigestParams.parse({ digestId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
  */
 export const DigestParams = z.object({
-  digestId: z.string().openapi({
-    param: { name: 'digestId', in: 'path' },
-    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
-  }),
+  digestId: documented(z.string(), { example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' }),
 });
 
 /**
@@ -751,7 +784,9 @@ export const DigestParams = z.object({
  * ProofQuery.parse({ digestId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
  */
 export const ProofQuery = z.strictObject({
-  digestId: z.string().optional().openapi({ description: 'The digest; the newest when absent.' }),
+  digestId: documented(z.optional(z.string()), {
+    description: 'The digest; the newest when absent.',
+  }),
 });
 
 /**
@@ -761,9 +796,9 @@ export const ProofQuery = z.strictObject({
  * @example
  * VerifyBody.parse({ digest });
  */
-export const VerifyBody = z
-  .strictObject({ digest: z.union([DigestProof, Digest]) })
-  .openapi('VerifyRequest');
+export const VerifyBody = documented(z.strictObject({ digest: z.union([DigestProof, Digest]) }), {
+  id: 'VerifyRequest',
+});
 
 /**
  * `GET /healthz` body.
@@ -771,7 +806,7 @@ export const VerifyBody = z
  * @example
  * Health.parse({ status: 'ok' });
  */
-export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+export const Health = documented(z.object({ status: z.literal('ok') }), { id: 'Health' });
 
 /**
  * The body of every error response.
@@ -779,14 +814,15 @@ export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
  * @example
  * ErrorResponse.parse({ error: { code: 'FORBIDDEN', message: 'this caller lacks the credit scope' } });
  */
-export const ErrorResponse = z
-  .object({
+export const ErrorResponse = documented(
+  z.object({
     error: z.object({
       code: z.enum(API_ERROR_CODES),
       message: z.string(),
-      details: z
-        .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-        .optional(),
+      details: z.optional(
+        z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      ),
     }),
-  })
-  .openapi('Error');
+  }),
+  { id: 'Error' },
+);

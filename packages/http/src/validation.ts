@@ -1,4 +1,3 @@
-import type { Hook } from '@hono/zod-openapi';
 import {
   InvalidAccountIdError,
   InvalidAmountError,
@@ -8,10 +7,12 @@ import {
   ValidationError,
   type WalletError,
 } from '@wallet/core';
-import type { ZodError } from 'zod';
+import type { Context, MiddlewareHandler } from 'hono';
+import type * as z from 'zod/mini';
 import type { WalletApiEnv } from './context.js';
+import type { ParameterSchema, RouteRequest } from './route-config.js';
 
-type Issue = ZodError['issues'][number];
+type Issue = z.core.$ZodIssue;
 
 /** What a field is, by its name (the last segment of a posting leg's field, e.g. `legs.0.amount`). */
 type FieldKind = 'account' | 'object' | 'currency' | 'direction' | 'amount' | 'legs' | 'other';
@@ -91,7 +92,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * @example
  * inputError(result.error, body); // InvalidAmountError for { amount: true }
  */
-export function inputError(error: ZodError, input: unknown): WalletError {
+export function inputError(error: z.core.$ZodError, input: unknown): WalletError {
   const issue = [...error.issues].sort((a, b) => compare(rank(a), rank(b)))[0]!;
   const field = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
@@ -123,22 +124,76 @@ export function inputError(error: ZodError, input: unknown): WalletError {
 }
 
 /**
- * The `defaultHook` of the API: a request the schemas refuse becomes the matching
- * {@link WalletError}, thrown to the one error handler that renders every error.
+ * A request's query: a name sent once as its string, a repeated one as the list of its values
+ * (which the schemas refuse, so `?limit=1&limit=1000` is never read as either).
+ */
+function queryOf(c: Context<WalletApiEnv>): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(c.req.queries()).map(([name, values]) => [
+      name,
+      values.length === 1 ? values[0]! : values,
+    ]),
+  );
+}
+
+/** The request's headers under the schema's names: a request's header names are lower case. */
+function headersOf(c: Context<WalletApiEnv>, schema: ParameterSchema): Record<string, string> {
+  const names = new Map(Object.keys(schema.shape).map((name) => [name.toLowerCase(), name]));
+  return Object.fromEntries(
+    Object.entries(c.req.header()).map(([name, value]) => [names.get(name) ?? name, value]),
+  );
+}
+
+/** The JSON body; the JSON body middleware already refused text that does not parse. */
+async function bodyOf(c: Context<WalletApiEnv>): Promise<unknown> {
+  // Without a content type there is no body (that middleware saw to it): validated as `{}`.
+  if (c.req.header('content-type') === undefined) return {};
+  try {
+    return await c.req.json<unknown>();
+  } catch (cause) {
+    // An empty body sent as JSON.
+    throw new ValidationError('the request body is not valid JSON', undefined, { cause });
+  }
+}
+
+/**
+ * Route middleware that validates the parts of a request a route declares, in the order
+ * query, path parameters, headers, JSON body, and leaves each result for `c.req.valid`. The
+ * first part its schema refuses becomes the matching {@link WalletError} (see
+ * {@link inputError}), thrown to the one error handler that renders every error. A body the
+ * route does not require is `{}` when the request sends none.
  *
  * @example
- * new OpenAPIHono<WalletApiEnv>({ defaultHook: validationHook });
+ * app.post('/v1/transfers', validator(transferRoute.request), handler);
  */
-export const validationHook: Hook<unknown, WalletApiEnv, string, Promise<void>> = async (
-  result,
-  c,
-) => {
-  if (result.success) return;
-  const input =
-    result.target === 'json'
-      ? await c.req.json<unknown>()
-      : result.target === 'query'
-        ? c.req.queries()
-        : undefined;
-  throw inputError(result.error, input);
-};
+export function validator(request: RouteRequest): MiddlewareHandler<WalletApiEnv> {
+  const { query, params, headers, body } = request;
+  return async (c, next) => {
+    if (query) {
+      const result = query.safeParse(queryOf(c));
+      if (!result.success) throw inputError(result.error, c.req.queries());
+      c.req.addValidatedData('query', result.data);
+    }
+    if (params) {
+      const result = params.safeParse(c.req.param());
+      if (!result.success) throw inputError(result.error, undefined);
+      c.req.addValidatedData('param', result.data);
+    }
+    if (headers) {
+      const result = headers.safeParse(headersOf(c, headers));
+      if (!result.success) throw inputError(result.error, undefined);
+      c.req.addValidatedData('header', result.data);
+    }
+    if (body) {
+      if (!body.required && c.req.header('content-type') === undefined) {
+        c.req.addValidatedData('json', {});
+      } else {
+        const input = await bodyOf(c);
+        const result = body.content['application/json'].schema.safeParse(input);
+        if (!result.success) throw inputError(result.error, input);
+        c.req.addValidatedData('json', result.data as Record<string, unknown>);
+      }
+    }
+    await next();
+  };
+}

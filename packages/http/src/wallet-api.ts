@@ -1,6 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { jsonLogger, type Logger, type WalletService } from '@wallet/core';
-import type { Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type ApiToken, type Authorizer, createAuth } from './auth.js';
 import { bodyLimit } from './body-limit.js';
@@ -17,14 +16,12 @@ import { type DocsPageOptions, registerDocsRoutes } from './docs-page.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerWalletRoutes } from './handlers.js';
 import { jsonBody } from './json-body.js';
-
 import {
   buildOpenApiDocument,
   type OpenApiDocument,
   type OpenApiDocumentOptions,
 } from './openapi.js';
 import { accessLog, requestIds } from './request-log.js';
-import { validationHook } from './validation.js';
 
 /**
  * How to build the wallet HTTP API.
@@ -118,7 +115,7 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
     return document;
   };
 
-  const app = new OpenAPIHono<WalletApiEnv>({ defaultHook: validationHook });
+  const app = new Hono<WalletApiEnv>();
   const reply = (c: Context<WalletApiEnv>, error: unknown) => {
     const { status, body, headers } = errorReply(error);
     c.set('errorCode', body.error.code);

@@ -44,6 +44,29 @@ describe('malformed bodies', () => {
   });
 
   it.each([
+    ['/v1/wallets', 'INVALID_ACCOUNT_ID'],
+    ['/v1/transfers', 'INVALID_ACCOUNT_ID'],
+    ['/v1/postings', 'VALIDATION_ERROR'],
+  ])(
+    'POST %s with no body and no Content-Type is 400 %s, as for {}, never a 500',
+    async (path, code) => {
+      const empty = await server.call(path, { method: 'POST' });
+      const object = await server.call(path, { json: {} });
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.code).toBe(code);
+      expect(empty.body).toEqual(object.body);
+    },
+  );
+
+  it('add-funds with no body and no Content-Type is 400 INVALID_AMOUNT and credits nothing', async () => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, { method: 'POST' });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe('INVALID_AMOUNT');
+    expect(await balances()).toEqual(before);
+  });
+
+  it.each([
     ['an array', '[]'],
     ['a string', '"10"'],
     ['null', 'null'],

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { API_ERROR_CODES, buildOpenApiDocument, SCOPES } from '../src/index.js';
+import { ROUTES } from '../src/routes.js';
 import { startServer, type TestServer } from './support.js';
 
 let server: TestServer;
@@ -309,5 +311,214 @@ describe('GET /openapi.json', () => {
     });
     expect(custom.info).toMatchObject({ title: 'Studio wallets', version: '2.3.0' });
     expect(custom.servers).toEqual([{ url: 'https://wallet.example.com' }]);
+  });
+});
+
+/** The schema a `$ref` names, or the schema itself. */
+// biome-ignore lint/suspicious/noExplicitAny: the document is arbitrary JSON.
+function resolve(schema: any): any {
+  if (typeof schema?.$ref !== 'string') return schema;
+  return resolve(doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')]);
+}
+
+/** What a member may be: itself, or each of its `anyOf` variants (a nullable member's two). */
+// biome-ignore lint/suspicious/noExplicitAny: the document is arbitrary JSON.
+function variants(schema: any): any[] {
+  const resolved = resolve(schema);
+  return resolved.anyOf ? resolved.anyOf.flatMap(variants) : [resolved];
+}
+
+const nonNull = (schema: unknown) => variants(schema).filter((variant) => variant.type !== 'null');
+const allowsNull = (schema: unknown) => variants(schema).some((variant) => variant.type === 'null');
+
+/** Every key `name` anywhere below `value`. */
+function keysNamed(value: unknown, name: string, found: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) for (const item of value) keysNamed(item, name, found);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === name) found.push(item);
+      keysNamed(item, name, found);
+    }
+  }
+  return found;
+}
+
+describe('the document says what the validator checks', () => {
+  // Each body by its component, with the members it cannot go without.
+  const BODIES: Record<string, [component: string, required: string[], bodyRequired: boolean]> = {
+    'post /v1/wallets': ['CreateWalletRequest', ['accountId'], true],
+    'post /v1/wallets/{accountId}/add-funds': ['FundsRequest', ['amount'], true],
+    'post /v1/wallets/{accountId}/withdraw-funds': ['FundsRequest', ['amount'], true],
+    'post /v1/transfers': ['TransferRequest', ['amount', 'fromAccountId', 'toAccountId'], true],
+    'post /v1/wallets/{accountId}/exchange': ['ExchangeRequest', ['from', 'to'], true],
+    'post /v1/wallets/{accountId}/verify': ['VerifyRequest', ['digest'], true],
+    'post /v1/transactions/{transactionId}/reverse': ['ReverseRequest', [], false],
+    'post /v1/wallets/{accountId}/holds': ['HoldRequest', ['amount'], true],
+    'post /v1/holds/{holdId}/capture': ['CaptureRequest', [], false],
+    'post /v1/holds/{holdId}/release': ['ReleaseRequest', [], false],
+    'post /v1/postings': ['PostingRequest', ['legs'], true],
+  };
+
+  it('gives every body route its named body, which refuses unknown members and lists the required ones', () => {
+    const withBodies = operations().filter(([, op]) => op.requestBody !== undefined);
+    expect(withBodies.map(([key]) => key).sort()).toEqual(Object.keys(BODIES).sort());
+    for (const [key, op] of withBodies) {
+      const [component, required, bodyRequired] = BODIES[key]!;
+      const body = op.requestBody as { required: boolean; content: Record<string, unknown> };
+      expect([key, body.required]).toEqual([key, bodyRequired]);
+      expect([key, body.content]).toEqual([
+        key,
+        { 'application/json': { schema: { $ref: `#/components/schemas/${component}` } } },
+      ]);
+      const schema = doc.components.schemas[component];
+      expect([component, schema.type, schema.additionalProperties]).toEqual([
+        component,
+        'object',
+        false,
+      ]);
+      expect([component, [...(schema.required ?? [])].sort()]).toEqual([component, required]);
+    }
+  });
+
+  it("has, for every route, the members and parameters of the route's own schemas, required where absence is refused", () => {
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path][route.method];
+      const key = `${route.method} ${route.path}`;
+      const expected: string[] = [];
+      for (const [where, schema] of [
+        ['path', route.request?.params],
+        ['query', route.request?.query],
+        ['header', route.request?.headers],
+      ] as const) {
+        for (const [name, member] of Object.entries(schema?.shape ?? {})) {
+          expected.push(`${where}:${name}:${!z.safeParse(member, undefined).success}`);
+        }
+      }
+      const parameters = (op.parameters ?? []) as { name: string; in: string; required: boolean }[];
+      expect([key, parameters.map((p) => `${p.in}:${p.name}:${p.required}`).sort()]).toEqual([
+        key,
+        expected.sort(),
+      ]);
+      const body = route.request?.body?.content['application/json'].schema as
+        | z.ZodMiniObject
+        | undefined;
+      if (body === undefined) continue;
+      const documented = resolve(op.requestBody.content['application/json'].schema);
+      expect([key, Object.keys(documented.properties).sort()]).toEqual([
+        key,
+        Object.keys(body.shape).sort(),
+      ]);
+      const required = Object.entries(body.shape)
+        .filter(([, member]) => !z.safeParse(member, undefined).success)
+        .map(([name]) => name);
+      expect([key, [...(documented.required ?? [])].sort()]).toEqual([key, required.sort()]);
+    }
+  });
+
+  it('keeps the words and rules of the request members: patterns, ranges, descriptions, examples', () => {
+    const schemas = doc.components.schemas;
+    const [text, number] = variants(schemas.AmountInput);
+    expect(text).toMatchObject({ type: 'string', pattern: '^(0|[1-9][0-9]{0,17})(\\.[0-9]+)?$' });
+    expect(number).toMatchObject({ type: 'number', exclusiveMinimum: 0 });
+    expect(schemas.AmountInput.description).toMatch(/^A positive exact decimal/);
+    const funds = schemas.FundsRequest.properties;
+    expect(funds.amount).toEqual({ $ref: '#/components/schemas/AmountInput' });
+    expect(nonNull(funds.currency)).toEqual([
+      { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,15}$', example: 'GOLD' },
+    ]);
+    expect(nonNull(funds.idempotencyKey)[0]).toMatchObject({
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7E]{1,255}$',
+    });
+    expect(nonNull(funds.metadata)[0]).toMatchObject({
+      type: 'object',
+      example: { orderId: 'A-1001' },
+      description: expect.stringMatching(/^Free-form JSON object/),
+    });
+    for (const member of ['currency', 'metadata', 'idempotencyKey']) {
+      expect([member, allowsNull(funds[member])]).toEqual([member, true]);
+    }
+    const expires = schemas.HoldRequest.properties.expiresInSeconds;
+    expect(nonNull(expires)).toEqual([
+      { type: 'integer', minimum: 1, maximum: 604800, default: 900 },
+    ]);
+    expect(allowsNull(expires)).toBe(true);
+    expect(nonNull(schemas.ReverseRequest.properties.reason)[0]).toMatchObject({
+      minLength: 1,
+      maxLength: 500,
+      example: 'app store refund 4471',
+    });
+    expect(nonNull(schemas.CaptureRequest.properties.toAccountId)[0]).toMatchObject({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$',
+      example: 'player-1',
+    });
+    expect(schemas.CaptureRequest.properties.toAccountId.description).toMatch(/may not send it/);
+    expect(schemas.ExchangeTargetInput.properties.amount.description).toMatch(/needs the `admin`/);
+    expect(schemas.PostingLegInput.properties.direction.enum).toEqual(['debit', 'credit']);
+    expect(schemas.VerifyRequest.properties.digest.anyOf).toEqual([
+      { $ref: '#/components/schemas/DigestProof' },
+      { $ref: '#/components/schemas/Digest' },
+    ]);
+    expect(schemas.Digest.properties.root.pattern).toBe('^[0-9a-f]{64}$');
+    const wallets = doc.paths['/v1/wallets'].get.parameters;
+    expect(wallets.find((p: { name: string }) => p.name === 'prefix')).toMatchObject({
+      description: 'Only wallets whose account id starts with this.',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{0,128}$', example: 'eu-' },
+    });
+    const key = doc.paths['/v1/postings'].post.parameters[0];
+    expect(key).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
+    expect(key.description).toMatch(/returns the original result with `replayed: true`/);
+    expect(key.schema).toMatchObject({ pattern: '^[\\x21-\\x7E]{1,255}$', example: 'order-1001' });
+  });
+
+  it('describes results as they are sent, nullable where the service answers null, open to new members', () => {
+    const schemas = doc.components.schemas;
+    expect(allowsNull(schemas.CaptureResult.properties.to)).toBe(true);
+    expect(nonNull(schemas.CaptureResult.properties.to)).toEqual([schemas.CaptureSide]);
+    expect(schemas.CaptureResult.properties.to.description).toMatch(/^The wallet credited/);
+    expect(allowsNull(schemas.Wallet.properties.metadata)).toBe(true);
+    expect(schemas.Wallet.properties.held.additionalProperties).toMatchObject({
+      pattern: '^-?[0-9]+(\\.[0-9]+)?$',
+    });
+    expect(schemas.JournalEntry.properties.hash).toMatchObject({
+      pattern: '^[0-9a-f]{64}$',
+      description: expect.stringMatching(/^SHA-256/),
+    });
+    expect(schemas.JournalEntry.properties.txTime).toMatchObject({ format: 'date-time' });
+    for (const name of ['Wallet', 'FundsResult', 'JournalEntry', 'HoldResult', 'Error']) {
+      expect([name, schemas[name].additionalProperties]).toEqual([name, undefined]);
+    }
+  });
+
+  it('is structurally sound: unique operation ids, path templates matched by required path parameters, no JSON Schema plumbing left', () => {
+    const ids = operations().map(([, op]) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [key, op] of operations()) {
+      const path = key.split(' ')[1]!;
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      const inPath = ((op.parameters ?? []) as { name: string; in: string; required: boolean }[])
+        .filter((p) => p.in === 'path')
+        .map((p) => [p.name, p.required]);
+      expect([key, inPath]).toEqual([key, templated.map((name) => [name, true])]);
+      expect(op.tags).toHaveLength(1);
+      expect(typeof op.summary).toBe('string');
+      for (const [status, response] of Object.entries(
+        op.responses as Record<string, { description: string; content: Record<string, unknown> }>,
+      )) {
+        expect([key, status, /^[1-5][0-9]{2}$/.test(status)]).toEqual([key, status, true]);
+        expect(typeof response.description).toBe('string');
+        expect(Object.keys(response.content)).toEqual(['application/json']);
+      }
+    }
+    for (const name of ['$schema', '$defs', '$id', 'id']) {
+      expect([name, keysNamed(doc.components.schemas, name)]).toEqual([name, []]);
+    }
+    // Every component is used, directly or through another.
+    const used = new Set(refs(doc.paths).concat(refs(doc.components.schemas)));
+    for (const name of Object.keys(doc.components.schemas)) {
+      expect([name, used.has(`#/components/schemas/${name}`)]).toEqual([name, true]);
+    }
   });
 });
