@@ -8,7 +8,12 @@ import {
   type WalletService,
 } from '@wallet/core';
 
-/** The currency the trades move: whole units, no limits. */
+/**
+ * The currency the trades move: whole units, no limits.
+ *
+ * @example
+ * createWalletService({ ledger, currencies: [TRADE_CURRENCY], hotWallets });
+ */
 export const TRADE_CURRENCY: CurrencyConfig = { code: 'GEMS', scale: 0 };
 
 /** What one trade moves: the buyer pays 100, the seller gets 95, the house takes 5. */
@@ -48,15 +53,28 @@ interface WorkerReport {
 /**
  * How a bench builds the service a worker (or the parent) runs on: its own ledger client per
  * process, the trade currency, and the hot wallet when declared.
+ *
+ * @example
+ * const services: ServiceFactory = async (hotWallets) => {
+ *   const pool = new pg.Pool({ max: 1 });
+ *   const ledger = createPostgresLedger({ client: pool });
+ *   return { service: createWalletService({ ledger, currencies: [TRADE_CURRENCY], hotWallets }), close: () => pool.end() };
+ * };
  */
 export type ServiceFactory = (hotWallets: HotWalletConfig[]) => Promise<{
+  /** The service over the store under test, with `hotWallets` declared. */
   service: WalletService;
+  /** Releases the process's client (its connection or HTTP agents). */
   close(): Promise<void>;
 }>;
 
 /**
  * One row of the bench: trades per second of all workers together, their latency, and the
  * checks of the run (totals exact, every chain verified).
+ *
+ * @example
+ * const [undeclared, hot] = rows;
+ * console.log(hot.rate / undeclared.rate, hot.exact && hot.verified);
  */
 export interface HotAccountRow {
   /** `undeclared` or `hot (N sub-accounts)`. */
@@ -65,8 +83,9 @@ export interface HotAccountRow {
   trades: number;
   /** Trades per second. */
   rate: number;
-  /** Median and 99th percentile latency of one trade, in milliseconds. */
+  /** Median latency of one trade, in milliseconds. */
   p50: number;
+  /** 99th percentile latency of one trade, in milliseconds. */
   p99: number;
   /** Failed calls by error code (none expected but conflicts given up on). */
   errors: Record<string, number>;
