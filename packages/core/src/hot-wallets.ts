@@ -3,8 +3,10 @@ import type { Currency, CurrencyRegistry } from './currency.js';
 import { ValidationError } from './errors.js';
 import { isCreditType, type LedgerDraft, type Leg } from './ledger-draft.js';
 import type { Operation } from './operation.js';
+import { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 import type { WalletRecord } from './ports.js';
 import { newTransactionId } from './transaction-id.js';
+import type { JournalEntry } from './types.js';
 import * as check from './validation.js';
 
 /**
@@ -19,7 +21,9 @@ export interface HotWalletConfig {
   accountId: string;
   /**
    * How many sub-accounts (`house#1` .. `house#16`) take its credits, 2 to
-   * {@link MAX_SUB_ACCOUNTS}. About the number of writers that credit it at the same moment.
+   * {@link MAX_SUB_ACCOUNTS}: about twice the number of writers that credit it at the same
+   * moment. Every service on the ledger must declare the same; it may grow, never shrink (a
+   * dropped sub-account's funds would be out of every call's reach).
    */
   subAccounts: number;
 }
@@ -33,11 +37,28 @@ export interface HotWalletConfig {
  */
 export const MAX_SUB_ACCOUNTS = 32;
 
-/** What a keyed deposit writes: its wallet, its entry and its key. */
-const DEPOSIT_RECORDS = 3;
-
 /** What a consolidation's entries carry, so its transaction says what it was. */
 const CONSOLIDATION = Object.freeze({ consolidates: 'sub-accounts' });
+
+/**
+ * True when the entries (their `owners`, by {@link HotWallets.ownerOf}) are a consolidation:
+ * several legs, all within one hot wallet, some on its sub-accounts, marked as one. No call can
+ * post such legs (a sub-account cannot be named), so the mark alone is never trusted.
+ *
+ * @example
+ * if (isConsolidation(entries, owners)) throw new ValidationError('never reversed');
+ */
+export function isConsolidation(
+  entries: readonly JournalEntry[],
+  owners: readonly string[],
+): boolean {
+  return (
+    entries.length > 1 &&
+    owners.every((owner) => owner === owners[0]) &&
+    entries.some((entry, i) => entry.accountId !== owners[i]) &&
+    entries.every((entry) => entry.metadata?.consolidates === CONSOLIDATION.consolidates)
+  );
+}
 
 /**
  * The hot wallets of one service. A hot wallet `house` is its main wallet plus sub-accounts
@@ -70,8 +91,9 @@ export class HotWallets {
   readonly #spreadable: number;
 
   /**
-   * @throws {ValidationError} for a malformed declaration, or one whose consolidation (with a
-   *   deposit beside it) would not fit in one transaction of a store that has a limit.
+   * @throws {ValidationError} for a malformed declaration, or one whose consolidation (with the
+   *   largest operation beside it, a 16-leg posting) would not fit in one transaction of a store
+   *   that has a limit.
    */
   constructor(
     configs: readonly HotWalletConfig[],
@@ -94,7 +116,7 @@ export class HotWallets {
       const ids = Array.from({ length: count }, (_, i) => `${accountId}#${i + 1}`);
       this.#subAccounts.set(accountId, ids);
       for (const id of ids) this.#owners.set(id, accountId);
-      const needed = this.consolidationRecords(accountId) + DEPOSIT_RECORDS;
+      const needed = this.consolidationRecords(accountId) + MAX_RECORDS_PER_OPERATION;
       if (needed > maxRecordsPerTransaction) {
         throw new ValidationError(
           `hot wallet ${accountId}: consolidating ${count} sub-accounts writes up to ${needed} records in one transaction, more than the ledger's ${maxRecordsPerTransaction}; declare fewer`,

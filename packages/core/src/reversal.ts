@@ -1,6 +1,7 @@
 import { decimalToUnits, parseAmount } from './amount.js';
 import { canonicalJson, quoteJson } from './canonical-json.js';
 import { TransactionNotFoundError, ValidationError } from './errors.js';
+import { isConsolidation } from './hot-wallets.js';
 import { requestKeys } from './idempotency.js';
 import { isCreditType, isDebitType, type Leg } from './ledger-draft.js';
 import type { Operation, OperationContext } from './operation.js';
@@ -111,10 +112,7 @@ export async function reverseOperation(
   }
   // A hot wallet's credits sit on its sub-accounts; what reverses them debits the wallet itself.
   const owners = moved.map((entry) => context.ownerOf(entry.accountId));
-  if (
-    owners.every((owner) => owner === owners[0]) &&
-    owners.some((o, i) => o !== moved[i]!.accountId)
-  ) {
+  if (isConsolidation(moved, owners)) {
     throw new ValidationError(
       `transaction ${reverses} moved funds within one hot wallet (a consolidation), which is never reversed`,
       { field: 'transactionId' },

@@ -11,7 +11,7 @@ import {
   readDigest,
   writeDigest,
 } from './digest-records.js';
-import { ValidationError, WalletNotFoundError } from './errors.js';
+import { ConcurrencyConflictError, ValidationError, WalletNotFoundError } from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
 import {
@@ -291,12 +291,23 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     accountId: string,
     subAccounts: readonly string[],
   ): Promise<WalletRecord> {
-    const records = await ledger.transact<WalletRecord[]>({
-      accountIds: [accountId, ...subAccounts],
-      idempotencyKeys: [],
-      recordKeys: NO_RECORDS,
-      decide: (snapshot) => ({ write: null, result: [...snapshot.wallets.values()] }),
-    });
+    const read = () =>
+      ledger.transact<WalletRecord[]>({
+        accountIds: [accountId, ...subAccounts],
+        idempotencyKeys: [],
+        recordKeys: NO_RECORDS,
+        decide: (snapshot) => ({ write: null, result: [...snapshot.wallets.values()] }),
+      });
+    // A store may read the rows one by one (DynamoDB's batch read is consistent per item only),
+    // so a consolidation committing in between could be counted twice or missed. Versions only
+    // grow: two reads in a row with the same versions saw no write in between, a snapshot.
+    let records = await read();
+    for (let attempt = 1; ; attempt++) {
+      const again = await read();
+      if (sameVersions(records, again)) break;
+      if (attempt === MAX_STABLE_READS) throw new ConcurrencyConflictError(attempt);
+      records = again;
+    }
     const main = records.find((record) => record.accountId === accountId);
     if (!main) throw new WalletNotFoundError(accountId);
     const units = new Map<string, bigint>();
@@ -392,7 +403,18 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
           throw error;
         }
         await runConsolidated(null, touched);
-        return runPrepared(spread);
+        try {
+          return await runPrepared(spread);
+        } catch (again) {
+          // Still missing: the hot wallet itself does not exist. Say so by its own name.
+          if (
+            again instanceof WalletNotFoundError &&
+            hot.ownerOf(again.accountId) !== again.accountId
+          ) {
+            throw new WalletNotFoundError(hot.ownerOf(again.accountId));
+          }
+          throw again;
+        }
       }
     }
   }
@@ -403,7 +425,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
    * sees the whole balance. Outside the coalescer: such calls are rare and touch many rows.
    * Without an operation (null), it only consolidates (and creates missing sub-accounts).
    */
-  function runConsolidated<R>(
+  async function runConsolidated<R>(
     prepared: PreparedOperation<R> | null,
     touched: string[],
   ): Promise<R | null> {
@@ -413,6 +435,12 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       accountIds.add(accountId);
       for (const id of hot.subAccountsOf(accountId)!) accountIds.add(id);
       records += hot.consolidationRecords(accountId);
+    }
+    if (records > recordLimit && touched.length > 1) {
+      // Several hot wallets (a transfer from one to another) may not all fit one transaction
+      // of the store beside the call; each fits alone (the declaration is checked for that),
+      // so they are consolidated one by one first, leaving the call's own consolidation little.
+      for (const accountId of touched) await runConsolidated(null, [accountId]);
     }
     return ledger.transact({
       accountIds: [...accountIds],
@@ -665,7 +693,8 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       for (const id of hot.subAccountsOf(accountId) ?? []) {
         // A wallet declared hot after it was created has no sub-accounts before its next credit.
         if (!(await ledger.getWallet(id))) continue;
-        const part = await verifyChain(id, undefined);
+        // A digest holds every sub-account's head; a proof holds one leaf, the wallet's own.
+        const part = await verifyChain(id, anchor && !('leaf' in anchor) ? anchor : undefined);
         report.entries += part.entries;
         for (const problem of part.problems) report.problems.push(`${id}: ${problem}`);
       }
@@ -765,18 +794,26 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         request.cursor === undefined || request.cursor === null
           ? undefined
           : decodeWalletCursor(cursorText(request.cursor), prefix);
-      const rows = await ledger.listWallets({
-        limit: limit + 1,
-        ...(prefix === '' ? {} : { prefix }),
-        ...(startAfter === undefined ? {} : { startAfter }),
-      });
+      // Sub-accounts are not wallets a caller knows: they are skipped (reading on until the
+      // page is full, so a hot wallet never leaves an empty page), and a hot wallet is listed
+      // once, summed.
+      const visible: WalletRecord[] = [];
+      let after = startAfter;
+      for (let more = true; more && visible.length <= limit; ) {
+        const rows = await ledger.listWallets({
+          limit: limit + 1,
+          ...(prefix === '' ? {} : { prefix }),
+          ...(after === undefined ? {} : { startAfter: after }),
+        });
+        for (const record of rows) {
+          if (hot.ownerOf(record.accountId) === record.accountId) visible.push(record);
+        }
+        more = rows.length > limit;
+        after = rows[rows.length - 1]?.accountId;
+      }
       const time = now();
-      const page = rows.slice(0, limit);
       const items: Wallet[] = [];
-      // Sub-accounts are not wallets a caller knows: a hot wallet is listed once, summed. A
-      // page may so hold fewer than `limit` wallets and still have a next one.
-      for (const record of page) {
-        if (hot.ownerOf(record.accountId) !== record.accountId) continue;
+      for (const record of visible.slice(0, limit)) {
         const subAccounts = hot.subAccountsOf(record.accountId);
         items.push(
           toWallet(
@@ -787,13 +824,23 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
           ),
         );
       }
-      const last = page[page.length - 1];
+      const last = items[items.length - 1];
       const nextCursor =
-        rows.length > limit && last ? encodeWalletCursor(last.accountId, prefix) : null;
+        visible.length > limit && last ? encodeWalletCursor(last.accountId, prefix) : null;
       return { items, nextCursor };
     },
   };
   return instrumented(service, options.instrumentation);
+}
+
+/** How many pairs of reads a hot wallet's balance may take to see no write in between. */
+const MAX_STABLE_READS = 8;
+
+/** True when two reads of the same wallets found each at the same version. */
+function sameVersions(a: readonly WalletRecord[], b: readonly WalletRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  const versions = new Map(a.map((record) => [record.accountId, record.version]));
+  return b.every((record) => versions.get(record.accountId) === record.version);
 }
 
 /** How many times a credit to a hot wallet moves to another sub-account after losing a race. */

@@ -2,10 +2,11 @@ import {
   createMemoryLedger,
   createWalletService,
   type HotWalletConfig,
+  hashEntry,
   type LedgerStore,
   MAX_SUB_ACCOUNTS,
 } from '@wallet/core';
-import { tamperWallet } from '@wallet/core/testing';
+import { tamperJournal, tamperWallet } from '@wallet/core/testing';
 import { describe, expect, it } from 'vitest';
 
 const currencies = [
@@ -45,13 +46,14 @@ describe('hot wallets', () => {
     );
   });
 
-  it('refuse more sub-accounts than one consolidation transaction of the ledger holds', () => {
-    const small: LedgerStore = { ...createMemoryLedger(), maxRecordsPerTransaction: 40 };
-    // Two currencies a sub-account may hold (TOKENS has a maxBalance): 17 wallets, 34 entries.
-    expect(() => service([{ accountId: 'house', subAccounts: 16 }], small)).toThrow(
-      /more than the ledger's 40/,
+  it('refuse more sub-accounts than one consolidation beside the largest operation fits in a ledger transaction', () => {
+    const small: LedgerStore = { ...createMemoryLedger(), maxRecordsPerTransaction: 100 };
+    // Two currencies a sub-account may hold (TOKENS has a maxBalance): 33 wallets, 66 entries,
+    // and a 16-leg posting's 34 records.
+    expect(() => service([{ accountId: 'house', subAccounts: 32 }], small)).toThrow(
+      /more than the ledger's 100/,
     );
-    expect(() => service([{ accountId: 'house', subAccounts: 8 }], small)).not.toThrow();
+    expect(() => service([{ accountId: 'house', subAccounts: 21 }], small)).not.toThrow();
   });
 
   it('keep sub-accounts out of reach of callers: their ids are not account ids', async () => {
@@ -197,6 +199,73 @@ describe('hot wallets', () => {
       ok: true,
       entries: 2,
     });
+  });
+
+  it('anchor every sub-account to a digest: a rewrite with every hash recomputed is caught', async () => {
+    const ledger = createMemoryLedger();
+    const wallets = service([{ accountId: 'house', subAccounts: 2 }], ledger);
+    await wallets.createWallet({ accountId: 'house' });
+    const credit = await wallets.addFunds({
+      accountId: 'house',
+      amount: '10',
+      currency: 'GEMS',
+      idempotencyKey: 'k',
+    });
+    const digest = await wallets.createDigest();
+    const sub = credit.accountId;
+    let head = '';
+    tamperJournal(ledger, sub, (entries) =>
+      entries.map((entry) => {
+        const { hash: _, ...fields } = { ...entry, amount: '1000', balanceAfter: '1000' };
+        head = hashEntry(fields);
+        return { ...fields, hash: head };
+      }),
+    );
+    tamperWallet(ledger, sub, (record) => ({
+      ...record,
+      balances: { GEMS: '1000' },
+      headHash: head,
+    }));
+    // The chain alone cannot tell: it was rewritten whole.
+    expect((await wallets.verifyWallet({ accountId: 'house' })).ok).toBe(true);
+    const report = await wallets.verifyWallet({ accountId: 'house', digest });
+    expect(report.ok).toBe(false);
+    expect(report.problems.some((problem) => problem.startsWith(`${sub}: `))).toBe(true);
+  });
+
+  it('list a hot wallet once, summed, in pages that are never empty before the last', async () => {
+    const wallets = service([
+      { accountId: 'b-house', subAccounts: 8 },
+      { accountId: 'd-house', subAccounts: 8 },
+    ]);
+    for (const accountId of ['a', 'b-house', 'c', 'd-house', 'e']) {
+      await wallets.createWallet({ accountId });
+    }
+    for (let i = 0; i < 16; i++) {
+      await wallets.addFunds({ accountId: 'b-house', amount: '1', currency: 'GEMS' });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await wallets.listWallets({ limit: 1, cursor });
+      expect(page.items).toHaveLength(1);
+      seen.push(page.items[0]!.accountId);
+      if (page.items[0]!.accountId === 'b-house') expect(page.items[0]!.balances.GEMS).toBe('16');
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(['a', 'b-house', 'c', 'd-house', 'e']);
+  });
+
+  it('name the hot wallet, never a sub-account, when it does not exist', async () => {
+    const wallets = service([{ accountId: 'bank', subAccounts: 4 }]);
+    await wallets.createWallet({ accountId: 'p1' });
+    await wallets.addFunds({ accountId: 'p1', amount: '5', currency: 'GEMS' });
+    for (const call of [
+      wallets.addFunds({ accountId: 'bank', amount: '1' }),
+      wallets.transfer({ fromAccountId: 'p1', toAccountId: 'bank', amount: '1', currency: 'GEMS' }),
+    ]) {
+      await expect(call).rejects.toMatchObject({ code: 'WALLET_NOT_FOUND', accountId: 'bank' });
+    }
   });
 
   it('report a broken sub-account chain by its id', async () => {

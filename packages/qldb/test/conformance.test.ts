@@ -1,5 +1,13 @@
-import { ledgerPortSuite, ledgerStoreSuite } from '@wallet/testing';
+import { HOT_WALLET_TESTS, ledgerPortSuite, ledgerStoreSuite } from '@wallet/testing';
 import { qldbFixture } from './qldb-fixture.js';
+
+/**
+ * Why QLDB runs no hot wallet: a consolidation of even one sub-account in the suite's three
+ * currencies without a maxBalance (8 documents), beside the largest operation (a 16-leg posting,
+ * 34), is more than its 40 documents a transaction, so the service refuses the declaration.
+ */
+const NO_HOT_WALLETS =
+  "QLDB's 40 documents a transaction cannot hold a hot wallet's consolidation in the suite's three currencies beside a 16-leg posting; the service refuses the declaration";
 
 // Coalescing with no maxBatch: the ledger's own limit keeps batches within QLDB's quota.
 for (const coalesce of [false, true]) {
@@ -8,6 +16,7 @@ for (const coalesce of [false, true]) {
     tamper: true,
     service: { coalesce },
     createLedger: () => qldbFixture(),
+    skip: Object.fromEntries(HOT_WALLET_TESTS.map((name) => [name, NO_HOT_WALLETS])),
   });
 }
 

@@ -63,7 +63,11 @@ export {
   type LedgerSuiteOptions,
   ledgerStoreSuite,
 } from './ledger-store-suite.js';
-export { LEDGER_STORE_TESTS, type LedgerStoreTest } from './ledger-store-tests.js';
+export {
+  HOT_WALLET_TESTS,
+  LEDGER_STORE_TESTS,
+  type LedgerStoreTest,
+} from './ledger-store-tests.js';
 export { type NamedTests, namedTests, type TestRegistrar } from './named-tests.js';
 export { type OperationsSuiteContext, operationsSuite } from './operations-suite.js';
 export { hash32, randomInt, seededRandom } from './random.js';

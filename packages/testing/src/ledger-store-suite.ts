@@ -130,6 +130,9 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     }
 
     beforeAll(async () => {
+      // Here, not at the end of this callback: vitest collects the groups' nested describes
+      // only after it returns.
+      rejectUnmatched();
       fixture = await options.createLedger();
       service = serviceWith();
     });
@@ -160,6 +163,7 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
       untouch: (accountId) => tampered.add(accountId),
       concurrencyTimeout,
       bankTestMs: options.bankTestMs ?? 2000,
+      skips: (name) => options.skip?.[name] !== undefined,
       test: it,
     };
 
@@ -198,7 +202,5 @@ export function ledgerStoreSuite(options: LedgerSuiteOptions): void {
     });
 
     concurrencyTests(context);
-
-    rejectUnmatched();
   });
 }

@@ -1,4 +1,21 @@
 /**
+ * The hot wallet tests of `ledgerStoreSuite` (`ledger-store-suite/hot-wallets.ts`), by name: a
+ * store that cannot hold a hot wallet's consolidation turns them all off with one reason.
+ *
+ * @example
+ * skip: Object.fromEntries(HOT_WALLET_TESTS.map((name) => [name, 'why']))
+ */
+export const HOT_WALLET_TESTS = [
+  'spread credits over sub-accounts and sum them in getFunds and listWallets',
+  'replay a keyed credit where it first landed, counted once',
+  'debit the exact sum of the sub-accounts, consolidated first, and refuse a cent more',
+  'take credits from many writers at once: postings on random wallets keep the total exact and every chain whole',
+  'reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation',
+  'credit a currency with a maxBalance on the exact sum, never past the limit',
+  'gain sub-accounts on the first credit of a wallet declared hot after it was created',
+] as const;
+
+/**
  * The names of the `ledgerStoreSuite` tests (its own, `operationsSuite`'s and `digestSuite`'s),
  * to turn one off with a reason.
  *
@@ -88,13 +105,7 @@ export const LEDGER_STORE_TESTS = [
   'reports the last entry deleted',
   'reports reordered entries',
   // hot wallets
-  'spread credits over sub-accounts and sum them in getFunds and listWallets',
-  'replay a keyed credit where it first landed, counted once',
-  'debit the exact sum of the sub-accounts, consolidated first, and refuse a cent more',
-  'take credits from many writers at once: postings on random wallets keep the total exact and every chain whole',
-  'reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation',
-  'credit a currency with a maxBalance on the exact sum, never past the limit',
-  'gain sub-accounts on the first credit of a wallet declared hot after it was created',
+  ...HOT_WALLET_TESTS,
   // operations-suite.ts: getTransaction
   'returns every entry of a transaction, debits first, and what reversed it',
   'fails with TRANSACTION_NOT_FOUND for an unknown id and VALIDATION_ERROR for a malformed one',

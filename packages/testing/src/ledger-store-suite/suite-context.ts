@@ -40,6 +40,8 @@ export interface LedgerSuiteContext {
   concurrencyTimeout: number;
   /** How long the bank test runs, in milliseconds. */
   bankTestMs: number;
+  /** True when the store turns the test off by name. */
+  skips: (name: LedgerStoreTest) => boolean;
   /** Registers each test (the suite's, which leaves out those turned off by name). */
   test: TestRegistrar<LedgerStoreTest>;
 }
