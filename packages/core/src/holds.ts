@@ -2,6 +2,7 @@ import { decimalToUnits, parseAmount, renderAmount } from './amount.js';
 import { canonicalJson, quoteJson } from './canonical-json.js';
 import type { Currency } from './currency.js';
 import { HoldNotActiveError, HoldNotFoundError, ValidationError } from './errors.js';
+import { NOT_SPREADABLE, spreadable } from './hot-wallets.js';
 import { requestKeys } from './idempotency.js';
 import { heldOf, type LedgerDraft, type Leg } from './ledger-draft.js';
 import type { Operation, OperationContext } from './operation.js';
@@ -323,8 +324,10 @@ export function captureHoldOperation(
   const metadata = check.metadata(request.metadata);
   const { idempotencyKey, scopedKey } = requestKeys(request, holder);
   const key = holdRecordKey(holdId);
-  return {
-    accountIds: to === null ? [holder] : [holder, to],
+  // `creditTo` is the wallet the capture credits: `to`, or a hot wallet's sub-account in its
+  // place (see `credits` below); the request, and so its fingerprint, names `to` either way.
+  const build = (creditTo: string | null): Operation<CaptureResult> => ({
+    accountIds: creditTo === null ? [holder] : [holder, creditTo],
     idempotencyKey,
     scopedKey,
     recordKeys: [key],
@@ -372,9 +375,11 @@ export function captureHoldOperation(
           hold: { holdId },
         });
       }
-      if (to !== null) {
+      if (creditTo !== null) {
+        // A sub-account cannot check a limit on its wallet's sum: take the exact path.
+        if (context.ownerOf(creditTo) !== creditTo && !spreadable(currency)) throw NOT_SPREADABLE;
         legs.push({
-          accountId: to,
+          accountId: creditTo,
           currency,
           units: captured,
           type: 'TRANSFER_IN',
@@ -411,7 +416,12 @@ export function captureHoldOperation(
         to: credited === undefined ? null : side(credited),
       };
     },
-  };
+  });
+  const operation = build(to);
+  if (to !== null) {
+    operation.credits = { accountIds: [to], to: (moved) => build(moved(to)) };
+  }
+  return operation;
 }
 
 /**

@@ -2,7 +2,7 @@ import { maxUnits } from './amount.js';
 import type { Currency, CurrencyRegistry } from './currency.js';
 import { ValidationError } from './errors.js';
 import { isCreditType, type LedgerDraft, type Leg } from './ledger-draft.js';
-import type { Operation } from './operation.js';
+import type { Operation, PreparedOperation } from './operation.js';
 import { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 import type { WalletRecord } from './ports.js';
 import { newTransactionId } from './transaction-id.js';
@@ -66,13 +66,14 @@ export function isConsolidation(
  * hash chain); `#` is not an account id character, so no caller can name or create one.
  *
  * - A call that only credits a hot wallet (a deposit, the receiving side of a transfer, the
- *   credit legs of a posting) is written to one sub-account, chosen by the hash of its scoped
- *   idempotency key (a retry lands where the first try did), or at random without a key. Its
- *   result names the sub-account and that sub-account's balances.
- * - Any other call that touches it (a debit, a hold, a capture, an exchange, a reversal) runs in
- *   one transaction with every sub-account: first a consolidation moves each sub-account's
- *   balances into the main wallet (one journaled transaction), then the call applies to the main
- *   wallet, which then holds the whole balance: limits are checked on exact sums.
+ *   credit legs of a posting, a hold captured to it) is written to one sub-account, chosen by
+ *   the hash of its scoped idempotency key (a retry lands where the first try did), or at random
+ *   without a key. Its result names the sub-account and that sub-account's balances.
+ * - Any other call that touches it (a debit, a hold on it or its capture, an exchange, a
+ *   reversal) runs in one transaction with every sub-account: first a consolidation moves each
+ *   sub-account's balances into the main wallet (one journaled transaction), then the call
+ *   applies to the main wallet, which then holds the whole balance: limits are checked on exact
+ *   sums.
  * - A currency with a `maxBalance` is never spread: a sub-account cannot know the sum, so credits
  *   in it take the exact path above.
  *
@@ -156,8 +157,16 @@ export class HotWallets {
    * sub-accounts. Otherwise it takes the consolidating path.
    */
   canSpread(operation: Operation<unknown>, hot: readonly string[]): boolean {
-    const { legs } = operation;
-    if (legs === null) return false;
+    const { legs, credits } = operation;
+    if (legs === null) {
+      // Its currency may be known only in its transaction: one with a limit throws
+      // NOT_SPREADABLE there, and the call takes the consolidating path.
+      return (
+        credits !== undefined &&
+        hot.every((accountId) => credits.accountIds.includes(accountId)) &&
+        !operation.accountIds.some((accountId) => this.#owners.has(accountId))
+      );
+    }
     for (const leg of legs) {
       if (!hot.includes(leg.accountId)) {
         if (this.#owners.has(leg.accountId)) return false;
@@ -173,11 +182,11 @@ export class HotWallets {
    * to one of its sub-accounts: the one the hash of its scoped key picks (a random one without a
    * key), unless `avoided` holds it, then a random one `avoided` does not hold.
    */
-  spread<O extends Operation<unknown>>(
-    operation: O,
+  spread<R>(
+    operation: PreparedOperation<R>,
     hot: readonly string[],
     avoided: ReadonlySet<string>,
-  ): O {
+  ): PreparedOperation<R> {
     const chosen = new Map<string, string>();
     for (const accountId of hot) {
       const ids = this.#subAccounts.get(accountId)!;
@@ -190,6 +199,10 @@ export class HotWallets {
       chosen.set(accountId, id);
     }
     const moved = (accountId: string) => chosen.get(accountId) ?? accountId;
+    if (operation.legs === null) {
+      // The same request, so the same fingerprint: kept rather than hashed again.
+      return { ...operation.credits!.to(moved), fingerprint: operation.fingerprint };
+    }
     return {
       ...operation,
       accountIds: operation.accountIds.map(moved),
@@ -260,10 +273,22 @@ export class HotWallets {
 }
 
 /**
+ * Thrown in a spread operation's transaction when its currency, known only there, has a limit
+ * (a capture's): the call then takes the consolidating path.
+ *
+ * @example
+ * if (!spreadable(currency)) throw NOT_SPREADABLE;
+ */
+export const NOT_SPREADABLE = new Error('the currency has a limit: not spread');
+
+/**
  * A currency a sub-account may be credited in: one with no `maxBalance` (only the ceiling of
  * 18 integer digits), since a sub-account cannot check a limit on the sum.
+ *
+ * @example
+ * if (!spreadable(currency)) throw NOT_SPREADABLE;
  */
-function spreadable(currency: Currency): boolean {
+export function spreadable(currency: Currency): boolean {
   return currency.maxUnits === maxUnits(currency.scale);
 }
 

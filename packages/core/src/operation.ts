@@ -50,6 +50,17 @@ export interface Operation<R> {
   apply?(draft: LedgerDraft, transactionId: string): JournalEntry[];
   /** The answer, from the entries written (in leg order) and the draft they were written to. */
   result(entries: JournalEntry[], transactionId: string, txTime: string, draft: LedgerDraft): R;
+  /**
+   * For an operation without `legs` that only credits some of the wallets it names (a capture
+   * to another wallet): those wallets, and the same operation crediting other ids in their
+   * place, a hot wallet's sub-accounts. Absent: it is never spread.
+   */
+  credits?: {
+    /** The wallets the operation only credits. */
+    readonly accountIds: readonly string[];
+    /** The same operation (same request and fingerprint) crediting `moved(id)` for each. */
+    to(moved: (accountId: string) => string): Operation<R>;
+  };
 }
 
 /** An operation with its request fingerprint computed once, outside any transaction. */
@@ -75,6 +86,7 @@ export function prepareOperation<R>(operation: Operation<R>): PreparedOperation<
     legs,
     apply,
     result,
+    credits,
   } = operation;
   // Every field named rather than spread: V8 gives each object built as a spread plus a new
   // property a hidden class of its own, which makes every later read of it slow.
@@ -89,6 +101,7 @@ export function prepareOperation<R>(operation: Operation<R>): PreparedOperation<
     legs,
     apply,
     result,
+    credits,
     fingerprint: idempotencyKey === null ? '' : sha256Hex(canonicalRequest()),
   };
 }

@@ -20,7 +20,7 @@ import {
   placeHoldOperation,
   releaseHoldOperation,
 } from './holds.js';
-import { type HotWalletConfig, HotWallets } from './hot-wallets.js';
+import { type HotWalletConfig, HotWallets, NOT_SPREADABLE } from './hot-wallets.js';
 import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
 import { type Instrumentation, instrumented } from './instrumentation.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
@@ -396,6 +396,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
           for (const id of spread.accountIds) if (hot.ownerOf(id) !== id) avoided.add(id);
           continue;
         }
+        if (error === NOT_SPREADABLE) return runConsolidated(prepared, touched) as Promise<R>;
         if (
           !(error instanceof WalletNotFoundError) ||
           hot.ownerOf(error.accountId) === error.accountId
@@ -406,6 +407,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         try {
           return await runPrepared(spread);
         } catch (again) {
+          if (again === NOT_SPREADABLE) return runConsolidated(prepared, touched) as Promise<R>;
           // Still missing: the hot wallet itself does not exist. Say so by its own name.
           if (
             again instanceof WalletNotFoundError &&

@@ -268,6 +268,51 @@ describe('hot wallets', () => {
     }
   });
 
+  it('spread a hold captured to a hot wallet, and capture one in a currency with a limit on the sum', async () => {
+    for (const coalesce of [false, true]) {
+      const wallets = createWalletService({
+        ledger: createMemoryLedger(),
+        currencies,
+        coalesce,
+        hotWallets: [{ accountId: 'house', subAccounts: 4 }],
+      });
+      await wallets.createWallet({ accountId: 'house' });
+      await wallets.createWallet({ accountId: 'p1' });
+      await wallets.addFunds({ accountId: 'p1', amount: '30', currency: 'GEMS' });
+      await wallets.addFunds({ accountId: 'p1', amount: '90', currency: 'TOKENS' });
+      await wallets.addFunds({ accountId: 'house', amount: '60', currency: 'TOKENS' });
+      const fee = await wallets.placeHold({ accountId: 'p1', amount: '12', currency: 'GEMS' });
+      const spread = await wallets.captureHold({
+        holdId: fee.holdId,
+        amount: '10',
+        toAccountId: 'house',
+        idempotencyKey: 'entry-1',
+      });
+      expect(spread.to?.accountId.startsWith('house#')).toBe(true);
+      expect(spread).toMatchObject({ captured: '10', released: '2' });
+      const again = await wallets.captureHold({
+        holdId: fee.holdId,
+        amount: '10',
+        toAccountId: 'house',
+        idempotencyKey: 'entry-1',
+      });
+      expect(again).toEqual({ ...spread, replayed: true });
+      // TOKENS has a maxBalance of 100: its capture runs on the sum, on the main wallet.
+      const capped = await wallets.placeHold({ accountId: 'p1', amount: '50', currency: 'TOKENS' });
+      await expect(
+        wallets.captureHold({ holdId: capped.holdId, toAccountId: 'house' }),
+      ).rejects.toMatchObject({ code: 'BALANCE_LIMIT_EXCEEDED' });
+      await wallets.releaseHold({ holdId: capped.holdId });
+      const within = await wallets.placeHold({ accountId: 'p1', amount: '40', currency: 'TOKENS' });
+      const exact = await wallets.captureHold({ holdId: within.holdId, toAccountId: 'house' });
+      expect(exact.to).toMatchObject({ accountId: 'house', currentBalance: '100' });
+      const funds = await wallets.getFunds({ accountId: 'house' });
+      expect(funds.balances).toMatchObject({ GEMS: '10', TOKENS: '100' });
+      expect((await wallets.verifyWallet({ accountId: 'house' })).ok).toBe(true);
+      expect((await wallets.verifyWallet({ accountId: 'p1' })).ok).toBe(true);
+    }
+  });
+
   it('report a broken sub-account chain by its id', async () => {
     const ledger = createMemoryLedger();
     const wallets = service([{ accountId: 'house', subAccounts: 2 }], ledger);
