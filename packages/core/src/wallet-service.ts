@@ -267,10 +267,10 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
   /** One wallet's chain and balances, checked page by page (and against a digest's leaf). */
   async function verifyChain(
-    accountId: string,
+    wallet: WalletRecord,
     anchor: ReturnType<typeof parseAnchor> | undefined,
   ): Promise<VerificationReport> {
-    const wallet = await existingWallet(accountId);
+    const { accountId } = wallet;
     const verifier = new JournalVerifier(accountId, currencies);
     if (anchor) {
       const { leaf, problems } = await anchoredLeaf(ledger, anchor, accountId);
@@ -385,6 +385,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
    */
   async function runSpread<R>(prepared: PreparedOperation<R>, touched: string[]): Promise<R> {
     const avoided = new Set<string>();
+    let created = false;
     for (let hops = 0; ; hops++) {
       const spread = hot.spread(prepared, touched, avoided);
       try {
@@ -403,20 +404,10 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         ) {
           throw error;
         }
+        // Still missing once created: the hot wallet itself does not exist. Say so by its name.
+        if (created) throw new WalletNotFoundError(hot.ownerOf(error.accountId));
         await runConsolidated(null, touched);
-        try {
-          return await runPrepared(spread);
-        } catch (again) {
-          if (again === NOT_SPREADABLE) return runConsolidated(prepared, touched) as Promise<R>;
-          // Still missing: the hot wallet itself does not exist. Say so by its own name.
-          if (
-            again instanceof WalletNotFoundError &&
-            hot.ownerOf(again.accountId) !== again.accountId
-          ) {
-            throw new WalletNotFoundError(hot.ownerOf(again.accountId));
-          }
-          throw again;
-        }
+        created = true;
       }
     }
   }
@@ -690,13 +681,14 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         request.digest === undefined || request.digest === null
           ? undefined
           : parseAnchor(request.digest);
-      const report = await verifyChain(accountId, anchor);
+      const report = await verifyChain(await existingWallet(accountId), anchor);
       // A hot wallet's sub-accounts each carry a chain of their own; the report covers all.
       for (const id of hot.subAccountsOf(accountId) ?? []) {
         // A wallet declared hot after it was created has no sub-accounts before its next credit.
-        if (!(await ledger.getWallet(id))) continue;
+        const sub = await ledger.getWallet(id);
+        if (!sub) continue;
         // A digest holds every sub-account's head; a proof holds one leaf, the wallet's own.
-        const part = await verifyChain(id, anchor && !('leaf' in anchor) ? anchor : undefined);
+        const part = await verifyChain(sub, anchor && !('leaf' in anchor) ? anchor : undefined);
         report.entries += part.entries;
         for (const problem of part.problems) report.problems.push(`${id}: ${problem}`);
       }
