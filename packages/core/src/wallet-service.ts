@@ -13,7 +13,12 @@ import {
 } from './digest-records.js';
 import { ConcurrencyConflictError, ValidationError, WalletNotFoundError } from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
-import { decodeCursor, encodeCursor } from './history-cursor.js';
+import {
+  decodeCursor,
+  decodeMergedCursor,
+  encodeCursor,
+  encodeMergedCursor,
+} from './history-cursor.js';
 import {
   captureHoldOperation,
   holdDetails,
@@ -24,6 +29,7 @@ import { type HotWalletConfig, HotWallets, NOT_SPREADABLE } from './hot-wallets.
 import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
 import { type Instrumentation, instrumented } from './instrumentation.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
+import { mergedHistory } from './merged-history.js';
 import {
   applyOperation,
   type Operation,
@@ -156,7 +162,13 @@ export interface WalletService {
    * when `to.amount` is absent, else at the amount given (trusted callers only).
    */
   exchange(input: ExchangeInput): Promise<ExchangeResult>;
-  /** A page of a wallet's journal. */
+  /**
+   * A page of a wallet's journal; of a hot wallet, its journal and every sub-account's as one,
+   * in time order (each credit under the sub-account that took it).
+   *
+   * @example
+   * const page = await wallets.getTransactionHistory({ accountId: 'house', order: 'desc', limit: 50 });
+   */
   getTransactionHistory(input: HistoryInput): Promise<HistoryPage>;
   /**
    * Recomputes a wallet's hash chain and balances from its journal, read page by page: memory
@@ -656,6 +668,24 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       const limit = boundedLimit(request.limit, DEFAULT_HISTORY_LIMIT, 'limit');
       const order = historyOrder(request.order);
       const filters = { accountId, currency, order };
+      const subAccounts = hot.subAccountsOf(accountId);
+      if (subAccounts !== undefined) {
+        // A hot wallet's history is its own journal and its sub-accounts', read as one.
+        const accountIds = [accountId, ...subAccounts];
+        const positions =
+          request.cursor === undefined || request.cursor === null
+            ? []
+            : decodeMergedCursor(cursorText(request.cursor), filters, accountIds.length);
+        const page = await mergedHistory(
+          journal,
+          accountIds,
+          { ...(currency === null ? {} : { currency }), order, limit },
+          positions,
+        );
+        if (page.items.length === 0 && positions.length === 0) await existingWallet(accountId);
+        const nextCursor = page.next ? encodeMergedCursor(page.next, filters) : null;
+        return { items: page.items, nextCursor };
+      }
       const startAfter =
         request.cursor === undefined || request.cursor === null
           ? undefined

@@ -8,6 +8,7 @@ import {
 } from '@wallet/core';
 import { tamperJournal, tamperWallet } from '@wallet/core/testing';
 import { describe, expect, it } from 'vitest';
+import { decodeMergedCursor, encodeMergedCursor } from '../src/history-cursor.js';
 
 const currencies = [
   { code: 'GOLD', scale: 2 },
@@ -327,5 +328,204 @@ describe('hot wallets', () => {
     expect(report.problems.some((problem) => problem.startsWith(`${credit.accountId}: `))).toBe(
       true,
     );
+  });
+
+  describe('history', () => {
+    /** A house with credits spread over its sub-accounts, two consolidating debits between. */
+    async function busyHouse(clock: () => Date) {
+      const ledger = createMemoryLedger();
+      const wallets = createWalletService({
+        ledger,
+        currencies,
+        hotWallets: [{ accountId: 'house', subAccounts: 4 }],
+        clock,
+      });
+      await wallets.createWallet({ accountId: 'house' });
+      for (let i = 0; i < 25; i++) {
+        const currency = i % 3 === 0 ? 'GOLD' : 'GEMS';
+        await wallets.addFunds({
+          accountId: 'house',
+          amount: '2',
+          currency,
+          idempotencyKey: `c${i}`,
+        });
+        if (i === 9 || i === 19) {
+          await wallets.withdrawFunds({ accountId: 'house', amount: '1', currency: 'GEMS' });
+        }
+      }
+      return { wallets, ledger, all: await everyEntry(ledger) };
+    }
+
+    /** Every entry of the house's journals, read from the ledger itself. */
+    async function everyEntry(ledger: LedgerStore) {
+      const journals = ['house', 'house#1', 'house#2', 'house#3', 'house#4'];
+      const read = (accountId: string) =>
+        ledger.queryEntries({ accountId, order: 'asc', limit: 1000 });
+      return (await Promise.all(journals.map(read))).flat();
+    }
+
+    /** Every page of a listing, with `limit` entries a page. */
+    async function pages(
+      wallets: ReturnType<typeof service>,
+      order: 'asc' | 'desc',
+      limit: number,
+      currency?: string,
+    ) {
+      const items = [];
+      let cursor: string | null = null;
+      let count = 0;
+      do {
+        const page = await wallets.getTransactionHistory({
+          accountId: 'house',
+          order,
+          limit,
+          cursor,
+          ...(currency ? { currency } : {}),
+        });
+        count++;
+        if (page.nextCursor !== null) expect(page.items).toHaveLength(limit);
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return { items, count };
+    }
+
+    const at = (entry: { accountId: string; sequence: number }) =>
+      `${entry.accountId}/${entry.sequence}`;
+
+    /** A clock one millisecond later at each call. */
+    function stepping() {
+      let ms = Date.parse('2026-12-01T00:00:00.000Z');
+      return () => new Date(ms++);
+    }
+
+    it('list the credits the sub-accounts took, with the consolidations, each entry once, in time order', async () => {
+      const { wallets, all } = await busyHouse(stepping());
+      expect(all.some((entry) => entry.accountId !== 'house')).toBe(true);
+      const asc = await pages(wallets, 'asc', 7);
+      expect(asc.items.map(at).sort()).toEqual(all.map(at).sort());
+      for (let i = 1; i < asc.items.length; i++) {
+        expect(asc.items[i - 1]!.txTime <= asc.items[i]!.txTime).toBe(true);
+      }
+      const desc = await pages(wallets, 'desc', 7);
+      expect(desc.items.map(at)).toEqual(asc.items.map(at).reverse());
+      expect(asc.count).toBe(Math.ceil(all.length / 7));
+    });
+
+    it('keep one order across pages when every entry has the same time', async () => {
+      const fixed = new Date('2026-12-01T00:00:00.000Z');
+      const { wallets, all } = await busyHouse(() => fixed);
+      const whole = await wallets.getTransactionHistory({ accountId: 'house', limit: 1000 });
+      expect(whole.nextCursor).toBeNull();
+      for (const order of ['asc', 'desc'] as const) {
+        const paged = await pages(wallets, order, 3);
+        const one = await wallets.getTransactionHistory({ accountId: 'house', order, limit: 1000 });
+        expect(paged.items.map(at)).toEqual(one.items.map(at));
+        expect(new Set(paged.items.map(at)).size).toBe(all.length);
+      }
+    });
+
+    it('filter by currency across every journal', async () => {
+      const { wallets, all } = await busyHouse(stepping());
+      const gold = await pages(wallets, 'desc', 4, 'GOLD');
+      const expected = all.filter((entry) => entry.currency === 'GOLD');
+      expect(expected.length).toBeGreaterThan(4);
+      expect(gold.items.map(at).sort()).toEqual(expected.map(at).sort());
+    });
+
+    it('leave entries written after the first page out of a newest-first listing, and add them to an oldest-first one', async () => {
+      const { wallets, ledger, all } = await busyHouse(stepping());
+      const first = {
+        desc: await wallets.getTransactionHistory({ accountId: 'house', order: 'desc', limit: 1 }),
+        asc: await wallets.getTransactionHistory({ accountId: 'house', order: 'asc', limit: 1 }),
+      };
+      // New credits, and a debit whose consolidation writes to every journal.
+      for (let i = 0; i < 6; i++) {
+        await wallets.addFunds({ accountId: 'house', amount: '1', currency: 'GEMS' });
+      }
+      await wallets.withdrawFunds({ accountId: 'house', amount: '1', currency: 'GEMS' });
+      const now = await everyEntry(ledger);
+      for (const order of ['desc', 'asc'] as const) {
+        const items = [...first[order].items];
+        let cursor = first[order].nextCursor;
+        while (cursor !== null) {
+          const page = await wallets.getTransactionHistory({
+            accountId: 'house',
+            order,
+            limit: 5,
+            cursor,
+          });
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        }
+        expect(items.map(at).sort()).toEqual((order === 'desc' ? all : now).map(at).sort());
+      }
+    });
+
+    it('refuse a cursor made for other filters, another wallet or a plain listing, and a forged one', async () => {
+      const { wallets } = await busyHouse(stepping());
+      const page = await wallets.getTransactionHistory({
+        accountId: 'house',
+        order: 'desc',
+        limit: 2,
+      });
+      const cursor = page.nextCursor!;
+      const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      await wallets.createWallet({ accountId: 'p1' });
+      await wallets.addFunds({ accountId: 'p1', amount: '1', currency: 'GEMS' });
+      await wallets.addFunds({ accountId: 'p1', amount: '1', currency: 'GEMS' });
+      const plain = await wallets.getTransactionHistory({ accountId: 'p1', limit: 1 });
+      for (const [input, message] of [
+        [{ accountId: 'house', order: 'asc', cursor }, /other filters/],
+        [{ accountId: 'house', order: 'desc', currency: 'GOLD', cursor }, /other filters/],
+        [{ accountId: 'p1', order: 'desc', cursor }, /malformed/],
+        [{ accountId: 'house', cursor: plain.nextCursor }, /malformed/],
+        [
+          { accountId: 'house', order: 'desc', cursor: forged([2, `${state[1]}.5`, state[2]]) },
+          /malformed/,
+        ],
+        [
+          {
+            accountId: 'house',
+            order: 'desc',
+            cursor: forged([2, state[1].replace(/^[^.]*/, '-1'), state[2]]),
+          },
+          /malformed/,
+        ],
+        [
+          { accountId: 'house', order: 'desc', cursor: forged([2, 'zzzzzzzzzzzz.....', state[2]]) },
+          /malformed/,
+        ],
+        [
+          { accountId: 'house', order: 'desc', cursor: forged([2, state[1], 'x']) },
+          /other filters/,
+        ],
+      ] as const) {
+        await expect(wallets.getTransactionHistory(input)).rejects.toMatchObject({
+          code: 'VALIDATION_ERROR',
+          message: expect.stringMatching(message),
+        });
+      }
+    });
+
+    it('fit a cursor over 33 journals, ten trillion entries deep, in 512 characters', () => {
+      const filters = { accountId: 'a'.repeat(128), currency: 'GOLD', order: 'desc' as const };
+      const positions = Array.from({ length: MAX_SUB_ACCOUNTS + 1 }, (_, i) =>
+        i === 3 ? null : 10_000_000_000_000 - i,
+      );
+      const cursor = encodeMergedCursor(positions, filters);
+      expect(cursor.length).toBeLessThanOrEqual(512);
+      expect(decodeMergedCursor(cursor, filters, positions.length)).toEqual(positions);
+      expect(() => decodeMergedCursor(cursor, filters, positions.length + 1)).toThrow(/malformed/);
+    });
+
+    it('name the hot wallet when it does not exist', async () => {
+      const wallets = service([{ accountId: 'bank', subAccounts: 4 }]);
+      await expect(wallets.getTransactionHistory({ accountId: 'bank' })).rejects.toMatchObject({
+        code: 'WALLET_NOT_FOUND',
+        accountId: 'bank',
+      });
+    });
   });
 });

@@ -9,6 +9,7 @@ export const HOT_WALLET_TESTS = [
   'spread credits over sub-accounts and sum them in getFunds and listWallets',
   'replay a keyed credit where it first landed, counted once',
   'debit the exact sum of the sub-accounts, consolidated first, and refuse a cent more',
+  "list every journal's entries in the hot wallet's history, each once, in time order",
   'take credits from many writers at once: postings on random wallets keep the total exact and every chain whole',
   'reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation',
   'credit a currency with a maxBalance on the exact sum, never past the limit',

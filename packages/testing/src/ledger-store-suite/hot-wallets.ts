@@ -1,4 +1,4 @@
-import { createWalletService, type WalletService } from '@wallet/core';
+import { createWalletService, type JournalEntry, type WalletService } from '@wallet/core';
 import { describe, expect } from 'vitest';
 import { SUITE_CURRENCIES, SUITE_EXCHANGE_RATES } from '../fixtures.js';
 import { HOT_WALLET_TESTS } from '../ledger-store-tests.js';
@@ -114,6 +114,50 @@ export function hotWalletTests(context: LedgerSuiteContext): void {
       expect(consolidation.length).toBeGreaterThan(0);
       expect(consolidation[0]!.metadata).toEqual({ consolidates: 'sub-accounts' });
       await expectVerified(service, accountId);
+    });
+
+    it("list every journal's entries in the hot wallet's history, each once, in time order", async () => {
+      const { accountId, service } = await hotWallet();
+      const credits: string[] = [];
+      for (let i = 0; i < 14; i++) {
+        const credit = await service.addFunds({
+          accountId,
+          amount: '1.00',
+          currency: 'GOLD',
+          idempotencyKey: ids.key(),
+        });
+        credits.push(credit.transactionId);
+        if (i === 9) await service.withdrawFunds({ accountId, amount: '3.00', currency: 'GOLD' });
+      }
+      const { ledger } = context.fixture();
+      const journals = [accountId];
+      for (let i = 1; i <= SUB_ACCOUNTS; i++) journals.push(`${accountId}#${i}`);
+      const all = (
+        await Promise.all(
+          journals.map((id) => ledger.queryEntries({ accountId: id, order: 'asc', limit: 1000 })),
+        )
+      ).flat();
+      const at = (entry: { accountId: string; sequence: number }) =>
+        `${entry.accountId}/${entry.sequence}`;
+      const listed: { asc?: JournalEntry[]; desc?: JournalEntry[] } = {};
+      for (const order of ['asc', 'desc'] as const) {
+        const items: JournalEntry[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await service.getTransactionHistory({ accountId, order, limit: 3, cursor });
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        listed[order] = items;
+      }
+      const asc = listed.asc!;
+      expect(asc.map(at).sort()).toEqual(all.map(at).sort());
+      expect(new Set(asc.map((entry) => entry.transactionId))).toEqual(
+        new Set(all.map((entry) => entry.transactionId)),
+      );
+      for (const id of credits) expect(asc.some((entry) => entry.transactionId === id)).toBe(true);
+      for (let i = 1; i < asc.length; i++) expect(asc[i - 1]!.txTime <= asc[i]!.txTime).toBe(true);
+      expect(listed.desc!.map(at)).toEqual(asc.map(at).reverse());
     });
 
     it(
