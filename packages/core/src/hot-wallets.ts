@@ -1,7 +1,7 @@
-import { maxUnits } from './amount.js';
+import { decimalToUnits, maxUnits } from './amount.js';
 import type { Currency, CurrencyRegistry } from './currency.js';
 import { ValidationError } from './errors.js';
-import { isCreditType, type LedgerDraft, type Leg } from './ledger-draft.js';
+import { heldOf, isCreditType, type LedgerDraft, type Leg } from './ledger-draft.js';
 import type { Operation, PreparedOperation } from './operation.js';
 import { MAX_RECORDS_PER_OPERATION } from './operation-size.js';
 import type { WalletRecord } from './ports.js';
@@ -178,6 +178,87 @@ export class HotWallets {
   }
 
   /**
+   * True when the operation only debits the hot wallets it touches, in legs known before its
+   * transaction (a withdrawal, a transfer out, a posting's debit legs: a payout): the main
+   * wallet alone may cover it (see {@link coveredByMain}).
+   */
+  drawsOnMain(operation: Operation<unknown>, hot: readonly string[]): boolean {
+    const { legs } = operation;
+    return (
+      legs?.every((leg) => !hot.includes(leg.accountId) || !isCreditType(leg.type)) === true &&
+      !operation.accountIds.some((accountId) => this.#owners.has(accountId))
+    );
+  }
+
+  /**
+   * The fewest sub-accounts, richest first, whose funds (as `wallets` had them, read at `time`)
+   * bring each hot wallet's main wallet to what the operation (one {@link drawsOnMain} allows)
+   * debits from it, in every currency; null when all of them together would not (only the
+   * full consolidation can then answer exactly).
+   *
+   * @example
+   * const only = hot.covering(operation, ['house'], wallets, now); // Map { 'house' => ['house#3'] }
+   */
+  covering(
+    operation: Operation<unknown>,
+    hot: readonly string[],
+    wallets: ReadonlyMap<string, WalletRecord>,
+    time: string,
+  ): Map<string, string[]> | null {
+    const chosen = new Map<string, string[]>();
+    for (const accountId of hot) {
+      const main = wallets.get(accountId);
+      if (!main) return null;
+      const needed = new Map<Currency, bigint>();
+      for (const leg of operation.legs ?? []) {
+        if (leg.accountId !== accountId) continue;
+        const floor = leg.currency.minUnits > 0n ? leg.currency.minUnits : 0n;
+        needed.set(leg.currency, (needed.get(leg.currency) ?? floor) + leg.units);
+      }
+      const subs = new Set<string>();
+      for (const [currency, units] of needed) {
+        const unitsOf = (record: WalletRecord | undefined) =>
+          decimalToUnits(record?.balances[currency.code] ?? '0', currency.scale) ?? 0n;
+        let have = unitsOf(main) - heldOf(main.holds ?? [], currency, time);
+        for (const id of subs) have += unitsOf(wallets.get(id));
+        const richest = this.#subAccounts
+          .get(accountId)!
+          .filter((id) => !subs.has(id) && unitsOf(wallets.get(id)) > 0n)
+          .sort((a, b) => {
+            const diff = unitsOf(wallets.get(b)) - unitsOf(wallets.get(a));
+            return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+          });
+        for (const id of richest) {
+          if (have >= units) break;
+          subs.add(id);
+          have += unitsOf(wallets.get(id));
+        }
+        if (have < units) return null;
+      }
+      chosen.set(accountId, [...subs]);
+    }
+    return chosen;
+  }
+
+  /**
+   * Throws {@link NEEDS_SUM} unless every hot wallet the operation debited (in `draft`, where it
+   * was just applied to the main wallet alone) kept what it may spend at zero or more: the main
+   * wallet then paid from its own funds, and since sub-accounts never go below zero the sum
+   * covered it too. Otherwise the call consolidates, and a currency that allows a negative
+   * balance draws on the sub-accounts before it runs into debt.
+   *
+   * @example
+   * hot.coveredByMain(draft, operation, ['house']);
+   */
+  coveredByMain(draft: LedgerDraft, operation: Operation<unknown>, hot: readonly string[]): void {
+    for (const leg of operation.legs ?? []) {
+      if (hot.includes(leg.accountId) && draft.available(leg.accountId, leg.currency) < 0n) {
+        throw NEEDS_SUM;
+      }
+    }
+  }
+
+  /**
    * The operation (one {@link canSpread} allows) with the legs crediting each hot wallet moved
    * to one of its sub-accounts: the one the hash of its scoped key picks (a random one without a
    * key), unless `avoided` holds it, then a random one `avoided` does not hold.
@@ -213,7 +294,7 @@ export class HotWallets {
   /**
    * Brings a hot wallet's sub-accounts into its main wallet in the draft: creates those that do
    * not exist yet, then posts one transaction moving every sub-account's balances to the main
-   * wallet. Does nothing when the main wallet does not exist (the call then fails as on any
+   * wallet; with `only`, just those sub-accounts (a payout's, see {@link covering}). Does nothing when the main wallet does not exist (the call then fails as on any
    * missing wallet). Run before anything that debits or limits the main wallet.
    *
    * @example
@@ -223,14 +304,15 @@ export class HotWallets {
     draft: LedgerDraft,
     wallets: ReadonlyMap<string, WalletRecord>,
     accountId: string,
+    only?: readonly string[],
   ): void {
     if (!wallets.has(accountId)) return;
     const legs: Leg[] = [];
     const totals = new Map<Currency, bigint>();
-    for (const id of this.#subAccounts.get(accountId)!) {
+    for (const id of only ?? this.#subAccounts.get(accountId)!) {
       const record = wallets.get(id);
       if (!record) {
-        draft.createWallet(id, null);
+        if (!only) draft.createWallet(id, null);
         continue;
       }
       for (const code of Object.keys(record.balances)) {
@@ -280,6 +362,15 @@ export class HotWallets {
  * if (!spreadable(currency)) throw NOT_SPREADABLE;
  */
 export const NOT_SPREADABLE = new Error('the currency has a limit: not spread');
+
+/**
+ * Thrown in a payout's transaction on a hot wallet's main wallet alone when the main wallet
+ * cannot cover it from its own funds: the call then consolidates and runs on the sum.
+ *
+ * @example
+ * if (draft.available('house', gold) < 0n) throw NEEDS_SUM;
+ */
+export const NEEDS_SUM = new Error('the main wallet alone cannot cover it: consolidate');
 
 /**
  * A currency a sub-account may be credited in: one with no `maxBalance` (only the ceiling of

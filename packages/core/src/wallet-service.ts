@@ -11,7 +11,12 @@ import {
   readDigest,
   writeDigest,
 } from './digest-records.js';
-import { ConcurrencyConflictError, ValidationError, WalletNotFoundError } from './errors.js';
+import {
+  ConcurrencyConflictError,
+  InsufficientFundsError,
+  ValidationError,
+  WalletNotFoundError,
+} from './errors.js';
 import { type ExchangeRateConfig, ExchangeRates } from './exchange-rate.js';
 import {
   decodeCursor,
@@ -25,7 +30,7 @@ import {
   placeHoldOperation,
   releaseHoldOperation,
 } from './holds.js';
-import { type HotWalletConfig, HotWallets, NOT_SPREADABLE } from './hot-wallets.js';
+import { type HotWalletConfig, HotWallets, NEEDS_SUM, NOT_SPREADABLE } from './hot-wallets.js';
 import { fundsRequestJson, requestKeys as keys } from './idempotency.js';
 import { type Instrumentation, instrumented } from './instrumentation.js';
 import { heldOf, LedgerDraft, MAX_EXPIRIES_PER_WRITE } from './ledger-draft.js';
@@ -354,8 +359,9 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     if (hot.empty) return runPrepared(prepareOperation(operation));
     const touched = hot.touched(operation.accountIds);
     if (touched.length === 0) return runPrepared(prepareOperation(operation));
-    return hot.canSpread(operation, touched)
-      ? runSpread(prepareOperation(operation), touched)
+    if (hot.canSpread(operation, touched)) return runSpread(prepareOperation(operation), touched);
+    return hot.drawsOnMain(operation, touched)
+      ? runOnMainFirst(prepareOperation(operation), touched)
       : (runConsolidated(prepareOperation(operation), touched) as Promise<R>);
   }
 
@@ -365,9 +371,14 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
   /**
    * One operation in a transaction of its own. With `hop`, a second call of `decide` (the store
-   * retrying after a lost race, when the first attempt wrote nothing) throws {@link LOST_RACE}.
+   * retrying after a lost race, when the first attempt wrote nothing) throws {@link LOST_RACE};
+   * `check` may refuse the applied draft before anything is written.
    */
-  function transactOne<R>(prepared: PreparedOperation<R>, hop: boolean): Promise<R> {
+  function transactOne<R>(
+    prepared: PreparedOperation<R>,
+    hop: boolean,
+    check?: (draft: LedgerDraft) => void,
+  ): Promise<R> {
     let decided = false;
     return ledger.transact({
       accountIds: prepared.accountIds,
@@ -383,6 +394,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
           recordLimit - prepared.maxRecords,
         );
         const result = applyOperation(draft, prepared);
+        check?.(draft);
         return { write: draft.toWrite(), result };
       },
     });
@@ -425,20 +437,67 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
   }
 
   /**
+   * A payout from a hot wallet, in up to three steps, each taken only when the one before finds
+   * the main wallet short (it cannot cover the payout from its own funds):
+   * 1. the main wallet alone, which holds what the last consolidation brought in: no
+   *    sub-account is named, so the payout races no credit;
+   * 2. the main wallet and the fewest sub-accounts that cover it, by a read of their balances
+   *    beforehand, consolidated in the payout's transaction: it races the credits of those few
+   *    only (on DynamoDB a transaction naming every sub-account loses to each credit that lands
+   *    in between, so under a steady stream of credits it may never commit);
+   * 3. every sub-account, as any other call that debits the hot wallet: the exact answer.
+   * A payout answers with the main wallet's balances, which are the sum only after step 3.
+   */
+  async function runOnMainFirst<R>(prepared: PreparedOperation<R>, touched: string[]): Promise<R> {
+    const short = (error: unknown) =>
+      error === NEEDS_SUM ||
+      (error instanceof InsufficientFundsError && touched.includes(error.accountId));
+    try {
+      return await transactOne(prepared, false, (draft) =>
+        hot.coveredByMain(draft, prepared, touched),
+      );
+    } catch (error) {
+      if (!short(error)) throw error;
+    }
+    const ids = touched.flatMap((accountId) => [accountId, ...hot.subAccountsOf(accountId)!]);
+    const only = hot.covering(prepared, touched, await readWallets(ids), now());
+    if (only !== null) {
+      try {
+        return (await runConsolidated(prepared, touched, only)) as R;
+      } catch (error) {
+        if (!short(error)) throw error;
+      }
+    }
+    return runConsolidated(prepared, touched) as Promise<R>;
+  }
+
+  /** The wallets of `accountIds` that exist, as one read-only transaction sees them. */
+  function readWallets(accountIds: string[]): Promise<ReadonlyMap<string, WalletRecord>> {
+    return ledger.transact({
+      accountIds,
+      idempotencyKeys: [],
+      recordKeys: NO_RECORDS,
+      decide: (snapshot) => ({ write: null, result: snapshot.wallets }),
+    });
+  }
+
+  /**
    * An operation that debits or limits a hot wallet: one transaction with every sub-account,
    * consolidated into the main wallet first (unless the call is a replay), so the operation
-   * sees the whole balance. Outside the coalescer: such calls are rare and touch many rows.
+   * sees the whole balance; with `only`, a payout's few sub-accounts instead (see
+   * {@link runOnMainFirst}), refused with {@link NEEDS_SUM} if they no longer cover it. Outside the coalescer: such calls are rare and touch many rows.
    * Without an operation (null), it only consolidates (and creates missing sub-accounts).
    */
   async function runConsolidated<R>(
     prepared: PreparedOperation<R> | null,
     touched: string[],
+    only?: ReadonlyMap<string, readonly string[]>,
   ): Promise<R | null> {
     const accountIds = new Set(prepared?.accountIds);
     let records = prepared?.maxRecords ?? 0;
     for (const accountId of touched) {
       accountIds.add(accountId);
-      for (const id of hot.subAccountsOf(accountId)!) accountIds.add(id);
+      for (const id of only?.get(accountId) ?? hot.subAccountsOf(accountId)!) accountIds.add(id);
       records += hot.consolidationRecords(accountId);
     }
     if (records > recordLimit && touched.length > 1) {
@@ -455,9 +514,13 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
         const draft = new LedgerDraft(snapshot, clock(), currencies, recordLimit - records);
         const key = prepared?.scopedKey;
         if (!key || !snapshot.idempotency.has(key)) {
-          for (const accountId of touched) hot.consolidate(draft, snapshot.wallets, accountId);
+          for (const accountId of touched) {
+            hot.consolidate(draft, snapshot.wallets, accountId, only?.get(accountId));
+          }
         }
         const result = prepared === null ? null : applyOperation(draft, prepared);
+        // A payout's few sub-accounts may have been consolidated since they were read.
+        if (only && prepared) hot.coveredByMain(draft, prepared, touched);
         return { write: draft.toWrite(), result };
       },
     });

@@ -76,10 +76,10 @@ describe('hot wallets', () => {
     }
     const withdrawal = await wallets.withdrawFunds({
       accountId: 'house',
-      amount: '1',
+      amount: '30',
       currency: 'GEMS',
     });
-    expect(withdrawal).toMatchObject({ previousBalance: '30', currentBalance: '29' });
+    expect(withdrawal).toMatchObject({ previousBalance: '30', currentBalance: '0' });
     const history = await wallets.getTransactionHistory({ accountId: 'house', order: 'asc' });
     const consolidation = history.items.find((entry) => entry.type === 'POSTING_IN')!;
     const details = await wallets.getTransaction({ transactionId: consolidation.transactionId });
@@ -103,6 +103,75 @@ describe('hot wallets', () => {
     ).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     await wallets.withdrawFunds({ accountId: 'house', amount: '70', currency: 'GEMS' });
     expect((await wallets.getFunds({ accountId: 'house' })).balances.GEMS).toBe('-50');
+  });
+
+  it('pay out of the main wallet alone while it covers the payout, else from the fewest sub-accounts that do', async () => {
+    const memory = createMemoryLedger();
+    const named: string[][] = [];
+    const ledger: LedgerStore = {
+      ...memory,
+      transact: (request) => {
+        named.push([...request.accountIds]);
+        return memory.transact(request);
+      },
+    };
+    const wallets = service([{ accountId: 'house', subAccounts: 4 }], ledger);
+    await wallets.createWallet({ accountId: 'house' });
+    for (let i = 0; i < 8; i++) {
+      await wallets.addFunds({ accountId: 'house', amount: `${i + 1}.00`, currency: 'GOLD' });
+    }
+    const subs = ['house#1', 'house#2', 'house#3', 'house#4'];
+    const gold = async (id: string) => (await memory.getWallet(id))?.balances.GOLD ?? '0.00';
+    const cents = (amount: string) => BigInt(amount.replace('.', ''));
+    const before = (await Promise.all(subs.map(gold))).map(cents);
+    const most = [...before].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))[0]!;
+    const richest = subs[before.indexOf(most)]!;
+    const payout = (amount: string, idempotencyKey?: string) => {
+      named.length = 0;
+      return wallets.withdrawFunds({
+        accountId: 'house',
+        amount,
+        currency: 'GOLD',
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      });
+    };
+    // The main wallet is empty: the payout reads the sub-accounts and draws on the richest alone.
+    const first = await payout('1.00');
+    expect(named.at(-1)).toEqual(['house', richest]);
+    expect(first.accountId).toBe('house');
+    expect(cents(first.previousBalance)).toBe(most);
+    // What that brought in covers the next one: the main wallet alone is named.
+    const second = await payout('1.00', 'payout-2');
+    expect(named).toEqual([['house']]);
+    expect(second.previousBalance).toBe(first.currentBalance);
+    // All of it: every sub-account that holds funds, and the sum exactly.
+    const rest = (await wallets.getFunds({ accountId: 'house' })).balances.GOLD!;
+    expect(rest).toBe('34.00');
+    expect(await payout(rest)).toMatchObject({ currentBalance: '0.00' });
+    for (const id of subs) expect(await gold(id)).toBe('0.00');
+    await expect(payout('0.01')).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    // A replay is answered as first given.
+    expect(await payout('1.00', 'payout-2')).toMatchObject({
+      transactionId: second.transactionId,
+      replayed: true,
+    });
+    expect((await wallets.verifyWallet({ accountId: 'house' })).ok).toBe(true);
+  });
+
+  it('draw on the sub-accounts before the main wallet runs into a debt a currency allows', async () => {
+    const wallets = await house();
+    for (let i = 0; i < 4; i++) {
+      await wallets.addFunds({ accountId: 'house', amount: '5', currency: 'GEMS' });
+    }
+    // GEMS may go to -50, but the sub-accounts hold 20: the payout draws on them first.
+    const payout = await wallets.withdrawFunds({
+      accountId: 'house',
+      amount: '15',
+      currency: 'GEMS',
+    });
+    expect(BigInt(payout.previousBalance)).toBeGreaterThanOrEqual(15n);
+    expect(BigInt(payout.currentBalance)).toBeGreaterThanOrEqual(0n);
+    expect((await wallets.getFunds({ accountId: 'house' })).balances.GEMS).toBe('5');
   });
 
   it('hold and exchange against the sum of the sub-accounts', async () => {

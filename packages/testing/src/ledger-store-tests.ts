@@ -11,6 +11,7 @@ export const HOT_WALLET_TESTS = [
   'debit the exact sum of the sub-accounts, consolidated first, and refuse a cent more',
   "list every journal's entries in the hot wallet's history, each once, in time order",
   'take credits from many writers at once: postings on random wallets keep the total exact and every chain whole',
+  'pay out while credits stream in: every payout commits, on the main wallet or the few sub-accounts that cover it, and the sum stays exact',
   'reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation',
   'credit a currency with a maxBalance on the exact sum, never past the limit',
   'gain sub-accounts on the first credit of a wallet declared hot after it was created',

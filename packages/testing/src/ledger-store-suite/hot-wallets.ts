@@ -205,6 +205,51 @@ export function hotWalletTests(context: LedgerSuiteContext): void {
       concurrencyTimeout,
     );
 
+    it(
+      'pay out while credits stream in: every payout commits, on the main wallet or the few sub-accounts that cover it, and the sum stays exact',
+      async () => {
+        const { accountId, service } = await hotWallet();
+        let streaming = true;
+        let credited = 0n;
+        const writer = async (w: number) => {
+          for (let i = 0; streaming; i++) {
+            await service.addFunds({
+              accountId,
+              amount: '1.00',
+              currency: 'GOLD',
+              idempotencyKey: `${ids.key()}-${w}-${i}`,
+            });
+            credited += 100n;
+            // A store that answers without I/O (memory) would otherwise never let the payouts run.
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        };
+        const writers = Array.from({ length: 6 }, (_, w) => writer(w));
+        const paid: string[] = [];
+        try {
+          for (let i = 0; i < 6; i++) {
+            // Each payout waits for the fees to cover it, then must commit.
+            while (credited < 300n * BigInt(i + 1)) await new Promise((r) => setImmediate(r));
+            const payout = await service.withdrawFunds({
+              accountId,
+              amount: '3.00',
+              currency: 'GOLD',
+              idempotencyKey: ids.key(),
+            });
+            paid.push(payout.transactionId);
+          }
+        } finally {
+          streaming = false;
+          await Promise.all(writers);
+        }
+        expect(new Set(paid).size).toBe(6);
+        const total = (await service.getFunds({ accountId })).balances.GOLD!;
+        expect(BigInt(total.replace('.', ''))).toBe(credited - 1800n);
+        await expectVerified(service, accountId);
+      },
+      concurrencyTimeout,
+    );
+
     it('reverse a credit that landed on a sub-account from the hot wallet, and never a consolidation', async () => {
       const { accountId, service } = await hotWallet();
       const player = await wallet({ GEMS: '10' }, 'player');
