@@ -43,6 +43,8 @@ describe('the console in a real browser', () => {
       ],
       // A clock that steps a minute a reading: the pages and screenshots look the same every run.
       clock: steppingClock('2026-12-01T09:00:00.000Z', 60_000),
+      // Declared from the start, created by the last test (the digests before count wallets).
+      hotWallets: [{ accountId: 'house', subAccounts: 4 }],
     });
     for (let i = 0; i < 25; i++) {
       await service.createWallet({ accountId: `guild-${String(i).padStart(2, '0')}` });
@@ -506,6 +508,53 @@ describe('the console in a real browser', () => {
       /^The wallet FAILED verification against the digest \(1 entry\):.*history before the digest was rewritten/,
     );
     expect(await result.getAttribute('class')).toBe('error');
+    await page.close();
+  });
+
+  it("lists a hot wallet's sub-account entries under their journal, with no chart a page cannot draw, linking each to the wallet", async () => {
+    await service.createWallet({ accountId: 'house' });
+    for (let i = 1; i <= 6; i++) {
+      await service.addFunds({
+        accountId: 'house',
+        amount: String(5 * i),
+        currency: 'GEMS',
+        idempotencyKey: `fee-${i}`,
+        metadata: { reason: `trade fee ${i}` },
+      });
+    }
+    await service.withdrawFunds({ accountId: 'house', amount: '40', currency: 'GEMS' });
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/house`);
+    await page.waitForSelector('[data-testid=history] tbody tr');
+    const gems = await page.$eval('[data-testid=balances] tbody tr', (row) =>
+      [...row.querySelectorAll('td')].map((cell) => cell.textContent),
+    );
+    expect(gems).toEqual(['GEMS', '65', '0']);
+    expect(await page.$('[data-testid=sub-account-note]')).not.toBeNull();
+    expect(await page.$('[data-testid=chart-GEMS]')).toBeNull();
+    const header = await page.$$eval('[data-testid=history] thead th', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+    expect(header[0]).toBe('Journal');
+    const journals = await page.$$eval('[data-testid=history] tbody tr td:first-child', (cells) =>
+      cells.map((cell) => cell.textContent ?? ''),
+    );
+    expect(journals.filter((id) => id.startsWith('house#')).length).toBeGreaterThanOrEqual(6);
+    expect(journals).toContain('house');
+    const fees = await page.$$eval(
+      '[data-testid=history] tbody tr',
+      (rows) => rows.filter((row) => row.textContent?.includes('trade fee')).length,
+    );
+    expect(fees).toBe(6);
+    await page.screenshot({ path: join(SCREENSHOTS, 'hot-wallet.png'), fullPage: true });
+    await page.click('[data-testid=history] tbody tr:has-text("trade fee 1") a');
+    await page.waitForSelector('[data-testid=entries] tbody tr');
+    const target = await page.$eval('[data-testid=entries] tbody tr a', (a) => [
+      a.textContent,
+      a.getAttribute('href'),
+    ]);
+    expect(target[0]).toMatch(/^house#[1-4]$/);
+    expect(target[1]).toBe('#/wallets/house');
     await page.close();
   });
 });

@@ -713,11 +713,25 @@ async function historyBlock(accountId: string, codes: readonly string[]): Promis
         { currency: filter.value, limit: String(HISTORY_PAGE), cursor: cursors[page] },
       );
       cursors[page + 1] = history.nextCursor ?? undefined;
+      // A hot wallet's history is its own journal and its sub-accounts' (house#1 ...), each
+      // entry with its own journal's sequence and balance: a sum over time cannot be drawn
+      // from a page of them, so it shows where each entry sits instead of a chart.
+      const merged = history.items.some((entry) => entry.accountId !== accountId);
       body.replaceChildren(
-        ...charts(history.items),
+        ...(merged ? [subAccountNote(accountId)] : charts(history.items)),
         table(
-          ['#', 'Time', 'Type', 'Amount', 'Balance after', 'Transaction', 'Reason'],
+          [
+            ...(merged ? ['Journal'] : []),
+            '#',
+            'Time',
+            'Type',
+            'Amount',
+            'Balance after',
+            'Transaction',
+            'Reason',
+          ],
           history.items.map((entry) => [
+            ...(merged ? [entry.accountId] : []),
             String(entry.sequence),
             entry.txTime,
             entry.type,
@@ -741,6 +755,22 @@ async function historyBlock(accountId: string, codes: readonly string[]): Promis
   block.append(filter, body);
   await load(0);
   return block;
+}
+
+function subAccountNote(accountId: string): HTMLElement {
+  return h(
+    'p',
+    { class: 'muted', 'data-testid': 'sub-account-note' },
+    `A hot wallet: its credits land on sub-accounts (${accountId}#1, ${accountId}#2, ...), ` +
+      'listed here with its own entries. Each entry shows the balance of its journal; the ' +
+      'balance above is the sum of them all.',
+  );
+}
+
+/** The wallet page an entry's account belongs to: a sub-account's is its hot wallet's. */
+function walletRoute(accountId: string): string {
+  const owner = accountId.includes('#') ? accountId.slice(0, accountId.indexOf('#')) : accountId;
+  return `/wallets/${segment(owner)}`;
 }
 
 /** A chart per currency of the entries on this page, oldest first. */
@@ -778,7 +808,7 @@ async function transactionView(transactionId: string): Promise<HTMLElement> {
     table(
       ['Wallet', 'Type', 'Amount', 'Balance after', 'Reason'],
       details.entries.map((entry) => [
-        link(`/wallets/${segment(entry.accountId)}`, entry.accountId),
+        link(walletRoute(entry.accountId), entry.accountId),
         entry.type,
         `${entry.amount} ${entry.currency}`,
         entry.balanceAfter,
