@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CurrencyConfig, ExchangeRateConfig } from '@wallet/core';
+import type { CurrencyConfig, ExchangeRateConfig, HotWalletConfig } from '@wallet/core';
 import { type ApiToken, SCOPES, type Scope } from '@wallet/http';
 
 /** How the local server runs, read from the environment. */
@@ -15,6 +15,8 @@ export interface LocalServerConfig {
   currencies: CurrencyConfig[];
   /** The rates of exchanges that name no `to.amount`, from `WALLET_EXCHANGE_RATES`. */
   exchangeRates: ExchangeRateConfig[];
+  /** Wallets declared hot, from `WALLET_HOT_WALLETS` (`house:16,jackpot:8`); none when unset. */
+  hotWallets: HotWalletConfig[];
   /**
    * The admin bearer token (scopes `['admin']`): `WALLET_API_TOKEN`, or one generated when
    * neither it nor `WALLET_TOKENS_FILE` is set; `undefined` when only the file is.
@@ -42,7 +44,8 @@ const DEFAULT_EXCHANGE_RATES = 'GEMS:GOLD=0.125,GOLD:GEMS=7.5';
  * `WALLET_API_TOKEN` (the admin token) and `WALLET_TOKENS_FILE` (a JSON array of
  * `{ token, scopes, accountId?, name? }`; a relative path is resolved from `INIT_CWD`, where
  * pnpm ran (the repository's root for `npm start`), else from the current directory), and
- * `WALLET_CONSOLE` (`off` serves no console at `/console/`).
+ * `WALLET_CONSOLE` (`off` serves no console at `/console/`), `WALLET_HOT_WALLETS` (`house:16,...`:
+ * wallets declared hot, each with its number of sub-accounts).
  *
  * An admin token is generated only when neither `WALLET_API_TOKEN` nor `WALLET_TOKENS_FILE` is
  * set: with a tokens file and no `WALLET_API_TOKEN`, the file's tokens are the only ones.
@@ -81,6 +84,7 @@ export function readConfig(
     exchangeRates: exchangeRates(
       env.WALLET_EXCHANGE_RATES ?? (env.WALLET_CURRENCIES ? '' : DEFAULT_EXCHANGE_RATES),
     ),
+    hotWallets: hotWallets(env.WALLET_HOT_WALLETS?.trim() ?? ''),
     token: generate ? `wallet_${randomBytes(24).toString('base64url')}` : supplied,
     tokenGenerated: generate,
     tokens,
@@ -200,6 +204,20 @@ function exchangeRates(text: string): ExchangeRateConfig[] {
       );
     }
     return { from: match[1]!, to: match[2]!, rate: match[3]! };
+  });
+}
+
+/**
+ * Parses `ACCOUNT:SUBACCOUNTS[,...]` (empty: none); core checks the ids and counts themselves.
+ * The CDK example's `WALLET_HOT_WALLETS` is JSON, as its other variables are.
+ */
+function hotWallets(text: string): HotWalletConfig[] {
+  if (text === '') return [];
+  return text.split(',').map((item) => {
+    const match = /^\s*([^:\s]+):(\d{1,3})\s*$/.exec(item);
+    if (!match)
+      throw new Error(`WALLET_HOT_WALLETS must look like house:16,jackpot:8, got ${text}`);
+    return { accountId: match[1]!, subAccounts: Number(match[2]) };
   });
 }
 

@@ -70,6 +70,11 @@ console.log(
 console.log(
   `exchange rates: ${config.exchangeRates.map((r) => `1 ${r.from} = ${r.rate} ${r.to}`).join(', ') || 'none (set WALLET_EXCHANGE_RATES)'}`,
 );
+if (config.hotWallets.length > 0) {
+  console.log(
+    `hot wallets: ${config.hotWallets.map((w) => `${w.accountId} (${w.subAccounts} sub-accounts)`).join(', ')}`,
+  );
+}
 if (config.tokenGenerated) {
   console.log('try:');
 } else if (config.token !== undefined) {

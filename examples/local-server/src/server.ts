@@ -34,6 +34,7 @@ export async function startLocalServer(config: LocalServerConfig): Promise<Local
       ledger: createMemoryLedger(),
       currencies: config.currencies,
       exchangeRates: config.exchangeRates,
+      hotWallets: config.hotWallets,
     }),
     config,
   );
@@ -44,6 +45,7 @@ export async function startLocalServer(config: LocalServerConfig): Promise<Local
       ledger,
       currencies: config.currencies,
       exchangeRates: config.exchangeRates,
+      hotWallets: config.hotWallets,
     });
     const api = buildApi(service, config);
     await ledger.migrate();

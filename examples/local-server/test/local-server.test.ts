@@ -97,8 +97,22 @@ describe('the local server', () => {
     try {
       const server = await start({
         DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+        WALLET_HOT_WALLETS: 'house:4',
       });
       expect(server.output()).toContain('PostgreSQL at 127.0.0.1:5432');
+      expect(server.output()).toContain('hot wallets: house (4 sub-accounts)');
+      // The house takes its credits on sub-accounts and answers with their sum.
+      expect(
+        (await call(server.url, 'POST', '/v1/wallets', { body: { accountId: 'house' } })).status,
+      ).toBe(201);
+      for (let i = 0; i < 3; i++) {
+        const fee = await call(server.url, 'POST', '/v1/wallets/house/add-funds', {
+          body: { amount: '5' },
+        });
+        expect(fee.body.accountId).toMatch(/^house#[1-4]$/);
+      }
+      const house = await call(server.url, 'GET', '/v1/wallets/house');
+      expect(house.body.balances.GEMS).toBe('15');
       expect(
         (await call(server.url, 'POST', '/v1/wallets', { body: { accountId: 'p' } })).status,
       ).toBe(201);
@@ -144,6 +158,17 @@ describe('readConfig', () => {
     expect(() => readConfig({ WALLET_EXCHANGE_RATES: 'GEMS>GOLD' })).toThrow(
       /WALLET_EXCHANGE_RATES/,
     );
+  });
+
+  it('reads hot wallets, none by default, and names the variable when malformed', () => {
+    expect(readConfig({}).hotWallets).toEqual([]);
+    expect(readConfig({ WALLET_HOT_WALLETS: 'house:16, jackpot:8' }).hotWallets).toEqual([
+      { accountId: 'house', subAccounts: 16 },
+      { accountId: 'jackpot', subAccounts: 8 },
+    ]);
+    for (const text of ['house', 'house:', 'house:x', 'house:16;jackpot:8', ':4']) {
+      expect(() => readConfig({ WALLET_HOT_WALLETS: text })).toThrow(/WALLET_HOT_WALLETS/);
+    }
   });
 
   it('reads exchange rates, and has none by default with currencies of its own', () => {

@@ -19,6 +19,7 @@ import {
 } from './connection.js';
 import { DEFAULT_CURRENCIES, parseCurrencies } from './currencies.js';
 import { DigestFile, readAnchorFile } from './digest-file.js';
+import { parseHotWallets } from './hot-wallets.js';
 import { Activity, count, Progress, type ProgressStream } from './progress.js';
 import { table } from './table.js';
 import { counted, oneLine } from './text.js';
@@ -39,6 +40,7 @@ export interface WalletIo {
 /** The options every command takes. */
 interface GlobalOptions extends ConnectionOptions {
   currencies?: string;
+  hotWallets?: string;
   json?: boolean;
 }
 
@@ -86,6 +88,11 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
     .option(
       '--currencies <list>',
       `currencies as CODE:SCALE,... (default: WALLET_CURRENCIES, else ${DEFAULT_CURRENCIES})`,
+    )
+    .option(
+      '--hot-wallets <list>',
+      'wallets declared hot as ACCOUNT:SUBACCOUNTS,..., as every service on the ledger declares ' +
+        'them (default: WALLET_HOT_WALLETS)',
     )
     .option('--json', 'print machine-readable JSON')
     .configureOutput({
@@ -192,7 +199,10 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
         ) =>
           withService(globals, io, async (service) => {
             const page = await service.getTransactionHistory({ accountId, ...options } as never);
+            // A hot wallet's history is its journal and its sub-accounts' (house#1, ...).
+            const merged = page.items.some((entry) => entry.accountId !== accountId);
             const rows = page.items.map((entry) => [
+              ...(merged ? [entry.accountId] : []),
               String(entry.sequence),
               entry.txTime,
               entry.type,
@@ -207,9 +217,18 @@ function walletProgram(io: WalletIo, exit: (code: number) => void): Command {
               globals,
               page,
               table(
-                ['SEQ', 'TIME', 'TYPE', 'AMOUNT', 'CURRENCY', 'BALANCE', 'TRANSACTION'],
+                [
+                  ...(merged ? ['JOURNAL'] : []),
+                  'SEQ',
+                  'TIME',
+                  'TYPE',
+                  'AMOUNT',
+                  'CURRENCY',
+                  'BALANCE',
+                  'TRANSACTION',
+                ],
                 rows,
-                new Set([0, 3, 5]),
+                new Set(merged ? [1, 4, 6] : [0, 3, 5]),
               ) + more,
             );
             return 0;
@@ -771,9 +790,10 @@ async function withService(
   use: (service: WalletService, ledger: LedgerStore) => Promise<number>,
 ): Promise<number> {
   const configs = currencies(globals, io);
+  const hotWallets = parseHotWallets(globals.hotWallets ?? io.env.WALLET_HOT_WALLETS ?? '');
   const { ledger, close } = await connect(globals, io.env);
   try {
-    return await use(createWalletService({ ledger, currencies: configs }), ledger);
+    return await use(createWalletService({ ledger, currencies: configs, hotWallets }), ledger);
   } finally {
     await close();
   }

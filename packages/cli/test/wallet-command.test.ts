@@ -236,6 +236,28 @@ describe.each(TARGETS)('the wallet command on %s', (_name, makeTarget) => {
       await rm(out, { recursive: true, force: true });
     }
   });
+
+  it('with --hot-wallets, credits a hot wallet on its sub-accounts, sums its balance and lists their entries in its history by journal', async () => {
+    const hot = (...args: string[]) => wallet(...args, '--hot-wallets', 'bank:4');
+    expect((await hot('create', 'bank')).code).toBe(0);
+    for (let i = 1; i <= 3; i++) {
+      const credit = await hot('credit', 'bank', String(10 * i), '--currency', 'GEMS', '--json');
+      expect(JSON.parse(credit.stdout).accountId).toMatch(/^bank#[1-4]$/);
+    }
+    const balance = await hot('balance', 'bank', '--json');
+    expect(JSON.parse(balance.stdout).balances.GEMS).toBe('60');
+    const history = await hot('history', 'bank');
+    expect(history.code).toBe(0);
+    const lines = history.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^JOURNAL\s+SEQ\s+TIME/);
+    expect(lines.slice(1).filter((line) => /^bank#[1-4]\s+1\s/.test(line)).length).toBeGreaterThan(
+      0,
+    );
+    expect(lines).toHaveLength(4);
+    // Without the declaration the CLI sees the main wallet alone: every service must declare it.
+    expect(JSON.parse((await wallet('balance', 'bank', '--json')).stdout).balances.GEMS).toBe('0');
+    expectOneLineError(await wallet('balance', 'bank', '--hot-wallets', 'bank'), 2, 'USAGE_ERROR');
+  });
 });
 
 describe('the wallet command line', () => {
