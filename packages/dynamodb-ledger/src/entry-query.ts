@@ -80,7 +80,12 @@ export async function queryJournal(
 function sequenceRange(query: EntryQuery): { from: number; to: number } | undefined {
   const after = query.startAfter;
   if (query.order === 'asc') {
-    return { from: after === undefined ? 0 : after + 1, to: Number.MAX_SAFE_INTEGER };
+    if (after === undefined) return { from: 0, to: Number.MAX_SAFE_INTEGER };
+    // A cursor may name the last sequence there can be: DynamoDB refuses a BETWEEN whose
+    // bounds are reversed, so that is an empty page here, not a read.
+    return after >= Number.MAX_SAFE_INTEGER
+      ? undefined
+      : { from: after + 1, to: Number.MAX_SAFE_INTEGER };
   }
   if (after === undefined) return { from: 0, to: Number.MAX_SAFE_INTEGER };
   return after <= 1 ? undefined : { from: 0, to: after - 1 };

@@ -139,6 +139,10 @@ export function historyStoreSuite(options: HistorySuiteOptions): void {
       expect(await query({ accountId, order: 'desc', limit: 3 })).toEqual(
         entries.slice(-3).reverse(),
       );
+      // The ends of the range a cursor can name: nothing beyond them, and no store error.
+      const max = Number.MAX_SAFE_INTEGER;
+      expect(await query({ accountId, order: 'asc', startAfter: max, limit: 4 })).toEqual([]);
+      expect(await query({ accountId, order: 'desc', startAfter: 0, limit: 4 })).toEqual([]);
       const gold = await query({ accountId, currency: 'GOLD', order: 'asc', limit: 100 });
       expect(gold.length).toBeGreaterThan(0);
       expect(gold).toEqual(entries.filter((e) => e.currency === 'GOLD'));

@@ -298,6 +298,12 @@ export function ledgerPortSuite(options: LedgerPortSuiteOptions): void {
       expect(await read({ order: 'desc', limit: 2 })).toEqual([entries[5], entries[4]]);
       expect(await read({ startAfter: 4 })).toEqual(entries.slice(4));
       expect(await read({ order: 'desc', startAfter: 3 })).toEqual([entries[1], entries[0]]);
+      // The ends of the range a cursor can name: nothing beyond them, and no store error.
+      expect(await read({ startAfter: Number.MAX_SAFE_INTEGER })).toEqual([]);
+      expect(await read({ order: 'desc', startAfter: 0 })).toEqual([]);
+      expect(await read({ order: 'desc', startAfter: Number.MAX_SAFE_INTEGER, limit: 1 })).toEqual([
+        entries[5],
+      ]);
       expect(await read({ currency: 'GOLD' })).toEqual(
         entries.filter((e) => e.currency === 'GOLD'),
       );
