@@ -135,7 +135,7 @@ export interface HotAccountBenchOptions {
   /** Sub-accounts of the declared house; default 32. */
   subAccounts?: number;
   /**
-   * The parent pays out of the house (a withdrawal of {@link PAYOUT}) one call at a time, this
+   * The parent pays out of the house (a withdrawal of 20) one call at a time, this
    * long apart, from a second into each row until its workers stop; 0: no payouts. Default 250.
    */
   payoutEveryMs?: number;

@@ -40,6 +40,7 @@ export {
   type HotAccountRow,
   hotAccountReport,
   hotAccountSettings,
+  type PayoutReport,
   runHotAccountBench,
   runTradeWorkerIfForked,
   type ServiceFactory,
