@@ -219,19 +219,19 @@ export class HotWallets {
       for (const [currency, units] of needed) {
         const unitsOf = (record: WalletRecord | undefined) =>
           decimalToUnits(record?.balances[currency.code] ?? '0', currency.scale) ?? 0n;
-        let have = unitsOf(main) - heldOf(main.holds ?? [], currency, time);
-        for (const id of subs) have += unitsOf(wallets.get(id));
-        const richest = this.#subAccounts
+        // Each sub-account's balance in this currency, parsed once.
+        const balances = this.#subAccounts
           .get(accountId)!
-          .filter((id) => !subs.has(id) && unitsOf(wallets.get(id)) > 0n)
-          .sort((a, b) => {
-            const diff = unitsOf(wallets.get(b)) - unitsOf(wallets.get(a));
-            return diff > 0n ? 1 : diff < 0n ? -1 : 0;
-          });
-        for (const id of richest) {
+          .map((id): [string, bigint] => [id, unitsOf(wallets.get(id))]);
+        let have = unitsOf(main) - heldOf(main.holds ?? [], currency, time);
+        for (const [id, balance] of balances) if (subs.has(id)) have += balance;
+        const richest = balances
+          .filter(([id, balance]) => !subs.has(id) && balance > 0n)
+          .sort(([, a], [, b]) => (b > a ? 1 : b < a ? -1 : 0));
+        for (const [id, balance] of richest) {
           if (have >= units) break;
           subs.add(id);
-          have += unitsOf(wallets.get(id));
+          have += balance;
         }
         if (have < units) return null;
       }
@@ -294,8 +294,9 @@ export class HotWallets {
   /**
    * Brings a hot wallet's sub-accounts into its main wallet in the draft: creates those that do
    * not exist yet, then posts one transaction moving every sub-account's balances to the main
-   * wallet; with `only`, just those sub-accounts (a payout's, see {@link covering}). Does nothing when the main wallet does not exist (the call then fails as on any
-   * missing wallet). Run before anything that debits or limits the main wallet.
+   * wallet; with `only`, just those sub-accounts, creating none (a payout's, see
+   * {@link covering}). Does nothing when the main wallet does not exist (the call then fails as
+   * on any missing wallet). Run before anything that debits or limits the main wallet.
    *
    * @example
    * hot.consolidate(draft, snapshot, 'house');

@@ -62,12 +62,13 @@ export async function mergedHistory(
   positions: MergedPositions,
 ): Promise<MergedPage> {
   const { order, limit } = query;
+  // The first read of each journal: its share of the page and one more, at least MIN_CHUNK.
+  const chunk = Math.min(
+    limit + 1,
+    Math.max(MIN_CHUNK, Math.ceil((limit + 1) / accountIds.length) + 1),
+  );
   const sources: Source[] = accountIds.map((accountId, rank) => {
     const position = positions[rank] ?? null;
-    const chunk = Math.min(
-      limit + 1,
-      Math.max(MIN_CHUNK, Math.ceil((limit + 1) / accountIds.length) + 1),
-    );
     return { accountId, rank, position, readFrom: position, buffer: [], chunk, done: false };
   });
   const read = async (source: Source): Promise<void> => {

@@ -299,6 +299,16 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     return verifier.finish(wallet);
   }
 
+  /** The wallets of `accountIds` that exist, as one read-only transaction sees them. */
+  function readWallets(accountIds: string[]): Promise<ReadonlyMap<string, WalletRecord>> {
+    return ledger.transact({
+      accountIds,
+      idempotencyKeys: [],
+      recordKeys: NO_RECORDS,
+      decide: (snapshot) => ({ write: null, result: snapshot.wallets }),
+    });
+  }
+
   /**
    * A hot wallet as one record: its main wallet with the balances of every sub-account added in
    * (read in one transaction, so a consolidation is never counted twice or missed), the sum of
@@ -308,13 +318,7 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
     accountId: string,
     subAccounts: readonly string[],
   ): Promise<WalletRecord> {
-    const read = () =>
-      ledger.transact<WalletRecord[]>({
-        accountIds: [accountId, ...subAccounts],
-        idempotencyKeys: [],
-        recordKeys: NO_RECORDS,
-        decide: (snapshot) => ({ write: null, result: [...snapshot.wallets.values()] }),
-      });
+    const read = async () => [...(await readWallets([accountId, ...subAccounts])).values()];
     // A store may read the rows one by one (DynamoDB's batch read is consistent per item only),
     // so a consolidation committing in between could be counted twice or missed. Versions only
     // grow: two reads in a row with the same versions saw no write in between, a snapshot.
@@ -469,16 +473,6 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
       }
     }
     return runConsolidated(prepared, touched) as Promise<R>;
-  }
-
-  /** The wallets of `accountIds` that exist, as one read-only transaction sees them. */
-  function readWallets(accountIds: string[]): Promise<ReadonlyMap<string, WalletRecord>> {
-    return ledger.transact({
-      accountIds,
-      idempotencyKeys: [],
-      recordKeys: NO_RECORDS,
-      decide: (snapshot) => ({ write: null, result: snapshot.wallets }),
-    });
   }
 
   /**

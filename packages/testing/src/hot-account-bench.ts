@@ -98,8 +98,8 @@ export interface HotAccountRow {
 }
 
 /**
- * The payouts one row made from the house while its credits streamed in: a debit of a hot
- * wallet consolidates every sub-account in its transaction, so it races every credit.
+ * The payouts one row made from the house while its credits streamed in: a payout that draws on
+ * sub-accounts races the credits landing on them.
  *
  * @example
  * const { made, failed, p99 } = row.payouts;
@@ -186,13 +186,18 @@ export async function runTradeWorkerIfForked(services: ServiceFactory): Promise<
       report.trades++;
       report.latencies.push(performance.now() - start);
     } catch (error) {
-      const code = isWalletError(error) ? error.code : (error as Error).name;
-      report.errors[code] = (report.errors[code] ?? 0) + 1;
+      countError(report.errors, error);
     }
   }
   await close();
   await send(report);
   return true;
+}
+
+/** Counts a failed call under its error code (a wallet error's, else the error's name). */
+function countError(errors: Record<string, number>, error: unknown): void {
+  const code = isWalletError(error) ? error.code : (error as Error).name;
+  errors[code] = (errors[code] ?? 0) + 1;
 }
 
 /** Funds every player once, a few calls at a time. */
@@ -264,8 +269,7 @@ async function payOut(
       });
       latencies.push(performance.now() - start);
     } catch (error) {
-      const code = isWalletError(error) ? error.code : (error as Error).name;
-      failed[code] = (failed[code] ?? 0) + 1;
+      countError(failed, error);
     }
     await Promise.race([pause(everyMs), stop]);
   }
