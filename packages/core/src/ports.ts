@@ -259,7 +259,8 @@ export interface LedgerStore extends JournalReader {
   listWallets(query: WalletQuery): Promise<WalletRecord[]>;
   /**
    * Up to `limit` account ids of wallets holding a hold whose `expiresAt` is at or before
-   * `dueBy` (ISO 8601), in any order. Stores index each wallet's earliest hold expiry for it.
+   * `dueBy` (ISO 8601), in any order. Stores index each wallet's earliest hold expiry for it
+   * (or, on PostgreSQL, a time at or before it, set right when it falls due).
    */
   listWalletsWithExpiredHolds(query: { dueBy: string; limit: number }): Promise<string[]>;
   /**

@@ -39,7 +39,12 @@ export interface AutocommitStatements {
   transaction(transactionId: string): Query;
   /** A page of wallets ({@link WALLET_COLUMNS}) down the primary key, within the prefix. */
   wallets(query: WalletQuery): Query;
-  /** The ids (`account_id`) of wallets with a hold expired by `dueBy`, earliest expiry first. */
+  /**
+   * The first `limit` wallets whose expiry hint is due by `dueBy`, earliest first, each with
+   * `due` (it holds a hold expired by then) and `repaired` (its hint was set right). Wallets a
+   * transaction has locked are skipped (that write journals their expired holds). See
+   * {@link autocommitStatements}.
+   */
   expiredHolds(query: { dueBy: string; limit: number }): Query;
   /** A page of one wallet's journal ({@link ENTRY_COLUMNS}), in the order asked for. */
   entries(query: EntryQuery): Query;
@@ -69,9 +74,28 @@ export function autocommitStatements(schema: string): AutocommitStatements {
   const record = `SELECT ${RECORD_COLUMNS} FROM ${schema}.records WHERE key = $1`;
   const transaction = `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
       WHERE transaction_id = $1 ORDER BY account_id, sequence`;
-  // Through the partial index on next_hold_expiry, earliest first.
-  const expiredHolds = `SELECT account_id FROM ${schema}.wallets
-      WHERE next_hold_expiry <= $1::timestamptz ORDER BY next_hold_expiry LIMIT $2`;
+  // Through the partial index on next_hold_expiry, earliest first. The hint is a lower bound of
+  // the wallet's expiries (see `expiryHint` in ledger-statements.ts), so a due hint may stand
+  // for no hold due: each candidate's hint is set to its holds' earliest expiry, computed from
+  // the row the update writes (a transaction that committed in between included), and answered
+  // due only if that is due. SKIP LOCKED: the sweep never waits for a lock, so it cannot
+  // deadlock with a transaction locking wallets in account order.
+  const earliest = `(SELECT min((hold->>'expiresAt')::timestamptz)
+        FROM jsonb_array_elements(w.holds) AS hold)`;
+  const expiredHolds = `WITH candidate AS (
+        SELECT account_id, next_hold_expiry FROM ${schema}.wallets
+        WHERE next_hold_expiry <= $1::timestamptz ORDER BY next_hold_expiry LIMIT $2
+        FOR UPDATE SKIP LOCKED
+      ), repaired AS (
+        UPDATE ${schema}.wallets AS w SET next_hold_expiry = ${earliest}
+        FROM candidate AS c
+        WHERE w.account_id = c.account_id AND w.next_hold_expiry IS DISTINCT FROM ${earliest}
+        RETURNING w.account_id, w.next_hold_expiry <= $1::timestamptz AS due
+      )
+      SELECT c.account_id, r.account_id IS NOT NULL AS repaired,
+        CASE WHEN r.account_id IS NULL THEN true ELSE coalesce(r.due, false) END AS due
+      FROM candidate AS c LEFT JOIN repaired AS r ON r.account_id = c.account_id
+      ORDER BY c.next_hold_expiry`;
   const heads = `SELECT account_id, sequence, head_hash FROM ${schema}.wallets
       WHERE account_id > $1 ORDER BY account_id LIMIT $2`;
   const journals = `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries

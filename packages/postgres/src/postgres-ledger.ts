@@ -119,6 +119,14 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
   readonly schema: string;
 }
 
+/**
+ * The most reads one `listWalletsWithExpiredHolds` makes: a page still short after them leaves
+ * the rest to the next sweep, which starts where this one set hints right.
+ */
+const MAX_SWEEP_PASSES = 8;
+
+const repairedHint = (row: Rows[number]) => row.repaired === true;
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The PostgreSQL ledger's retry defaults (see {@link PostgresLedgerOptions.retry}). */
 const RETRY_DEFAULTS: LedgerRetryPolicy = {
@@ -236,7 +244,14 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     },
 
     async listWalletsWithExpiredHolds(query) {
-      return (await read(sql.expiredHolds(query))).map((row) => row.account_id as string);
+      // A pass that set hints right may have left the page short of wallets that are due while
+      // more stand behind it: look again, each pass setting at least one more hint right.
+      for (let pass = 1; ; pass++) {
+        const rows = await read(sql.expiredHolds(query));
+        if (pass === MAX_SWEEP_PASSES || rows.length < query.limit || !rows.some(repairedHint)) {
+          return rows.filter((row) => row.due === true).map((row) => row.account_id as string);
+        }
+      }
     },
 
     async queryEntries(query) {

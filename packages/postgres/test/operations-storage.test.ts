@@ -887,6 +887,148 @@ describe('wallet listing and holds on PostgreSQL', () => {
   });
 });
 
+describe('the hold expiry hint on PostgreSQL', () => {
+  const schema = uniqueSchema('hint');
+  const s = `"${schema}"`;
+  let pool: pg.Pool;
+  let ledger: PostgresLedger;
+
+  beforeAll(async () => {
+    // One connection: the statistics a test reads are flushed by the backend that wrote them.
+    pool = testPool(1);
+    ledger = createPostgresLedger({ client: pool, schema });
+    await ledger.migrate();
+  });
+
+  afterAll(async () => {
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  const hint = async (id: string) =>
+    (
+      await pool.query(
+        `SELECT to_char(next_hold_expiry AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+          FROM ${s}.wallets WHERE account_id = $1`,
+        [id],
+      )
+    ).rows[0].at as string | null;
+
+  /** The wallets table's updates so far, and how many of them were HOT. */
+  async function updates(): Promise<{ all: number; hot: number }> {
+    await pool.query('SELECT pg_stat_force_next_flush()');
+    const { rows } = await pool.query(
+      `SELECT n_tup_upd AS all, n_tup_hot_upd AS hot FROM pg_stat_user_tables
+        WHERE schemaname = $1 AND relname = 'wallets'`,
+      [schema],
+    );
+    return { all: Number(rows[0].all), hot: Number(rows[0].hot) };
+  }
+
+  it('keeps the hint through a hold captured and the next one placed, so both updates are HOT', async () => {
+    const service = createWalletService({
+      ledger,
+      currencies: SUITE_CURRENCIES,
+      clock: steppingClock('2029-06-01T00:00:00.000Z', 1000),
+    });
+    await service.createWallet({ accountId: 'hint-a' });
+    await service.addFunds({ accountId: 'hint-a', currency: 'GEMS', amount: '10' });
+    const first = await service.placeHold({ accountId: 'hint-a', currency: 'GEMS', amount: '3' });
+    expect(await hint('hint-a')).toBe(first.expiresAt);
+    const before = await updates();
+    await service.captureHold({ holdId: first.holdId });
+    // The wallet holds nothing now; the hint still names the captured hold's expiry.
+    expect(await hint('hint-a')).toBe(first.expiresAt);
+    const second = await service.placeHold({ accountId: 'hint-a', currency: 'GEMS', amount: '3' });
+    expect(second.expiresAt > first.expiresAt).toBe(true);
+    expect(await hint('hint-a')).toBe(first.expiresAt);
+    const after = await updates();
+    expect(after.all - before.all).toBe(2);
+    expect(after.hot - before.hot).toBe(2);
+    // Released too, the wallet holds nothing; its due hint is the next test's to set right.
+    await service.releaseHold({ holdId: second.holdId });
+    expect(await hint('hint-a')).toBe(first.expiresAt);
+  });
+
+  it('answers only wallets with a hold due, setting right the due hints that stand for none, past a full page of them', async () => {
+    const stale = ['stale-1', 'stale-2', 'stale-3', 'stale-4', 'stale-5'];
+    await insertWallets(ledger, [
+      ...stale.map((id) => newWallet(id, [hold(`h-${id}`, '2030-01-01T09:00:00.000Z')])),
+      newWallet('real', [hold('h-real', '2030-01-01T09:30:00.000Z')]),
+      newWallet('later', [hold('h-later', '2030-01-01T09:00:00.000Z')]),
+    ]);
+    // Their holds settled: the hints stay at 09:00, earlier than any hold (none, or 11:00).
+    for (const id of stale) await setHolds(ledger, id, []);
+    await setHolds(ledger, 'later', [hold('h-later-2', '2030-01-01T11:00:00.000Z')]);
+    expect(await hint('stale-1')).toBe('2030-01-01T09:00:00.000Z');
+    expect(await hint('later')).toBe('2030-01-01T09:00:00.000Z');
+    // Pages of two: the first six candidates by hint (hint-a's too) hold nothing due by 10:00.
+    expect(
+      await ledger.listWalletsWithExpiredHolds({ dueBy: '2030-01-01T10:00:00.000Z', limit: 2 }),
+    ).toEqual(['real']);
+    for (const id of [...stale, 'hint-a']) expect(await hint(id)).toBeNull();
+    expect(await hint('later')).toBe('2030-01-01T11:00:00.000Z');
+    expect(await hint('real')).toBe('2030-01-01T09:30:00.000Z');
+    // Nothing is set right twice.
+    const before = await updates();
+    expect(
+      await ledger.listWalletsWithExpiredHolds({ dueBy: '2030-01-01T10:00:00.000Z', limit: 2 }),
+    ).toEqual(['real']);
+    expect((await updates()).all).toBe(before.all);
+  });
+
+  it('keeps every hint at or before its wallet’s earliest hold while sweeps run beside writers', async () => {
+    const pools = [testPool(2), testPool(4)];
+    const sweeper = createPostgresLedger({ client: pools[0]!, schema });
+    const writers = createPostgresLedger({ client: pools[1]!, schema });
+    const ids = Array.from({ length: 12 }, (_, i) => `race-${i}`);
+    await insertWallets(
+      ledger,
+      ids.map((id) => newWallet(id)),
+    );
+    const expiries = [
+      '2030-01-01T09:00:00.000Z',
+      '2030-01-01T12:00:00.000Z',
+      '2030-01-02T00:00:00.000Z',
+    ];
+    let writing = true;
+    let found = 0;
+    const sweeps = (async () => {
+      while (writing) {
+        const due = await sweeper.listWalletsWithExpiredHolds({
+          dueBy: '2030-01-01T12:00:00.000Z',
+          limit: 3,
+        });
+        found += due.length;
+      }
+    })();
+    try {
+      for (let round = 0; round < 30; round++) {
+        await Promise.all(
+          ids.map((id, i) =>
+            setHolds(
+              writers,
+              id,
+              (round + i) % 4 === 0 ? [] : [hold(`h-${id}-${round}`, expiries[(round * i) % 3]!)],
+            ),
+          ),
+        );
+      }
+    } finally {
+      writing = false;
+      await sweeps;
+      await Promise.all(pools.map((client) => client.end()));
+    }
+    expect(found).toBeGreaterThan(0);
+    const { rows } = await pool.query(
+      `SELECT account_id FROM ${s}.wallets AS w WHERE account_id LIKE 'race-%' AND holds IS NOT NULL
+        AND (next_hold_expiry IS NULL OR next_hold_expiry > (SELECT min((hold->>'expiresAt')::timestamptz)
+          FROM jsonb_array_elements(w.holds) AS hold))`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
+
 describe('query plans on PostgreSQL, over a few thousand wallets and entries', () => {
   const schema = uniqueSchema('plans');
   const s = `"${schema}"`;
