@@ -40,12 +40,12 @@ export interface AutocommitStatements {
   /** A page of wallets ({@link WALLET_COLUMNS}) down the primary key, within the prefix. */
   wallets(query: WalletQuery): Query;
   /**
-   * The first `limit` wallets whose expiry hint is due by `dueBy`, earliest first, each with
+   * The first `window` wallets whose expiry hint is due by `dueBy`, earliest first, each with
    * `due` (it holds a hold expired by then) and `repaired` (its hint was set right). Wallets a
    * transaction has locked are skipped (that write journals their expired holds). See
    * {@link autocommitStatements}.
    */
-  expiredHolds(query: { dueBy: string; limit: number }): Query;
+  expiredHolds(query: { dueBy: string; window: number }): Query;
   /** A page of one wallet's journal ({@link ENTRY_COLUMNS}), in the order asked for. */
   entries(query: EntryQuery): Query;
   /** A page of wallets' heads (`account_id, sequence, head_hash`) down the primary key. */
@@ -76,26 +76,28 @@ export function autocommitStatements(schema: string): AutocommitStatements {
       WHERE transaction_id = $1 ORDER BY account_id, sequence`;
   // Through the partial index on next_hold_expiry, earliest first. The hint is a lower bound of
   // the wallet's expiries (see `expiryHint` in ledger-statements.ts), so a due hint may stand
-  // for no hold due: each candidate's hint is set to its holds' earliest expiry, computed from
-  // the row the update writes (a transaction that committed in between included), and answered
-  // due only if that is due. SKIP LOCKED: the sweep never waits for a lock, so it cannot
-  // deadlock with a transaction locking wallets in account order.
-  const earliest = `(SELECT min((hold->>'expiresAt')::timestamptz)
-        FROM jsonb_array_elements(w.holds) AS hold)`;
+  // for no hold due: each candidate's earliest expiry is read from the row as locked (FOR UPDATE
+  // reads the version a transaction committed meanwhile; the statement's snapshot may be older),
+  // its hint set to that, and it is answered due only if that is due. SKIP LOCKED: the sweep
+  // never waits for a lock, so it cannot deadlock with a transaction locking wallets in account
+  // order.
   const expiredHolds = `WITH candidate AS (
-        SELECT account_id, next_hold_expiry FROM ${schema}.wallets
+        SELECT account_id, next_hold_expiry AS hint,
+          (SELECT min((hold->>'expiresAt')::timestamptz) FROM jsonb_array_elements(holds) AS hold)
+            AS earliest
+        FROM ${schema}.wallets
         WHERE next_hold_expiry <= $1::timestamptz ORDER BY next_hold_expiry LIMIT $2
         FOR UPDATE SKIP LOCKED
       ), repaired AS (
-        UPDATE ${schema}.wallets AS w SET next_hold_expiry = ${earliest}
+        UPDATE ${schema}.wallets AS w SET next_hold_expiry = c.earliest
         FROM candidate AS c
-        WHERE w.account_id = c.account_id AND w.next_hold_expiry IS DISTINCT FROM ${earliest}
-        RETURNING w.account_id, w.next_hold_expiry <= $1::timestamptz AS due
+        WHERE w.account_id = c.account_id AND c.hint IS DISTINCT FROM c.earliest
+        RETURNING w.account_id
       )
       SELECT c.account_id, r.account_id IS NOT NULL AS repaired,
-        CASE WHEN r.account_id IS NULL THEN true ELSE coalesce(r.due, false) END AS due
+        coalesce(c.earliest <= $1::timestamptz, false) AS due
       FROM candidate AS c LEFT JOIN repaired AS r ON r.account_id = c.account_id
-      ORDER BY c.next_hold_expiry`;
+      ORDER BY c.hint`;
   const heads = `SELECT account_id, sequence, head_hash FROM ${schema}.wallets
       WHERE account_id > $1 ORDER BY account_id LIMIT $2`;
   const journals = `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries
@@ -136,7 +138,7 @@ export function autocommitStatements(schema: string): AutocommitStatements {
       return { text, values };
     },
 
-    expiredHolds: ({ dueBy, limit }) => ({ text: expiredHolds, values: [dueBy, limit] }),
+    expiredHolds: ({ dueBy, window }) => ({ text: expiredHolds, values: [dueBy, window] }),
 
     entries(query) {
       const values: unknown[] = [query.accountId];

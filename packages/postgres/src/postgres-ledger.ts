@@ -120,9 +120,12 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
 }
 
 /**
- * The most reads one `listWalletsWithExpiredHolds` makes: a page still short after them leaves
- * the rest to the next sweep, which starts where this one set hints right.
+ * How many wallets due by their hint one read of `listWalletsWithExpiredHolds` examines (or
+ * `limit`, if more), and how many reads one call makes at most: hints that stood for nothing due
+ * are set right as they are read, so a call answers the wallets due unless more than
+ * 8 x 1,000 such hints stand ahead of them (the next call goes on from there).
  */
+const SWEEP_WINDOW = 1000;
 const MAX_SWEEP_PASSES = 8;
 
 const repairedHint = (row: Rows[number]) => row.repaired === true;
@@ -243,13 +246,16 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       return (await read(sql.wallets(query))).map(walletFromRow);
     },
 
-    async listWalletsWithExpiredHolds(query) {
-      // A pass that set hints right may have left the page short of wallets that are due while
-      // more stand behind it: look again, each pass setting at least one more hint right.
+    async listWalletsWithExpiredHolds({ dueBy, limit }) {
+      const window = Math.max(limit, SWEEP_WINDOW);
       for (let pass = 1; ; pass++) {
-        const rows = await read(sql.expiredHolds(query));
-        if (pass === MAX_SWEEP_PASSES || rows.length < query.limit || !rows.some(repairedHint)) {
-          return rows.filter((row) => row.due === true).map((row) => row.account_id as string);
+        const rows = await read(sql.expiredHolds({ dueBy, window }));
+        const due = rows.filter((row) => row.due === true);
+        // Short of `limit` because hints stood for nothing, with more wallets behind them: the
+        // next read starts past the hints this one set right.
+        const more = rows.length === window && rows.some(repairedHint);
+        if (due.length >= limit || !more || pass === MAX_SWEEP_PASSES) {
+          return due.slice(0, limit).map((row) => row.account_id as string);
         }
       }
     },

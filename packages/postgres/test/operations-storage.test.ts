@@ -977,6 +977,96 @@ describe('the hold expiry hint on PostgreSQL', () => {
     expect((await updates()).all).toBe(before.all);
   });
 
+  /** `count` wallets `prefix-<i>` holding `holds` (a JSON array or NULL) under `hint`. */
+  async function bulkWallets(prefix: string, count: number, hint: string, holds: string | null) {
+    await pool.query(
+      `INSERT INTO ${s}.wallets (account_id, version, sequence, head_hash, currencies, balances,
+          created_at, updated_at, metadata, holds, next_hold_expiry)
+        SELECT $1 || '-' || i, 1, 0, repeat('0', 64), '{}', '{}', $2, $2, NULL, $3::jsonb, $4
+        FROM generate_series(1, $5::int) AS i`,
+      [prefix, T0, holds, hint, count],
+    );
+  }
+
+  it('answers a wallet due behind thousands of hints that stood for nothing, setting them right', async () => {
+    await bulkWallets('void', 2500, '2030-01-01T08:00:00.000Z', null);
+    await insertWallets(ledger, [
+      newWallet('behind', [hold('h-behind', '2030-01-01T09:45:00.000Z')]),
+    ]);
+    // 'real' from the test before, due at 09:30, then 'behind'.
+    expect(
+      await ledger.listWalletsWithExpiredHolds({ dueBy: '2030-01-01T10:00:00.000Z', limit: 2 }),
+    ).toEqual(['real', 'behind']);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM ${s}.wallets WHERE account_id LIKE 'void-%' AND next_hold_expiry IS NOT NULL`,
+    );
+    expect(rows[0].n).toBe(0);
+    await setHolds(ledger, 'behind', []);
+  });
+
+  it('never answers a wallet whose hold was settled while the sweep was reading', async () => {
+    // Due wallets ahead of the target keep the sweep busy locking them while the target's hold
+    // is captured and committed: the sweep's snapshot still shows the hold, the row it locks
+    // does not.
+    const holds = JSON.stringify([hold('h', '2030-01-01T09:00:00.000Z')]);
+    await bulkWallets('ahead', 3000, '2030-01-01T09:00:00.000Z', holds);
+    await insertWallets(ledger, [newWallet('target', [])]);
+    const writerPool = testPool(1);
+    const writer = await writerPool.connect();
+    const sweepRuns = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active'
+      AND query LIKE '%FOR UPDATE SKIP LOCKED%' AND pid <> pg_backend_pid()`;
+    /**
+     * One race: the capture's update as the ledger writes it (the hint kept), committed while
+     * the sweep runs and before it locks the target. Whether it raced, and whether the sweep
+     * answered the target.
+     */
+    async function race(): Promise<{ raced: boolean; answered: boolean }> {
+      await setHolds(ledger, 'target', [hold('h-target', '2030-01-01T09:30:00.000Z')]);
+      let settled = false;
+      const sweep = ledger
+        .listWalletsWithExpiredHolds({ dueBy: '2030-01-01T10:00:00.000Z', limit: 5000 })
+        .finally(() => {
+          settled = true;
+        });
+      while (!settled && (await writer.query(sweepRuns)).rows[0].n === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      let raced = false;
+      await writer.query('BEGIN');
+      try {
+        // 55P03: the sweep holds the target already, so this round cannot race.
+        await writer.query(
+          `SELECT 1 FROM ${s}.wallets WHERE account_id = 'target' FOR UPDATE NOWAIT`,
+        );
+        await writer.query(
+          `UPDATE ${s}.wallets SET holds = NULL, version = version + 1 WHERE account_id = 'target'`,
+        );
+        raced = !settled && (await writer.query(sweepRuns)).rows[0].n > 0;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55P03') throw error;
+      } finally {
+        await writer.query(raced ? 'COMMIT' : 'ROLLBACK');
+      }
+      const due = await sweep;
+      return { raced, answered: raced && due.includes('target') };
+    }
+    let raced = 0;
+    let answered = 0;
+    try {
+      for (let round = 0; round < 30; round++) {
+        const outcome = await race();
+        if (outcome.raced) raced++;
+        if (outcome.answered) answered++;
+      }
+    } finally {
+      writer.release();
+      await writerPool.end();
+      await pool.query(`DELETE FROM ${s}.wallets WHERE account_id LIKE 'ahead-%'`);
+    }
+    expect(raced).toBeGreaterThan(5);
+    expect(answered).toBe(0);
+  });
+
   it('keeps every hint at or before its wallet’s earliest hold while sweeps run beside writers', async () => {
     const pools = [testPool(2), testPool(4)];
     const sweeper = createPostgresLedger({ client: pools[0]!, schema });
