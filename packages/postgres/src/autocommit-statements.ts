@@ -78,9 +78,11 @@ export function autocommitStatements(schema: string): AutocommitStatements {
   // the wallet's expiries (see `expiryHint` in ledger-statements.ts), so a due hint may stand
   // for no hold due: each candidate's earliest expiry is read from the row as locked (FOR UPDATE
   // reads the version a transaction committed meanwhile; the statement's snapshot may be older),
-  // its hint set to that, and it is answered due only if that is due. SKIP LOCKED: the sweep
-  // never waits for a lock, so it cannot deadlock with a transaction locking wallets in account
-  // order.
+  // its hint set to that, and it is answered due only if that is due. The statement holds the
+  // rows' locks, so the update sets right exactly the candidates whose hint differs (it runs
+  // though the answer does not read it, as a data-modifying WITH always does). SKIP LOCKED: the
+  // sweep never waits for a lock, so it cannot deadlock with a transaction locking wallets in
+  // account order.
   const expiredHolds = `WITH candidate AS (
         SELECT account_id, next_hold_expiry AS hint,
           (SELECT min((hold->>'expiresAt')::timestamptz) FROM jsonb_array_elements(holds) AS hold)
@@ -92,12 +94,10 @@ export function autocommitStatements(schema: string): AutocommitStatements {
         UPDATE ${schema}.wallets AS w SET next_hold_expiry = c.earliest
         FROM candidate AS c
         WHERE w.account_id = c.account_id AND c.hint IS DISTINCT FROM c.earliest
-        RETURNING w.account_id
       )
-      SELECT c.account_id, r.account_id IS NOT NULL AS repaired,
-        coalesce(c.earliest <= $1::timestamptz, false) AS due
-      FROM candidate AS c LEFT JOIN repaired AS r ON r.account_id = c.account_id
-      ORDER BY c.hint`;
+      SELECT account_id, hint IS DISTINCT FROM earliest AS repaired,
+        coalesce(earliest <= $1::timestamptz, false) AS due
+      FROM candidate ORDER BY hint`;
   const heads = `SELECT account_id, sequence, head_hash FROM ${schema}.wallets
       WHERE account_id > $1 ORDER BY account_id LIMIT $2`;
   const journals = `SELECT ${ENTRY_COLUMNS} FROM ${schema}.journal_entries

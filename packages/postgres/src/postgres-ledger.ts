@@ -123,12 +123,11 @@ export interface PostgresLedger extends LedgerStore, HistoryStore {
  * How many wallets due by their hint one read of `listWalletsWithExpiredHolds` examines (or
  * `limit`, if more), and how many reads one call makes at most: hints that stood for nothing due
  * are set right as they are read, so a call answers the wallets due unless more than
- * 8 x 1,000 such hints stand ahead of them (the next call goes on from there).
+ * MAX_SWEEP_PASSES x SWEEP_WINDOW such hints stand ahead of them (the next call goes on from
+ * there).
  */
 const SWEEP_WINDOW = 1000;
 const MAX_SWEEP_PASSES = 8;
-
-const repairedHint = (row: Rows[number]) => row.repaired === true;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The PostgreSQL ledger's retry defaults (see {@link PostgresLedgerOptions.retry}). */
@@ -253,7 +252,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
         const due = rows.filter((row) => row.due === true);
         // Short of `limit` because hints stood for nothing, with more wallets behind them: the
         // next read starts past the hints this one set right.
-        const more = rows.length === window && rows.some(repairedHint);
+        const more = rows.length === window && rows.some((row) => row.repaired === true);
         if (due.length >= limit || !more || pass === MAX_SWEEP_PASSES) {
           return due.slice(0, limit).map((row) => row.account_id as string);
         }

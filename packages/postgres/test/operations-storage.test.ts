@@ -950,7 +950,7 @@ describe('the hold expiry hint on PostgreSQL', () => {
     expect(await hint('hint-a')).toBe(first.expiresAt);
   });
 
-  it('answers only wallets with a hold due, setting right the due hints that stand for none, past a full page of them', async () => {
+  it('answers only wallets with a hold due, setting right the due hints that stand for none, however many more than the limit stand first', async () => {
     const stale = ['stale-1', 'stale-2', 'stale-3', 'stale-4', 'stale-5'];
     await insertWallets(ledger, [
       ...stale.map((id) => newWallet(id, [hold(`h-${id}`, '2030-01-01T09:00:00.000Z')])),
@@ -962,7 +962,8 @@ describe('the hold expiry hint on PostgreSQL', () => {
     await setHolds(ledger, 'later', [hold('h-later-2', '2030-01-01T11:00:00.000Z')]);
     expect(await hint('stale-1')).toBe('2030-01-01T09:00:00.000Z');
     expect(await hint('later')).toBe('2030-01-01T09:00:00.000Z');
-    // Pages of two: the first six candidates by hint (hint-a's too) hold nothing due by 10:00.
+    // The first six candidates by hint (hint-a's too), more than the limit of two, hold nothing
+    // due by 10:00.
     expect(
       await ledger.listWalletsWithExpiredHolds({ dueBy: '2030-01-01T10:00:00.000Z', limit: 2 }),
     ).toEqual(['real']);
