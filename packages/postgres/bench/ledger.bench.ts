@@ -33,7 +33,7 @@ const PGLITE_WALLETS = 1_000;
 const OPENING = '1000000.00';
 const currencies = [{ code: 'GOLD', scale: 2 }];
 
-/** One withdrawal of 1.00 from `accountId`; `n` makes each idempotency key unique. */
+/** One withdrawal of 1.00 from `accountId`; `n`, unique in the run, makes each idempotency key unique. */
 type Withdraw = (accountId: string, n: number) => Promise<unknown>;
 
 interface Result {
@@ -55,6 +55,14 @@ interface Sample {
   failures: number;
 }
 
+/**
+ * The number of the next call, counted across the whole run: the compared operations run in
+ * several turns with the same labels, and a count that started again at each turn would send
+ * earlier turns' keys (replays where the wallet drawn was the same, rejected reuses where the
+ * request differed).
+ */
+let nextCall = 0;
+
 /** Runs `clients` loops of `withdraw` for `seconds` and times every call. */
 async function sample(
   withdraw: Withdraw,
@@ -64,14 +72,13 @@ async function sample(
 ): Promise<Sample> {
   const latencies: number[] = [];
   let failures = 0;
-  let n = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
   async function client(): Promise<void> {
     while (performance.now() < deadline) {
       const begun = performance.now();
       try {
-        await withdraw(pick(), n++);
+        await withdraw(pick(), nextCall++);
         latencies.push(performance.now() - begun);
       } catch (error) {
         failures++;
