@@ -78,12 +78,7 @@ export class CurrencyRegistry {
    */
   get(code: unknown): Currency {
     const currency = typeof code === 'string' ? this.#byCode.get(code) : undefined;
-    if (!currency) {
-      // A non-string is named as JSON, so `["GOLD"]` is not mistaken for the code GOLD.
-      throw new UnknownCurrencyError(
-        typeof code === 'string' ? code : (JSON.stringify(code) ?? String(code)),
-      );
-    }
+    if (!currency) throw UnknownCurrencyError.of(code);
     return currency;
   }
 

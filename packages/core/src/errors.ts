@@ -180,8 +180,29 @@ export class UnknownCurrencyError extends WalletError {
     super(`unknown currency ${JSON.stringify(currency.slice(0, 32))}`, options);
   }
 
+  /**
+   * The error for `code` as a caller gave it, whatever it is: a string as it is, anything else
+   * as its JSON, so `["GOLD"]` is not mistaken for the code GOLD (and as its kind where it has
+   * no JSON, such as a cyclic object or one whose `toJSON` throws).
+   *
+   * @example
+   * UnknownCurrencyError.of({ code: 'GOLD' }).currency; // '{"code":"GOLD"}'
+   */
+  static of(code: unknown, options?: WalletErrorOptions): UnknownCurrencyError {
+    return new UnknownCurrencyError(typeof code === 'string' ? code : jsonName(code), options);
+  }
+
   override get details(): WalletErrorDetails {
     return { currency: this.currency.slice(0, 32) };
+  }
+}
+
+/** A non-string as JSON text, or as its kind when it has none or making it throws. */
+function jsonName(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

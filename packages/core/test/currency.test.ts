@@ -47,6 +47,25 @@ describe('currency configuration', () => {
     expect(() => registry.get(undefined)).toThrow(UnknownCurrencyError);
   });
 
+  it('names any code it is given in UNKNOWN_CURRENCY, even one that has no text or JSON', () => {
+    const registry = new CurrencyRegistry([{ code: 'GEMS', scale: 0 }]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const named = (code: unknown) => {
+      try {
+        registry.get(code);
+      } catch (error) {
+        return error instanceof UnknownCurrencyError ? error.currency : error;
+      }
+      return 'found';
+    };
+    expect(named(['GEMS'])).toBe('["GEMS"]');
+    expect(named({ toString: null })).toBe('{"toString":null}');
+    expect(named(cyclic)).toBe('[object Object]');
+    expect(named(10n)).toBe('[object BigInt]');
+    expect(named(undefined)).toBe('undefined');
+  });
+
   it('uses the first currency as the default unless defaultCurrency names another', async () => {
     const currencies = [
       { code: 'GEMS', scale: 0 },

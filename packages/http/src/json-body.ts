@@ -1,4 +1,4 @@
-import { ValidationError } from '@wallet/core';
+import { InvalidAmountError, ValidationError, type WalletError } from '@wallet/core';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from './errors.js';
 
@@ -22,7 +22,10 @@ const notJson = () =>
  *   `charset=utf-16` or `text/plain`, is 415;
  * - its bytes must be UTF-8 (a byte sequence that is not is 400, never replaced by U+FFFD);
  * - it must parse as JSON, and no object in it may name a member twice (400): JSON.parse keeps
- *   the last of `{"amount":"1","amount":"500"}`, while a proxy or log reader may keep the first.
+ *   the last of `{"amount":"1","amount":"500"}`, while a proxy or log reader may keep the first;
+ * - no member may be named `__proto__` (400), which the validators' copies would drop;
+ * - no number may need rounding to be read (400, `INVALID_AMOUNT` for an amount):
+ *   `{"amount":10.009999999999999}` would be read as 10.01 (see {@link bodyProblem}).
  * A request with neither a body nor a `Content-Type` goes on; the route decides.
  * Runs after the body limit, which has already read the body into memory.
  *
@@ -56,18 +59,40 @@ export function jsonBody(): MiddlewareHandler {
       throw new ValidationError('the request body is not valid JSON', undefined, { cause });
     }
     if (typeof parsed === 'object' && parsed !== null) {
-      const repeated = repeatedMember(text);
-      if (repeated !== undefined) {
-        const name = repeated.length > 64 ? `${repeated.slice(0, 64)}...` : repeated;
-        throw new ValidationError(
-          `the request body names the member ${JSON.stringify(name)} twice in one object`,
-          { field: name },
-        );
-      }
+      const problem = bodyProblem(text);
+      if (problem !== undefined) throw problemError(problem);
     }
     cache.text = Promise.resolve(text);
     await next();
   };
+}
+
+/** The error that answers a body with `problem`. */
+function problemError(problem: BodyProblem): WalletError {
+  switch (problem.kind) {
+    case 'repeated': {
+      const { name } = problem;
+      const shown = name.length > 64 ? `${name.slice(0, 64)}...` : name;
+      return new ValidationError(
+        `the request body names the member ${JSON.stringify(shown)} twice in one object`,
+        { field: shown },
+      );
+    }
+    case 'prototype':
+      return new ValidationError(
+        'the request body names a member "__proto__", which would not be kept',
+        { field: '__proto__' },
+      );
+    case 'inexact': {
+      const path = problem.path.length > 64 ? `${problem.path.slice(0, 64)}...` : problem.path;
+      const literal =
+        problem.literal.length > 40 ? `${problem.literal.slice(0, 40)}...` : problem.literal;
+      const reason = `is a JSON number (${literal}) that cannot be read without rounding: send it as a string`;
+      return path.split('.').at(-1) === 'amount'
+        ? new InvalidAmountError(path, reason)
+        : new ValidationError(`${path || 'the request body'} ${reason}`, { field: path });
+    }
+  }
 }
 
 /** One open object or array while scanning JSON text. */
@@ -76,17 +101,34 @@ interface Frame {
   names: Set<string> | null;
   /** True where the next string of an object is a member name. */
   expectName: boolean;
+  /** Where the scan is in it: the last member name, or the index in an array. */
+  at: string | number;
 }
 
 /**
- * The first member name an object of `text` repeats, or undefined. `text` must be valid JSON
- * (it was parsed first), so the scan only tracks strings, brackets and commas. Names are
+ * What makes a JSON body mean something other than what JavaScript reads from it:
+ * - `repeated`: an object names a member twice (`JSON.parse` keeps the last one);
+ * - `prototype`: a member is named `__proto__`, which a JavaScript object copied the usual way
+ *   (as every validator does) takes for its prototype, so the member would vanish;
+ * - `inexact`: a number whose digits a double cannot hold (`10.009999999999999` reads as
+ *   `10.01`, `9007199254740993` as `9007199254740992`), at `path` (`legs.0.amount`).
+ */
+export type BodyProblem =
+  | { kind: 'repeated'; name: string }
+  | { kind: 'prototype' }
+  | { kind: 'inexact'; literal: string; path: string };
+
+/**
+ * The first {@link BodyProblem} of `text`, or undefined. `text` must be valid JSON (it was parsed
+ * first), so the scan only tracks strings, numbers, brackets, colons and commas. Names are
  * compared decoded: `"a"` and `"\u0061"` are the same name.
  *
  * @example
- * repeatedMember('{"amount":"1","amount":"500"}'); // 'amount'
+ * bodyProblem('{"amount":"1","amount":"500"}'); // { kind: 'repeated', name: 'amount' }
+ * bodyProblem('{"amount":1.50}'); // undefined: it reads as 1.5, which it is
+ * bodyProblem('{"amount":10.009999999999999}'); // { kind: 'inexact', ..., path: 'amount' }
  */
-export function repeatedMember(text: string): string | undefined {
+export function bodyProblem(text: string): BodyProblem | undefined {
   const stack: Frame[] = [];
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
@@ -104,20 +146,61 @@ export function repeatedMember(text: string): string | undefined {
       if (frame?.names && frame.expectName) {
         const raw = text.slice(start + 1, i);
         const name = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (frame.names.has(name)) return name;
+        if (name === '__proto__') return { kind: 'prototype' };
+        if (frame.names.has(name)) return { kind: 'repeated', name };
         frame.names.add(name);
         frame.expectName = false;
+        frame.at = name;
+      }
+    } else if (char === 0x2d /* - */ || (char >= 0x30 && char <= 0x39) /* 0-9 */) {
+      const start = i;
+      while (i + 1 < text.length && NUMBER_CHAR.test(text[i + 1]!)) i++;
+      const literal = text.slice(start, i + 1);
+      if (!readsExactly(literal)) {
+        return { kind: 'inexact', literal, path: stack.map((frame) => frame.at).join('.') };
       }
     } else if (char === 0x7b /* { */) {
-      stack.push({ names: new Set(), expectName: true });
+      stack.push({ names: new Set(), expectName: true, at: '' });
     } else if (char === 0x5b /* [ */) {
-      stack.push({ names: null, expectName: false });
+      stack.push({ names: null, expectName: false, at: 0 });
     } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
       stack.pop();
     } else if (char === 0x2c /* , */) {
       const frame = stack[stack.length - 1];
       if (frame?.names) frame.expectName = true;
+      else if (frame) frame.at = (frame.at as number) + 1;
     }
   }
   return undefined;
+}
+
+/** A character a JSON number may hold after its first. */
+const NUMBER_CHAR = /[0-9.eE+-]/;
+
+/**
+ * True when the JSON number `literal` is exactly the double `JSON.parse` makes of it, as
+ * decimals: `1.50`, `1E0` and `-0` are; `10.009999999999999` and `1e400` are not.
+ */
+function readsExactly(literal: string): boolean {
+  return decimalValue(literal) === decimalValue(String(Number(literal)));
+}
+
+/**
+ * A decimal number's value as one canonical text (`digits` `e` `exponent`, without leading or
+ * trailing zeros; `0` for zero, whatever its sign), or null for text that is no decimal
+ * (`Infinity`).
+ */
+function decimalValue(text: string): string | null {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match) return null;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  let digits = whole! + fraction;
+  let power = Number(exponent) - fraction.length;
+  const first = digits.search(/[1-9]/);
+  if (first === -1) return '0';
+  digits = digits.slice(first);
+  const trailing = digits.length - digits.replace(/0+$/, '').length;
+  digits = digits.slice(0, digits.length - trailing);
+  power += trailing;
+  return `${sign}${digits}e${power}`;
 }

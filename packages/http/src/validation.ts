@@ -111,7 +111,7 @@ export function inputError(error: z.core.$ZodError, input: unknown): WalletError
         { field },
       );
     case 'currency':
-      return new UnknownCurrencyError(String(valueAt(input, issue.path)));
+      return UnknownCurrencyError.of(valueAt(input, issue.path));
     case 'direction':
       return new ValidationError(`${field} must be "debit" or "credit"`, { field });
     case 'amount':

@@ -171,6 +171,84 @@ describe('wrong types get the code the service gives them', () => {
   });
 });
 
+describe('metadata naming __proto__', () => {
+  it.each([
+    [
+      'in metadata',
+      '{"amount": "1", "currency": "GEMS", "metadata": {"__proto__": {"x": 1}, "y": 2}}',
+    ],
+    ['escaped', '{"amount": "1", "currency": "GEMS", "metadata": {"\\u005f_proto__": 1}}'],
+  ])('%s is 400 VALIDATION_ERROR, never a credit with the member dropped', async (_name, body) => {
+    const before = await balances();
+    const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, { body });
+    expect([reply.status, reply.body.error]).toEqual([
+      400,
+      expect.objectContaining({ code: 'VALIDATION_ERROR', details: { field: '__proto__' } }),
+    ]);
+    expect(await balances()).toEqual(before);
+  });
+});
+
+describe('a currency that is no text', () => {
+  // JSON that String() cannot turn into text: naming it in the error used to throw (a 500).
+  const codes = [
+    ['an object whose toString is a string', { toString: 'x' }],
+    ['an object whose toString is null', { toString: null }],
+    ['an object with neither method', { toString: {}, valueOf: {} }],
+  ] as const;
+  const routes = (currency: unknown, to: string) =>
+    [
+      ['add-funds', `/v1/wallets/${accountId}/add-funds`, { amount: '1', currency }],
+      ['withdraw-funds', `/v1/wallets/${accountId}/withdraw-funds`, { amount: '1', currency }],
+      ['a hold', `/v1/wallets/${accountId}/holds`, { amount: '1', currency }],
+      [
+        'a transfer',
+        '/v1/transfers',
+        { fromAccountId: accountId, toAccountId: to, amount: '1', currency },
+      ],
+      [
+        'an exchange (from)',
+        `/v1/wallets/${accountId}/exchange`,
+        { from: { currency, amount: '1' }, to: { currency: 'GEMS', amount: '1' } },
+      ],
+      [
+        'an exchange (to)',
+        `/v1/wallets/${accountId}/exchange`,
+        { from: { currency: 'GOLD', amount: '1' }, to: { currency, amount: '1' } },
+      ],
+      [
+        'a posting leg',
+        '/v1/postings',
+        {
+          legs: [
+            { accountId, direction: 'debit', amount: '1', currency },
+            { accountId: to, direction: 'credit', amount: '1', currency },
+          ],
+        },
+      ],
+    ] as const;
+
+  it.each(codes)(
+    'given as %s, is 400 UNKNOWN_CURRENCY named by its JSON on every route, never a 500',
+    async (_name, currency) => {
+      const to = await server.wallet(`to-${Object.keys(currency).length}`);
+      const before = await balances();
+      for (const [route, path, body] of routes(currency, to)) {
+        const reply = await server.call(path, { json: body });
+        expect([route, reply.status, reply.body.error]).toEqual([
+          route,
+          400,
+          expect.objectContaining({
+            code: 'UNKNOWN_CURRENCY',
+            details: { currency: JSON.stringify(currency).slice(0, 32) },
+          }),
+        ]);
+      }
+      expect(await balances()).toEqual(before);
+    },
+  );
+});
+
 describe('amounts', () => {
   it.each([
     ['"-1"', '-1'],
@@ -221,6 +299,57 @@ describe('amounts', () => {
     });
     expect(reply.status).toBe(200);
     expect(reply.body.amount).toBe('1000');
+  });
+
+  it.each([
+    ['more digits than a double holds', '10.009999999999999', 'amount'],
+    ['a digit past 2^53 on an exchange', '9007199254740993', 'from.amount'],
+    ['a posting leg one part in 10^17 off', '0.30000000000000001', 'legs.0.amount'],
+  ])(
+    'a JSON number amount with %s is 400 INVALID_AMOUNT naming it, never read rounded',
+    async (_name, literal, field) => {
+      const to = await server.wallet('exact-to');
+      const bodies: Record<string, string> = {
+        amount: `{"amount": ${literal}, "currency": "GOLD"}`,
+        'from.amount': `{"from": {"currency": "GOLD", "amount": ${literal}}, "to": {"currency": "GEMS"}}`,
+        'legs.0.amount': `{"legs": [{"accountId": "${accountId}", "direction": "debit", "amount": ${literal}}, {"accountId": "${to}", "direction": "credit", "amount": "0.30"}]}`,
+      };
+      const paths: Record<string, string> = {
+        amount: `/v1/wallets/${accountId}/withdraw-funds`,
+        'from.amount': `/v1/wallets/${accountId}/exchange`,
+        'legs.0.amount': '/v1/postings',
+      };
+      const before = await balances();
+      const reply = await server.call(paths[field]!, { body: bodies[field] });
+      expect([reply.status, reply.body.error]).toEqual([
+        400,
+        expect.objectContaining({
+          code: 'INVALID_AMOUNT',
+          details: expect.objectContaining({ field }),
+        }),
+      ]);
+      expect(await balances()).toEqual(before);
+    },
+  );
+
+  it('a JSON number in metadata that needs rounding is 400 VALIDATION_ERROR; exact ones are kept', async () => {
+    const before = await balances();
+    const refused = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      body: '{"amount": "1", "currency": "GEMS", "metadata": {"score": 12345678901234567890}}',
+    });
+    expect([refused.status, refused.body.error]).toEqual([
+      400,
+      expect.objectContaining({ code: 'VALIDATION_ERROR', details: { field: 'metadata.score' } }),
+    ]);
+    expect(await balances()).toEqual(before);
+    const kept = await server.call(`/v1/wallets/${accountId}/add-funds`, {
+      body: '{"amount": 1.0, "currency": "GEMS", "metadata": {"score": 1.50, "rank": -0, "big": 1E3}}',
+    });
+    expect(kept.status).toBe(200);
+    const [entry] = (
+      await server.service.getTransactionHistory({ accountId, order: 'desc', limit: 1 })
+    ).items;
+    expect(entry?.metadata).toEqual({ score: 1.5, rank: 0, big: 1000 });
   });
 
   it('a withdraw amount with too many fraction digits is refused, never rounded', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repeatedMember } from '../src/json-body.js';
+import { bodyProblem } from '../src/json-body.js';
 import { startServer, type TestServer, TOKENS } from './support.js';
 
 let server: TestServer;
@@ -146,17 +146,37 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])(
   },
 );
 
-describe('repeatedMember', () => {
+describe('bodyProblem', () => {
   it.each([
-    ['{"a":1,"a":2}', 'a'],
-    ['{"a":{"b":1,"b":2}}', 'b'],
-    ['[{"a":1},{"a":2,"a":3}]', 'a'],
-    ['{"a\\"":1,"a\\u0022":2}', 'a"'],
+    ['{"a":1,"a":2}', { kind: 'repeated', name: 'a' }],
+    ['{"a":{"b":1,"b":2}}', { kind: 'repeated', name: 'b' }],
+    ['[{"a":1},{"a":2,"a":3}]', { kind: 'repeated', name: 'a' }],
+    ['{"a\\"":1,"a\\u0022":2}', { kind: 'repeated', name: 'a"' }],
     ['{"x":"{\\"a\\":1,\\"a\\":2}"}', undefined],
     ['{"a":[1,{"a":2}],"b":{"a":3}}', undefined],
     ['[1,"a","a"]', undefined],
     ['"a"', undefined],
-  ])('in %s finds %s', (text, expected) => {
-    expect(repeatedMember(text)).toBe(expected);
+    ['{"m":{"__proto__":{"x":1}}}', { kind: 'prototype' }],
+    ['{"m":{"\\u005f_proto__":1}}', { kind: 'prototype' }],
+    ['{"m":"__proto__","__proto":1}', undefined],
+    [
+      '{"amount":10.009999999999999}',
+      { kind: 'inexact', literal: '10.009999999999999', path: 'amount' },
+    ],
+    [
+      '{"from":{"amount":9007199254740993}}',
+      { kind: 'inexact', literal: '9007199254740993', path: 'from.amount' },
+    ],
+    [
+      '{"legs":[{"amount":"1"},{"amount":0.30000000000000001}]}',
+      { kind: 'inexact', literal: '0.30000000000000001', path: 'legs.1.amount' },
+    ],
+    ['{"metadata":{"n":[1,2,1e400]}}', { kind: 'inexact', literal: '1e400', path: 'metadata.n.2' }],
+    [
+      '{"a":1.50,"b":-0,"c":1E0,"d":1e21,"e":0.000001,"f":-12.5e-3,"g":9007199254740992}',
+      undefined,
+    ],
+  ])('in %s finds %j', (text, expected) => {
+    expect(bodyProblem(text)).toEqual(expected);
   });
 });
