@@ -66,8 +66,9 @@ export function postingOperation(
   for (const [code, sum] of net) {
     if (sum !== 0n) {
       const currency = context.currencies.get(code);
+      const [more, less] = sum > 0n ? ['credits', 'debits'] : ['debits', 'credits'];
       throw new ValidationError(
-        `the legs in ${code} do not balance: credits exceed debits by ${currency.render(sum)}`,
+        `the legs in ${code} do not balance: ${more} exceed ${less} by ${currency.render(sum > 0n ? sum : -sum)}`,
         { field: 'legs', currency: code },
       );
     }

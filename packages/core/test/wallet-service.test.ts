@@ -291,6 +291,30 @@ describe('WalletService on the memory ledger', () => {
     expect(Object.isFrozen(entry)).toBe(true);
     expect(Object.isFrozen(await ledger.getWallet('p1'))).toBe(true);
   });
+
+  it('says which side of an unbalanced posting is larger, and by how much', async () => {
+    const service = createWalletService({ ledger: createMemoryLedger(), currencies });
+    for (const id of ['a', 'b']) await service.createWallet({ accountId: id });
+    await service.addFunds({ accountId: 'a', amount: '10.00' });
+    const refusal = async (debit: string, credit: string) =>
+      service
+        .post({
+          legs: [
+            { accountId: 'a', direction: 'debit', currency: 'GOLD', amount: debit },
+            { accountId: 'b', direction: 'credit', currency: 'GOLD', amount: credit },
+          ],
+        })
+        .then(
+          () => 'accepted',
+          (error: Error) => error.message,
+        );
+    expect(await refusal('5', '4.50')).toBe(
+      'the legs in GOLD do not balance: debits exceed credits by 0.50',
+    );
+    expect(await refusal('4', '4.25')).toBe(
+      'the legs in GOLD do not balance: credits exceed debits by 0.25',
+    );
+  });
 });
 
 describe('newTransactionId', () => {
