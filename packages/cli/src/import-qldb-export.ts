@@ -18,7 +18,7 @@ import { type ConnectionOptions, connect, namedLedger } from './connection.js';
 import type { WalletIo } from './program.js';
 import { count, Progress } from './progress.js';
 import { table } from './table.js';
-import { counted, oneLine } from './text.js';
+import { counted, oneLine, terminalSafe } from './text.js';
 import { UsageError } from './usage-error.js';
 
 /** Cases of each kind the summary lists; the report (`--json`, `--report`) holds every one. */
@@ -145,7 +145,7 @@ async function importInto(
   progress.done();
   // Written whatever the outcome: an import that did not reconcile is the one to keep a record of.
   if (command.report !== undefined) {
-    await writeFile(command.report, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(command.report, `${terminalSafe(JSON.stringify(report, null, 2))}\n`);
   }
   io.stdout.write(
     command.json

@@ -22,7 +22,7 @@ import { DigestFile, readAnchorFile } from './digest-file.js';
 import { parseHotWallets } from './hot-wallets.js';
 import { Activity, count, Progress, type ProgressStream } from './progress.js';
 import { table } from './table.js';
-import { counted, oneLine } from './text.js';
+import { counted, oneLine, terminalSafe } from './text.js';
 import { UsageError } from './usage-error.js';
 import { verifyAllWallets } from './verify-all.js';
 
@@ -58,8 +58,14 @@ type Run = (globals: GlobalOptions, ...args: never[]) => Promise<number>;
  *   stdout: process.stdout, stderr: process.stderr, env: process.env,
  * });
  */
-export async function runWallet(argv: readonly string[], io: WalletIo): Promise<number> {
+export async function runWallet(argv: readonly string[], given: WalletIo): Promise<number> {
   let status = 0;
+  // Every line the command writes passes here, whatever wrote it (see terminalSafe).
+  const io: WalletIo = {
+    stdout: { write: (text) => given.stdout.write(terminalSafe(text)) },
+    stderr: { write: (text) => given.stderr.write(terminalSafe(text)), isTTY: given.stderr.isTTY },
+    env: given.env,
+  };
   const program = walletProgram(io, (code) => {
     status = code;
   });

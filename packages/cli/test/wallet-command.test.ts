@@ -258,6 +258,32 @@ describe.each(TARGETS)('the wallet command on %s', (_name, makeTarget) => {
     expect(JSON.parse((await wallet('balance', 'bank', '--json')).stdout).balances.GEMS).toBe('0');
     expectOneLineError(await wallet('balance', 'bank', '--hot-wallets', 'bank'), 2, 'USAGE_ERROR');
   });
+
+  it('writes no character a terminal acts on, whatever a caller planted in metadata, and its JSON reads back exactly', async () => {
+    // An 8-bit CSI that moves the cursor and rewrites a line, an OSC 52 clipboard write, a
+    // right-to-left override and ESC itself: all storable, all acted on by some terminal.
+    const planted =
+      '\u009b7A\u009b18G5000 \u009d52;c;Y3VybA==\u009c \u202e0001 SMEG\u202c \u001b[2J \u2028';
+    expect((await wallet('create', 'planted-1')).code).toBe(0);
+    const credit = await wallet(
+      'credit',
+      'planted-1',
+      '1',
+      '--currency',
+      'GEMS',
+      '--reason',
+      planted,
+    );
+    expect(credit.code).toBe(0);
+    const history = await wallet('history', 'planted-1', '--json');
+    expect(history.code).toBe(0);
+    const acted =
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for.
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2028]/;
+    expect(history.stdout).not.toMatch(acted);
+    const { items } = JSON.parse(history.stdout) as { items: { metadata: { reason: string } }[] };
+    expect(items[0]!.metadata.reason).toBe(planted);
+  });
 });
 
 describe('the wallet command line', () => {

@@ -557,4 +557,24 @@ describe('the console in a real browser', () => {
     expect(target[1]).toBe('#/wallets/house');
     await page.close();
   });
+
+  it('wraps a reason of thousands of characters inside its cell, so the page stays as wide as the window', async () => {
+    // Metadata is the caller's: a player's own withdrawal may carry a reason of 4,000 letters.
+    await service.createWallet({ accountId: 'long-reason-1' });
+    await service.addFunds({
+      accountId: 'long-reason-1',
+      amount: '1',
+      currency: 'GEMS',
+      metadata: { reason: 'A'.repeat(4000) },
+    });
+    const page = await signedIn(ADMIN);
+    await page.goto(`${base}/console/#/wallets/long-reason-1`);
+    await page.waitForSelector('[data-testid=history] tbody tr');
+    const [scrolled, window] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      globalThis.innerWidth,
+    ]);
+    expect(scrolled).toBeLessThanOrEqual(window!);
+    await page.close();
+  });
 });
