@@ -87,9 +87,9 @@ function problemError(problem: BodyProblem): WalletError {
       const path = problem.path.length > 64 ? `${problem.path.slice(0, 64)}...` : problem.path;
       const literal =
         problem.literal.length > 40 ? `${problem.literal.slice(0, 40)}...` : problem.literal;
-      const reason = `is a JSON number (${literal}) that cannot be read without rounding: send it as a string`;
+      const reason = `is a JSON number (${literal}) that cannot be read without rounding`;
       return path.split('.').at(-1) === 'amount'
-        ? new InvalidAmountError(path, reason)
+        ? new InvalidAmountError(path, `${reason}: send it as a string`)
         : new ValidationError(`${path || 'the request body'} ${reason}`, { field: path });
     }
   }
@@ -120,7 +120,7 @@ export type BodyProblem =
 
 /**
  * The first {@link BodyProblem} of `text`, or undefined. `text` must be valid JSON (it was parsed
- * first), so the scan only tracks strings, numbers, brackets, colons and commas. Names are
+ * first), so the scan only tracks strings, numbers, brackets and commas. Names are
  * compared decoded: `"a"` and `"\u0061"` are the same name.
  *
  * @example
