@@ -570,11 +570,11 @@ describe('the console in a real browser', () => {
     const page = await signedIn(ADMIN);
     await page.goto(`${base}/console/#/wallets/long-reason-1`);
     await page.waitForSelector('[data-testid=history] tbody tr');
-    const [scrolled, window] = await page.evaluate(() => [
+    const [scrolled, viewport] = await page.evaluate(() => [
       document.documentElement.scrollWidth,
       globalThis.innerWidth,
     ]);
-    expect(scrolled).toBeLessThanOrEqual(window!);
+    expect(scrolled).toBeLessThanOrEqual(viewport!);
     await page.close();
   });
 });

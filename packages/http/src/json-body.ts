@@ -71,8 +71,7 @@ export function jsonBody(): MiddlewareHandler {
 function problemError(problem: BodyProblem): WalletError {
   switch (problem.kind) {
     case 'repeated': {
-      const { name } = problem;
-      const shown = name.length > 64 ? `${name.slice(0, 64)}...` : name;
+      const shown = shortened(problem.name, 64);
       return new ValidationError(
         `the request body names the member ${JSON.stringify(shown)} twice in one object`,
         { field: shown },
@@ -84,15 +83,18 @@ function problemError(problem: BodyProblem): WalletError {
         { field: '__proto__' },
       );
     case 'inexact': {
-      const path = problem.path.length > 64 ? `${problem.path.slice(0, 64)}...` : problem.path;
-      const literal =
-        problem.literal.length > 40 ? `${problem.literal.slice(0, 40)}...` : problem.literal;
-      const reason = `is a JSON number (${literal}) that cannot be read without rounding`;
+      const path = shortened(problem.path, 64);
+      const reason = `is a JSON number (${shortened(problem.literal, 40)}) that cannot be read without rounding`;
       return path.split('.').at(-1) === 'amount'
         ? new InvalidAmountError(path, `${reason}: send it as a string`)
         : new ValidationError(`${path || 'the request body'} ${reason}`, { field: path });
     }
   }
+}
+
+/** `text` cut to `max` characters, with `...` where it was cut, for an error message. */
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
 /** One open object or array while scanning JSON text. */
@@ -194,13 +196,11 @@ function decimalValue(text: string): string | null {
   const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!match) return null;
   const [, sign, whole, fraction = '', exponent = '0'] = match;
-  let digits = whole! + fraction;
-  let power = Number(exponent) - fraction.length;
-  const first = digits.search(/[1-9]/);
+  const all = whole! + fraction;
+  const first = all.search(/[1-9]/);
   if (first === -1) return '0';
-  digits = digits.slice(first);
-  const trailing = digits.length - digits.replace(/0+$/, '').length;
-  digits = digits.slice(0, digits.length - trailing);
-  power += trailing;
-  return `${sign}${digits}e${power}`;
+  const digits = all.slice(first);
+  const significant = digits.replace(/0+$/, '');
+  const power = Number(exponent) - fraction.length + (digits.length - significant.length);
+  return `${sign}${significant}e${power}`;
 }
