@@ -92,8 +92,10 @@ export interface DigestSummary {
 
 /**
  * Verifies every wallet with core's `verifyWallets` (pages of wallets, their journals read
- * together), counting them at the same time so progress has a total: it is reported once the
- * count is in, and last with every wallet checked. Memory holds the pages and at most 100
+ * together), counting them so progress has a total: a store with `countWallets` is asked first
+ * (one query), and progress is reported for every wallet; one without it is counted by listing
+ * its wallets beside the checks, and progress is reported once that count is in. The last report
+ * has every wallet checked. Memory holds the pages and at most 100
  * failures, whatever the number of wallets; a wallet created after the count is still checked,
  * and the total grows to include it.
  *
@@ -115,12 +117,17 @@ export async function verifyAllWallets(
   options: VerifyAllOptions = {},
 ): Promise<VerifyAllResult> {
   const prefix = options.prefix ?? '';
-  // Counted beside the checks rather than before them: progress is reported once the total is
-  // known, and the count's reads overlap the verification's.
-  let total: number | undefined;
-  const counting = countWallets(ledger, prefix).then((count) => {
-    total = count;
-  });
+  // A store that counts its wallets does it in one query, asked first: progress has its total
+  // from the first wallet, so what a run prints does not hang on which read answers first. One
+  // that must list its wallets is counted beside the checks instead (alone, the listing would
+  // delay them by as long as it takes), and progress starts once that count is in.
+  let total = ledger.countWallets ? await ledger.countWallets(prefix) : undefined;
+  const counting =
+    total === undefined
+      ? countListed(ledger, prefix).then((count) => {
+          total = count;
+        })
+      : Promise.resolve();
   counting.catch(() => {});
   const result: VerifyAllResult = { wallets: 0, ok: 0, failed: 0, entries: 0, failures: [] };
   const { digest } = options;
@@ -186,9 +193,8 @@ function copyProblem(error: unknown, digest: Digest): string | undefined {
 /** What {@link verifyAllWallets} reads: a ledger to verify, which may count its wallets. */
 export type CountableLedger = VerifiableLedger & Pick<LedgerStore, 'countWallets'>;
 
-/** The wallets with `prefix`: counted by the store when it can, else by listing them. */
-async function countWallets(ledger: CountableLedger, prefix: string): Promise<number> {
-  if (ledger.countWallets) return ledger.countWallets(prefix);
+/** The wallets with `prefix`, counted by listing them (for a store without `countWallets`). */
+async function countListed(ledger: CountableLedger, prefix: string): Promise<number> {
   let count = 0;
   for await (const _ of listAccountIds(ledger, prefix)) count++;
   return count;
