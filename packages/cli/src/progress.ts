@@ -81,7 +81,10 @@ export class Progress {
   #line(): string {
     const rate = this.#count / Math.max(0.001, (performance.now() - this.#started) / 1000);
     const note = this.#note === undefined ? '' : `, ${this.#note}`;
-    return `${this.#verb} ${count(this.#count)}/${count(this.#total)} ${this.#unit} (${count(Math.round(rate))}/s)${note}`;
+    // Work found after the total was taken (a wallet created during `verify --all`) raises it:
+    // a line never shows more done than there is.
+    const total = Math.max(this.#total, this.#count);
+    return `${this.#verb} ${count(this.#count)}/${count(total)} ${this.#unit} (${count(Math.round(rate))}/s)${note}`;
   }
 
   #bar(): string {

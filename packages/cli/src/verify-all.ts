@@ -23,7 +23,7 @@ const LISTED_PROBLEMS = 5;
 export interface VerifyAllProgress {
   /** Wallets checked so far. */
   checked: number;
-  /** Wallets to check, as counted while the first are checked. */
+  /** Wallets to check, as counted, or those checked when more were found than counted. */
   total: number;
   failed: number;
 }

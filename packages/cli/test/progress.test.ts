@@ -54,6 +54,14 @@ describe('Progress', () => {
     expect(log.writes).toEqual([]);
   });
 
+  it('raises the total it shows to the count when more was done than it was told', () => {
+    const log = stream(false);
+    const progress = new Progress(log, 'verified', 'wallets', 2);
+    progress.update(3);
+    progress.done();
+    expect(log.writes).toEqual([expect.stringMatching(/^verified 3\/3 wallets/)]);
+  });
+
   it('shows an empty run as done', () => {
     const log = stream(false);
     const progress = new Progress(log, 'verified', 'wallets', 0);
