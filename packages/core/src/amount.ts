@@ -19,9 +19,10 @@ export function maxUnits(scale: number): bigint {
 
 /**
  * Parses a request amount into minor units of `scale` (`"10.5"` at scale 2 is `1050n`).
- * Accepts a plain decimal string, or a JSON number whose `String(n)` is one and which is
- * exactly representable. Rejects zero, negatives, exponents, whitespace, more fraction
- * digits than `scale` (never rounds) and more than 18 integer digits.
+ * Accepts a plain decimal string, or a JSON number whose `String(n)` is one (DESIGN section 3):
+ * the shortest decimal that reads back as that double, so `0.1` is 0.1 and `2 ** 53 + 2` is
+ * 9007199254740994. Rejects zero, negatives, exponents, whitespace, more fraction digits than
+ * `scale` (never rounds) and more than 18 integer digits.
  *
  * @param field - the request field named in the error, e.g. `from.amount`
  * @throws {InvalidAmountError} for anything else
@@ -49,13 +50,10 @@ export function parseAmount(value: unknown, scale: number, field = 'amount'): bi
 
 function amountText(value: unknown, field: string): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    // A number is only exact when it is finite and no larger than 2^53.
-    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
-      throw new InvalidAmountError(field, 'is not an exactly representable number');
-    }
-    return String(value);
-  }
+  // `NaN`, `Infinity` and exponents (`1e+21`, `1e-7`) print as no plain decimal: the pattern
+  // refuses them. Whether the number is the one its caller wrote is the caller's to know (over
+  // HTTP, the body check compares it with the text sent).
+  if (typeof value === 'number') return String(value);
   throw new InvalidAmountError(field, 'must be a decimal string');
 }
 

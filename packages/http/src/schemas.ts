@@ -35,7 +35,7 @@ const amount = documented(
   {
     id: 'AmountInput',
     description:
-      "A positive exact decimal with at most the currency's scale of fraction digits and 18 integer digits. Prefer a string; a JSON number is accepted when it is read exactly as written (no digit lost), is at most 2^53 and prints as a plain decimal.",
+      "A positive exact decimal with at most the currency's scale of fraction digits and 18 integer digits. Prefer a string; a JSON number is accepted when it is read exactly as written (no digit lost) and prints as a plain decimal.",
   },
 );
 

@@ -49,6 +49,7 @@ export const LEDGER_STORE_TESTS = [
   'stamp txTime from the injected clock on the result and the entry',
   'add and subtract exactly, with no floating-point drift',
   'hold balances up to 18 integer digits exactly',
+  'take a number past 2^53 as the integer String(n) names, and hold it exactly',
   'reject every malformed amount with INVALID_AMOUNT and write nothing',
   'reject an unconfigured currency with UNKNOWN_CURRENCY',
   'fail with WALLET_NOT_FOUND for an unknown wallet and create nothing',

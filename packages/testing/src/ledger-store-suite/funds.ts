@@ -63,6 +63,14 @@ export function fundsTests(context: LedgerSuiteContext): void {
       );
     });
 
+    it('take a number past 2^53 as the integer String(n) names, and hold it exactly', async () => {
+      const accountId = await wallet();
+      const result = await service().addFunds({ accountId, currency: 'GOLD', amount: 2 ** 53 + 2 });
+      expect(result.amount).toBe('9007199254740994.00');
+      await service().withdrawFunds({ accountId, currency: 'GOLD', amount: '0.01' });
+      expect(await balance(accountId, 'GOLD')).toBe('9007199254740993.99');
+    });
+
     it('reject every malformed amount with INVALID_AMOUNT and write nothing', async () => {
       const accountId = await wallet({ GOLD: '5.00' });
       const bad: unknown[] = [
@@ -87,7 +95,7 @@ export function fundsTests(context: LedgerSuiteContext): void {
         Number.POSITIVE_INFINITY,
         -1,
         0,
-        2 ** 53 + 2,
+        1e18,
         1e21,
         true,
         null,
