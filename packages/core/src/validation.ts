@@ -14,6 +14,13 @@ export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 /** The most bytes of canonical JSON a metadata object may take. */
 export const MAX_METADATA_BYTES = 4096;
+/**
+ * The deepest metadata may nest: the object itself is level 1, each object or array inside it one
+ * more. DynamoDB holds a map or list at most 32 levels deep, and the stream's Ion readers stop at
+ * 100 levels counted from the record around the entry, so metadata past this would be written
+ * to the ledger and then lost on its way to history (and to a studio's own DynamoDB copy).
+ */
+export const MAX_METADATA_DEPTH = 32;
 
 /**
  * Checks an account id against `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$`.
@@ -149,8 +156,8 @@ export function storableText(value: string, field: string): string {
 }
 
 /**
- * Checks optional metadata: absent, or a plain JSON object of at most 4 KiB whose every name
- * and string value is {@link storableText}. Returns a detached copy so later changes by the
+ * Checks optional metadata: absent, or a plain JSON object of at most 4 KiB, nested at most
+ * {@link MAX_METADATA_DEPTH} levels, whose every name and string value is {@link storableText}. Returns a detached copy so later changes by the
  * caller cannot alter what was stored.
  *
  * @throws {ValidationError}
@@ -173,11 +180,39 @@ export function metadata(value: unknown, field = 'metadata'): Metadata | null {
       field,
     });
   }
+  if (nesting(text) > MAX_METADATA_DEPTH) {
+    throw new ValidationError(
+      `${field} must nest at most ${MAX_METADATA_DEPTH} levels of objects and arrays`,
+      { field },
+    );
+  }
   // JSON text writes a lone surrogate or U+0000 as an escape, never raw, so the check runs on
   // the parsed copy's strings, which are what every store receives.
   const copy = JSON.parse(text) as Metadata;
   if (hasUnstorableEscape(text)) checkStrings(copy, field);
   return copy;
+}
+
+/**
+ * How deep JSON text nests: the most objects and arrays open at once. Brackets inside strings
+ * do not count; inside a string a backslash escapes the character after it.
+ */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // a backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /**

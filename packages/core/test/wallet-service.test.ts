@@ -2,6 +2,7 @@ import {
   createMemoryLedger,
   createWalletService,
   type IdempotencyRecord,
+  type JsonValue,
   type LedgerStore,
   type Metadata,
   newTransactionId,
@@ -72,6 +73,43 @@ describe('strings', () => {
         expect((await service.getFunds({ accountId: 'p1' })).version).toBe(0);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('metadata nested up to 32 levels is stored; one level more is refused with VALIDATION_ERROR and nothing is written, brackets in strings not counted', async () => {
+    /** `depth` levels: the object itself, then objects and arrays in turn, `leaf` innermost. */
+    const nested = (depth: number, leaf: string): Metadata => {
+      let value: JsonValue = leaf;
+      for (let level = depth; level > 1; level--) value = level % 2 ? { n: value } : [value];
+      return { n: value };
+    };
+    const text = fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a') });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), text, async (depth, leaf) => {
+        const { ledger, keys } = recordingLedger();
+        const service = createWalletService({ ledger, currencies });
+        await service.createWallet({ accountId: 'p1' });
+        const metadata = nested(depth, leaf);
+        const credit = service.addFunds({
+          accountId: 'p1',
+          amount: '1',
+          metadata,
+          idempotencyKey: 'k',
+        });
+        if (depth <= 32) {
+          await credit;
+          const [entry] = (await service.getTransactionHistory({ accountId: 'p1' })).items;
+          expect(entry!.metadata).toEqual(metadata);
+        } else {
+          await expect(credit).rejects.toMatchObject({
+            code: 'VALIDATION_ERROR',
+            details: { field: 'metadata' },
+          });
+          expect(keys).toEqual([]);
+          expect((await service.getFunds({ accountId: 'p1' })).version).toBe(0);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -58,7 +58,7 @@ const metadata = documented(
   z.record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' }),
   {
     description:
-      'Free-form JSON object, at most 4096 bytes as canonical JSON; every name and string well-formed Unicode without U+0000.',
+      'Free-form JSON object, at most 4096 bytes as canonical JSON and 32 levels of objects and arrays deep; every name and string well-formed Unicode without U+0000.',
     example: { orderId: 'A-1001' },
   },
 ) as unknown as z.ZodMiniType<Metadata>;

@@ -90,8 +90,11 @@ export function timestampFromIon(value: dom.Value | null, field = 'txTime'): str
 }
 
 /**
- * JSON (metadata, stored results) as Ion: integers become Ion ints, other numbers Ion decimals
- * of their shortest decimal form, never floats, so they read back as the same JS numbers.
+ * JSON (metadata, stored results) as Ion: safe integers become Ion ints, every other number a
+ * 64-bit Ion float, so each reads back as the same JS number, here and in the stream: the
+ * transformer maps an Ion float to a JSON number but a decimal (and an int past 2^53) to a
+ * string (DESIGN section 6), and a journal entry whose metadata changed that way no longer
+ * hashes as the ledger hashed it.
  *
  * @example
  * jsonToIon({ quest: 12, ratio: 1.5 });
@@ -101,8 +104,8 @@ export function jsonToIon(value: JsonValue): dom.Value {
   if (typeof value === 'string') return new dom.String(value);
   if (typeof value === 'boolean') return new dom.Boolean(value);
   if (typeof value === 'number') {
-    if (Number.isInteger(value)) return new dom.Integer(BigInt(value));
-    return new dom.Decimal(new Decimal(String(value).replace('e+', 'd').replace('e', 'd')));
+    if (Number.isSafeInteger(value)) return new dom.Integer(BigInt(value));
+    return new dom.Float(value);
   }
   if (Array.isArray(value)) return new dom.List(value.map(jsonToIon));
   return new dom.Struct(Object.entries(value).map(([k, v]) => [k, jsonToIon(v)]));

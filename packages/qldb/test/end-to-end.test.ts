@@ -78,7 +78,15 @@ describe('QLDB ledger to DynamoDB history, end to end', () => {
         const from = accounts[i % 3]!;
         const to = accounts[(i + 1) % 3]!;
         if (i % 4 === 0)
-          return service.withdrawFunds({ accountId: from, currency: 'GOLD', amount: '1.25' });
+          return service.withdrawFunds({
+            accountId: from,
+            currency: 'GOLD',
+            amount: '1.25',
+            // What a player may send: numbers that are no safe integer (once stored as Ion
+            // decimals, read back by the stream as strings), a string and a name that start
+            // with U+FEFF (once dropped by the stream's UTF-8 decoder); each broke the hash.
+            metadata: { price: 9.99, small: 1e-7, big: 1e20, note: '\uFEFFgift', '\uFEFFk': i },
+          });
         if (i % 4 === 1)
           return service.exchange({
             accountId: from,

@@ -76,7 +76,9 @@ describe('createQldbLedger', () => {
     expect(first!.get('txTime')?.getType()).toBe(IonTypes.TIMESTAMP);
     expect(first!.get('txTime')?.timestampValue()?.toString()).toMatch(/T\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(first!.get('metadata')?.getType()).toBe(IonTypes.STRUCT);
-    expect(first!.get('metadata', 'ratio')?.getType()).toBe(IonTypes.DECIMAL);
+    // Not a decimal: the stream would carry it as the string "1.5" (DESIGN section 6).
+    expect(first!.get('metadata', 'ratio')?.getType()).toBe(IonTypes.FLOAT);
+    expect(first!.get('metadata', 'quest')?.getType()).toBe(IonTypes.INT);
     expect(second!.get('metadata')?.isNull()).toBe(true);
     expect(second!.get('balanceAfter')?.decimalValue()?.toString()).toBe('3.75');
     const wallet = fake

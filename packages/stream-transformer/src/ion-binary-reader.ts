@@ -27,7 +27,9 @@ const MAX_DEPTH = 100;
 const NULL_LENGTH = 15;
 const VARIABLE_LENGTH = 14;
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// `ignoreBOM`: each string is decoded on its own, and one that starts with U+FEFF (metadata may)
+// must keep it, or the entry no longer hashes as the ledger hashed it.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * True when `bytes` start with the Ion binary version marker.

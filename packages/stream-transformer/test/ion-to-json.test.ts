@@ -28,6 +28,13 @@ describe('Ion to JSON, by the rules of DESIGN section 6, from Ion binary and Ion
     ]);
   });
 
+  it('keeps a U+FEFF that starts a string or a field name, as any other character', () => {
+    expect(both('{ "\\uFEFFk": "\\uFEFFgift", m: "a\\uFEFF" }')).toEqual({
+      '\uFEFFk': '\uFEFFgift',
+      m: 'a\uFEFF',
+    });
+  });
+
   it('keeps the sign of a negative-zero decimal', () => {
     expect(both('[-0.00, -0d0]')).toEqual(['-0.00', '-0']);
   });
