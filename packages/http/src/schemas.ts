@@ -177,9 +177,8 @@ const IDENTIFIER_DOC = '1 to 64 printable ASCII characters (the SDK makes UUIDs)
  */
 export const TransactionParams = z.object({
   transactionId: documented(z.string(), {
-    description:
-      'The `holdId` placeHold answered: a UUID, `~`, and the account id of the wallet holding it.',
-    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1',
+    description: IDENTIFIER_DOC,
+    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
   }),
 });
 
@@ -187,12 +186,13 @@ export const TransactionParams = z.object({
  * The path parameter of `/v1/holds/{holdId}/...`.
  *
  * @example
- * HoldParams.parse({ holdId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79' });
+ * HoldParams.parse({ holdId: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1' });
  */
 export const HoldParams = z.object({
   holdId: documented(z.string(), {
-    description: IDENTIFIER_DOC,
-    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79',
+    description:
+      'The `holdId` placeHold answered: a UUID, `~`, and the account id of the wallet holding it.',
+    example: '0193b0c2-7d1e-7a4b-9c1f-2e3d4c5b6a79~player-1',
   }),
 });
 

@@ -258,6 +258,27 @@ describe('GET /openapi.json', () => {
     expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
   });
 
+  it('describes each id in a path as what it is: a hold id names its wallet after a ~, a transaction id does not', () => {
+    for (const [key, op] of operations()) {
+      const parameters = (op.parameters ?? []) as {
+        name: string;
+        in: string;
+        description?: string;
+        schema?: { example?: string };
+      }[];
+      for (const parameter of parameters.filter((p) => p.in === 'path')) {
+        if (parameter.name === 'holdId') {
+          expect(parameter.description, key).toMatch(/placeHold/);
+          expect(parameter.schema?.example, key).toMatch(/~player-1$/);
+        }
+        if (parameter.name === 'transactionId') {
+          expect(parameter.description, key).not.toMatch(/hold/i);
+          expect(parameter.schema?.example, key).toMatch(/^[0-9a-f-]{36}$/);
+        }
+      }
+    }
+  });
+
   it('documents request bodies that refuse unknown fields', () => {
     for (const name of [
       'CreateWalletRequest',
