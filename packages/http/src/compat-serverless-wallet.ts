@@ -12,6 +12,7 @@ import type { Auth, Principal } from './auth.js';
 import type { WalletApiEnv } from './context.js';
 import { ApiError, type ErrorBody, errorReply } from './errors.js';
 import { keyOptions } from './idempotency-options.js';
+import { jsonBody } from './json-body.js';
 
 /**
  * Where the routes of the original AWS sample (`aws-samples/serverless-wallet`) are served when
@@ -257,6 +258,7 @@ export function registerServerlessWalletRoutes(
   app: Hono<WalletApiEnv>,
   { service, auth, currency }: { service: WalletService; auth: Auth; currency: string },
 ): void {
+  const bodyCheck = jsonBody();
   function route(
     name: string,
     access: RouteAccess,
@@ -264,7 +266,7 @@ export function registerServerlessWalletRoutes(
   ): void {
     const guard = accessGuard(access);
     const path = `${SERVERLESS_WALLET_PREFIX}/${name}`;
-    app.on('POST', [path, `${path}/`], auth.authenticate, guard.before, compatBody, async (c) => {
+    app.on('POST', [path, `${path}/`], auth.authenticate, guard.before, bodyCheck, compatBody, async (c) => {
       const principal = guard.after(c);
       const body = bodyOf(c);
       const text = await handler(c, body, principal).catch((error: unknown) => {

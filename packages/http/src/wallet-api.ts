@@ -15,7 +15,6 @@ import type { WalletApiEnv } from './context.js';
 import { type DocsPageOptions, registerDocsRoutes } from './docs-page.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerWalletRoutes } from './handlers.js';
-import { jsonBody } from './json-body.js';
 import {
   buildOpenApiDocument,
   type OpenApiDocument,
@@ -159,7 +158,6 @@ export function createWalletApi(options: WalletApiOptions): WalletApi {
     }),
   );
   app.use(bodyLimit());
-  app.use(jsonBody());
   registerWalletRoutes(app, { service: options.service, auth, document: openApiDocument });
   if (compatCode !== undefined) {
     registerServerlessWalletRoutes(app, { service: options.service, auth, currency: compatCode });

@@ -83,6 +83,35 @@ describe('authentication', () => {
   });
 
   it.each([
+    ['a body that is not JSON', 'text/plain', '{"amount":"1","currency":"GEMS"}'],
+    ['malformed JSON', 'application/json', '{"amount":'],
+    ['a repeated member', 'application/json', '{"amount":"1","amount":"2"}'],
+    ['bytes that are not UTF-8', 'application/json', Buffer.from([0x7b, 0xff, 0x7d])],
+  ])(
+    '%s from a caller with no token is 401, not a verdict on the body',
+    async (_name, type, body) => {
+      const response = await fetch(`${server.url}/v1/wallets/${other}/add-funds`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'UNAUTHORIZED',
+      );
+    },
+  );
+
+  it('a body that is not JSON from a token without the scope is 403: the body is read only for a caller who may call', async () => {
+    const response = await fetch(`${server.url}/v1/wallets/${other}/add-funds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.reader}`, 'content-type': 'text/plain' },
+      body: 'x',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it.each([
     ['an unknown token', 'Bearer not-a-token'],
     ['a prefix of a valid token', `Bearer ${TOKENS.admin.slice(0, -1)}`],
     ['a valid token with a suffix', `Bearer ${TOKENS.admin}x`],
