@@ -1,7 +1,7 @@
 import type { Digest, DigestProof } from './digest.js';
 import type { Metadata } from './types.js';
 
-/** An amount as a caller gives it: a decimal string (preferred) or an exactly representable number. */
+/** An amount as a caller gives it: a decimal string (preferred) or a number whose `String(n)` is a plain decimal. */
 export type AmountInput = string | number;
 
 /**

@@ -16,9 +16,10 @@ export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 export const MAX_METADATA_BYTES = 4096;
 /**
  * The deepest metadata may nest: the object itself is level 1, each object or array inside it one
- * more. DynamoDB holds a map or list at most 32 levels deep, and the stream's Ion readers stop at
- * 100 levels counted from the record around the entry, so metadata past this would be written
- * to the ledger and then lost on its way to history (and to a studio's own DynamoDB copy).
+ * more. Unbounded, metadata 97 levels deep was stored by the ledger and then lost on its way to
+ * history: the stream's Ion readers stop at 100 levels, counting the record around the entry.
+ * 32 keeps well clear of that, and is DynamoDB's own limit for a map or list, so a studio can
+ * copy any metadata into a DynamoDB attribute of its own.
  */
 export const MAX_METADATA_DEPTH = 32;
 

@@ -94,7 +94,11 @@ export interface Principal {
  * const claims = input.lambda?.event.requestContext;
  */
 export interface AuthorizerInput {
-  /** The request being authenticated, headers included. */
+  /**
+   * The request being authenticated, headers included: a copy, so an authorizer that reads the
+   * body (to check a signature over it, say) leaves the route's own to be checked and read. The
+   * body is not checked yet: authentication comes first.
+   */
   request: Request;
   /** Set only when the API runs on Lambda: what the handler was invoked with. */
   lambda?: {
@@ -247,7 +251,10 @@ export function createAuth(options: {
     const lambda = event
       ? { event, ...(lambdaContext ? { context: lambdaContext } : {}) }
       : undefined;
-    const granted = await authorizer({ request: c.req.raw, ...(lambda ? { lambda } : {}) });
+    const granted = await authorizer({
+      request: c.req.raw.clone(),
+      ...(lambda ? { lambda } : {}),
+    });
     if (!granted) return undefined;
     // Checked on every call: an authorizer maps claims a caller may influence.
     const problem = principalProblem(granted);

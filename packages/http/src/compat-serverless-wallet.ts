@@ -258,6 +258,7 @@ export function registerServerlessWalletRoutes(
   app: Hono<WalletApiEnv>,
   { service, auth, currency }: { service: WalletService; auth: Auth; currency: string },
 ): void {
+  // As `registerRoute` does for the v1 routes: the body's form once the caller may call.
   const bodyCheck = jsonBody();
   function route(
     name: string,
@@ -266,15 +267,23 @@ export function registerServerlessWalletRoutes(
   ): void {
     const guard = accessGuard(access);
     const path = `${SERVERLESS_WALLET_PREFIX}/${name}`;
-    app.on('POST', [path, `${path}/`], auth.authenticate, guard.before, bodyCheck, compatBody, async (c) => {
-      const principal = guard.after(c);
-      const body = bodyOf(c);
-      const text = await handler(c, body, principal).catch((error: unknown) => {
-        throw sampleWording(error, body.accountId, body.amount);
-      });
-      guard.finish(c);
-      return jsonReply(c, text);
-    });
+    app.on(
+      'POST',
+      [path, `${path}/`],
+      auth.authenticate,
+      guard.before,
+      bodyCheck,
+      compatBody,
+      async (c) => {
+        const principal = guard.after(c);
+        const body = bodyOf(c);
+        const text = await handler(c, body, principal).catch((error: unknown) => {
+          throw sampleWording(error, body.accountId, body.amount);
+        });
+        guard.finish(c);
+        return jsonReply(c, text);
+      },
+    );
   }
 
   // The sample took no key; the header works as on v1, and a body member is not read.

@@ -5,7 +5,6 @@ import type { Auth, Principal } from './auth.js';
 import type { WalletApiEnv } from './context.js';
 import { ApiError } from './errors.js';
 import { keyOptions } from './idempotency-options.js';
-import { jsonBody } from './json-body.js';
 import type { OpenApiDocument } from './openapi.js';
 import { registerRoute } from './register-route.js';
 import type { RequestTarget, RouteConfig, Validated } from './route-config.js';
@@ -79,11 +78,9 @@ export function registerWalletRoutes(
     document,
   }: { service: WalletService; auth: Auth; document: () => OpenApiDocument },
 ): void {
-  const bodyCheck = jsonBody();
   /**
    * Registers a route that needs a caller: authentication, then the route's own access rule
-   * (its `x-wallet-access`), checked by the one guard before and after validation, the body's
-   * form (`jsonBody`) checked between them. A route
+   * (its `x-wallet-access`), checked by the one guard before and after validation. A route
    * without a rule is refused here, when the API is built, so none can be left open.
    */
   function guarded<R extends RouteConfig>(
@@ -102,9 +99,7 @@ export function registerWalletRoutes(
       guard.finish(c);
       return response;
     };
-    // The body is read only for a caller who may call the route: without a token, 401 whatever
-    // was sent (DESIGN section 5), and no anonymous request is parsed.
-    registerRoute(app, route, checked, [auth.authenticate, guard.before, bodyCheck]);
+    registerRoute(app, route, checked, [auth.authenticate, guard.before]);
   }
 
   const readHold = holdReader(service);

@@ -27,11 +27,12 @@ const notJson = () =>
  * - no number may need rounding to be read (400, `INVALID_AMOUNT` for an amount):
  *   `{"amount":10.009999999999999}` would be read as 10.01 (see {@link bodyProblem}).
  * A request with neither a body nor a `Content-Type` goes on; the route decides.
- * Runs after the body limit, which has already read the body into memory.
+ * Runs after the body limit, which has already read the body into memory, and after the
+ * route's authentication and scope check (`registerRoute` puts it there): without a token a
+ * request is 401 whatever its body (DESIGN section 5), and no anonymous body is parsed.
  *
  * @example
- * app.use(bodyLimit());
- * app.use(jsonBody());
+ * app.post('/v1/transfers', auth.authenticate, guard.before, jsonBody(), handler);
  */
 export function jsonBody(): MiddlewareHandler {
   return async (c, next) => {

@@ -219,6 +219,45 @@ function withoutReadBody<Event extends WalletLambdaEvent>(event: Event): Event {
 }
 
 /**
+ * Hono's adapter drops a header whose value is empty and percent-encodes one that is not ASCII,
+ * so an `Idempotency-Key` of `""` would reach the app as no key (a retry applied twice) and
+ * `ordér-1` as the valid key `ord%C3%A9r-1` (an alias of a key sent as such). The app must see
+ * what Node shows it: each character that is not ASCII becomes a space, and an empty value a
+ * space, which the adapter keeps and `Headers` trims back to empty. Either is then refused
+ * (400 `VALIDATION_ERROR`), as on Node. Other headers fail closed already (a token or a
+ * `Content-Type` altered so is simply not one).
+ */
+function withRefusableKey<Event extends WalletLambdaEvent>(event: Event): Event {
+  const refusable = (value: string | undefined) =>
+    value === '' || (value !== undefined && NOT_ASCII.test(value));
+  const spelled = (value: string) => value.replace(NOT_ASCII_ALL, ' ') || ' ';
+  let { headers, multiValueHeaders } = event as {
+    headers?: Record<string, string | undefined> | null;
+    multiValueHeaders?: Record<string, string[] | undefined> | null;
+  };
+  for (const name of Object.keys(headers ?? {})) {
+    if (name.toLowerCase() === 'idempotency-key' && refusable(headers![name])) {
+      headers = { ...headers, [name]: spelled(headers![name]!) };
+    }
+  }
+  for (const name of Object.keys(multiValueHeaders ?? {})) {
+    const values = multiValueHeaders![name];
+    if (name.toLowerCase() === 'idempotency-key' && values?.some(refusable)) {
+      multiValueHeaders = {
+        ...multiValueHeaders,
+        [name]: values.map((value) => (refusable(value) ? spelled(value) : value)),
+      };
+    }
+  }
+  const before = event as { headers?: unknown; multiValueHeaders?: unknown };
+  if (headers === before.headers && multiValueHeaders === before.multiValueHeaders) return event;
+  return { ...event, headers, ...(multiValueHeaders ? { multiValueHeaders } : {}) } as Event;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+const NOT_ASCII_ALL = /[^\x00-\x7f]/g;
+
+/**
  * Adapts a Hono app to Lambda behind API Gateway. The event and Lambda context reach the app
  * as its `event` and `lambdaContext` bindings (the authorizer reads them).
  *
@@ -234,5 +273,6 @@ export function createLambdaHandler(app: Pick<Hono, 'fetch'>): WalletLambdaHandl
   // types are converted; the events pass through as API Gateway sent them.
   // The adapter calls only `fetch` of the app it is given.
   const handler = handle(app as Hono) as unknown as WalletLambdaHandler;
-  return (event, context) => handler(withoutReadBody(withoutStagePrefix(event)), context);
+  return (event, context) =>
+    handler(withRefusableKey(withoutReadBody(withoutStagePrefix(event))), context);
 }

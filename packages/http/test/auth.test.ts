@@ -446,6 +446,35 @@ describe('authorizer', () => {
     }
   });
 
+  it('may read the body (a signature over it, say) and the route still checks and reads its own', async () => {
+    const seen: string[] = [];
+    const signed = await startServer({
+      tokens: [],
+      authorizer: async ({ request }) => {
+        seen.push(await request.text());
+        return { scopes: ['credit'] };
+      },
+    });
+    try {
+      await signed.service.createWallet({ accountId: 'signed-player' });
+      const credit = await signed.call('/v1/wallets/signed-player/add-funds', {
+        token: null,
+        json: { amount: '7' },
+      });
+      expect([credit.status, credit.body.currentBalance]).toEqual([200, '7.00']);
+      const repeated = await signed.call('/v1/wallets/signed-player/add-funds', {
+        token: null,
+        body: '{"amount":"1","amount":"500"}',
+      });
+      expect([repeated.status, repeated.body.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+      expect(seen).toEqual(['{"amount":"7"}', '{"amount":"1","amount":"500"}']);
+      const { balances } = await signed.service.getFunds({ accountId: 'signed-player' });
+      expect(balances[credit.body.currency]).toBe('7.00');
+    } finally {
+      await signed.close();
+    }
+  });
+
   it('is not consulted when a configured token matched', async () => {
     let calls = 0;
     const both = await startServer({

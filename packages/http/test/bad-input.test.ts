@@ -277,13 +277,28 @@ describe('amounts', () => {
     expect(await balances()).toEqual(before);
   });
 
-  it('a JSON number beyond 2^53 is 400 INVALID_AMOUNT, never a rounded credit', async () => {
+  it('a JSON number a double cannot hold as written (12345678901234567890) is 400 INVALID_AMOUNT, never a rounded credit', async () => {
     const before = await balances();
     const reply = await server.call(`/v1/wallets/${accountId}/add-funds`, {
       body: '{"amount": 12345678901234567890, "currency": "GEMS"}',
     });
     expect([reply.status, reply.body.error.code]).toEqual([400, 'INVALID_AMOUNT']);
     expect(await balances()).toEqual(before);
+  });
+
+  it('a JSON number past 2^53 that a double holds as written (9007199254740994, 1e16) credits exactly that', async () => {
+    const target = await server.wallet('big-numbers');
+    for (const [literal, amount] of [
+      ['9007199254740994', '9007199254740994'],
+      ['1e16', '10000000000000000'],
+    ]) {
+      const reply = await server.call(`/v1/wallets/${target}/add-funds`, {
+        body: `{"amount": ${literal}, "currency": "GEMS"}`,
+      });
+      expect([literal, reply.status, reply.body.amount]).toEqual([literal, 200, amount]);
+    }
+    const { balances: held } = await server.service.getFunds({ accountId: target });
+    expect(held.GEMS).toBe('19007199254740994');
   });
 
   it('amount NaN as a raw JSON token is malformed JSON: 400 VALIDATION_ERROR', async () => {

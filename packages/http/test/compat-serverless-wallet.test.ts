@@ -236,6 +236,24 @@ describe('compat serverless-wallet: errors take the old shape, with our code, ne
     }
   });
 
+  it('a repeated member, a __proto__ member and an amount not read as written are 400, in the old shape, and move nothing', async () => {
+    await call('create-account', { accountId: 'compat-body' });
+    await call('add-funds', { accountId: 'compat-body', amount: 10 });
+    for (const [body, code] of [
+      ['{"accountId":"compat-body","amount":1,"amount":5}', 'VALIDATION_ERROR'],
+      ['{"accountId":"compat-body","amount":1,"__proto__":{"x":1}}', 'VALIDATION_ERROR'],
+      ['{"accountId":"compat-body","amount":1.0000000000000001}', 'INVALID_AMOUNT'],
+    ] as const) {
+      const reply = await server.call(`${PREFIX}/withdraw-funds`, { body });
+      expect([body, reply.status]).toEqual([body, 400]);
+      // The sample spells it 'Error' on withdraw-funds.
+      expect(bare(reply.body)).toEqual(oldError(code, 'Error'));
+    }
+    expect((await server.service.getFunds({ accountId: 'compat-body' })).balances).toMatchObject({
+      GOLD: '10.00',
+    });
+  });
+
   it('malformed JSON and an empty body are 400 VALIDATION_ERROR in the old shape', async () => {
     const malformed = await server.call(`${PREFIX}/add-funds`, { body: '{"accountId":' });
     expect(malformed.status).toBe(400);

@@ -66,6 +66,49 @@ describe('Lambda handler', () => {
 
   it.each([
     ['REST API (v1)', v1],
+    [
+      'REST API (v1), headers only',
+      (request: ApiGatewayRequest) => {
+        const { multiValueHeaders: _, ...event } = restApiEvent(request);
+        return event;
+      },
+    ],
+    ['HTTP API (v2)', v2],
+  ])(
+    '%s: an Idempotency-Key that is empty or not ASCII is 400, as on Node, and nothing is applied',
+    async (_name, build) => {
+      for (const key of ['', 'ordér-1', 'キー']) {
+        const input = {
+          method: 'POST',
+          path: '/v1/wallets/p1/withdraw-funds',
+          headers: { ...json, 'Idempotency-Key': key },
+          body: JSON.stringify({ amount: '1.00', currency: 'GOLD' }),
+        };
+        for (const attempt of [1, 2]) {
+          const result = await app.invoke(build(input));
+          expect([key, attempt, result.statusCode, result.json.error?.code]).toEqual([
+            key,
+            attempt,
+            400,
+            'VALIDATION_ERROR',
+          ]);
+        }
+      }
+      // Sent as such, the percent-encoding Hono's adapter would have made of 'ordér-1' is a key
+      // of its own, applied once.
+      const encoded = {
+        method: 'POST',
+        path: '/v1/wallets/p1/withdraw-funds',
+        headers: { ...json, 'Idempotency-Key': 'ord%C3%A9r-1' },
+        body: JSON.stringify({ amount: '1.00', currency: 'GOLD' }),
+      };
+      expect((await app.invoke(build(encoded))).json.replayed).toBe(false);
+      expect((await app.service.getFunds({ accountId: 'p1' })).balances.GOLD).toBe('9.00');
+    },
+  );
+
+  it.each([
+    ['REST API (v1)', v1],
     ['HTTP API (v2)', v2],
   ])('%s: a base64-encoded body is decoded', async (_name, build) => {
     const result = await app.invoke(

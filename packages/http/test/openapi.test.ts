@@ -259,6 +259,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('describes each id in a path as what it is: a hold id names its wallet after a ~, a transaction id does not', () => {
+    const seen: string[] = [];
     for (const [key, op] of operations()) {
       const parameters = (op.parameters ?? []) as {
         name: string;
@@ -267,6 +268,7 @@ describe('GET /openapi.json', () => {
         schema?: { example?: string };
       }[];
       for (const parameter of parameters.filter((p) => p.in === 'path')) {
+        seen.push(parameter.name);
         if (parameter.name === 'holdId') {
           expect(parameter.description, key).toMatch(/placeHold/);
           expect(parameter.schema?.example, key).toMatch(/~player-1$/);
@@ -277,6 +279,9 @@ describe('GET /openapi.json', () => {
         }
       }
     }
+    // GET, capture and release of a hold; GET and reverse of a transaction.
+    expect(seen.filter((name) => name === 'holdId')).toHaveLength(3);
+    expect(seen.filter((name) => name === 'transactionId')).toHaveLength(2);
   });
 
   it('documents request bodies that refuse unknown fields', () => {
