@@ -254,8 +254,8 @@ function withRefusableKey<Event extends WalletLambdaEvent>(event: Event): Event 
   return { ...event, headers, ...(multiValueHeaders ? { multiValueHeaders } : {}) } as Event;
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/;
-const NOT_ASCII_ALL = /[^\x00-\x7f]/g;
+const NOT_ASCII = /[\u0080-\uffff]/;
+const NOT_ASCII_ALL = /[\u0080-\uffff]/g;
 
 /**
  * Adapts a Hono app to Lambda behind API Gateway. The event and Lambda context reach the app
