@@ -95,9 +95,9 @@ export interface DigestSummary {
  * together), counting them so progress has a total: a store with `countWallets` is asked first
  * (one query), and progress is reported for every wallet; one without it is counted by listing
  * its wallets beside the checks, and progress is reported once that count is in. The last report
- * has every wallet checked. Memory holds the pages and at most 100
- * failures, whatever the number of wallets; a wallet created after the count is still checked,
- * and the total grows to include it.
+ * has every wallet checked. Memory holds the pages and at most 100 failures, whatever the number
+ * of wallets; a wallet created after the count is still checked, and the total grows to include
+ * it.
  *
  * With `digest`, core first reads the ledger's copy of the digest and checks it hashes to the
  * digest's root, then checks each wallet's entry at its leaf; a wallet the digest holds that the
@@ -127,8 +127,9 @@ export async function verifyAllWallets(
       ? countListed(ledger, prefix).then((count) => {
           total = count;
         })
-      : Promise.resolve();
-  counting.catch(() => {});
+      : undefined;
+  // Awaited after the checks; a failure while they run must not go unhandled meanwhile.
+  counting?.catch(() => {});
   const result: VerifyAllResult = { wallets: 0, ok: 0, failed: 0, entries: 0, failures: [] };
   const { digest } = options;
   if (digest) {

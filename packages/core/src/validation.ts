@@ -158,8 +158,8 @@ export function storableText(value: string, field: string): string {
 
 /**
  * Checks optional metadata: absent, or a plain JSON object of at most 4 KiB, nested at most
- * {@link MAX_METADATA_DEPTH} levels, whose every name and string value is {@link storableText}. Returns a detached copy so later changes by the
- * caller cannot alter what was stored.
+ * {@link MAX_METADATA_DEPTH} levels, whose every name and string value is {@link storableText}.
+ * Returns a detached copy so later changes by the caller cannot alter what was stored.
  *
  * @throws {ValidationError}
  * @example
@@ -205,8 +205,8 @@ function nesting(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (inString) {
-      if (code === 0x5c)
-        i++; // a backslash: the next character is escaped
+      // A backslash escapes the next character, so skip it; a bare quote ends the string.
+      if (code === 0x5c) i++;
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) inString = true;
     else if (code === 0x7b || code === 0x5b) {

@@ -77,15 +77,15 @@ describe('Lambda handler', () => {
   ])(
     '%s: an Idempotency-Key that is empty or not ASCII is 400, as on Node, and nothing is applied',
     async (_name, build) => {
+      const withdrawal = (key: string) => ({
+        method: 'POST',
+        path: '/v1/wallets/p1/withdraw-funds',
+        headers: { ...json, 'Idempotency-Key': key },
+        body: JSON.stringify({ amount: '1.00', currency: 'GOLD' }),
+      });
       for (const key of ['', 'ordér-1', 'キー']) {
-        const input = {
-          method: 'POST',
-          path: '/v1/wallets/p1/withdraw-funds',
-          headers: { ...json, 'Idempotency-Key': key },
-          body: JSON.stringify({ amount: '1.00', currency: 'GOLD' }),
-        };
         for (const attempt of [1, 2]) {
-          const result = await app.invoke(build(input));
+          const result = await app.invoke(build(withdrawal(key)));
           expect([key, attempt, result.statusCode, result.json.error?.code]).toEqual([
             key,
             attempt,
@@ -96,13 +96,7 @@ describe('Lambda handler', () => {
       }
       // Sent as such, the percent-encoding Hono's adapter would have made of 'ordér-1' is a key
       // of its own, applied once.
-      const encoded = {
-        method: 'POST',
-        path: '/v1/wallets/p1/withdraw-funds',
-        headers: { ...json, 'Idempotency-Key': 'ord%C3%A9r-1' },
-        body: JSON.stringify({ amount: '1.00', currency: 'GOLD' }),
-      };
-      expect((await app.invoke(build(encoded))).json.replayed).toBe(false);
+      expect((await app.invoke(build(withdrawal('ord%C3%A9r-1')))).json.replayed).toBe(false);
       expect((await app.service.getFunds({ accountId: 'p1' })).balances.GOLD).toBe('9.00');
     },
   );
