@@ -2,21 +2,15 @@ import { decimalToUnits, parseAmount, renderAmount } from './amount.js';
 import { canonicalJson, quoteJson } from './canonical-json.js';
 import type { Currency } from './currency.js';
 import { HoldNotActiveError, HoldNotFoundError, ValidationError } from './errors.js';
+import { type HoldRecordData, holdData, holdRecordKey, settledHold } from './hold-record.js';
 import { NOT_SPREADABLE, spreadable } from './hot-wallets.js';
 import { requestKeys } from './idempotency.js';
 import { heldOf, type LedgerDraft, type Leg } from './ledger-draft.js';
 import type { Operation, OperationContext } from './operation.js';
-import type { LedgerRecord, LedgerStore } from './ports.js';
+import type { LedgerStore, WalletHold } from './ports.js';
 import type { CaptureHoldInput, PlaceHoldInput, ReleaseHoldInput } from './requests.js';
 import { newTransactionId } from './transaction-id.js';
-import type {
-  CaptureResult,
-  CaptureSide,
-  HoldResult,
-  HoldStatus,
-  JournalEntry,
-  JsonValue,
-} from './types.js';
+import type { CaptureResult, CaptureSide, HoldResult, HoldStatus, JournalEntry } from './types.js';
 import * as check from './validation.js';
 
 /** The most active holds one wallet may carry. */
@@ -27,77 +21,19 @@ export const DEFAULT_HOLD_SECONDS = 900;
 export const MAX_HOLD_SECONDS = 7 * 24 * 3600;
 
 /**
- * What the ledger remembers of a hold beside the wallet: where it is and where it stands. The
- * wallet record carries the active hold itself; this record outlives it, so a late capture or
- * release is told the hold is no longer active rather than that it never was.
- */
-interface HoldRecordData {
-  accountId: string;
-  currency: string;
-  amount: string;
-  expiresAt: string;
-  /** `active` until captured or released; an expiry leaves it `active` (see {@link holdStatus}). */
-  status: 'active' | 'captured' | 'released';
-  /** When the hold last changed: placed, or captured or released. */
-  txTime: string;
-  placedBy: string;
-  settledBy?: string;
-  captured?: string;
-}
-
-/** The record key of a hold. */
-export function holdRecordKey(holdId: string): string {
-  return `hold:${holdId}`;
-}
-
-function holdData(record: LedgerRecord): HoldRecordData {
-  return record.data as unknown as HoldRecordData;
-}
-
-/** The data to store: the object itself, built for this write alone. */
-function recordData(data: HoldRecordData): { [key: string]: JsonValue } {
-  return data as unknown as { [key: string]: JsonValue };
-}
-
-/**
- * A hold's data once captured or released. Every field is named rather than spread from the
- * active hold's: a spread plus new properties gives each such object a hidden class of its own.
- */
-function settledData(
-  data: HoldRecordData,
-  status: 'captured' | 'released',
-  txTime: string,
-  settledBy: string,
-  captured?: string,
-): HoldRecordData {
-  const settled: HoldRecordData = {
-    accountId: data.accountId,
-    currency: data.currency,
-    amount: data.amount,
-    expiresAt: data.expiresAt,
-    status,
-    txTime,
-    placedBy: data.placedBy,
-    settledBy,
-  };
-  if (captured !== undefined) settled.captured = captured;
-  return settled;
-}
-
-/**
- * Where a hold stands, from its record and the holder's active holds at `time`: a record still
- * `active` whose hold has expired, or has left the wallet's list (its expiry was journaled), is
- * `expired`.
+ * Where a hold stands at `time`, from the hold its wallet carries (if any) and its record (if
+ * any): a record that says how it ended; else `active` while the wallet carries it unexpired;
+ * else `expired` (an expiry not yet journaled, or that of a hold whose record is from its
+ * placement), or undefined when there is no such hold.
  */
 function holdStatus(
-  data: HoldRecordData,
-  holds: readonly { holdId: string; expiresAt: string }[],
-  holdId: string,
+  hold: WalletHold | undefined,
+  data: HoldRecordData | undefined,
   time: string,
-): HoldStatus {
-  if (data.status !== 'active') return data.status;
-  const hold = holds.find((candidate) => candidate.holdId === holdId);
-  return hold !== undefined && hold.expiresAt > time ? 'active' : 'expired';
+): HoldStatus | undefined {
+  if (data !== undefined && data.status !== 'active') return data.status;
+  if (hold !== undefined) return hold.expiresAt > time ? 'active' : 'expired';
+  return data === undefined ? undefined : 'expired';
 }
 
 // The last expiry written: holds placed in one millisecond with one duration share it, and
@@ -156,7 +92,7 @@ export function placeHoldOperation(
     idempotencyKey,
     scopedKey,
     recordKeys: [],
-    maxRecords: 3 + (scopedKey === null ? 0 : 1),
+    maxRecords: 2 + (scopedKey === null ? 0 : 1),
     metadata,
     legs: null,
     canonicalRequest() {
@@ -194,16 +130,7 @@ export function placeHoldOperation(
           },
         ],
       });
-      const data: HoldRecordData = {
-        accountId,
-        currency: currency.code,
-        amount: currency.render(units),
-        expiresAt,
-        status: 'active',
-        txTime: draft.txTime,
-        placedBy: transactionId,
-      };
-      draft.putRecord(holdRecordKey(holdId), recordData(data));
+      // No record: the wallet carries the active hold (see `HoldRecordData`).
       placed = { expiresAt, available: available(draft, accountId, currency) };
       return entries;
     },
@@ -260,28 +187,19 @@ function amountText(value: unknown, field: string): string {
   return text.replace(/\.?0+$/, '');
 }
 
-/** A hold as its record says, read before the transaction to learn its wallet. */
-async function heldBy(
-  ledger: LedgerStore,
-  holdId: string,
-  context: OperationContext,
-): Promise<{ data: HoldRecordData; currency: Currency }> {
-  const record = await ledger.getRecord(holdRecordKey(holdId));
-  if (!record) throw new HoldNotFoundError(holdId);
-  const data = holdData(record);
-  return { data, currency: context.currencies.get(data.currency) };
-}
-
-/** The hold as the transaction reads it, or the error of a hold that cannot be settled now. */
-function activeHold(draft: LedgerDraft, holdId: string, context: OperationContext) {
+/**
+ * The hold `holdId` of `holder` as the transaction reads it, or the error of a hold that cannot
+ * be settled now. The transaction read the hold's record too: a hold that ended has one.
+ */
+function activeHold(draft: LedgerDraft, holder: string, holdId: string, context: OperationContext) {
   const record = draft.record(holdRecordKey(holdId));
-  if (!record) throw new HoldNotFoundError(holdId);
-  const data = holdData(record);
-  const currency = context.currencies.get(data.currency);
-  const status = holdStatus(data, draft.holdsOf(data.accountId), holdId, draft.txTime);
+  const hold = draft.findHold(holder, holdId);
+  const status = holdStatus(hold, record && holdData(record), draft.txTime);
+  if (status === undefined) throw new HoldNotFoundError(holdId);
   if (status !== 'active') throw new HoldNotActiveError(holdId, status);
-  const units = decimalToUnits(data.amount, currency.scale)!;
-  return { data, units, currency };
+  const currency = context.currencies.get(hold!.currency);
+  const units = decimalToUnits(hold!.amount, currency.scale)!;
+  return { held: hold!, units, currency };
 }
 
 function side(entry: JournalEntry): CaptureSide {
@@ -343,7 +261,7 @@ export function captureHoldOperation(
       );
     },
     apply(draft, transactionId) {
-      const hold = activeHold(draft, holdId, context);
+      const hold = activeHold(draft, holder, holdId, context);
       const { currency } = hold;
       // The amount as given, against the hold's scale: "1.0" of a whole currency is refused.
       const captured =
@@ -389,14 +307,13 @@ export function captureHoldOperation(
       const entries = draft.post({ transactionId, idempotencyKey, metadata, legs });
       draft.putRecord(
         key,
-        recordData(
-          settledData(
-            hold.data,
-            'captured',
-            draft.txTime,
-            transactionId,
-            currency.render(captured),
-          ),
+        settledHold(
+          hold.held,
+          holder,
+          'captured',
+          draft.txTime,
+          transactionId,
+          currency.render(captured),
         ),
       );
       return entries;
@@ -440,7 +357,7 @@ export function releaseHoldOperation(
   const holder = holderOf(holdId);
   const { idempotencyKey, scopedKey } = requestKeys(request, holder);
   const key = holdRecordKey(holdId);
-  let released: { data: HoldRecordData; available: string } | undefined;
+  let released: { hold: WalletHold; available: string } | undefined;
   return {
     accountIds: [holder],
     idempotencyKey,
@@ -453,7 +370,7 @@ export function releaseHoldOperation(
       return `{"holdId":${quoteJson(holdId)},"operation":"releaseHold"}`;
     },
     apply(draft, transactionId) {
-      const hold = activeHold(draft, holdId, context);
+      const hold = activeHold(draft, holder, holdId, context);
       const entries = draft.post({
         transactionId,
         idempotencyKey,
@@ -469,21 +386,18 @@ export function releaseHoldOperation(
           },
         ],
       });
-      draft.putRecord(
-        key,
-        recordData(settledData(hold.data, 'released', draft.txTime, transactionId)),
-      );
-      released = { data: hold.data, available: available(draft, holder, hold.currency) };
+      draft.putRecord(key, settledHold(hold.held, holder, 'released', draft.txTime, transactionId));
+      released = { hold: hold.held, available: available(draft, holder, hold.currency) };
       return entries;
     },
     result(entries, _transactionId, txTime) {
       return {
         holdId,
         accountId: holder,
-        currency: released!.data.currency,
+        currency: released!.hold.currency,
         amount: entries[0]!.amount,
         status: 'released',
-        expiresAt: released!.data.expiresAt,
+        expiresAt: released!.hold.expiresAt,
         available: released!.available,
         txTime,
         replayed: false,
@@ -507,19 +421,27 @@ export async function holdDetails(
   now: string,
 ): Promise<HoldResult> {
   const id = check.identifier(holdId, 'holdId', MAX_HOLD_ID_LENGTH);
-  const { data, currency } = await heldBy(ledger, id, context);
-  const wallet = await ledger.getWallet(data.accountId);
+  const holder = holderOf(id);
+  const wallet = await ledger.getWallet(holder);
   const holds = wallet?.holds ?? [];
+  const hold = holds.find((candidate) => candidate.holdId === id);
+  // A hold its wallet carries with `placedAt` has no record yet; any other has one, or is none.
+  const record = hold?.placedAt === undefined ? await ledger.getRecord(holdRecordKey(id)) : null;
+  const data = record === null ? undefined : holdData(record);
+  const status = holdStatus(hold, data, now);
+  if (status === undefined) throw new HoldNotFoundError(id);
+  const about = hold ?? data!;
+  const currency = context.currencies.get(about.currency);
   const balance = decimalToUnits(wallet?.balances[currency.code] ?? '0', currency.scale) ?? 0n;
   return {
     holdId: id,
-    accountId: data.accountId,
-    currency: data.currency,
-    amount: data.amount,
-    status: holdStatus(data, holds, id, now),
-    expiresAt: data.expiresAt,
+    accountId: holder,
+    currency: about.currency,
+    amount: about.amount,
+    status,
+    expiresAt: about.expiresAt,
     available: currency.render(balance - heldOf(holds, currency, now)),
-    txTime: data.txTime,
+    txTime: data?.txTime ?? hold!.placedAt!,
     replayed: false,
   };
 }

@@ -7,6 +7,7 @@ import {
   WalletNotFoundError,
 } from './errors.js';
 import { GENESIS_HASH, hashEntry } from './hash-chain.js';
+import { holdRecordKey, settledHold } from './hold-record.js';
 import type {
   IdempotencyRecord,
   LedgerRecord,
@@ -90,6 +91,16 @@ interface WalletDraft {
 }
 
 /**
+ * What journaling a wallet's expired holds adds to a write: the `HOLD_RELEASE` entries and the
+ * records of the holds that ended, kept apart until the posting that met them is kept (a refused
+ * posting, in a batch that goes on, leaves no trace of them).
+ */
+interface Expiries {
+  entries: JournalEntry[];
+  records: [key: string, data: { [key: string]: JsonValue }][];
+}
+
+/**
  * The working state of one ledger transaction: wallets as read, changed by postings in order,
  * turned into one {@link LedgerWrite}. All balance rules are enforced here.
  */
@@ -104,15 +115,15 @@ export class LedgerDraft {
   readonly #entries: JournalEntry[] = [];
   readonly #idempotency = new Map<string, IdempotencyRecord>();
   readonly #records = new Map<string, LedgerRecord>();
-  /** How many more expiry entries this draft may write (see the constructor). */
+  /** How many more records (entries and hold records) expiries may write (see the constructor). */
   #expiryBudget: number;
 
   /**
    * `now` is read once: every entry and wallet change of the draft carries that time. The
    * currencies are needed to release a wallet's expired holds on its way; `expiryBudget` is how
-   * many such releases the transaction has room for beside its operations' own records (the
-   * store's `maxRecordsPerTransaction` less what the operations may write), so journaling an
-   * expiry never makes a write too large.
+   * many records such releases may write beside the operations' own (the store's
+   * `maxRecordsPerTransaction` less what the operations may write), so journaling an expiry
+   * never makes a write too large.
    */
   constructor(
     snapshot: LedgerSnapshot,
@@ -190,6 +201,16 @@ export class LedgerDraft {
   }
 
   /**
+   * The active hold `holdId` of `accountId` as this draft has it (it may have expired since), or
+   * undefined when the wallet does not carry it or does not exist.
+   */
+  findHold(accountId: string, holdId: string): WalletHold | undefined {
+    const holds =
+      this.#wallets.get(accountId)?.holds ?? this.#snapshot.wallets.get(accountId)?.holds;
+    return holds?.find((hold) => hold.holdId === holdId);
+  }
+
+  /**
    * What a wallet may spend in `currency` as this draft has it: its balance less what its
    * unexpired holds reserve, in minor units.
    *
@@ -215,7 +236,7 @@ export class LedgerDraft {
     // Legs change working copies, kept only once every leg applied, so a refused posting
     // leaves the draft as it was.
     const pending = new Map<string, WalletDraft>();
-    const expiries: JournalEntry[] = [];
+    const expiries: Expiries = { entries: [], records: [] };
     const entries: JournalEntry[] = [];
     for (const leg of posting.legs) {
       let draft = pending.get(leg.accountId);
@@ -229,7 +250,7 @@ export class LedgerDraft {
       draft.postings++;
       this.#wallets.set(accountId, draft);
     }
-    for (const entry of expiries) this.#entries.push(entry);
+    this.#keep(expiries);
     for (const entry of entries) this.#entries.push(entry);
     return entries;
   }
@@ -241,12 +262,12 @@ export class LedgerDraft {
    * @throws {WalletNotFoundError}
    */
   releaseExpired(accountId: string): number {
-    const expiries: JournalEntry[] = [];
+    const expiries: Expiries = { entries: [], records: [] };
     const draft = this.#workingCopy(accountId, expiries);
-    if (expiries.length === 0) return 0;
+    if (expiries.entries.length === 0) return 0;
     this.#wallets.set(accountId, draft);
-    for (const entry of expiries) this.#entries.push(entry);
-    return expiries.length;
+    this.#keep(expiries);
+    return expiries.entries.length;
   }
 
   /** Everything to commit, or null when nothing changed. */
@@ -269,7 +290,7 @@ export class LedgerDraft {
    * meets for the first time first releases its expired holds in the journal (a few at most),
    * each in a transaction of its own, into `expiries`.
    */
-  #workingCopy(accountId: string, expiries: JournalEntry[]): WalletDraft {
+  #workingCopy(accountId: string, expiries: Expiries): WalletDraft {
     const drafted = this.#wallets.get(accountId);
     if (drafted) return { ...drafted, balances: new Map(drafted.balances) };
     // A wallet this draft has not changed yet is read afresh: nothing to copy.
@@ -288,13 +309,15 @@ export class LedgerDraft {
   }
 
   /** Journals the release of the draft wallet's expired holds, oldest first, a few at most. */
-  #expire(draft: WalletDraft, expiries: JournalEntry[]): void {
+  #expire(draft: WalletDraft, expiries: Expiries): void {
     // Most wallets with holds have none due: find that out without building a list.
     if (!draft.holds.some((hold) => hold.expiresAt <= this.#txTime)) return;
     const due = draft.holds.filter((hold) => hold.expiresAt <= this.#txTime);
-    const count = Math.max(0, Math.min(due.length, MAX_EXPIRIES_PER_WRITE, this.#expiryBudget));
-    this.#expiryBudget -= count;
-    for (const hold of due.slice(0, count)) {
+    for (const hold of due.slice(0, MAX_EXPIRIES_PER_WRITE)) {
+      // An expiry writes its entry and, for a hold with `placedAt`, the record of how it ended.
+      const cost = hold.placedAt === undefined ? 1 : 2;
+      if (cost > this.#expiryBudget) break;
+      this.#expiryBudget -= cost;
       const currency = this.#currencies.get(hold.currency);
       const units = decimalToUnits(hold.amount, currency.scale)!;
       const posting: Posting = {
@@ -311,9 +334,19 @@ export class LedgerDraft {
         counterparty: null,
         hold: { holdId: hold.holdId },
       };
-      expiries.push(this.#applyLeg(draft, leg, posting));
+      expiries.entries.push(this.#applyLeg(draft, leg, posting));
       draft.postings++;
+      if (hold.placedAt !== undefined) {
+        const data = settledHold(hold, draft.record.accountId, 'expired', this.#txTime);
+        expiries.records.push([holdRecordKey(hold.holdId), data]);
+      }
     }
+  }
+
+  /** Adds journaled expiries to the write, once the posting that met them is kept. */
+  #keep(expiries: Expiries): void {
+    for (const entry of expiries.entries) this.#entries.push(entry);
+    for (const [key, data] of expiries.records) this.putRecord(key, data);
   }
 
   #applyLeg(draft: WalletDraft, leg: Leg, posting: Posting): JournalEntry {
@@ -357,6 +390,7 @@ export class LedgerDraft {
           currency: currency.code,
           amount: currency.render(units),
           expiresAt: leg.hold!.expiresAt!,
+          placedAt: this.#txTime,
         },
       ];
     } else if (type === 'HOLD_RELEASE') {

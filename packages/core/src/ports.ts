@@ -48,11 +48,17 @@ export interface WalletHold {
   amount: string;
   /** ISO 8601 UTC with milliseconds. */
   expiresAt: string;
+  /**
+   * When the hold was placed (its `HOLD` entry's `txTime`). Absent only on a hold placed before
+   * this field existed: such a hold has a ledger record from its placement, while a hold with
+   * `placedAt` has one only once it has ended. Stores keep it as they keep the other fields.
+   */
+  placedAt?: string;
 }
 
 /**
  * A small versioned document the ledger keeps beside wallets, read and written inside
- * transactions like them: where a hold is (`hold:<holdId>`), what reversed a transaction
+ * transactions like them: how a hold ended (`hold:<holdId>`), what reversed a transaction
  * (`reversals:<transactionId>`). Stores keep it as it is, by `key`.
  *
  * @example

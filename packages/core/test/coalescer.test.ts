@@ -1,6 +1,7 @@
 import {
   createMemoryLedger,
   createWalletService,
+  type HoldResult,
   type LedgerStore,
   type LedgerWrite,
   StoreUnavailableError,
@@ -369,33 +370,71 @@ describe('coalescing', () => {
   });
 
   it("journals expired holds only within the room the batch leaves under the ledger's limit", async () => {
-    const { ledger, recordsPerTransaction } = limitedLedger(10);
+    const { ledger, recordsPerTransaction } = limitedLedger(11);
     let now = Date.parse('2031-01-01T00:00:00.000Z');
     const clock = () => new Date(now);
     const wallets = createWalletService({ ledger, currencies, clock, coalesce: true });
     await wallets.createWallet({ accountId: 'p' });
     await wallets.addFunds({ accountId: 'p', amount: '100' });
+    const holds: HoldResult[] = [];
     for (let i = 0; i < 6; i++) {
-      await wallets.placeHold({ accountId: 'p', amount: '1', expiresInSeconds: 1 });
+      holds.push(await wallets.placeHold({ accountId: 'p', amount: '1', expiresInSeconds: 1 }));
     }
     now += 2000;
     recordsPerTransaction.length = 0;
-    // Three keyed withdrawals in one batch may write 9 records: room for one expiry.
+    // Three keyed withdrawals in one batch may write 9 records: room for one expiry (its entry
+    // and the hold's record).
     await Promise.all(
       [1, 2, 3].map((i) =>
         wallets.withdrawFunds({ accountId: 'p', amount: '1', idempotencyKey: `w${i}` }),
       ),
     );
-    expect(recordsPerTransaction).toEqual([8]);
+    expect(recordsPerTransaction).toEqual([9]);
     const released = async () =>
       (await wallets.getTransactionHistory({ accountId: 'p', limit: 1000 })).items.filter(
         (e) => e.type === 'HOLD_RELEASE',
       ).length;
     expect(await released()).toBe(1);
-    // One withdrawal alone (3 records) leaves room for the rest.
+    // One withdrawal alone (3 records) leaves room for four, the next for the last.
     await wallets.withdrawFunds({ accountId: 'p', amount: '1', idempotencyKey: 'w4' });
+    expect(await released()).toBe(5);
+    await wallets.withdrawFunds({ accountId: 'p', amount: '1', idempotencyKey: 'w5' });
     expect(await released()).toBe(6);
-    expect(Math.max(...recordsPerTransaction)).toBeLessThanOrEqual(10);
+    expect(Math.max(...recordsPerTransaction)).toBeLessThanOrEqual(11);
+    for (const { holdId } of holds) {
+      expect(await wallets.getHold({ holdId })).toMatchObject({ status: 'expired' });
+      await expect(wallets.captureHold({ holdId })).rejects.toMatchObject({
+        code: 'HOLD_NOT_ACTIVE',
+      });
+    }
+    expect(await wallets.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true });
+  });
+
+  it('keeps nothing of an expiry met by a refused operation in its batch: the hold expires later as any other', async () => {
+    const ledger = createMemoryLedger();
+    let now = Date.parse('2031-01-01T00:00:00.000Z');
+    const clock = () => new Date(now);
+    const wallets = createWalletService({ ledger, currencies, clock, coalesce: true });
+    for (const accountId of ['p', 'q']) {
+      await wallets.createWallet({ accountId });
+      await wallets.addFunds({ accountId, amount: '10' });
+    }
+    const hold = await wallets.placeHold({ accountId: 'p', amount: '1', expiresInSeconds: 1 });
+    now += 2000;
+    // One batch: p's withdrawal meets the expired hold, then is refused; q's commits.
+    const [refused, committed] = await Promise.allSettled([
+      wallets.withdrawFunds({ accountId: 'p', amount: '11' }),
+      wallets.withdrawFunds({ accountId: 'q', amount: '1' }),
+    ]);
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(committed.status).toBe('fulfilled');
+    expect(await ledger.getRecord(`hold:${hold.holdId}`)).toBeNull();
+    // The next write on p journals the expiry and stores how the hold ended.
+    await wallets.withdrawFunds({ accountId: 'p', amount: '1' });
+    expect(await wallets.getHold({ holdId: hold.holdId })).toMatchObject({ status: 'expired' });
+    await expect(wallets.captureHold({ holdId: hold.holdId })).rejects.toMatchObject({
+      code: 'HOLD_NOT_ACTIVE',
+    });
     expect(await wallets.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true });
   });
 

@@ -98,14 +98,14 @@ export function nextHoldExpiry(holds: readonly WalletHold[]): string | undefined
 }
 
 function holdToAttribute(hold: WalletHold): AttributeValue {
-  return {
-    M: {
-      holdId: { S: hold.holdId },
-      currency: { S: hold.currency },
-      amount: { S: hold.amount },
-      expiresAt: { S: hold.expiresAt },
-    },
+  const fields: Record<string, AttributeValue> = {
+    holdId: { S: hold.holdId },
+    currency: { S: hold.currency },
+    amount: { S: hold.amount },
+    expiresAt: { S: hold.expiresAt },
   };
+  if (hold.placedAt !== undefined) fields.placedAt = { S: hold.placedAt };
+  return { M: fields };
 }
 
 /**
@@ -268,12 +268,15 @@ class LedgerItemReader extends ItemReader {
         if (value === undefined) throw this.malformed(`has no string ${name}[${i}].${field}`);
         return value;
       };
-      return {
+      const read: WalletHold = {
         holdId: field('holdId'),
         currency: field('currency'),
         amount: field('amount'),
         expiresAt: field('expiresAt'),
       };
+      // Absent on a hold placed before the field existed.
+      if (hold?.placedAt !== undefined) read.placedAt = field('placedAt');
+      return read;
     });
   }
 }

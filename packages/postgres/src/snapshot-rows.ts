@@ -51,12 +51,17 @@ export function walletFromRow(row: Rows[number]): WalletRecord {
  * fields in the order core writes them, so a wallet reads back as the record that was written.
  */
 function holdsFromJson(holds: readonly WalletHold[]): WalletHold[] {
-  return holds.map((hold) => ({
-    holdId: hold.holdId,
-    currency: hold.currency,
-    amount: hold.amount,
-    expiresAt: hold.expiresAt,
-  }));
+  return holds.map((hold) => {
+    const read: WalletHold = {
+      holdId: hold.holdId,
+      currency: hold.currency,
+      amount: hold.amount,
+      expiresAt: hold.expiresAt,
+    };
+    // Absent on a hold placed before the field existed.
+    if (hold.placedAt !== undefined) read.placedAt = hold.placedAt;
+    return read;
+  });
 }
 
 /**

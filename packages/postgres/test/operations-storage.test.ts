@@ -514,7 +514,7 @@ describe('one statement for a wallet, an entry, a key and a record (holds) on Po
     return counts;
   }
 
-  it('places a hold and captures or releases it with one write statement each, the capture reading its key and record with one', async () => {
+  it('places a hold as it writes a withdrawal, and captures or releases it with one write statement each, inserting the record of how it ended', async () => {
     const pool = testPool(1);
     try {
       const ledger = createPostgresLedger({ client: pool, schema });
@@ -531,12 +531,12 @@ describe('one statement for a wallet, an entry, a key and a record (holds) on Po
             idempotencyKey: 'place',
           });
         }),
-      ).toEqual({ lockWallet: 1, readKey: 1, updateWalletWithEntryKeyAndNewRecord: 1 });
+      ).toEqual({ lockWallet: 1, readKey: 1, updateWalletWithEntryAndKey: 1 });
       const capture = { holdId: placed!.holdId, idempotencyKey: 'capture' };
       expect(await ran(pool, () => service.captureHold(capture))).toEqual({
         lockWallet: 1,
         readKeyAndRecord: 1,
-        updateWalletWithEntryKeyAndRecord: 1,
+        updateWalletWithEntryKeyAndNewRecord: 1,
       });
       // A replay reads the key (and the record) and writes nothing.
       expect(await ran(pool, () => service.captureHold(capture))).toEqual({
@@ -550,11 +550,11 @@ describe('one statement for a wallet, an entry, a key and a record (holds) on Po
         await ran(pool, async () => {
           unkeyed = await service.placeHold({ accountId: 'holder', amount: '5' });
         }),
-      ).toEqual({ lockWallet: 1, updateWalletWithEntryAndNewRecord: 1 });
+      ).toEqual({ lockWallet: 1, updateWalletWithEntry: 1 });
       expect(await ran(pool, () => service.releaseHold({ holdId: unkeyed!.holdId }))).toEqual({
         lockWallet: 1,
         readRecord: 1,
-        updateWalletWithEntryAndRecord: 1,
+        updateWalletWithEntryAndNewRecord: 1,
       });
 
       // A partial capture writes two entries: the general path, a statement per row.
@@ -569,7 +569,7 @@ describe('one statement for a wallet, an entry, a key and a record (holds) on Po
         updateWallet: 1,
         insertEntry: 2,
         insertKey: 1,
-        updateRecord: 1,
+        insertRecord: 1,
       });
 
       expect(await service.getFunds({ accountId: 'holder' })).toMatchObject({
@@ -578,11 +578,11 @@ describe('one statement for a wallet, an entry, a key and a record (holds) on Po
       });
       expect((await service.verifyWallet({ accountId: 'holder' })).ok).toBe(true);
       expect(await ledger.getRecord(`hold:${placed!.holdId}`)).toMatchObject({
-        version: 2,
+        version: 1,
         data: { status: 'captured', captured: '10' },
       });
       expect(await ledger.getRecord(`hold:${unkeyed!.holdId}`)).toMatchObject({
-        version: 2,
+        version: 1,
         data: { status: 'released' },
       });
     } finally {

@@ -220,6 +220,9 @@ export function holdFieldsToIon(holds: readonly WalletHold[]): {
             ['currency', new dom.String(hold.currency)],
             ['amount', decimalToIon(hold.amount)],
             ['expiresAt', timestampToIon(hold.expiresAt)],
+            ...(hold.placedAt === undefined
+              ? []
+              : [['placedAt', timestampToIon(hold.placedAt)] as [string, dom.Value]]),
           ]),
       ),
     ),
@@ -274,12 +277,16 @@ function holdsFromIon(value: dom.Value | null): WalletHold[] {
     if (hold.getType() !== IonTypes.STRUCT || hold.isNull()) {
       throw new DocumentShapeError('a hold is not a struct');
     }
-    return {
+    const read: WalletHold = {
       holdId: text(hold, 'holdId'),
       currency: text(hold, 'currency'),
       amount: decimalFromIon(hold.get('amount'), 'holds.amount'),
       expiresAt: timestampFromIon(hold.get('expiresAt'), 'holds.expiresAt'),
     };
+    // Absent on a hold placed before the field existed.
+    const placedAt = hold.get('placedAt');
+    if (placedAt !== null) read.placedAt = timestampFromIon(placedAt, 'holds.placedAt');
+    return read;
   });
 }
 

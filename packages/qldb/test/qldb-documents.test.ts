@@ -136,13 +136,26 @@ describe('QLDB documents of holds, reversals and ledger records', () => {
     expect(first.get('amount')?.getType()).toBe(IonTypes.DECIMAL);
     expect(first.get('amount')?.decimalValue()?.toString()).toBe('2.50');
     expect(first.get('expiresAt')?.getType()).toBe(IonTypes.TIMESTAMP);
+    expect(first.get('placedAt')?.getType()).toBe(IonTypes.TIMESTAMP);
     expect(data.get('hasHolds')?.booleanValue()).toBe(true);
     expect(data.get('holdsDueAt')?.timestampValue()?.getDate().toISOString()).toBe(early.expiresAt);
 
     const stored = await ledger.getWallet('p1');
     expect(stored?.holds).toEqual([
-      { holdId: late.holdId, currency: 'GOLD', amount: '2.50', expiresAt: late.expiresAt },
-      { holdId: early.holdId, currency: 'GOLD', amount: '1.00', expiresAt: early.expiresAt },
+      {
+        holdId: late.holdId,
+        currency: 'GOLD',
+        amount: '2.50',
+        expiresAt: late.expiresAt,
+        placedAt: late.txTime,
+      },
+      {
+        holdId: early.holdId,
+        currency: 'GOLD',
+        amount: '1.00',
+        expiresAt: early.expiresAt,
+        placedAt: early.txTime,
+      },
     ]);
     expect((await service.getFunds({ accountId: 'p1' })).held.GOLD).toBe('3.50');
 
@@ -167,7 +180,13 @@ describe('QLDB documents of holds, reversals and ledger records', () => {
     const hold = await service.placeHold({ accountId: 'legacy', amount: '3' });
     expect(document('Wallets', 'accountId', 'legacy').get('hasHolds')?.booleanValue()).toBe(true);
     expect((await ledger.getWallet('legacy'))?.holds).toEqual([
-      { holdId: hold.holdId, currency: 'GEMS', amount: '3', expiresAt: hold.expiresAt },
+      {
+        holdId: hold.holdId,
+        currency: 'GEMS',
+        amount: '3',
+        expiresAt: hold.expiresAt,
+        placedAt: hold.txTime,
+      },
     ]);
     expect((await service.verifyWallet({ accountId: 'legacy' })).problems).toEqual([]);
   });

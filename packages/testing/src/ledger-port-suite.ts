@@ -117,12 +117,20 @@ export function ledgerPortSuite(options: LedgerPortSuiteOptions): void {
       const wallet = {
         ...walletOf(accountId, { sequence: 0, headHash: GENESIS_HASH, version: 0 }),
         metadata: { region: 'eu', tags: ['vip', 3], nested: { ok: true, none: null } },
+        // A hold as placed now (with `placedAt`), and one placed before that field existed.
         holds: [
           {
             holdId: `${randomUUID()}~${accountId}`,
             currency: 'GEMS',
             amount: '1',
             expiresAt: '2031-01-01T00:00:00.000Z',
+            placedAt: '2030-12-31T23:45:00.123Z',
+          },
+          {
+            holdId: `${randomUUID()}~${accountId}`,
+            currency: 'GEMS',
+            amount: '2',
+            expiresAt: '2031-01-02T00:00:00.000Z',
           },
         ],
       };

@@ -130,6 +130,7 @@ export const LEDGER_STORE_TESTS = [
   'refuse an unknown hold with HOLD_NOT_FOUND, and a capture beyond the hold with VALIDATION_ERROR, writing nothing',
   'refuse expiresInSeconds outside 1..604800, and more than 100 active holds on one wallet',
   'expire: their funds are free at once, and their release is journaled at the next write or by releaseExpiredHolds',
+  'placed before holds carried placedAt (a record from their placement) are captured, released, expired and read as before',
   'replay a keyed placement with the same hold, and a keyed capture with the same result',
   'racing debits never over-reserve: what is held and withdrawn never passes the balance',
   'a hold captured and released at once settles once',

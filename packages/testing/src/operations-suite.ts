@@ -1,6 +1,7 @@
 import {
   type Clock,
   createWalletService,
+  type HoldResult,
   type JournalEntry,
   type LedgerStore,
   MAX_ACTIVE_HOLDS,
@@ -313,8 +314,8 @@ export function operationsSuite(context: OperationsSuiteContext): void {
         balanceBefore: '100',
         balanceAfter: '100',
       });
-      expect(await service().getHold({ holdId: hold.holdId })).toMatchObject({
-        status: 'active',
+      expect(await service().getHold({ holdId: hold.holdId })).toEqual({
+        ...hold,
         available: '70',
       });
     });
@@ -475,14 +476,96 @@ export function operationsSuite(context: OperationsSuiteContext): void {
         ['DEBIT', null, null],
       ]);
       expect(tail[0]!.transactionId).not.toBe(spent.transactionId);
+      // Journaled, the expiry is still told apart from a hold that never was.
+      expect(await timed.getHold({ holdId: first.holdId })).toMatchObject({
+        status: 'expired',
+        txTime: tail[0]!.txTime,
+      });
+      await expectWalletError(timed.releaseHold({ holdId: first.holdId }), 'HOLD_NOT_ACTIVE');
       // b had no write: releaseExpiredHolds journals its expiry.
       const report = await timed.releaseExpiredHolds({ limit: 1000 });
       expect(report.released).toBeGreaterThanOrEqual(1);
       expect((await journal(b)).at(-1)).toMatchObject({ type: 'HOLD_RELEASE', holdId: onB.holdId });
       expect(await timed.getHold({ holdId: onB.holdId })).toMatchObject({ status: 'expired' });
+      await expectWalletError(timed.captureHold({ holdId: onB.holdId }), 'HOLD_NOT_ACTIVE');
       for (const accountId of [a, b]) {
         expect(await timed.verifyWallet({ accountId })).toMatchObject({ ok: true, problems: [] });
       }
+    });
+
+    it('placed before holds carried placedAt (a record from their placement) are captured, released, expired and read as before', async () => {
+      const time = manualClock('2031-04-01T12:00:00.000Z');
+      const timed = serviceWith({ clock: time.clock });
+      const accountId = await wallet({ GEMS: '100' });
+      const placed: HoldResult[] = [];
+      for (const expiresInSeconds of [600, 600, 60]) {
+        placed.push(await timed.placeHold({ accountId, amount: '10', expiresInSeconds }));
+      }
+      // As an earlier version left them: no placedAt on the wallet, an active record each.
+      await context.ledger().transact({
+        accountIds: [accountId],
+        idempotencyKeys: [],
+        recordKeys: [],
+        decide(snapshot) {
+          const stored = snapshot.wallets.get(accountId)!;
+          const holds = stored.holds.map(({ holdId, currency, amount, expiresAt }) => ({
+            holdId,
+            currency,
+            amount,
+            expiresAt,
+          }));
+          const records = placed.map((hold) => ({
+            key: `hold:${hold.holdId}`,
+            version: 1,
+            data: {
+              accountId,
+              currency: hold.currency,
+              amount: hold.amount,
+              expiresAt: hold.expiresAt,
+              status: 'active',
+              txTime: hold.txTime,
+              placedBy: 'an earlier version',
+            },
+          }));
+          const wallets = [{ ...stored, version: stored.version + 1, holds }];
+          return { write: { wallets, entries: [], idempotency: [], records }, result: null };
+        },
+      });
+      const [captured, released, expiring] = placed as [HoldResult, HoldResult, HoldResult];
+      expect(await timed.getHold({ holdId: captured.holdId })).toEqual({
+        ...captured,
+        available: '70',
+      });
+      expect(
+        await timed.captureHold({
+          holdId: captured.holdId,
+          amount: '4',
+          idempotencyKey: ids.key(),
+        }),
+      ).toMatchObject({ captured: '4', released: '6' });
+      expect(await timed.releaseHold({ holdId: released.holdId })).toMatchObject({
+        status: 'released',
+        amount: '10',
+      });
+      time.advance(61_000);
+      // The next write journals the expiry, and leaves the record as it was.
+      await timed.withdrawFunds({ accountId, amount: '1' });
+      expect((await journal(accountId)).at(-2)).toMatchObject({
+        type: 'HOLD_RELEASE',
+        holdId: expiring.holdId,
+        metadata: { expired: true },
+      });
+      const statuses = [];
+      for (const hold of placed) statuses.push((await timed.getHold(hold)).status);
+      expect(statuses).toEqual(['captured', 'released', 'expired']);
+      for (const hold of placed) {
+        await expectWalletError(timed.captureHold({ holdId: hold.holdId }), 'HOLD_NOT_ACTIVE');
+      }
+      expect((await context.ledger().getRecord(`hold:${captured.holdId}`))?.version).toBe(2);
+      expect((await context.ledger().getRecord(`hold:${expiring.holdId}`))?.data).toMatchObject({
+        status: 'active',
+      });
+      expect(await balance(accountId)).toBe('95');
     });
 
     it('replay a keyed placement with the same hold, and a keyed capture with the same result', async () => {
