@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { CurrencyRegistry } from './currency.js';
 import { ValidationError, WalletError } from './errors.js';
+import { NOT_SPREADABLE } from './hot-wallets.js';
 import { type BatchEvent, report } from './instrumentation.js';
 import { LedgerDraft } from './ledger-draft.js';
 import { applyOperation, type PreparedOperation } from './operation.js';
@@ -51,7 +52,8 @@ interface Pending {
  */
 const MIN_PART = 32;
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: WalletError };
+/** An operation's result, or its refusal: a `WalletError`, or the hot wallets' {@link NOT_SPREADABLE}. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
 /** Submits operations; each settles with its own result or error. */
 export interface Coalescer {
@@ -325,8 +327,10 @@ function outcomeOf(draft: LedgerDraft, operation: PreparedOperation<unknown>): O
   try {
     return { ok: true, value: applyOperation(draft, operation) };
   } catch (error) {
-    // Only the operation's own refusals stay with it; anything else aborts the batch.
+    // Only the operation's own refusals stay with it, and a capture's signal to take a hot
+    // wallet's consolidating path (its caller does); anything else aborts the batch.
     if (error instanceof WalletError) return { ok: false, error };
+    if (error === NOT_SPREADABLE) return { ok: false, error: NOT_SPREADABLE };
     throw error;
   }
 }

@@ -407,6 +407,39 @@ export function releaseHoldOperation(
 }
 
 /**
+ * When the placement of hold `holdId` was asked for: the time its id was made (a UUID version 7,
+ * whose first 48 bits are milliseconds since the epoch), a few milliseconds before the hold's
+ * `txTime`. Read only for a hold whose wallet an earlier version rewrote, dropping `placedAt`,
+ * before the hold had a record.
+ */
+function requestedAt(holdId: string): string {
+  return new Date(Number.parseInt(holdId.slice(0, 8) + holdId.slice(9, 13), 16)).toISOString();
+}
+
+/**
+ * A capture's or release's outcome, with a refusal of a hold found nowhere checked once more. A
+ * store whose snapshot is not one atomic read (DynamoDB reads a transaction's items with
+ * `BatchGetItem`) may read the wallet after a settlement that committed meanwhile and the hold's
+ * record before it: the hold is then neither on its wallet nor recorded. Its record, read now,
+ * says how it ended; only a hold still unrecorded is {@link HoldNotFoundError}.
+ *
+ * @example
+ * const capture = await checkedRefusal(ledger, run(captureHoldOperation(input, context)));
+ */
+export async function checkedRefusal<R>(ledger: LedgerStore, settling: Promise<R>): Promise<R> {
+  try {
+    return await settling;
+  } catch (error) {
+    if (!(error instanceof HoldNotFoundError)) throw error;
+    const record = await ledger.getRecord(holdRecordKey(error.holdId));
+    if (record === null) throw error;
+    // A record from a placement, still `active`, is of a hold whose expiry was journaled.
+    const { status } = holdData(record);
+    throw new HoldNotActiveError(error.holdId, status === 'active' ? 'expired' : status);
+  }
+}
+
+/**
  * `getHold`: a hold as it stands now (`expired` once past `expiresAt`, whether or not its
  * release is journaled yet), with what its wallet may spend in its currency.
  *
@@ -441,7 +474,7 @@ export async function holdDetails(
     status,
     expiresAt: about.expiresAt,
     available: currency.render(balance - heldOf(holds, currency, now)),
-    txTime: data?.txTime ?? hold!.placedAt!,
+    txTime: data?.txTime ?? hold!.placedAt ?? requestedAt(id),
     replayed: false,
   };
 }

@@ -54,7 +54,7 @@ export class JournalVerifier {
   readonly #currencies: CurrencyRegistry;
   readonly #balances = new Map<string, bigint>();
   /** The holds the chain placed and has not yet settled: id to currency and amount. */
-  readonly #openHolds = new Map<string, { currency: string; amount: string }>();
+  readonly #openHolds = new Map<string, { currency: string; amount: string; txTime: string }>();
   /** The last hold settled, with its transaction: `<transactionId> <holdId>`. */
   #settled = '';
   readonly #problems: string[] = [];
@@ -134,7 +134,11 @@ export class JournalVerifier {
     if (holdId === undefined) return;
     if (entry.type === 'HOLD') {
       if (this.#openHolds.has(holdId)) this.#problem(`${where}: places hold ${holdId} twice`);
-      this.#openHolds.set(holdId, { currency: entry.currency, amount: entry.amount });
+      this.#openHolds.set(holdId, {
+        currency: entry.currency,
+        amount: entry.amount,
+        txTime: entry.txTime,
+      });
     } else if (this.#openHolds.delete(holdId)) {
       this.#settled = `${entry.transactionId} ${holdId}`;
     } else if (this.#settled !== `${entry.transactionId} ${holdId}`) {
@@ -182,6 +186,11 @@ export class JournalVerifier {
       } else if (hold.currency !== open.currency || hold.amount !== open.amount) {
         this.#problem(
           `wallet: hold ${holdId} holds ${hold.amount} ${hold.currency}, the journal ${open.amount} ${open.currency}`,
+        );
+      } else if (hold.placedAt !== undefined && hold.placedAt !== open.txTime) {
+        // placedAt also says the hold has no record yet: a changed one would mislead reads.
+        this.#problem(
+          `wallet: hold ${holdId} was placed at ${hold.placedAt}, the journal's HOLD at ${open.txTime}`,
         );
       }
     }

@@ -26,6 +26,7 @@ import {
 } from './history-cursor.js';
 import {
   captureHoldOperation,
+  checkedRefusal,
   holdDetails,
   placeHoldOperation,
   releaseHoldOperation,
@@ -790,9 +791,10 @@ export function createWalletService(options: WalletServiceOptions): WalletServic
 
     placeHold: async (input) => run(placeHoldOperation(input, context)),
 
-    captureHold: async (input) => run(captureHoldOperation(input, context)),
+    // The operation is built first: a refusal of the request itself is not checked again.
+    captureHold: async (input) => checkedRefusal(ledger, run(captureHoldOperation(input, context))),
 
-    releaseHold: async (input) => run(releaseHoldOperation(input, context)),
+    releaseHold: async (input) => checkedRefusal(ledger, run(releaseHoldOperation(input, context))),
 
     getHold: async (input) =>
       holdDetails(ledger, context, check.requestObject(input).holdId, now()),

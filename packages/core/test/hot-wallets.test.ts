@@ -338,6 +338,26 @@ describe('hot wallets', () => {
     }
   });
 
+  it('leave the other calls of a coalesced batch alone when a capture to a hot wallet in a currency with a limit goes to the sum', async () => {
+    const wallets = createWalletService({
+      ledger: createMemoryLedger(),
+      currencies,
+      coalesce: true,
+      hotWallets: [{ accountId: 'house', subAccounts: 4 }],
+    });
+    for (const accountId of ['house', 'p1', 'p2']) await wallets.createWallet({ accountId });
+    await wallets.addFunds({ accountId: 'p1', amount: '40', currency: 'TOKENS' });
+    await wallets.addFunds({ accountId: 'p2', amount: '5', currency: 'GEMS' });
+    const hold = await wallets.placeHold({ accountId: 'p1', amount: '40', currency: 'TOKENS' });
+    // One batch: the capture cannot be spread (TOKENS has a maxBalance), the withdrawal can go.
+    const [capture, withdrawal] = await Promise.all([
+      wallets.captureHold({ holdId: hold.holdId, toAccountId: 'house' }),
+      wallets.withdrawFunds({ accountId: 'p2', amount: '2', currency: 'GEMS' }),
+    ]);
+    expect(capture.to).toMatchObject({ accountId: 'house', currentBalance: '40' });
+    expect(withdrawal.currentBalance).toBe('3');
+  });
+
   it('spread a hold captured to a hot wallet, and capture one in a currency with a limit on the sum', async () => {
     for (const coalesce of [false, true]) {
       const wallets = createWalletService({

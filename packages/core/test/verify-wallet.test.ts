@@ -11,6 +11,7 @@ import {
   renderAmount,
   type WalletRecord,
 } from '@wallet/core';
+import { tamperWallet } from '@wallet/core/testing';
 import { describe, expect, it } from 'vitest';
 
 setFlagsFromString('--expose-gc');
@@ -106,5 +107,47 @@ describe('verifyWallet', () => {
     expect(report.problems).toHaveLength(MAX_REPORTED_PROBLEMS + 1);
     expect(report.problems[0]).toMatch(/entry 1 \(sequence 1\): hash does not match/);
     expect(report.problems.at(-1)).toMatch(/^\.\.\. and \d+ more problems$/);
+  });
+
+  it("reports an active hold whose placedAt is not its HOLD entry's time", async () => {
+    const ledger = createMemoryLedger();
+    const service = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
+    await service.createWallet({ accountId: 'p' });
+    await service.addFunds({ accountId: 'p', amount: '5' });
+    const hold = await service.placeHold({ accountId: 'p', amount: '2' });
+    expect(await service.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true });
+    tamperWallet(ledger, 'p', (wallet) => ({
+      ...wallet,
+      holds: wallet.holds.map((held) => ({ ...held, placedAt: '2020-01-01T00:00:00.000Z' })),
+    }));
+    const report = await service.verifyWallet({ accountId: 'p' });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      `wallet: hold ${hold.holdId} was placed at 2020-01-01T00:00:00.000Z, the journal's HOLD at ${hold.txTime}`,
+    ]);
+  });
+
+  it('reads a hold an earlier version rewrote without placedAt, before it had a record, as active since its id was made', async () => {
+    const ledger = createMemoryLedger();
+    const service = createWalletService({ ledger, currencies: [{ code: 'GEMS', scale: 0 }] });
+    await service.createWallet({ accountId: 'p' });
+    await service.addFunds({ accountId: 'p', amount: '5' });
+    const hold = await service.placeHold({ accountId: 'p', amount: '2' });
+    tamperWallet(ledger, 'p', (wallet) => ({
+      ...wallet,
+      holds: wallet.holds.map(({ holdId, currency, amount, expiresAt }) => ({
+        holdId,
+        currency,
+        amount,
+        expiresAt,
+      })),
+    }));
+    const read = await service.getHold({ holdId: hold.holdId });
+    expect(read).toMatchObject({ status: 'active', amount: '2', available: '3' });
+    // The id's time is when the placement was asked for, just before the hold's own time.
+    const lead = Date.parse(hold.txTime) - Date.parse(read.txTime);
+    expect(lead).toBeGreaterThanOrEqual(0);
+    expect(lead).toBeLessThan(1000);
+    expect(await service.verifyWallet({ accountId: 'p' })).toMatchObject({ ok: true });
   });
 });

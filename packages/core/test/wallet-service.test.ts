@@ -355,6 +355,52 @@ describe('WalletService on the memory ledger', () => {
   });
 });
 
+describe('settling a hold on a store whose snapshot is not one atomic read', () => {
+  /**
+   * A memory ledger whose snapshots, while `stale` is set, miss every record: the reads of a
+   * store (DynamoDB's BatchGetItem) that saw a wallet after a settlement and its record before.
+   */
+  function staleRecords() {
+    const memory = createMemoryLedger();
+    const state = { stale: false };
+    const ledger: LedgerStore = {
+      ...memory,
+      transact: (transaction) =>
+        memory.transact({
+          ...transaction,
+          decide: (snapshot) =>
+            transaction.decide(state.stale ? { ...snapshot, records: new Map() } : snapshot),
+        }),
+    };
+    return { ledger, state };
+  }
+
+  it('answers HOLD_NOT_ACTIVE, not HOLD_NOT_FOUND, for a hold that ended while it was read', async () => {
+    const { ledger, state } = staleRecords();
+    const service = createWalletService({ ledger, currencies });
+    await service.createWallet({ accountId: 'p' });
+    await service.addFunds({ accountId: 'p', amount: '10', currency: 'GEMS' });
+    const captured = await service.placeHold({ accountId: 'p', amount: '3', currency: 'GEMS' });
+    const released = await service.placeHold({ accountId: 'p', amount: '2', currency: 'GEMS' });
+    await service.captureHold({ holdId: captured.holdId });
+    await service.releaseHold({ holdId: released.holdId });
+    state.stale = true;
+    await expect(service.captureHold({ holdId: captured.holdId })).rejects.toMatchObject({
+      code: 'HOLD_NOT_ACTIVE',
+      details: { status: 'captured' },
+    });
+    await expect(service.releaseHold({ holdId: released.holdId })).rejects.toMatchObject({
+      code: 'HOLD_NOT_ACTIVE',
+      details: { status: 'released' },
+    });
+    // A hold that never was is still not found.
+    const never = `${newTransactionId(Date.now())}~p`;
+    await expect(service.captureHold({ holdId: never })).rejects.toMatchObject({
+      code: 'HOLD_NOT_FOUND',
+    });
+  });
+});
+
 describe('newTransactionId', () => {
   it('is a UUID version 7 carrying its millisecond, for ids of one and of several milliseconds', () => {
     const uuid7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
