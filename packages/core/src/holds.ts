@@ -33,7 +33,15 @@ function holdStatus(
 ): HoldStatus | undefined {
   if (data !== undefined && data.status !== 'active') return data.status;
   if (hold !== undefined) return hold.expiresAt > time ? 'active' : 'expired';
-  return data === undefined ? undefined : 'expired';
+  return data === undefined ? undefined : recordedStatus(data);
+}
+
+/**
+ * Where a hold whose wallet no longer carries it stands, by its record: as the record says, or
+ * `expired` for a record from a placement still `active` (the hold's expiry was journaled).
+ */
+function recordedStatus(data: HoldRecordData): HoldStatus {
+  return data.status === 'active' ? 'expired' : data.status;
 }
 
 // The last expiry written: holds placed in one millisecond with one duration share it, and
@@ -261,18 +269,18 @@ export function captureHoldOperation(
       );
     },
     apply(draft, transactionId) {
-      const hold = activeHold(draft, holder, holdId, context);
-      const { currency } = hold;
+      const active = activeHold(draft, holder, holdId, context);
+      const { currency } = active;
       // The amount as given, against the hold's scale: "1.0" of a whole currency is refused.
       const captured =
-        asked === null ? hold.units : parseAmount(request.amount, currency.scale, 'amount');
-      if (captured > hold.units) {
+        asked === null ? active.units : parseAmount(request.amount, currency.scale, 'amount');
+      if (captured > active.units) {
         throw new ValidationError(
-          `amount ${currency.render(captured)} exceeds the hold of ${currency.render(hold.units)}`,
+          `amount ${currency.render(captured)} exceeds the hold of ${currency.render(active.units)}`,
           { field: 'amount' },
         );
       }
-      const rest = hold.units - captured;
+      const rest = active.units - captured;
       const legs: Leg[] = [
         {
           accountId: holder,
@@ -308,7 +316,7 @@ export function captureHoldOperation(
       draft.putRecord(
         key,
         settledHold(
-          hold.held,
+          active.held,
           holder,
           'captured',
           draft.txTime,
@@ -370,7 +378,7 @@ export function releaseHoldOperation(
       return `{"holdId":${quoteJson(holdId)},"operation":"releaseHold"}`;
     },
     apply(draft, transactionId) {
-      const hold = activeHold(draft, holder, holdId, context);
+      const active = activeHold(draft, holder, holdId, context);
       const entries = draft.post({
         transactionId,
         idempotencyKey,
@@ -378,16 +386,19 @@ export function releaseHoldOperation(
         legs: [
           {
             accountId: holder,
-            currency: hold.currency,
-            units: hold.units,
+            currency: active.currency,
+            units: active.units,
             type: 'HOLD_RELEASE',
             counterparty: null,
             hold: { holdId },
           },
         ],
       });
-      draft.putRecord(key, settledHold(hold.held, holder, 'released', draft.txTime, transactionId));
-      released = { hold: hold.held, available: available(draft, holder, hold.currency) };
+      draft.putRecord(
+        key,
+        settledHold(active.held, holder, 'released', draft.txTime, transactionId),
+      );
+      released = { hold: active.held, available: available(draft, holder, active.currency) };
       return entries;
     },
     result(entries, _transactionId, txTime) {
@@ -433,9 +444,7 @@ export async function checkedRefusal<R>(ledger: LedgerStore, settling: Promise<R
     if (!(error instanceof HoldNotFoundError)) throw error;
     const record = await ledger.getRecord(holdRecordKey(error.holdId));
     if (record === null) throw error;
-    // A record from a placement, still `active`, is of a hold whose expiry was journaled.
-    const { status } = holdData(record);
-    throw new HoldNotActiveError(error.holdId, status === 'active' ? 'expired' : status);
+    throw new HoldNotActiveError(error.holdId, recordedStatus(holdData(record)));
   }
 }
 

@@ -53,7 +53,7 @@ export class JournalVerifier {
   readonly #accountId: string;
   readonly #currencies: CurrencyRegistry;
   readonly #balances = new Map<string, bigint>();
-  /** The holds the chain placed and has not yet settled: id to currency and amount. */
+  /** The holds the chain placed and has not yet settled: id to currency, amount and placement time. */
   readonly #openHolds = new Map<string, { currency: string; amount: string; txTime: string }>();
   /** The last hold settled, with its transaction: `<transactionId> <holdId>`. */
   #settled = '';
